@@ -1,0 +1,532 @@
+//! Indicators as versioned definitions, and their links to rights and themes.
+//!
+//! An [`IndicatorDefinition`] is one version of an indicator. Observations keep the version they
+//! were measured under, so a change that breaks comparability is a new version and the series
+//! shows the break.
+
+use crate::codelist::DisaggregationKey;
+use crate::error::{FieldErrors, ParseError};
+use crate::id::{AreaCode, DimensionId, IndicatorCode};
+use crate::right::{RightCode, ThemeCode};
+use crate::text::Texts;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+macro_rules! word_enum {
+    ($(#[$meta:meta])* $name:ident, $code:literal, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "&'static str")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$(Self::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+
+            pub fn parse(input: &str) -> Result<Self, ParseError> {
+                match input {
+                    $($text => Ok(Self::$variant),)+
+                    other => Err(ParseError::new($code, format!(
+                        "{other:?} is not a {}: use one of {}", $what, [$($text),+].join(", ")
+                    ))),
+                }
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = ParseError;
+            fn try_from(value: String) -> Result<Self, ParseError> { Self::parse(&value) }
+        }
+
+        impl From<$name> for &'static str {
+            fn from(value: $name) -> &'static str { value.as_str() }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
+        }
+    };
+}
+pub(crate) use word_enum;
+
+word_enum!(
+    /// Which way is better.
+    Direction, "invalid_direction", "direction" {
+        HigherIsBetter => "higher_is_better",
+        LowerIsBetter => "lower_is_better",
+        TargetBand => "target_band",
+    }
+);
+
+word_enum!(
+    /// What kind of value an observation of the indicator holds.
+    ValueType, "invalid_value_type", "value type" {
+        Number => "number",
+        Percentage => "percentage",
+        Rate => "rate",
+        Count => "count",
+        YesNo => "yes_no",
+        Ordinal => "ordinal",
+        Text => "text",
+    }
+);
+
+word_enum!(
+    /// Whether the values of groups add up to the value of the whole.
+    Additivity, "invalid_additivity", "additivity" {
+        Additive => "additive",
+        NonAdditive => "non_additive",
+    }
+);
+
+word_enum!(
+    /// How often the indicator is measured.
+    Frequency, "invalid_frequency", "frequency" {
+        Monthly => "monthly",
+        Quarterly => "quarterly",
+        HalfYearly => "half_yearly",
+        Annual => "annual",
+        Biennial => "biennial",
+        Irregular => "irregular",
+    }
+);
+
+word_enum!(
+    /// The role an indicator plays for one right (OHCHR): structural, process or outcome.
+    LinkType, "invalid_link_type", "link type" {
+        Structural => "structural",
+        Process => "process",
+        Outcome => "outcome",
+    }
+);
+
+/// Who owns an indicator: the network (a core indicator) or one city (a local one).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "scope", content = "city")]
+pub enum IndicatorScope {
+    Core,
+    Local(AreaCode),
+}
+
+/// The public definition an indicator follows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceRef {
+    pub name: String,
+    pub code: Option<String>,
+    pub url: Option<String>,
+}
+
+/// One version of an indicator's definition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorDefinition {
+    pub code: IndicatorCode,
+    pub version: u32,
+    pub scope: IndicatorScope,
+    pub name: Texts,
+    pub definition: Texts,
+    pub method: Option<Texts>,
+    /// Short unit label, e.g. `%`, `per 1000 residents`, `EUR`.
+    pub unit: String,
+    pub decimals: u8,
+    pub direction: Direction,
+    pub value_type: ValueType,
+    pub additivity: Additivity,
+    pub lower_limit: Option<f64>,
+    pub upper_limit: Option<f64>,
+    /// The band a target-band indicator aims for.
+    pub target_band: Option<(f64, f64)>,
+    /// Ordinal indicators: the highest level (levels are 1..=max).
+    pub ordinal_levels: Option<u8>,
+    /// The combinations of dimensions the indicator reports (never the full cartesian product).
+    pub disaggregations: Vec<Vec<DimensionId>>,
+    pub source: Option<SourceRef>,
+    pub frequency: Frequency,
+    pub themes: Vec<ThemeCode>,
+    pub rights: Vec<RightLink>,
+}
+
+/// A link from an indicator to a right, with the role the indicator plays for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RightLink {
+    pub right: RightCode,
+    pub link_type: LinkType,
+}
+
+/// The fields of an indicator definition before validation, as they come from a file or form.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorDraft {
+    pub code: String,
+    #[serde(default = "first_version")]
+    pub version: u32,
+    /// `None` for a core indicator, the city's code for a local one.
+    #[serde(default)]
+    pub city: Option<String>,
+    pub name: std::collections::BTreeMap<String, String>,
+    pub definition: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub method: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub decimals: Option<u8>,
+    #[serde(default)]
+    pub direction: String,
+    #[serde(default)]
+    pub value_type: String,
+    #[serde(default)]
+    pub additivity: Option<String>,
+    #[serde(default)]
+    pub lower_limit: Option<f64>,
+    #[serde(default)]
+    pub upper_limit: Option<f64>,
+    #[serde(default)]
+    pub target_band: Option<(f64, f64)>,
+    #[serde(default)]
+    pub ordinal_levels: Option<u8>,
+    #[serde(default)]
+    pub disaggregations: Vec<Vec<String>>,
+    #[serde(default)]
+    pub source: Option<SourceRef>,
+    #[serde(default)]
+    pub frequency: Option<String>,
+    #[serde(default)]
+    pub themes: Vec<String>,
+    #[serde(default)]
+    pub rights: Vec<RightLinkDraft>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RightLinkDraft {
+    pub right: String,
+    #[serde(rename = "type")]
+    pub link_type: String,
+}
+
+fn first_version() -> u32 {
+    1
+}
+
+fn texts(errors: &mut FieldErrors, field: &str, map: &std::collections::BTreeMap<String, String>) -> Option<Texts> {
+    errors.check(field, Texts::try_from(map.clone()))
+}
+
+impl IndicatorDefinition {
+    /// Validates a draft, reporting every problem with the field it belongs to.
+    pub fn parse(draft: &IndicatorDraft) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let code = errors.check("code", IndicatorCode::parse(&draft.code));
+        if draft.version == 0 {
+            errors.push("version", ParseError::new("invalid_version", "versions count from 1"));
+        }
+        let scope = match draft.city.as_deref().filter(|c| !c.is_empty()) {
+            None => Some(IndicatorScope::Core),
+            Some(city) => errors.check("city", AreaCode::parse(city)).map(IndicatorScope::Local),
+        };
+        let name = texts(&mut errors, "name", &draft.name);
+        let definition = texts(&mut errors, "definition", &draft.definition);
+        let method = match &draft.method {
+            Some(map) => texts(&mut errors, "method", map).map(Some),
+            None => Some(None),
+        };
+        let unit = draft.unit.trim().to_owned();
+        if unit.is_empty() {
+            errors.push("unit", ParseError::new("missing_unit", "an indicator needs a unit, such as % or \"per 1000 residents\""));
+        } else if unit.chars().count() > 60 || unit.chars().any(char::is_control) {
+            errors.push("unit", ParseError::new("invalid_unit", "the unit must be at most 60 printable characters"));
+        }
+        let decimals = draft.decimals.unwrap_or(1);
+        if decimals > 6 {
+            errors.push("decimals", ParseError::new("invalid_decimals", "use 0 to 6 decimals"));
+        }
+        let direction = if draft.direction.is_empty() {
+            errors.push(
+                "direction",
+                ParseError::new("missing_direction", "an indicator needs a direction: higher_is_better, lower_is_better or target_band"),
+            );
+            None
+        } else {
+            errors.check("direction", Direction::parse(&draft.direction))
+        };
+        let value_type = if draft.value_type.is_empty() {
+            errors.push("value_type", ParseError::new("missing_value_type", "an indicator needs a value type"));
+            None
+        } else {
+            errors.check("value_type", ValueType::parse(&draft.value_type))
+        };
+        let additivity = match draft.additivity.as_deref() {
+            Some(a) => errors.check("additivity", Additivity::parse(a)),
+            None => Some(Additivity::NonAdditive),
+        };
+        let frequency = match draft.frequency.as_deref() {
+            Some(f) => errors.check("frequency", Frequency::parse(f)),
+            None => Some(Frequency::Annual),
+        };
+        // Natural limits: a percentage lies within 0-100, counts are not negative.
+        let (mut lower_limit, mut upper_limit) = (draft.lower_limit, draft.upper_limit);
+        match value_type {
+            Some(ValueType::Percentage) => {
+                lower_limit = Some(lower_limit.unwrap_or(0.0));
+                upper_limit = Some(upper_limit.unwrap_or(100.0));
+                if lower_limit.is_some_and(|l| l < 0.0) || upper_limit.is_some_and(|u| u > 100.0) {
+                    errors.push("upper_limit", ParseError::new("invalid_limits", "a percentage lies within 0 and 100"));
+                }
+            }
+            Some(ValueType::Count | ValueType::Rate) => {
+                lower_limit = Some(lower_limit.unwrap_or(0.0));
+            }
+            Some(ValueType::YesNo) => {
+                lower_limit = Some(0.0);
+                upper_limit = Some(1.0);
+            }
+            _ => {}
+        }
+        for (field, limit) in [("lower_limit", lower_limit), ("upper_limit", upper_limit)] {
+            if limit.is_some_and(|l| !l.is_finite()) {
+                errors.push(field, ParseError::new("invalid_limits", "limits must be finite numbers"));
+            }
+        }
+        if let (Some(l), Some(u)) = (lower_limit, upper_limit)
+            && l >= u
+        {
+            errors.push("upper_limit", ParseError::new("invalid_limits", "the upper limit must be above the lower limit"));
+        }
+        let target_band = draft.target_band;
+        if direction == Some(Direction::TargetBand) {
+            match target_band {
+                Some((low, high)) if low.is_finite() && high.is_finite() && low < high => {}
+                _ => errors.push(
+                    "target_band",
+                    ParseError::new("missing_target_band", "a target-band indicator needs a band (low, high) with low < high"),
+                ),
+            }
+        } else if target_band.is_some() {
+            errors.push("target_band", ParseError::new("unexpected_target_band", "only a target_band indicator has a band"));
+        }
+        let ordinal_levels = draft.ordinal_levels;
+        match (value_type, ordinal_levels) {
+            (Some(ValueType::Ordinal), Some(levels)) if (2..=20).contains(&levels) => {
+                lower_limit = Some(1.0);
+                upper_limit = Some(f64::from(levels));
+            }
+            (Some(ValueType::Ordinal), _) => {
+                errors.push("ordinal_levels", ParseError::new("invalid_levels", "an ordinal indicator needs 2 to 20 levels"))
+            }
+            (_, Some(_)) => errors.push("ordinal_levels", ParseError::new("unexpected_levels", "only an ordinal indicator has levels")),
+            _ => {}
+        }
+        let mut disaggregations = Vec::new();
+        let mut seen = BTreeSet::new();
+        for (index, combination) in draft.disaggregations.iter().enumerate() {
+            let field = format!("disaggregations[{index}]");
+            let mut dims = Vec::new();
+            for dim in combination {
+                if let Some(d) = errors.check(&field, DimensionId::parse(dim)) {
+                    dims.push(d);
+                }
+            }
+            dims.sort();
+            let unique: BTreeSet<_> = dims.iter().collect();
+            if dims.is_empty() || unique.len() != dims.len() {
+                errors.push(
+                    field.as_str(),
+                    ParseError::new("invalid_disaggregation", "a combination lists one or more different dimensions"),
+                );
+            } else if !seen.insert(dims.clone()) {
+                errors.push(field.as_str(), ParseError::new("duplicate_disaggregation", "this combination is listed twice"));
+            } else {
+                disaggregations.push(dims);
+            }
+        }
+        let mut themes = Vec::new();
+        for theme in &draft.themes {
+            if let Some(t) = errors.check("themes", ThemeCode::parse(theme)) {
+                themes.push(t);
+            }
+        }
+        let mut rights = Vec::new();
+        for (index, link) in draft.rights.iter().enumerate() {
+            let field = format!("rights[{index}]");
+            let right = errors.check(&field, RightCode::parse(&link.right));
+            let link_type = errors.check(&field, LinkType::parse(&link.link_type));
+            if let (Some(right), Some(link_type)) = (right, link_type) {
+                if rights.iter().any(|r: &RightLink| r.right == right) {
+                    errors.push(field.as_str(), ParseError::new("duplicate_right", format!("{right} is linked twice")));
+                } else {
+                    rights.push(RightLink { right, link_type });
+                }
+            }
+        }
+        if let Some(source) = &draft.source
+            && source.name.trim().is_empty()
+        {
+            errors.push("source", ParseError::new("blank", "a source needs a name"));
+        }
+        errors.finish(|| {
+            Some(IndicatorDefinition {
+                code: code?,
+                version: draft.version,
+                scope: scope?,
+                name: name?,
+                definition: definition?,
+                method: method?,
+                unit,
+                decimals,
+                direction: direction?,
+                value_type: value_type?,
+                additivity: additivity?,
+                lower_limit,
+                upper_limit,
+                target_band,
+                ordinal_levels,
+                disaggregations,
+                source: draft.source.clone(),
+                frequency: frequency?,
+                themes,
+                rights,
+            })
+        })
+    }
+
+    pub fn is_core(&self) -> bool {
+        self.scope == IndicatorScope::Core
+    }
+
+    /// Whether a key is one of the declared combinations (or the headline total).
+    pub fn allows_key(&self, key: &DisaggregationKey) -> bool {
+        if key.is_total() {
+            return true;
+        }
+        let dims: Vec<&DimensionId> = key.dimensions().collect();
+        self.disaggregations.iter().any(|combination| {
+            // A key may leave dimensions of a combination at their total.
+            dims.iter().all(|d| combination.contains(d))
+        })
+    }
+
+    /// Checks a numeric value against the value type and natural limits.
+    pub fn check_number(&self, value: f64) -> Result<(), ParseError> {
+        if !value.is_finite() {
+            return Err(ParseError::new("not_a_number", "the value is not a finite number"));
+        }
+        match self.value_type {
+            ValueType::Text => {
+                return Err(ParseError::new("expects_text", "this indicator takes a text, not a number"));
+            }
+            ValueType::Count if value.fract() != 0.0 => {
+                return Err(ParseError::new("not_whole", "a count is a whole number"));
+            }
+            ValueType::YesNo if value != 0.0 && value != 1.0 => {
+                return Err(ParseError::new("not_yes_no", "a yes/no value is 1 (yes) or 0 (no)"));
+            }
+            ValueType::Ordinal if value.fract() != 0.0 => {
+                return Err(ParseError::new("not_whole", "an ordinal level is a whole number"));
+            }
+            _ => {}
+        }
+        if let Some(lower) = self.lower_limit
+            && value < lower
+        {
+            return Err(ParseError::new("below_limit", format!("{value} is below the natural limit {lower} of {}", self.code)));
+        }
+        if let Some(upper) = self.upper_limit
+            && value > upper
+        {
+            return Err(ParseError::new("above_limit", format!("{value} is above the natural limit {upper} of {}", self.code)));
+        }
+        Ok(())
+    }
+
+    /// Formats a value with the indicator's decimals.
+    pub fn format_value(&self, value: f64) -> String {
+        format!("{value:.*}", usize::from(self.decimals))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn draft() -> IndicatorDraft {
+        IndicatorDraft {
+            code: "RM-HOU-01".into(),
+            version: 1,
+            name: [("en".to_owned(), "Housing cost overburden rate".to_owned())].into(),
+            definition: [("en".to_owned(), "Share of people in households spending over 40% of income on housing".to_owned())].into(),
+            unit: "%".into(),
+            direction: "lower_is_better".into(),
+            value_type: "percentage".into(),
+            disaggregations: vec![vec!["SEX".into()], vec!["SEX".into(), "AGE".into()]],
+            rights: vec![RightLinkDraft { right: "CFR-34".into(), link_type: "outcome".into() }],
+            ..IndicatorDraft::default()
+        }
+    }
+
+    #[test]
+    fn a_percentage_gets_its_natural_limits() {
+        let def = IndicatorDefinition::parse(&draft()).unwrap();
+        assert_eq!((def.lower_limit, def.upper_limit), (Some(0.0), Some(100.0)));
+        assert!(def.check_number(42.5).is_ok());
+        assert_eq!(def.check_number(100.1).unwrap_err().code, "above_limit");
+        assert_eq!(def.check_number(-1.0).unwrap_err().code, "below_limit");
+        assert_eq!(def.check_number(f64::NAN).unwrap_err().code, "not_a_number");
+    }
+
+    #[test]
+    fn an_indicator_without_unit_direction_or_value_type_is_refused_with_each_reason() {
+        let mut d = draft();
+        d.unit = " ".into();
+        d.direction = String::new();
+        d.value_type = String::new();
+        let codes: Vec<&str> = IndicatorDefinition::parse(&d).unwrap_err().0.iter().map(|e| e.code).collect();
+        assert_eq!(codes, ["missing_unit", "missing_direction", "missing_value_type"]);
+    }
+
+    #[test]
+    fn only_declared_disaggregations_are_allowed() {
+        let def = IndicatorDefinition::parse(&draft()).unwrap();
+        assert!(def.allows_key(&DisaggregationKey::total()));
+        assert!(def.allows_key(&DisaggregationKey::parse("SEX=F").unwrap()));
+        assert!(def.allows_key(&DisaggregationKey::parse("AGE=Y15T24|SEX=F").unwrap()));
+        assert!(!def.allows_key(&DisaggregationKey::parse("DISABILITY_STATUS=PD").unwrap()));
+    }
+
+    #[test]
+    fn counts_are_whole_and_not_negative() {
+        let mut d = draft();
+        d.value_type = "count".into();
+        d.direction = "lower_is_better".into();
+        let def = IndicatorDefinition::parse(&d).unwrap();
+        assert!(def.check_number(3.0).is_ok());
+        assert_eq!(def.check_number(3.5).unwrap_err().code, "not_whole");
+        assert_eq!(def.check_number(-3.0).unwrap_err().code, "below_limit");
+    }
+
+    #[test]
+    fn a_target_band_indicator_needs_a_band() {
+        let mut d = draft();
+        d.direction = "target_band".into();
+        assert_eq!(IndicatorDefinition::parse(&d).unwrap_err().0[0].code, "missing_target_band");
+        d.target_band = Some((40.0, 60.0));
+        assert!(IndicatorDefinition::parse(&d).is_ok());
+    }
+
+    #[test]
+    fn duplicate_links_and_combinations_are_refused() {
+        let mut d = draft();
+        d.rights.push(RightLinkDraft { right: "CFR-34".into(), link_type: "process".into() });
+        d.disaggregations.push(vec!["AGE".into(), "SEX".into()]);
+        let codes: Vec<&str> = IndicatorDefinition::parse(&d).unwrap_err().0.iter().map(|e| e.code).collect();
+        assert_eq!(codes, ["duplicate_disaggregation", "duplicate_right"]);
+    }
+
+    #[test]
+    fn word_enums_name_the_allowed_values() {
+        let error = Direction::parse("up").unwrap_err();
+        assert!(error.message.contains("higher_is_better, lower_is_better, target_band"));
+    }
+}

@@ -1,0 +1,354 @@
+//! Observations: one value of one indicator version, for one area, period and group, with its
+//! uncertainty, status, provenance, workflow state and revision number.
+
+use crate::catalogue::{IndicatorDefinition, ValueType, word_enum};
+use crate::codelist::DisaggregationKey;
+use crate::error::{FieldErrors, ParseError};
+use crate::id::{AreaCode, IndicatorCode};
+use crate::period::Period;
+use crate::time::Date;
+use serde::{Deserialize, Serialize};
+
+word_enum!(
+    /// The status of a value, after SDMX's OBS_STATUS.
+    StatusFlag, "invalid_status", "status flag" {
+        Normal => "normal",
+        Provisional => "provisional",
+        Estimated => "estimated",
+        Break => "break",
+        Confidential => "confidential",
+        Imputed => "imputed",
+        Forecast => "forecast",
+    }
+);
+
+impl StatusFlag {
+    /// The SDMX OBS_STATUS (or CONF_STATUS for confidential) code.
+    pub fn sdmx_code(self) -> &'static str {
+        match self {
+            Self::Normal => "A",
+            Self::Provisional => "P",
+            Self::Estimated => "E",
+            Self::Break => "B",
+            Self::Confidential => "C",
+            Self::Imputed => "I",
+            Self::Forecast => "F",
+        }
+    }
+}
+
+word_enum!(
+    /// What kind of source a value comes from.
+    ProvenanceKind, "invalid_provenance", "provenance kind" {
+        Official => "official",
+        Cso => "cso",
+        Academic => "academic",
+        Survey => "survey",
+        Administrative => "administrative",
+    }
+);
+
+word_enum!(
+    /// Where a value is in the approval workflow.
+    WorkflowState, "invalid_state", "workflow state" {
+        Draft => "draft",
+        Submitted => "submitted",
+        Validated => "validated",
+        Published => "published",
+        Returned => "returned",
+    }
+);
+
+impl WorkflowState {
+    /// Whether the workflow allows going from `self` to `next`.
+    pub fn can_become(self, next: WorkflowState) -> bool {
+        use WorkflowState::*;
+        matches!(
+            (self, next),
+            (Draft, Submitted)
+                | (Returned, Submitted)
+                | (Submitted, Validated)
+                | (Submitted, Returned)
+                | (Validated, Published)
+                | (Validated, Returned)
+                | (Returned, Draft)
+        )
+    }
+
+    pub fn is_public(self) -> bool {
+        self == WorkflowState::Published
+    }
+}
+
+/// The value of an observation: a number or, for text indicators, a text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ObservationValue {
+    Number(f64),
+    Text(String),
+}
+
+/// Where a value comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// The id of the providing organisation, if it is registered.
+    pub organisation_id: Option<i64>,
+    pub kind: ProvenanceKind,
+    pub source_name: Option<String>,
+    pub source_reference: Option<String>,
+    pub source_date: Option<Date>,
+    pub method_note: Option<String>,
+}
+
+/// A validated observation, ready to store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewObservation {
+    pub indicator: IndicatorCode,
+    pub version: u32,
+    pub area: AreaCode,
+    pub period: Period,
+    pub key: DisaggregationKey,
+    pub value: ObservationValue,
+    pub lower_bound: Option<f64>,
+    pub upper_bound: Option<f64>,
+    pub status: StatusFlag,
+    pub provenance: Provenance,
+    pub state: WorkflowState,
+}
+
+/// The fields of an observation before validation.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ObservationDraft {
+    pub area: String,
+    pub period: String,
+    #[serde(default)]
+    pub key: String,
+    pub value: String,
+    #[serde(default)]
+    pub lower_bound: Option<String>,
+    #[serde(default)]
+    pub upper_bound: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub provenance_kind: Option<String>,
+    #[serde(default)]
+    pub source_name: Option<String>,
+    #[serde(default)]
+    pub source_reference: Option<String>,
+    #[serde(default)]
+    pub source_date: Option<String>,
+    #[serde(default)]
+    pub method_note: Option<String>,
+}
+
+fn optional_text(errors: &mut FieldErrors, field: &str, value: &Option<String>, max: usize) -> Option<Option<String>> {
+    match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => Some(None),
+        Some(v) if v.chars().count() > max => {
+            errors.push(field, ParseError::new("too_long", format!("at most {max} characters")));
+            None
+        }
+        Some(v) if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') => {
+            errors.push(field, ParseError::new("control_character", "the text contains a control character"));
+            None
+        }
+        Some(v) => Some(Some(v.to_owned())),
+    }
+}
+
+fn optional_number(errors: &mut FieldErrors, field: &str, value: &Option<String>) -> Option<Option<f64>> {
+    match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => Some(None),
+        Some(v) => errors.check(field, parse_number(v)).map(Some),
+    }
+}
+
+/// Parses a decimal number as written in a file or a form (a decimal point, no thousands separator).
+pub fn parse_number(input: &str) -> Result<f64, ParseError> {
+    let trimmed = input.trim();
+    let plain = !trimmed.is_empty()
+        && trimmed.len() <= 40
+        && trimmed.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'));
+    match trimmed.parse::<f64>() {
+        Ok(number) if plain && number.is_finite() => Ok(number),
+        _ => Err(ParseError::new("not_a_number", format!("{input:?} is not a number (use a decimal point, e.g. 12.5)"))),
+    }
+}
+
+impl NewObservation {
+    /// Validates a draft against the indicator definition it is measured under.
+    pub fn parse(definition: &IndicatorDefinition, draft: &ObservationDraft, state: WorkflowState) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let area = errors.check("area", AreaCode::parse(draft.area.trim()));
+        let period = errors.check("period", Period::parse(&draft.period));
+        let key = errors.check("key", DisaggregationKey::parse(draft.key.trim()));
+        if let Some(key) = &key
+            && !definition.allows_key(key)
+        {
+            errors
+                .push("key", ParseError::new("undeclared_disaggregation", format!("{} does not report the group {key}", definition.code)));
+        }
+        let value = if definition.value_type == ValueType::Text {
+            let text = draft.value.trim();
+            if text.is_empty() {
+                errors.push("value", ParseError::new("blank", "the value is blank"));
+                None
+            } else {
+                optional_text(&mut errors, "value", &Some(text.to_owned()), 5000).flatten().map(ObservationValue::Text)
+            }
+        } else {
+            match errors.check("value", parse_number(&draft.value)) {
+                Some(number) => errors.check("value", definition.check_number(number).map(|()| ObservationValue::Number(number))),
+                None => None,
+            }
+        };
+        let lower_bound = optional_number(&mut errors, "lower_bound", &draft.lower_bound);
+        let upper_bound = optional_number(&mut errors, "upper_bound", &draft.upper_bound);
+        if let (Some(ObservationValue::Number(v)), Some(lower), Some(upper)) = (&value, lower_bound, upper_bound) {
+            if lower.is_some_and(|l| l > *v) {
+                errors.push("lower_bound", ParseError::new("bound_out_of_order", "the lower bound is above the value"));
+            }
+            if upper.is_some_and(|u| u < *v) {
+                errors.push("upper_bound", ParseError::new("bound_out_of_order", "the upper bound is below the value"));
+            }
+        }
+        if matches!(value, Some(ObservationValue::Text(_))) && (lower_bound.flatten().is_some() || upper_bound.flatten().is_some()) {
+            errors.push("lower_bound", ParseError::new("unexpected_bounds", "a text value has no confidence bounds"));
+        }
+        let status = match draft.status.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => errors.check("status", StatusFlag::parse(s)),
+            None => Some(StatusFlag::Normal),
+        };
+        let kind = match draft.provenance_kind.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => errors.check("provenance_kind", ProvenanceKind::parse(s)),
+            None => Some(ProvenanceKind::Official),
+        };
+        let source_name = optional_text(&mut errors, "source_name", &draft.source_name, 300);
+        let source_reference = optional_text(&mut errors, "source_reference", &draft.source_reference, 1000);
+        let source_date = match draft.source_date.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => errors.check("source_date", Date::parse(s)).map(Some),
+            None => Some(None),
+        };
+        let method_note = optional_text(&mut errors, "method_note", &draft.method_note, 5000);
+        errors.finish(|| {
+            Some(NewObservation {
+                indicator: definition.code.clone(),
+                version: definition.version,
+                area: area?,
+                period: period?,
+                key: key?,
+                value: value?,
+                lower_bound: lower_bound?,
+                upper_bound: upper_bound?,
+                status: status?,
+                provenance: Provenance {
+                    organisation_id: None,
+                    kind: kind?,
+                    source_name: source_name?,
+                    source_reference: source_reference?,
+                    source_date: source_date?,
+                    method_note: method_note?,
+                },
+                state,
+            })
+        })
+    }
+}
+
+/// A stored observation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Observation {
+    pub id: i64,
+    #[serde(flatten)]
+    pub data: NewObservation,
+    pub revision: u32,
+    pub entered_by: Option<i64>,
+    pub approved_by: Option<i64>,
+    pub created_at: crate::time::Timestamp,
+    pub updated_at: crate::time::Timestamp,
+}
+
+/// A reference point (baseline) or aim (target) of an indicator in one city and group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Benchmark {
+    pub indicator: IndicatorCode,
+    pub area: AreaCode,
+    pub key: DisaggregationKey,
+    pub period: Period,
+    pub value: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::{IndicatorDraft, RightLinkDraft};
+
+    fn definition() -> IndicatorDefinition {
+        IndicatorDefinition::parse(&IndicatorDraft {
+            code: "RM-EDU-01".into(),
+            version: 1,
+            name: [("en".to_owned(), "Early leavers".to_owned())].into(),
+            definition: [("en".to_owned(), "Share of 18-24 year olds".to_owned())].into(),
+            unit: "%".into(),
+            direction: "lower_is_better".into(),
+            value_type: "percentage".into(),
+            disaggregations: vec![vec!["SEX".into()]],
+            rights: vec![RightLinkDraft { right: "CFR-14".into(), link_type: "outcome".into() }],
+            ..IndicatorDraft::default()
+        })
+        .unwrap()
+    }
+
+    fn draft(value: &str) -> ObservationDraft {
+        ObservationDraft {
+            area: "padova".into(),
+            period: "2023".into(),
+            key: "SEX=F".into(),
+            value: value.into(),
+            ..ObservationDraft::default()
+        }
+    }
+
+    #[test]
+    fn a_valid_observation_keeps_its_version_and_state() {
+        let obs = NewObservation::parse(&definition(), &draft("12.5"), WorkflowState::Draft).unwrap();
+        assert_eq!(obs.version, 1);
+        assert_eq!(obs.value, ObservationValue::Number(12.5));
+        assert_eq!(obs.state, WorkflowState::Draft);
+        assert_eq!(obs.provenance.kind, ProvenanceKind::Official);
+    }
+
+    #[test]
+    fn values_outside_natural_limits_or_undeclared_groups_are_refused() {
+        assert_eq!(NewObservation::parse(&definition(), &draft("120"), WorkflowState::Draft).unwrap_err().0[0].code, "above_limit");
+        let mut d = draft("12");
+        d.key = "AGE=Y15T24".into();
+        assert_eq!(NewObservation::parse(&definition(), &d, WorkflowState::Draft).unwrap_err().0[0].code, "undeclared_disaggregation");
+        for bad in ["12,5", "1 000", "abc", "", "NaN", "inf", "0x10"] {
+            assert!(NewObservation::parse(&definition(), &draft(bad), WorkflowState::Draft).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bounds_must_enclose_the_value() {
+        let mut d = draft("12");
+        d.lower_bound = Some("13".into());
+        d.upper_bound = Some("11".into());
+        let codes: Vec<&str> =
+            NewObservation::parse(&definition(), &d, WorkflowState::Draft).unwrap_err().0.iter().map(|e| e.code).collect();
+        assert_eq!(codes, ["bound_out_of_order", "bound_out_of_order"]);
+    }
+
+    #[test]
+    fn the_workflow_only_moves_along_its_edges() {
+        use WorkflowState::*;
+        assert!(Draft.can_become(Submitted));
+        assert!(Submitted.can_become(Validated));
+        assert!(Validated.can_become(Published));
+        assert!(Submitted.can_become(Returned));
+        assert!(!Draft.can_become(Published));
+        assert!(!Published.can_become(Draft));
+        assert!(!Submitted.can_become(Published));
+    }
+}
