@@ -1,1 +1,201 @@
-//! placeholder
+//! The PostgreSQL adapter of the storage port, for networks that outgrow one machine: several
+//! `rightsmon serve` processes share one PostgreSQL database.
+//!
+//! Migrations take a session-level advisory lock, so processes that start together apply them
+//! once; appends to the audit chain take a transaction-level advisory lock, so the chain stays
+//! linear across processes.
+
+use rightsmon_store::{StoreError, StoreResult};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Pool, Postgres};
+use std::str::FromStr;
+use std::time::Duration;
+use tokio::sync::MutexGuard;
+
+/// The migrations, in order. A migration never changes once released; a new one is appended.
+pub const MIGRATIONS: &[(u32, &str, &str)] = &[(1, "foundation", include_str!("../migrations/0001_foundation.sql"))];
+
+const MIGRATION_LOCK: i64 = 0x7269_6768_7473;
+const AUDIT_LOCK: i64 = 0x7269_6768_7475;
+
+pub struct PgStore {
+    pool: Pool<Postgres>,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore").finish_non_exhaustive()
+    }
+}
+
+/// Reads a `postgres://` URL into connection options.
+pub fn parse_url(url: &str) -> StoreResult<PgConnectOptions> {
+    PgConnectOptions::from_str(url).map_err(|e| StoreError::Backend(anyhow::anyhow!("not a PostgreSQL URL: {e}")))
+}
+
+impl PgStore {
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        Self::connect_with(parse_url(url)?, 16).await
+    }
+
+    pub async fn connect_with(options: PgConnectOptions, max_connections: u32) -> StoreResult<Self> {
+        let description = format!("{}:{}/{}", options.get_host(), options.get_port(), options.get_database().unwrap_or("(default)"));
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Backend(anyhow::anyhow!("cannot connect to PostgreSQL at {description}: {e}")))?;
+        Ok(Self { pool })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    fn pool(&self) -> &Pool<Postgres> {
+        &self.pool
+    }
+
+    async fn write_guard(&self) -> Option<MutexGuard<'_, ()>> {
+        None
+    }
+
+    async fn lock_audit_chain(tx: &mut sqlx::Transaction<'_, Postgres>) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(AUDIT_LOCK).execute(&mut **tx).await.map(|_| ())
+    }
+
+    fn map_error(error: sqlx::Error) -> StoreError {
+        match &error {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict { constraint: db.constraint().unwrap_or("unique").to_owned() }
+            }
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+            sqlx::Error::Database(db) if db.is_check_violation() => {
+                StoreError::Conflict { constraint: db.constraint().unwrap_or("check").to_owned() }
+            }
+            _ => StoreError::Backend(error.into()),
+        }
+    }
+
+    async fn run_migrations(&self) -> StoreResult<u32> {
+        let mut conn = self.pool.acquire().await.map_err(Self::map_error)?;
+        sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await.map_err(Self::map_error)?;
+        let result = apply_pending(&mut conn).await;
+        let unlock = sqlx::query("SELECT pg_advisory_unlock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await.map_err(Self::map_error);
+        let applied = result?;
+        unlock?;
+        Ok(applied)
+    }
+}
+
+async fn apply_pending(conn: &mut sqlx::PgConnection) -> StoreResult<u32> {
+    use sqlx::Connection;
+    let map = PgStore::map_error;
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, \
+         checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+    )
+    .execute(&mut *conn)
+    .await
+    .map_err(map)?;
+    let mut applied = 0;
+    for &(version, name, sql) in MIGRATIONS {
+        let checksum = rightsmon_store::migration_checksum(sql);
+        let row: Option<(String,)> = sqlx::query_as("SELECT checksum FROM schema_migrations WHERE version = $1")
+            .bind(i64::from(version))
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(map)?;
+        match row {
+            Some((stored,)) if stored == checksum => continue,
+            Some(_) => return Err(StoreError::Backend(anyhow::anyhow!("migration {version} ({name}) was changed after it was applied"))),
+            None => {}
+        }
+        let mut tx = conn.begin().await.map_err(map)?;
+        sqlx::raw_sql(sql)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::Backend(anyhow::anyhow!("migration {version} ({name}): {e}")))?;
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, EXTRACT(EPOCH FROM now())::BIGINT)",
+        )
+        .bind(i64::from(version))
+        .bind(name)
+        .bind(checksum)
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?;
+        tx.commit().await.map_err(map)?;
+        tracing::info!(version, name, "applied migration");
+        applied += 1;
+    }
+    Ok(applied)
+}
+
+rightsmon_store_sql::impl_sql_store!(PgStore, sqlx::Postgres, "postgres");
+
+/// Fresh, uniquely named databases for tests, dropped afterwards.
+pub mod testing {
+    use super::*;
+    use std::sync::Once;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    /// The environment variable that names the server tests may create databases on.
+    pub const URL_VARIABLE: &str = "RIGHTSMON_TEST_POSTGRES_URL";
+
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    static SKIP_NOTE: Once = Once::new();
+
+    /// A test database on the server `RIGHTSMON_TEST_POSTGRES_URL` names.
+    pub struct TestDatabase {
+        pub store: std::sync::Arc<PgStore>,
+        admin: PgConnectOptions,
+        name: String,
+    }
+
+    impl TestDatabase {
+        /// Creates a fresh, migrated database. Without the variable this returns `Ok(None)`
+        /// after saying once that PostgreSQL tests are skipped, unless `CI=true`: there a
+        /// missing variable or an unreachable server is an error.
+        pub async fn create() -> Result<Option<Self>, String> {
+            let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
+            let url = match std::env::var(URL_VARIABLE) {
+                Ok(url) if !url.is_empty() => url,
+                _ if in_ci => return Err(format!("CI=true but {URL_VARIABLE} is not set: the PostgreSQL tests must run in CI")),
+                _ => {
+                    SKIP_NOTE.call_once(|| {
+                        use std::io::Write;
+                        let _ = writeln!(std::io::stderr(), "note: PostgreSQL tests skipped: {URL_VARIABLE} is not set");
+                    });
+                    return Ok(None);
+                }
+            };
+            let admin = parse_url(&url).map_err(|e| e.to_string())?;
+            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+            let name = format!("rightsmon_test_{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), nanos);
+            let admin_store = PgStore::connect_with(admin.clone(), 1).await.map_err(|e| format!("{URL_VARIABLE}: {e}"))?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(admin_store.pool())
+                .await
+                .map_err(|e| format!("cannot create the test database {name}: {e}"))?;
+            admin_store.close().await;
+            let store = PgStore::connect_with(admin.clone().database(&name), 4).await.map_err(|e| e.to_string())?;
+            use rightsmon_store::Store;
+            store.migrate().await.map_err(|e| e.to_string())?;
+            Ok(Some(Self { store: std::sync::Arc::new(store), admin, name }))
+        }
+
+        /// Closes the store's connections and drops the database.
+        pub async fn destroy(self) {
+            self.store.close().await;
+            if let Ok(admin) = PgStore::connect_with(self.admin, 1).await {
+                let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)))
+                    .execute(admin.pool())
+                    .await;
+                admin.close().await;
+            }
+        }
+    }
+}

@@ -1,1 +1,128 @@
-//! placeholder
+//! The SQLite adapter of the storage port: the default, embedded backend.
+//!
+//! One file (or memory) holds everything. SQLite allows one writer at a time, so writes take
+//! turns behind an in-process lock instead of failing with "database is locked"; readers run in
+//! parallel thanks to write-ahead logging.
+
+use rightsmon_store::{StoreError, StoreResult};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Pool, Sqlite};
+use std::str::FromStr;
+use std::time::Duration;
+use tokio::sync::{Mutex, MutexGuard};
+
+/// The migrations, in order. A migration never changes once released; a new one is appended.
+pub const MIGRATIONS: &[(u32, &str, &str)] = &[(1, "foundation", include_str!("../migrations/0001_foundation.sql"))];
+
+pub struct SqliteStore {
+    pool: Pool<Sqlite>,
+    write_lock: Mutex<()>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").finish_non_exhaustive()
+    }
+}
+
+impl SqliteStore {
+    /// Opens (and creates, if missing) the database at a URL such as `sqlite://data/rightsmon.db`
+    /// or `sqlite::memory:`.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Backend(anyhow::anyhow!("{url:?} is not a SQLite URL: {e}")))?
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .journal_mode(if in_memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal })
+            .synchronous(SqliteSynchronous::Normal);
+        // Every connection to ":memory:" is a database of its own, so memory gets exactly one.
+        let pool_options = if in_memory {
+            SqlitePoolOptions::new().max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None)
+        } else {
+            SqlitePoolOptions::new().max_connections(8)
+        };
+        let pool = pool_options
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Backend(anyhow::anyhow!("cannot open the SQLite database {url:?}: {e}")))?;
+        Ok(Self { pool, write_lock: Mutex::new(()) })
+    }
+
+    /// Closes every connection (the file stays).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    fn pool(&self) -> &Pool<Sqlite> {
+        &self.pool
+    }
+
+    async fn write_guard(&self) -> Option<MutexGuard<'_, ()>> {
+        Some(self.write_lock.lock().await)
+    }
+
+    async fn lock_audit_chain(_tx: &mut sqlx::Transaction<'_, Sqlite>) -> Result<(), sqlx::Error> {
+        // The write lock already serialises appends within the one process SQLite serves.
+        Ok(())
+    }
+
+    fn map_error(error: sqlx::Error) -> StoreError {
+        match &error {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict { constraint: db.message().trim_start_matches("UNIQUE constraint failed: ").to_owned() }
+            }
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+            sqlx::Error::Database(db) if db.is_check_violation() => StoreError::Conflict { constraint: db.message().to_owned() },
+            _ => StoreError::Backend(error.into()),
+        }
+    }
+
+    async fn run_migrations(&self) -> StoreResult<u32> {
+        let _guard = self.write_guard().await;
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL, \
+             checksum TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT",
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(Self::map_error)?;
+        let mut applied = 0;
+        for &(version, name, sql) in MIGRATIONS {
+            let checksum = rightsmon_store::migration_checksum(sql);
+            let row: Option<(String,)> = sqlx::query_as("SELECT checksum FROM schema_migrations WHERE version = $1")
+                .bind(i64::from(version))
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(Self::map_error)?;
+            match row {
+                Some((stored,)) if stored == checksum => continue,
+                Some(_) => {
+                    return Err(StoreError::Backend(anyhow::anyhow!("migration {version} ({name}) was changed after it was applied")));
+                }
+                None => {}
+            }
+            let mut tx = self.pool.begin().await.map_err(Self::map_error)?;
+            sqlx::raw_sql(sql)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::Backend(anyhow::anyhow!("migration {version} ({name}): {e}")))?;
+            sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, unixepoch())")
+                .bind(i64::from(version))
+                .bind(name)
+                .bind(checksum)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::map_error)?;
+            tx.commit().await.map_err(Self::map_error)?;
+            tracing::info!(version, name, "applied migration");
+            applied += 1;
+        }
+        Ok(applied)
+    }
+}
+
+rightsmon_store_sql::impl_sql_store!(SqliteStore, sqlx::Sqlite, "sqlite");

@@ -1,1 +1,159 @@
-//! placeholder
+//! The storage port of Rights Monitor.
+//!
+//! [`Store`] is the one interface the application uses to keep and find data. Two adapters
+//! implement it, SQLite and PostgreSQL; [`conformance`] is the suite of tests both must pass.
+//!
+//! Error policy: adapters translate every driver error into [`StoreError`]. A missing row is
+//! `NotFound`, a violated uniqueness or reference is `Conflict` with the constraint's name, and
+//! everything else is `Backend`, which the upper layers log and never show.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod conformance;
+mod types;
+
+pub use types::*;
+
+use async_trait::async_trait;
+use rightsmon_domain::access::{Membership, NewOrganisation, Organisation, User, Username};
+use rightsmon_domain::area::{Area, AreaKind};
+use rightsmon_domain::audit::{AuditEvent, NewAuditEvent};
+use rightsmon_domain::catalogue::IndicatorDefinition;
+use rightsmon_domain::codelist::Codelist;
+use rightsmon_domain::id::{AreaCode, IndicatorCode};
+use rightsmon_domain::observation::{Benchmark, NewObservation, Observation, WorkflowState};
+use rightsmon_domain::right::{Right, RightKind, Theme};
+use rightsmon_domain::time::Timestamp;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("conflict with {constraint}")]
+    Conflict { constraint: String },
+    #[error("the stored data could not be read: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Backend(#[from] anyhow::Error),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Whether an idempotent write changed anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// The storage port. Every method is one atomic operation: it is done whole or not at all.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// The backend's name, for logs and `/healthz`.
+    fn backend(&self) -> &'static str;
+
+    /// Applies the pending migrations; safe to call from several processes at once.
+    async fn migrate(&self) -> StoreResult<u32>;
+
+    /// Checks that the database answers.
+    async fn ping(&self) -> StoreResult<()>;
+
+    // --- reference data ---
+    async fn upsert_theme(&self, theme: &Theme) -> StoreResult<Written>;
+    async fn list_themes(&self) -> StoreResult<Vec<Theme>>;
+    async fn upsert_right(&self, right: &Right) -> StoreResult<Written>;
+    async fn list_rights(&self, kind: Option<RightKind>) -> StoreResult<Vec<Right>>;
+    async fn upsert_codelist(&self, codelist: &Codelist) -> StoreResult<Written>;
+    async fn list_codelists(&self) -> StoreResult<Vec<Codelist>>;
+
+    // --- areas ---
+    /// Creates or updates an area; its parent must exist.
+    async fn upsert_area(&self, area: &Area) -> StoreResult<Written>;
+    async fn get_area(&self, code: &AreaCode) -> StoreResult<Area>;
+    async fn list_areas(&self, kind: Option<AreaKind>, parent: Option<&AreaCode>) -> StoreResult<Vec<Area>>;
+
+    // --- catalogue ---
+    /// Stores a version of an indicator. The same content again is `Unchanged`; different content
+    /// under an existing version is a `Conflict` (a changed definition is a new version).
+    async fn put_indicator_version(&self, definition: &IndicatorDefinition, at: Timestamp) -> StoreResult<Written>;
+    /// The given version, or the latest.
+    async fn get_indicator(&self, code: &IndicatorCode, version: Option<u32>) -> StoreResult<IndicatorDefinition>;
+    async fn list_indicator_versions(&self, code: &IndicatorCode) -> StoreResult<Vec<IndicatorDefinition>>;
+    /// The latest version of each indicator matching the query.
+    async fn list_indicators(&self, query: &IndicatorQuery) -> StoreResult<Page<IndicatorDefinition>>;
+
+    // --- observations ---
+    /// Stores a new observation (revision 1). The same indicator version, area, period and key
+    /// twice is a `Conflict`.
+    async fn insert_observation(&self, observation: &NewObservation, entered_by: Option<i64>, at: Timestamp) -> StoreResult<Observation>;
+    async fn get_observation(&self, id: i64) -> StoreResult<Observation>;
+    async fn list_observations(&self, query: &ObservationQuery) -> StoreResult<Page<Observation>>;
+    /// Moves an observation to `state` if it is still at `expected_revision`; the revision
+    /// number goes up by one. A stale revision is a `Conflict`.
+    async fn set_observation_state(
+        &self,
+        id: i64,
+        expected_revision: u32,
+        state: WorkflowState,
+        by: Option<i64>,
+        at: Timestamp,
+    ) -> StoreResult<Observation>;
+    async fn put_benchmark(&self, kind: BenchmarkKind, benchmark: &Benchmark) -> StoreResult<Written>;
+    async fn list_benchmarks(&self, indicator: &IndicatorCode, area: &AreaCode) -> StoreResult<Vec<(BenchmarkKind, Benchmark)>>;
+
+    // --- organisations, users, memberships ---
+    async fn create_organisation(&self, organisation: &NewOrganisation) -> StoreResult<Organisation>;
+    async fn list_organisations(&self, city: Option<&AreaCode>) -> StoreResult<Vec<Organisation>>;
+    async fn create_user(&self, user: &NewUser, at: Timestamp) -> StoreResult<User>;
+    async fn get_user(&self, id: i64) -> StoreResult<User>;
+    async fn find_user(&self, username: &Username) -> StoreResult<User>;
+    async fn list_users(&self) -> StoreResult<Vec<User>>;
+    /// The stored password hash of a user (for the login check only).
+    async fn password_hash(&self, user_id: i64) -> StoreResult<String>;
+    async fn set_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()>;
+    async fn set_user_disabled(&self, user_id: i64, is_disabled: bool) -> StoreResult<()>;
+    /// Adds a membership; the same user, role and scope twice is a `Conflict`.
+    async fn add_membership(&self, membership: &Membership) -> StoreResult<()>;
+    async fn list_memberships(&self, user_id: i64) -> StoreResult<Vec<Membership>>;
+
+    // --- sessions and login throttling ---
+    async fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
+    /// A session that has not expired at `now`.
+    async fn get_session(&self, token_hash: &str, now: Timestamp) -> StoreResult<SessionRecord>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    async fn delete_user_sessions(&self, user_id: i64) -> StoreResult<u64>;
+    async fn purge_expired_sessions(&self, now: Timestamp) -> StoreResult<u64>;
+    async fn record_login_failure(&self, key: &str, at: Timestamp) -> StoreResult<()>;
+    async fn count_login_failures(&self, key: &str, since: Timestamp) -> StoreResult<u64>;
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
+
+    // --- audit ---
+    /// Appends an event to the hash-chained log.
+    async fn append_audit(&self, event: &NewAuditEvent) -> StoreResult<AuditEvent>;
+    /// Events in the order they were appended, from `after_id` on.
+    async fn list_audit(&self, after_id: i64, limit: u32) -> StoreResult<Vec<AuditEvent>>;
+}
+
+/// The hash of an audit event in the chain: SHA-256 over the previous hash and the event.
+pub fn audit_hash(previous_hash: &str, event: &NewAuditEvent) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(event.canonical_text(previous_hash).as_bytes()))
+}
+
+/// Whether a list of events, from the first one on, forms an unbroken chain.
+pub fn verify_audit_chain(events: &[AuditEvent]) -> Result<(), i64> {
+    let mut previous = String::new();
+    for event in events {
+        if event.previous_hash != previous || audit_hash(&previous, &event.event) != event.hash {
+            return Err(event.id);
+        }
+        previous.clone_from(&event.hash);
+    }
+    Ok(())
+}
+
+/// The checksum a migration is recorded with, so that a changed migration is noticed.
+pub fn migration_checksum(sql: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(sql.as_bytes()))
+}

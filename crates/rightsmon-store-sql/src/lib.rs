@@ -1,0 +1,1158 @@
+//! The SQL both storage adapters share.
+//!
+//! SQLite and PostgreSQL agree on almost every statement Rights Monitor needs, so the
+//! implementation of [`Store`](../rightsmon_store/trait.Store.html) is written once, in
+//! [`impl_sql_store!`], and each adapter expands it for its own database type. Where the
+//! dialects differ, the macro calls a method the adapter defines itself:
+//!
+//! - `fn pool(&self) -> &sqlx::Pool<DB>`
+//! - `async fn write_guard(&self) -> Option<tokio::sync::MutexGuard<'_, ()>>`: serialises writers
+//!   where the database cannot (SQLite); `None` elsewhere.
+//! - `async fn lock_audit_chain(tx: &mut sqlx::Transaction<'_, DB>) -> Result<(), sqlx::Error>`:
+//!   makes appends to the audit chain take turns across processes.
+//! - `async fn run_migrations(&self) -> StoreResult<u32>`.
+//! - `fn map_error(error: sqlx::Error) -> StoreError`.
+//!
+//! The expanding crate needs `sqlx`, `async-trait`, `serde_json`, `rightsmon-domain` and
+//! `rightsmon-store` among its dependencies.
+
+/// Implements `rightsmon_store::Store` for `$store`, a type holding a `sqlx::Pool<$db>`.
+#[macro_export]
+macro_rules! impl_sql_store {
+    ($store:ty, $db:ty, $backend:literal) => {
+        mod sql_store_impl {
+            #![allow(clippy::too_many_lines)]
+            use super::*;
+            use rightsmon_domain::access::{Membership, NewOrganisation, Organisation, OrganisationKind, Role, Scope, User, Username};
+            use rightsmon_domain::area::{Area, AreaKind};
+            use rightsmon_domain::audit::{AuditEvent, NewAuditEvent};
+            use rightsmon_domain::catalogue::IndicatorDefinition;
+            use rightsmon_domain::codelist::{CodeItem, Codelist, DisaggregationKey};
+            use rightsmon_domain::id::{AreaCode, Code, DimensionId, IndicatorCode};
+            use rightsmon_domain::observation::{
+                Benchmark, NewObservation, Observation, ObservationValue, Provenance, ProvenanceKind, StatusFlag, WorkflowState,
+            };
+            use rightsmon_domain::period::Period;
+            use rightsmon_domain::right::{Right, RightCode, RightKind, Theme, ThemeCode};
+            use rightsmon_domain::text::Texts;
+            use rightsmon_domain::time::{Date, Timestamp};
+            use rightsmon_store::{
+                BenchmarkKind, IndicatorQuery, NewUser, ObservationQuery, Page, SessionRecord, Store, StoreError, StoreResult, Visibility,
+                Written,
+            };
+            use sqlx::Row;
+
+            type DbRow = <$db as sqlx::Database>::Row;
+
+            fn err(error: sqlx::Error) -> StoreError {
+                <$store>::map_error(error)
+            }
+
+            fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
+                StoreError::Corrupt(format!("{what}: {detail}"))
+            }
+
+            fn get<'r, T>(row: &'r DbRow, column: &str) -> StoreResult<T>
+            where
+                T: sqlx::Decode<'r, $db> + sqlx::Type<$db>,
+            {
+                row.try_get::<T, _>(column).map_err(err)
+            }
+
+            fn json<T: serde::de::DeserializeOwned>(row: &DbRow, column: &str) -> StoreResult<T> {
+                let text: String = get(row, column)?;
+                serde_json::from_str(&text).map_err(|e| corrupt(column, e))
+            }
+
+            fn optional_json<T: serde::de::DeserializeOwned>(row: &DbRow, column: &str) -> StoreResult<Option<T>> {
+                let text: Option<String> = get(row, column)?;
+                text.map(|t| serde_json::from_str(&t).map_err(|e| corrupt(column, e))).transpose()
+            }
+
+            fn to_json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
+                serde_json::to_string(value).map_err(|e| StoreError::Backend(e.into()))
+            }
+
+            fn parsed<T, E: std::fmt::Display>(column: &str, result: Result<T, E>) -> StoreResult<T> {
+                result.map_err(|e| corrupt(column, e))
+            }
+
+            fn u32_of(column: &str, value: i64) -> StoreResult<u32> {
+                u32::try_from(value).map_err(|e| corrupt(column, e))
+            }
+
+            fn page_bounds(page: rightsmon_store::PageRequest) -> (i64, i64) {
+                (i64::from(page.limit()), i64::try_from(page.offset()).unwrap_or(i64::MAX))
+            }
+
+            fn theme_of(row: &DbRow) -> StoreResult<Theme> {
+                Ok(Theme {
+                    code: parsed("code", ThemeCode::parse(&get::<String>(row, "code")?))?,
+                    is_agreed_area: get(row, "is_agreed_area")?,
+                    position: u32_of("position", get(row, "position")?)?,
+                    name: json(row, "name")?,
+                    description: optional_json(row, "description")?,
+                })
+            }
+
+            fn right_of(row: &DbRow) -> StoreResult<Right> {
+                let parent: Option<String> = get(row, "parent_code")?;
+                Right::new(
+                    parsed("code", RightCode::parse(&get::<String>(row, "code")?))?,
+                    parent.map(|p| parsed("parent_code", RightCode::parse(&p))).transpose()?,
+                    u32_of("position", get(row, "position")?)?,
+                    json(row, "name")?,
+                    optional_json(row, "description")?,
+                )
+                .map_err(|e| corrupt("rights", e))
+            }
+
+            fn area_of(row: &DbRow) -> StoreResult<Area> {
+                let optional_date = |column: &str| -> StoreResult<Option<Date>> {
+                    get::<Option<String>>(row, column)?.map(|d| parsed(column, Date::parse(&d))).transpose()
+                };
+                Ok(Area {
+                    code: parsed("code", AreaCode::parse(&get::<String>(row, "code")?))?,
+                    kind: parsed("kind", AreaKind::parse(&get::<String>(row, "kind")?))?,
+                    parent: get::<Option<String>>(row, "parent_code")?.map(|p| parsed("parent_code", AreaCode::parse(&p))).transpose()?,
+                    name: get(row, "name")?,
+                    local_name: get(row, "local_name")?,
+                    country: get::<Option<String>>(row, "country")?
+                        .map(|c| parsed("country", rightsmon_domain::area::CountryCode::parse(&c)))
+                        .transpose()?,
+                    language: get::<Option<String>>(row, "language")?
+                        .map(|c| parsed("language", rightsmon_domain::text::LanguageCode::parse(&c)))
+                        .transpose()?,
+                    is_observer: get(row, "is_observer")?,
+                    valid_from: optional_date("valid_from")?,
+                    valid_to: optional_date("valid_to")?,
+                })
+            }
+
+            const OBSERVATION_COLUMNS: &str = "o.id, o.indicator_code, o.version, o.area_code, o.period, o.disaggregation, \
+                o.number_value, o.text_value, o.lower_bound, o.upper_bound, o.status, o.organisation_id, o.provenance_kind, \
+                o.source_name, o.source_reference, o.source_date, o.method_note, o.state, o.revision, o.entered_by, \
+                o.approved_by, o.created_at, o.updated_at";
+
+            fn observation_of(row: &DbRow) -> StoreResult<Observation> {
+                let number: Option<f64> = get(row, "number_value")?;
+                let text: Option<String> = get(row, "text_value")?;
+                let value = match (number, text) {
+                    (Some(n), None) => ObservationValue::Number(n),
+                    (None, Some(t)) => ObservationValue::Text(t),
+                    _ => return Err(corrupt("observations", "a value is both or neither number and text")),
+                };
+                Ok(Observation {
+                    id: get(row, "id")?,
+                    data: NewObservation {
+                        indicator: parsed("indicator_code", IndicatorCode::parse(&get::<String>(row, "indicator_code")?))?,
+                        version: u32_of("version", get(row, "version")?)?,
+                        area: parsed("area_code", AreaCode::parse(&get::<String>(row, "area_code")?))?,
+                        period: parsed("period", Period::parse(&get::<String>(row, "period")?))?,
+                        key: parsed("disaggregation", DisaggregationKey::parse(&get::<String>(row, "disaggregation")?))?,
+                        value,
+                        lower_bound: get(row, "lower_bound")?,
+                        upper_bound: get(row, "upper_bound")?,
+                        status: parsed("status", StatusFlag::parse(&get::<String>(row, "status")?))?,
+                        provenance: Provenance {
+                            organisation_id: get(row, "organisation_id")?,
+                            kind: parsed("provenance_kind", ProvenanceKind::parse(&get::<String>(row, "provenance_kind")?))?,
+                            source_name: get(row, "source_name")?,
+                            source_reference: get(row, "source_reference")?,
+                            source_date: get::<Option<String>>(row, "source_date")?
+                                .map(|d| parsed("source_date", Date::parse(&d)))
+                                .transpose()?,
+                            method_note: get(row, "method_note")?,
+                        },
+                        state: parsed("state", WorkflowState::parse(&get::<String>(row, "state")?))?,
+                    },
+                    revision: u32_of("revision", get(row, "revision")?)?,
+                    entered_by: get(row, "entered_by")?,
+                    approved_by: get(row, "approved_by")?,
+                    created_at: Timestamp(get(row, "created_at")?),
+                    updated_at: Timestamp(get(row, "updated_at")?),
+                })
+            }
+
+            fn user_of(row: &DbRow) -> StoreResult<User> {
+                Ok(User {
+                    id: get(row, "id")?,
+                    username: parsed("username", Username::parse(&get::<String>(row, "username")?))?,
+                    display_name: get(row, "display_name")?,
+                    email: get(row, "email")?,
+                    is_disabled: get(row, "is_disabled")?,
+                    created_at: Timestamp(get(row, "created_at")?),
+                })
+            }
+
+            fn organisation_of(row: &DbRow) -> StoreResult<Organisation> {
+                Ok(Organisation {
+                    id: get(row, "id")?,
+                    name: get(row, "name")?,
+                    kind: parsed("kind", OrganisationKind::parse(&get::<String>(row, "kind")?))?,
+                    city: get::<Option<String>>(row, "city_code")?.map(|c| parsed("city_code", AreaCode::parse(&c))).transpose()?,
+                })
+            }
+
+            fn audit_of(row: &DbRow) -> StoreResult<AuditEvent> {
+                Ok(AuditEvent {
+                    id: get(row, "id")?,
+                    event: NewAuditEvent {
+                        at: Timestamp(get(row, "at")?),
+                        actor_user_id: get(row, "actor_user_id")?,
+                        action: get(row, "action")?,
+                        subject: get(row, "subject")?,
+                        detail: json(row, "detail")?,
+                    },
+                    previous_hash: get(row, "previous_hash")?,
+                    hash: get(row, "hash")?,
+                })
+            }
+
+            fn scope_key(city: Option<&AreaCode>) -> String {
+                city.map_or_else(String::new, |c| c.as_str().to_owned())
+            }
+
+            /// Whether a row exists, within a transaction.
+            async fn exists(tx: &mut sqlx::Transaction<'_, $db>, sql: &'static str, key: &str) -> StoreResult<bool> {
+                Ok(sqlx::query(sql).bind(key.to_owned()).fetch_optional(&mut **tx).await.map_err(err)?.is_some())
+            }
+
+            impl $store {
+                async fn observation_by_id(&self, id: i64) -> StoreResult<Observation> {
+                    let sql = format!("SELECT {OBSERVATION_COLUMNS} FROM observations o WHERE o.id = $1");
+                    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.pool()).await.map_err(err)?;
+                    observation_of(&row.ok_or(StoreError::NotFound)?)
+                }
+            }
+
+            #[async_trait::async_trait]
+            impl Store for $store {
+                fn backend(&self) -> &'static str {
+                    $backend
+                }
+
+                async fn migrate(&self) -> StoreResult<u32> {
+                    self.run_migrations().await
+                }
+
+                async fn ping(&self) -> StoreResult<()> {
+                    sqlx::query("SELECT 1").execute(self.pool()).await.map_err(err)?;
+                    Ok(())
+                }
+
+                async fn upsert_theme(&self, theme: &Theme) -> StoreResult<Written> {
+                    let _guard = self.write_guard().await;
+                    let mut tx = self.pool().begin().await.map_err(err)?;
+                    let existing = sqlx::query("SELECT code, is_agreed_area, position, name, description FROM themes WHERE code = $1")
+                        .bind(theme.code.as_str().to_owned())
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                    let written = match existing {
+                        Some(row) if theme_of(&row)? == *theme => return Ok(Written::Unchanged),
+                        Some(_) => {
+                            sqlx::query("UPDATE themes SET is_agreed_area = $1, position = $2, name = $3, description = $4 WHERE code = $5")
+                                .bind(theme.is_agreed_area)
+                                .bind(i64::from(theme.position))
+                                .bind(to_json(&theme.name)?)
+                                .bind(theme.description.as_ref().map(to_json).transpose()?)
+                                .bind(theme.code.as_str().to_owned())
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(err)?;
+                            Written::Updated
+                        }
+                        None => {
+                            sqlx::query("INSERT INTO themes (is_agreed_area, position, name, description, code) VALUES ($1, $2, $3, $4, $5)")
+                                .bind(theme.is_agreed_area)
+                                .bind(i64::from(theme.position))
+                                .bind(to_json(&theme.name)?)
+                                .bind(theme.description.as_ref().map(to_json).transpose()?)
+                                .bind(theme.code.as_str().to_owned())
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(err)?;
+                            Written::Created
+                        }
+                    };
+                    tx.commit().await.map_err(err)?;
+                    Ok(written)
+                }
+
+                async fn list_themes(&self) -> StoreResult<Vec<Theme>> {
+                    let rows = sqlx::query("SELECT code, is_agreed_area, position, name, description FROM themes ORDER BY position, code")
+                        .fetch_all(self.pool())
+                        .await
+                        .map_err(err)?;
+                    rows.iter().map(theme_of).collect()
+                }
+
+                async fn upsert_right(&self, right: &Right) -> StoreResult<Written> {
+                    let _guard = self.write_guard().await;
+                    let mut tx = self.pool().begin().await.map_err(err)?;
+                    if let Some(parent) = &right.parent
+                        && !exists(&mut tx, "SELECT 1 FROM rights WHERE code = $1", parent.as_str()).await?
+                    {
+                        return Err(StoreError::NotFound);
+                    }
+                    let existing = sqlx::query("SELECT code, parent_code, position, name, description FROM rights WHERE code = $1")
+                        .bind(right.code.as_str().to_owned())
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                    let sql = match existing {
+                        Some(row) if right_of(&row)? == *right => return Ok(Written::Unchanged),
+                        Some(_) => "UPDATE rights SET kind = $1, parent_code = $2, position = $3, name = $4, description = $5 WHERE code = $6",
+                        None => "INSERT INTO rights (kind, parent_code, position, name, description, code) VALUES ($1, $2, $3, $4, $5, $6)",
+                    };
+                    let written = if sql.starts_with("UPDATE") { Written::Updated } else { Written::Created };
+                    sqlx::query(sql)
+                        .bind(right.kind().as_str())
+                        .bind(right.parent.as_ref().map(|p| p.as_str().to_owned()))
+                        .bind(i64::from(right.position))
+                        .bind(to_json(&right.name)?)
+                        .bind(right.description.as_ref().map(to_json).transpose()?)
+                        .bind(right.code.as_str().to_owned())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                    tx.commit().await.map_err(err)?;
+                    Ok(written)
+                }
+
+                async fn list_rights(&self, kind: Option<RightKind>) -> StoreResult<Vec<Right>> {
+                    let rows = sqlx::query(
+                        "SELECT code, parent_code, position, name, description FROM rights \
+                         WHERE ($1 IS NULL OR kind = $1) ORDER BY kind, position, code",
+                    )
+                    .bind(kind.map(RightKind::as_str))
+                    .fetch_all(self.pool())
+                    .await
+                    .map_err(err)?;
+                    rows.iter().map(right_of).collect()
+                }
+
+                async fn upsert_codelist(&self, codelist: &Codelist) -> StoreResult<Written> {
+                    let existing = self.list_codelists().await?.into_iter().find(|c| c.id() == codelist.id());
+                    if existing.as_ref() == Some(codelist) {
+                        return Ok(Written::Unchanged);
+                    }
+                    let _guard = self.write_guard().await;
+                    let mut tx = self.pool().begin().await.map_err(err)?;
+                    let id = codelist.id().as_str().to_owned();
+                    sqlx::query("DELETE FROM codes WHERE codelist_id = $1").bind(id.clone()).execute(&mut *tx).await.map_err(err)?;
+                    sqlx::query("DELETE FROM codelists WHERE id = $1").bind(id.clone()).execute(&mut *tx).await.map_err(err)?;
+                    sqlx::query("INSERT INTO codelists (id, dimension, name) VALUES ($1, $2, $3)")
+                        .bind(id.clone())
+                        .bind(codelist.dimension().as_str().to_owned())
+                        .bind(to_json(codelist.name())?)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                    for (position, item) in codelist.codes().iter().enumerate() {
+                        sqlx::query("INSERT INTO codes (codelist_id, code, position, name) VALUES ($1, $2, $3, $4)")
+                            .bind(id.clone())
+                            .bind(item.code.as_str().to_owned())
+                            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+                            .bind(to_json(&item.name)?)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                    }
+                    tx.commit().await.map_err(err)?;
+                    Ok(if existing.is_some() { Written::Updated } else { Written::Created })
+                }
+
+                async fn list_codelists(&self) -> StoreResult<Vec<Codelist>> {
+                    let lists = sqlx::query("SELECT id, dimension, name FROM codelists ORDER BY id").fetch_all(self.pool()).await.map_err(err)?;
+                    let codes = sqlx::query("SELECT codelist_id, code, name FROM codes ORDER BY codelist_id, position")
+                        .fetch_all(self.pool())
+                        .await
+                        .map_err(err)?;
+                    let mut result = Vec::with_capacity(lists.len());
+                    for list in &lists {
+                        let id: String = get(list, "id")?;
+                        let mut items = Vec::new();
+                        for row in codes.iter() {
+                            if get::<String>(row, "codelist_id")? == id {
+                                items.push(CodeItem { code: parsed("code", Code::parse(&get::<String>(row, "code")?))?, name: json(row, "name")? });
+                            }
+                        }
+                        result.push(
+                            Codelist::new(
+                                parsed("id", DimensionId::parse(&id))?,
+                                parsed("dimension", DimensionId::parse(&get::<String>(list, "dimension")?))?,
+                                json(list, "name")?,
+                                items,
+                            )
+                            .map_err(|e| corrupt("codelists", e))?,
+                        );
+                    }
+                    Ok(result)
+                }
+
+                async fn upsert_area(&self, area: &Area) -> StoreResult<Written> {
+                    let _guard = self.write_guard().await;
+                    let mut tx = self.pool().begin().await.map_err(err)?;
+                    if let Some(parent) = &area.parent {
+                        let row = sqlx::query("SELECT kind FROM areas WHERE code = $1")
+                            .bind(parent.as_str().to_owned())
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(err)?
+                            .ok_or(StoreError::NotFound)?;
+                        let parent_kind = parsed("kind", AreaKind::parse(&get::<String>(&row, "kind")?))?;
+                        if Some(parent_kind) != area.kind.parent_kind() {
+                            return Err(StoreError::Conflict { constraint: "area_parent_kind".into() });
+                        }
+                    }
+                    let existing = sqlx::query(
+                        "SELECT code, kind, parent_code, name, local_name, country, language, is_observer, valid_from, valid_to \
+                         FROM areas WHERE code = $1",
+                    )
+                    .bind(area.code.as_str().to_owned())
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                    let written = match existing {
+                        Some(row) => {
+                            let stored = area_of(&row)?;
+                            if stored == *area {
+                                return Ok(Written::Unchanged);
+                            }
+                            if stored.kind != area.kind {
+                                return Err(StoreError::Conflict { constraint: "area_kind".into() });
+                            }
+                            Written::Updated
+                        }
+                        None => Written::Created,
+                    };
+                    let sql = if written == Written::Created {
+                        "INSERT INTO areas (kind, parent_code, name, local_name, country, language, is_observer, valid_from, valid_to, code) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+                    } else {
+                        "UPDATE areas SET kind = $1, parent_code = $2, name = $3, local_name = $4, country = $5, language = $6, \
+                         is_observer = $7, valid_from = $8, valid_to = $9 WHERE code = $10"
+                    };
+                    sqlx::query(sql)
+                        .bind(area.kind.as_str())
+                        .bind(area.parent.as_ref().map(|p| p.as_str().to_owned()))
+                        .bind(area.name.clone())
+                        .bind(area.local_name.clone())
+                        .bind(area.country.as_ref().map(|c| c.as_str().to_owned()))
+                        .bind(area.language.as_ref().map(|l| l.as_str().to_owned()))
+                        .bind(area.is_observer)
+                        .bind(area.valid_from.map(|d| d.to_string()))
+                        .bind(area.valid_to.map(|d| d.to_string()))
+                        .bind(area.code.as_str().to_owned())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                    tx.commit().await.map_err(err)?;
+                    Ok(written)
+                }
+
+                async fn get_area(&self, code: &AreaCode) -> StoreResult<Area> {
+                    let row = sqlx::query(
+                        "SELECT code, kind, parent_code, name, local_name, country, language, is_observer, valid_from, valid_to \
+                         FROM areas WHERE code = $1",
+                    )
+                    .bind(code.as_str().to_owned())
+                    .fetch_optional(self.pool())
+                    .await
+                    .map_err(err)?;
+                    area_of(&row.ok_or(StoreError::NotFound)?)
+                }
+
+                async fn list_areas(&self, kind: Option<AreaKind>, parent: Option<&AreaCode>) -> StoreResult<Vec<Area>> {
+                    let rows = sqlx::query(
+                        "SELECT code, kind, parent_code, name, local_name, country, language, is_observer, valid_from, valid_to \
+                         FROM areas WHERE ($1 IS NULL OR kind = $1) AND ($2 IS NULL OR parent_code = $2) ORDER BY code",
+                    )
+                    .bind(kind.map(AreaKind::as_str))
+                    .bind(parent.map(|p| p.as_str().to_owned()))
+                    .fetch_all(self.pool())
+                    .await
+                    .map_err(err)?;
+                    rows.iter().map(area_of).collect()
+                }
+
+                async fn put_indicator_version(&self, definition: &IndicatorDefinition, at: Timestamp) -> StoreResult<Written> {
+                    let _guard = self.write_guard().await;
+                    let mut tx = self.pool().begin().await.map_err(err)?;
+                    let code = definition.code.as_str().to_owned();
+                    let city = match &definition.scope {
+                        rightsmon_domain::catalogue::IndicatorScope::Core => None,
+                        rightsmon_domain::catalogue::IndicatorScope::Local(city) => Some(city.as_str().to_owned()),
+                    };
+                    if let Some(city) = &city
+                        && !exists(&mut tx, "SELECT 1 FROM areas WHERE code = $1 AND kind = 'city'", city).await?
+                    {
+                        return Err(StoreError::NotFound);
+                    }
+                    for theme in &definition.themes {
+                        if !exists(&mut tx, "SELECT 1 FROM themes WHERE code = $1", theme.as_str()).await? {
+                            return Err(StoreError::NotFound);
+                        }
+                    }
+                    for link in &definition.rights {
+                        if !exists(&mut tx, "SELECT 1 FROM rights WHERE code = $1", link.right.as_str()).await? {
+                            return Err(StoreError::NotFound);
+                        }
+                    }
+                    let text = to_json(definition)?;
+                    let indicator = sqlx::query("SELECT city_code FROM indicators WHERE code = $1")
+                        .bind(code.clone())
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                    match indicator {
+                        Some(row) => {
+                            if get::<Option<String>>(&row, "city_code")? != city {
+                                return Err(StoreError::Conflict { constraint: "indicator_scope".into() });
+                            }
+                        }
+                        None => {
+                            sqlx::query("INSERT INTO indicators (code, city_code, created_at) VALUES ($1, $2, $3)")
+                                .bind(code.clone())
+                                .bind(city.clone())
+                                .bind(at.seconds())
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(err)?;
+                        }
+                    }
+                    let version = i64::from(definition.version);
+                    let stored = sqlx::query("SELECT definition FROM indicator_versions WHERE indicator_code = $1 AND version = $2")
+                        .bind(code.clone())
+                        .bind(version)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                    if let Some(row) = stored {
+                        let stored: IndicatorDefinition = json(&row, "definition")?;
+                        return if stored == *definition {
+                            Ok(Written::Unchanged)
+                        } else {
+                            Err(StoreError::Conflict { constraint: "indicator_version_immutable".into() })
+                        };
+                    }
+                    let latest: Option<i64> = sqlx::query("SELECT version FROM indicator_versions WHERE indicator_code = $1 AND is_latest")
+                        .bind(code.clone())
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(err)?
+                        .map(|row| get::<i64>(&row, "version"))
+                        .transpose()?;
+                    let is_latest = latest.is_none_or(|l| version > l);
+                    if is_latest {
+                        sqlx::query("UPDATE indicator_versions SET is_latest = FALSE WHERE indicator_code = $1")
+                            .bind(code.clone())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                    }
+                    sqlx::query("INSERT INTO indicator_versions (indicator_code, version, definition, created_at, is_latest) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(code.clone())
+                        .bind(version)
+                        .bind(text)
+                        .bind(at.seconds())
+                        .bind(is_latest)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                    for theme in &definition.themes {
+                        sqlx::query("INSERT INTO indicator_themes (indicator_code, version, theme_code) VALUES ($1, $2, $3)")
+                            .bind(code.clone())
+                            .bind(version)
+                            .bind(theme.as_str().to_owned())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                    }
+                    for link in &definition.rights {
+                        sqlx::query("INSERT INTO indicator_rights (indicator_code, version, right_code, link_type) VALUES ($1, $2, $3, $4)")
+                            .bind(code.clone())
+                            .bind(version)
+                            .bind(link.right.as_str().to_owned())
+                            .bind(link.link_type.as_str())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                    }
+                    tx.commit().await.map_err(err)?;
+                    Ok(Written::Created)
+                }
+
+                async fn get_indicator(&self, code: &IndicatorCode, version: Option<u32>) -> StoreResult<IndicatorDefinition> {
+                    let row = sqlx::query(
+                        "SELECT definition FROM indicator_versions WHERE indicator_code = $1 \
+                         AND (($2 IS NULL AND is_latest) OR version = $2)",
+                    )
+                    .bind(code.as_str().to_owned())
+                    .bind(version.map(i64::from))
+                    .fetch_optional(self.pool())
+                    .await
+                    .map_err(err)?;
+                    json(&row.ok_or(StoreError::NotFound)?, "definition")
+                }
+
+                async fn list_indicator_versions(&self, code: &IndicatorCode) -> StoreResult<Vec<IndicatorDefinition>> {
+                    let rows = sqlx::query("SELECT definition FROM indicator_versions WHERE indicator_code = $1 ORDER BY version")
+                        .bind(code.as_str().to_owned())
+                        .fetch_all(self.pool())
+                        .await
+                        .map_err(err)?;
+                    rows.iter().map(|row| json(row, "definition")).collect()
+                }
+
+                async fn list_indicators(&self, query: &IndicatorQuery) -> StoreResult<Page<IndicatorDefinition>> {
+                    let (limit, offset) = page_bounds(query.page);
+                    // The same filter twice: once to count, once for the page.
+                    let mut count = sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*) AS n");
+                    let mut items = sqlx::QueryBuilder::<$db>::new("SELECT v.definition");
+                    for target in [&mut count, &mut items] {
+                        target.push(" FROM indicator_versions v JOIN indicators i ON i.code = v.indicator_code WHERE v.is_latest");
+                        match &query.scope {
+                            Some(None) => {
+                                target.push(" AND i.city_code IS NULL");
+                            }
+                            Some(Some(city)) => {
+                                target.push(" AND i.city_code = ").push_bind(city.as_str().to_owned());
+                            }
+                            None => {}
+                        }
+                        if let Some(city) = &query.available_in {
+                            target.push(" AND (i.city_code IS NULL OR i.city_code = ").push_bind(city.as_str().to_owned()).push(")");
+                        }
+                        if let Some(theme) = &query.theme {
+                            target
+                                .push(" AND EXISTS (SELECT 1 FROM indicator_themes t WHERE t.indicator_code = v.indicator_code AND t.version = v.version AND t.theme_code = ")
+                                .push_bind(theme.as_str().to_owned())
+                                .push(")");
+                        }
+                        if let Some(right) = &query.right {
+                            target
+                                .push(" AND EXISTS (SELECT 1 FROM indicator_rights r WHERE r.indicator_code = v.indicator_code AND r.version = v.version AND r.right_code = ")
+                                .push_bind(right.as_str().to_owned())
+                                .push(")");
+                        }
+                    }
+                    items.push(" ORDER BY v.indicator_code LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+                    let total: i64 = get(&count.build().fetch_one(self.pool()).await.map_err(err)?, "n")?;
+                    let rows = items.build().fetch_all(self.pool()).await.map_err(err)?;
+                    Ok(Page {
+                        items: rows.iter().map(|row| json(row, "definition")).collect::<StoreResult<_>>()?,
+                        total: u64::try_from(total).unwrap_or(0),
+                        limit: query.page.limit(),
+                        offset: query.page.offset(),
+                    })
+                }
+
+                async fn insert_observation(&self, observation: &NewObservation, entered_by: Option<i64>, at: Timestamp) -> StoreResult<Observation> {
+                    let id = {
+                        let _guard = self.write_guard().await;
+                        let mut tx = self.pool().begin().await.map_err(err)?;
+                        let version_exists = sqlx::query("SELECT 1 FROM indicator_versions WHERE indicator_code = $1 AND version = $2")
+                            .bind(observation.indicator.as_str().to_owned())
+                            .bind(i64::from(observation.version))
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(err)?
+                            .is_some();
+                        if !version_exists {
+                            return Err(StoreError::NotFound);
+                        }
+                        let area = sqlx::query("SELECT kind, parent_code FROM areas WHERE code = $1")
+                            .bind(observation.area.as_str().to_owned())
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(err)?
+                            .ok_or(StoreError::NotFound)?;
+                        let city_code: Option<String> = match get::<String>(&area, "kind")?.as_str() {
+                            "city" => Some(observation.area.as_str().to_owned()),
+                            "district" => get(&area, "parent_code")?,
+                            _ => None,
+                        };
+                        let (number, text) = match &observation.value {
+                            ObservationValue::Number(n) => (Some(*n), None),
+                            ObservationValue::Text(t) => (None, Some(t.clone())),
+                        };
+                        let provenance = &observation.provenance;
+                        let row = sqlx::query(
+                            "INSERT INTO observations (indicator_code, version, area_code, city_code, period, period_start, period_months, \
+                             disaggregation, number_value, text_value, lower_bound, upper_bound, status, organisation_id, provenance_kind, \
+                             source_name, source_reference, source_date, method_note, state, revision, entered_by, approved_by, created_at, updated_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, NULL, $22, $22) \
+                             RETURNING id",
+                        )
+                        .bind(observation.indicator.as_str().to_owned())
+                        .bind(i64::from(observation.version))
+                        .bind(observation.area.as_str().to_owned())
+                        .bind(city_code)
+                        .bind(observation.period.to_string())
+                        .bind(observation.period.start_month_index())
+                        .bind(observation.period.length_in_months())
+                        .bind(observation.key.to_string())
+                        .bind(number)
+                        .bind(text)
+                        .bind(observation.lower_bound)
+                        .bind(observation.upper_bound)
+                        .bind(observation.status.as_str())
+                        .bind(provenance.organisation_id)
+                        .bind(provenance.kind.as_str())
+                        .bind(provenance.source_name.clone())
+                        .bind(provenance.source_reference.clone())
+                        .bind(provenance.source_date.map(|d| d.to_string()))
+                        .bind(provenance.method_note.clone())
+                        .bind(observation.state.as_str())
+                        .bind(entered_by)
+                        .bind(at.seconds())
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                        let id: i64 = get(&row, "id")?;
+                        tx.commit().await.map_err(err)?;
+                        id
+                    };
+                    self.observation_by_id(id).await
+                }
+
+                async fn get_observation(&self, id: i64) -> StoreResult<Observation> {
+                    self.observation_by_id(id).await
+                }
+
+                async fn list_observations(&self, query: &ObservationQuery) -> StoreResult<Page<Observation>> {
+                    let mut count = sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*) AS n");
+                    let mut items = sqlx::QueryBuilder::<$db>::new(format!("SELECT {OBSERVATION_COLUMNS}"));
+                    for target in [&mut count, &mut items] {
+                        target.push(" FROM observations o WHERE 1 = 1");
+                        match &query.visibility {
+                            Visibility::All => {}
+                            Visibility::PublishedOnly => {
+                                target.push(" AND o.state = 'published'");
+                            }
+                            Visibility::PublishedAndCities(cities) if cities.is_empty() => {
+                                target.push(" AND o.state = 'published'");
+                            }
+                            Visibility::PublishedAndCities(cities) => {
+                                target.push(" AND (o.state = 'published' OR o.city_code IN (");
+                                let mut separated = target.separated(", ");
+                                for city in cities {
+                                    separated.push_bind(city.as_str().to_owned());
+                                }
+                                target.push("))");
+                            }
+                        }
+                        if let Some(indicator) = &query.indicator {
+                            target.push(" AND o.indicator_code = ").push_bind(indicator.as_str().to_owned());
+                        }
+                        if let Some(version) = query.version {
+                            target.push(" AND o.version = ").push_bind(i64::from(version));
+                        }
+                        if let Some(area) = &query.area {
+                            if query.include_districts {
+                                target
+                                    .push(" AND (o.area_code = ")
+                                    .push_bind(area.as_str().to_owned())
+                                    .push(" OR o.area_code IN (SELECT code FROM areas WHERE parent_code = ")
+                                    .push_bind(area.as_str().to_owned())
+                                    .push("))");
+                            } else {
+                                target.push(" AND o.area_code = ").push_bind(area.as_str().to_owned());
+                            }
+                        }
+                        if let Some(key) = &query.key {
+                            target.push(" AND o.disaggregation = ").push_bind(key.to_string());
+                        }
+                        if let Some(from) = query.period_from {
+                            target.push(" AND o.period_start >= ").push_bind(from.start_month_index());
+                        }
+                        if let Some(to) = query.period_to {
+                            target.push(" AND o.period_start + o.period_months <= ").push_bind(to.start_month_index() + to.length_in_months());
+                        }
+                    }
+                    let (limit, offset) = page_bounds(query.page);
+                    items
+                        .push(" ORDER BY o.indicator_code, o.version, o.area_code, o.disaggregation, o.period_start, o.period_months, o.id LIMIT ")
+                        .push_bind(limit)
+                        .push(" OFFSET ")
+                        .push_bind(offset);
+                    let total: i64 = get(&count.build().fetch_one(self.pool()).await.map_err(err)?, "n")?;
+                    let rows = items.build().fetch_all(self.pool()).await.map_err(err)?;
+                    Ok(Page {
+                        items: rows.iter().map(observation_of).collect::<StoreResult<_>>()?,
+                        total: u64::try_from(total).unwrap_or(0),
+                        limit: query.page.limit(),
+                        offset: query.page.offset(),
+                    })
+                }
+
+                async fn set_observation_state(&self, id: i64, expected_revision: u32, state: WorkflowState, by: Option<i64>, at: Timestamp) -> StoreResult<Observation> {
+                    let approver = if matches!(state, WorkflowState::Validated | WorkflowState::Published) { by } else { None };
+                    {
+                        let _guard = self.write_guard().await;
+                        let result = sqlx::query(
+                            "UPDATE observations SET state = $1, revision = revision + 1, updated_at = $2, \
+                             approved_by = COALESCE($3, approved_by) WHERE id = $4 AND revision = $5",
+                        )
+                        .bind(state.as_str())
+                        .bind(at.seconds())
+                        .bind(approver)
+                        .bind(id)
+                        .bind(i64::from(expected_revision))
+                        .execute(self.pool())
+                        .await
+                        .map_err(err)?;
+                        if result.rows_affected() == 0 {
+                            self.observation_by_id(id).await?;
+                            return Err(StoreError::Conflict { constraint: "observation_revision".into() });
+                        }
+                    }
+                    self.observation_by_id(id).await
+                }
+
+                async fn put_benchmark(&self, kind: BenchmarkKind, benchmark: &Benchmark) -> StoreResult<Written> {
+                    let _guard = self.write_guard().await;
+                    let mut tx = self.pool().begin().await.map_err(err)?;
+                    if !exists(&mut tx, "SELECT 1 FROM indicators WHERE code = $1", benchmark.indicator.as_str()).await?
+                        || !exists(&mut tx, "SELECT 1 FROM areas WHERE code = $1", benchmark.area.as_str()).await?
+                    {
+                        return Err(StoreError::NotFound);
+                    }
+                    let existing = sqlx::query(
+                        "SELECT period, value FROM benchmarks WHERE kind = $1 AND indicator_code = $2 AND area_code = $3 AND disaggregation = $4",
+                    )
+                    .bind(kind.as_str())
+                    .bind(benchmark.indicator.as_str().to_owned())
+                    .bind(benchmark.area.as_str().to_owned())
+                    .bind(benchmark.key.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                    let written = match existing {
+                        Some(row) => {
+                            let period: String = get(&row, "period")?;
+                            let value: f64 = get(&row, "value")?;
+                            if period == benchmark.period.to_string() && value == benchmark.value {
+                                return Ok(Written::Unchanged);
+                            }
+                            Written::Updated
+                        }
+                        None => Written::Created,
+                    };
+                    let sql = if written == Written::Created {
+                        "INSERT INTO benchmarks (period, value, kind, indicator_code, area_code, disaggregation) VALUES ($1, $2, $3, $4, $5, $6)"
+                    } else {
+                        "UPDATE benchmarks SET period = $1, value = $2 WHERE kind = $3 AND indicator_code = $4 AND area_code = $5 AND disaggregation = $6"
+                    };
+                    sqlx::query(sql)
+                        .bind(benchmark.period.to_string())
+                        .bind(benchmark.value)
+                        .bind(kind.as_str())
+                        .bind(benchmark.indicator.as_str().to_owned())
+                        .bind(benchmark.area.as_str().to_owned())
+                        .bind(benchmark.key.to_string())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                    tx.commit().await.map_err(err)?;
+                    Ok(written)
+                }
+
+                async fn list_benchmarks(&self, indicator: &IndicatorCode, area: &AreaCode) -> StoreResult<Vec<(BenchmarkKind, Benchmark)>> {
+                    let rows = sqlx::query(
+                        "SELECT kind, disaggregation, period, value FROM benchmarks WHERE indicator_code = $1 AND area_code = $2 \
+                         ORDER BY disaggregation, kind",
+                    )
+                    .bind(indicator.as_str().to_owned())
+                    .bind(area.as_str().to_owned())
+                    .fetch_all(self.pool())
+                    .await
+                    .map_err(err)?;
+                    rows.iter()
+                        .map(|row| {
+                            let kind: String = get(row, "kind")?;
+                            Ok((
+                                BenchmarkKind::parse(&kind).ok_or_else(|| corrupt("kind", kind.clone()))?,
+                                Benchmark {
+                                    indicator: indicator.clone(),
+                                    area: area.clone(),
+                                    key: parsed("disaggregation", DisaggregationKey::parse(&get::<String>(row, "disaggregation")?))?,
+                                    period: parsed("period", Period::parse(&get::<String>(row, "period")?))?,
+                                    value: get(row, "value")?,
+                                },
+                            ))
+                        })
+                        .collect()
+                }
+
+                async fn create_organisation(&self, organisation: &NewOrganisation) -> StoreResult<Organisation> {
+                    let _guard = self.write_guard().await;
+                    let mut tx = self.pool().begin().await.map_err(err)?;
+                    if let Some(city) = &organisation.city
+                        && !exists(&mut tx, "SELECT 1 FROM areas WHERE code = $1 AND kind = 'city'", city.as_str()).await?
+                    {
+                        return Err(StoreError::NotFound);
+                    }
+                    let row = sqlx::query("INSERT INTO organisations (name, kind, city_code, scope_key) VALUES ($1, $2, $3, $4) RETURNING id")
+                        .bind(organisation.name.clone())
+                        .bind(organisation.kind.as_str())
+                        .bind(organisation.city.as_ref().map(|c| c.as_str().to_owned()))
+                        .bind(scope_key(organisation.city.as_ref()))
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                    let id: i64 = get(&row, "id")?;
+                    tx.commit().await.map_err(err)?;
+                    Ok(Organisation { id, name: organisation.name.clone(), kind: organisation.kind, city: organisation.city.clone() })
+                }
+
+                async fn list_organisations(&self, city: Option<&AreaCode>) -> StoreResult<Vec<Organisation>> {
+                    let rows = sqlx::query("SELECT id, name, kind, city_code FROM organisations WHERE ($1 IS NULL OR city_code = $1) ORDER BY name, id")
+                        .bind(city.map(|c| c.as_str().to_owned()))
+                        .fetch_all(self.pool())
+                        .await
+                        .map_err(err)?;
+                    rows.iter().map(organisation_of).collect()
+                }
+
+                async fn create_user(&self, user: &NewUser, at: Timestamp) -> StoreResult<User> {
+                    let _guard = self.write_guard().await;
+                    let row = sqlx::query(
+                        "INSERT INTO users (username, display_name, email, password_hash, is_disabled, created_at) \
+                         VALUES ($1, $2, $3, $4, FALSE, $5) RETURNING id",
+                    )
+                    .bind(user.username.as_str().to_owned())
+                    .bind(user.display_name.clone())
+                    .bind(user.email.clone())
+                    .bind(user.password_hash.clone())
+                    .bind(at.seconds())
+                    .fetch_one(self.pool())
+                    .await
+                    .map_err(err)?;
+                    Ok(User {
+                        id: get(&row, "id")?,
+                        username: user.username.clone(),
+                        display_name: user.display_name.clone(),
+                        email: user.email.clone(),
+                        is_disabled: false,
+                        created_at: at,
+                    })
+                }
+
+                async fn get_user(&self, id: i64) -> StoreResult<User> {
+                    let row = sqlx::query("SELECT id, username, display_name, email, is_disabled, created_at FROM users WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(self.pool())
+                        .await
+                        .map_err(err)?;
+                    user_of(&row.ok_or(StoreError::NotFound)?)
+                }
+
+                async fn find_user(&self, username: &Username) -> StoreResult<User> {
+                    let row = sqlx::query("SELECT id, username, display_name, email, is_disabled, created_at FROM users WHERE username = $1")
+                        .bind(username.as_str().to_owned())
+                        .fetch_optional(self.pool())
+                        .await
+                        .map_err(err)?;
+                    user_of(&row.ok_or(StoreError::NotFound)?)
+                }
+
+                async fn list_users(&self) -> StoreResult<Vec<User>> {
+                    let rows = sqlx::query("SELECT id, username, display_name, email, is_disabled, created_at FROM users ORDER BY username")
+                        .fetch_all(self.pool())
+                        .await
+                        .map_err(err)?;
+                    rows.iter().map(user_of).collect()
+                }
+
+                async fn password_hash(&self, user_id: i64) -> StoreResult<String> {
+                    let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1").bind(user_id).fetch_optional(self.pool()).await.map_err(err)?;
+                    get(&row.ok_or(StoreError::NotFound)?, "password_hash")
+                }
+
+                async fn set_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()> {
+                    let _guard = self.write_guard().await;
+                    let result = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                        .bind(hash.to_owned())
+                        .bind(user_id)
+                        .execute(self.pool())
+                        .await
+                        .map_err(err)?;
+                    if result.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+                }
+
+                async fn set_user_disabled(&self, user_id: i64, is_disabled: bool) -> StoreResult<()> {
+                    let _guard = self.write_guard().await;
+                    let result = sqlx::query("UPDATE users SET is_disabled = $1 WHERE id = $2")
+                        .bind(is_disabled)
+                        .bind(user_id)
+                        .execute(self.pool())
+                        .await
+                        .map_err(err)?;
+                    if result.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+                }
+
+                async fn add_membership(&self, membership: &Membership) -> StoreResult<()> {
+                    let _guard = self.write_guard().await;
+                    let mut tx = self.pool().begin().await.map_err(err)?;
+                    let city = match &membership.scope {
+                        Scope::Network => None,
+                        Scope::City(city) => Some(city),
+                    };
+                    let user_exists = sqlx::query("SELECT 1 FROM users WHERE id = $1").bind(membership.user_id).fetch_optional(&mut *tx).await.map_err(err)?.is_some();
+                    let organisation_exists = match membership.organisation_id {
+                        Some(id) => sqlx::query("SELECT 1 FROM organisations WHERE id = $1").bind(id).fetch_optional(&mut *tx).await.map_err(err)?.is_some(),
+                        None => true,
+                    };
+                    let city_exists = match city {
+                        Some(city) => exists(&mut tx, "SELECT 1 FROM areas WHERE code = $1 AND kind = 'city'", city.as_str()).await?,
+                        None => true,
+                    };
+                    if !(user_exists && organisation_exists && city_exists) {
+                        return Err(StoreError::NotFound);
+                    }
+                    sqlx::query("INSERT INTO memberships (user_id, organisation_id, role, city_code, scope_key) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(membership.user_id)
+                        .bind(membership.organisation_id)
+                        .bind(membership.role.as_str())
+                        .bind(city.map(|c| c.as_str().to_owned()))
+                        .bind(scope_key(city))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                    tx.commit().await.map_err(err)?;
+                    Ok(())
+                }
+
+                async fn list_memberships(&self, user_id: i64) -> StoreResult<Vec<Membership>> {
+                    let rows = sqlx::query("SELECT user_id, organisation_id, role, city_code FROM memberships WHERE user_id = $1 ORDER BY id")
+                        .bind(user_id)
+                        .fetch_all(self.pool())
+                        .await
+                        .map_err(err)?;
+                    rows.iter()
+                        .map(|row| {
+                            let scope = match get::<Option<String>>(row, "city_code")? {
+                                Some(city) => Scope::City(parsed("city_code", AreaCode::parse(&city))?),
+                                None => Scope::Network,
+                            };
+                            Membership::new(get(row, "user_id")?, get(row, "organisation_id")?, parsed("role", Role::parse(&get::<String>(row, "role")?))?, scope)
+                                .map_err(|e| corrupt("memberships", e))
+                        })
+                        .collect()
+                }
+
+                async fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {
+                    let _guard = self.write_guard().await;
+                    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+                        .bind(session.token_hash.clone())
+                        .bind(session.user_id)
+                        .bind(session.created_at.seconds())
+                        .bind(session.expires_at.seconds())
+                        .execute(self.pool())
+                        .await
+                        .map_err(err)?;
+                    Ok(())
+                }
+
+                async fn get_session(&self, token_hash: &str, now: Timestamp) -> StoreResult<SessionRecord> {
+                    let row = sqlx::query("SELECT token_hash, user_id, created_at, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+                        .bind(token_hash.to_owned())
+                        .bind(now.seconds())
+                        .fetch_optional(self.pool())
+                        .await
+                        .map_err(err)?
+                        .ok_or(StoreError::NotFound)?;
+                    Ok(SessionRecord {
+                        token_hash: get(&row, "token_hash")?,
+                        user_id: get(&row, "user_id")?,
+                        created_at: Timestamp(get(&row, "created_at")?),
+                        expires_at: Timestamp(get(&row, "expires_at")?),
+                    })
+                }
+
+                async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+                    let _guard = self.write_guard().await;
+                    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash.to_owned()).execute(self.pool()).await.map_err(err)?;
+                    Ok(())
+                }
+
+                async fn delete_user_sessions(&self, user_id: i64) -> StoreResult<u64> {
+                    let _guard = self.write_guard().await;
+                    Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(self.pool()).await.map_err(err)?.rows_affected())
+                }
+
+                async fn purge_expired_sessions(&self, now: Timestamp) -> StoreResult<u64> {
+                    let _guard = self.write_guard().await;
+                    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now.seconds()).execute(self.pool()).await.map_err(err)?.rows_affected())
+                }
+
+                async fn record_login_failure(&self, key: &str, at: Timestamp) -> StoreResult<()> {
+                    let _guard = self.write_guard().await;
+                    sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)").bind(key.to_owned()).bind(at.seconds()).execute(self.pool()).await.map_err(err)?;
+                    Ok(())
+                }
+
+                async fn count_login_failures(&self, key: &str, since: Timestamp) -> StoreResult<u64> {
+                    let row = sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE key = $1 AND at >= $2")
+                        .bind(key.to_owned())
+                        .bind(since.seconds())
+                        .fetch_one(self.pool())
+                        .await
+                        .map_err(err)?;
+                    Ok(u64::try_from(get::<i64>(&row, "n")?).unwrap_or(0))
+                }
+
+                async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
+                    let _guard = self.write_guard().await;
+                    sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(key.to_owned()).execute(self.pool()).await.map_err(err)?;
+                    Ok(())
+                }
+
+                async fn append_audit(&self, event: &NewAuditEvent) -> StoreResult<AuditEvent> {
+                    let _guard = self.write_guard().await;
+                    let mut tx = self.pool().begin().await.map_err(err)?;
+                    <$store>::lock_audit_chain(&mut tx).await.map_err(err)?;
+                    let previous_hash: String = match sqlx::query("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1").fetch_optional(&mut *tx).await.map_err(err)? {
+                        Some(row) => get(&row, "hash")?,
+                        None => String::new(),
+                    };
+                    let hash = rightsmon_store::audit_hash(&previous_hash, event);
+                    let row = sqlx::query(
+                        "INSERT INTO audit_events (at, actor_user_id, action, subject, detail, previous_hash, hash) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    )
+                    .bind(event.at.seconds())
+                    .bind(event.actor_user_id)
+                    .bind(event.action.clone())
+                    .bind(event.subject.clone())
+                    .bind(event.detail.to_string())
+                    .bind(previous_hash.clone())
+                    .bind(hash.clone())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                    let id: i64 = get(&row, "id")?;
+                    tx.commit().await.map_err(err)?;
+                    Ok(AuditEvent { id, event: event.clone(), previous_hash, hash })
+                }
+
+                async fn list_audit(&self, after_id: i64, limit: u32) -> StoreResult<Vec<AuditEvent>> {
+                    let rows = sqlx::query(
+                        "SELECT id, at, actor_user_id, action, subject, detail, previous_hash, hash FROM audit_events \
+                         WHERE id > $1 ORDER BY id LIMIT $2",
+                    )
+                    .bind(after_id)
+                    .bind(i64::from(limit.min(rightsmon_store::MAX_PAGE_SIZE)))
+                    .fetch_all(self.pool())
+                    .await
+                    .map_err(err)?;
+                    rows.iter().map(audit_of).collect()
+                }
+            }
+        }
+    };
+}

@@ -1,0 +1,689 @@
+//! The conformance suite: one story per store operation, run on every backend.
+//!
+//! An adapter's test crate calls [`conformance_suite!`](crate::conformance_suite) with a type
+//! implementing [`TestBackend`]; each case then runs on a fresh, empty, migrated database that
+//! is removed afterwards, whether the case passes or fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::{Store, StoreError};
+use async_trait::async_trait;
+use std::future::Future;
+use std::sync::Arc;
+
+/// A backend the suite can create a fresh database in, and remove it from.
+#[async_trait]
+pub trait TestBackend: Sized + Send {
+    /// A fresh, migrated, empty store; `None` when the backend is not available here (and that
+    /// is allowed), after saying so.
+    async fn create() -> Option<Self>;
+    fn store(&self) -> Arc<dyn Store>;
+    async fn destroy(self);
+}
+
+/// Runs one case on a fresh database of backend `B` and removes the database afterwards.
+pub async fn run<B, F, Fut>(case: F)
+where
+    B: TestBackend,
+    F: FnOnce(Arc<dyn Store>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let Some(backend) = B::create().await else { return };
+    let outcome = tokio::spawn(case(backend.store())).await;
+    backend.destroy().await;
+    if let Err(error) = outcome {
+        match error.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(error) => panic!("the case did not finish: {error}"),
+        }
+    }
+}
+
+/// Expands to one `#[tokio::test]` per conformance case for the backend type given.
+#[macro_export]
+macro_rules! conformance_suite {
+    ($backend:ty) => {
+        $crate::conformance_suite!(@cases $backend;
+            migrations_are_idempotent,
+            ping_answers,
+            themes_are_upserted_idempotently,
+            rights_are_upserted_and_listed_by_kind,
+            codelists_round_trip_with_their_codes,
+            areas_need_an_existing_parent,
+            areas_are_listed_by_kind_and_parent,
+            an_unknown_area_is_not_found,
+            indicator_versions_are_immutable_and_listed,
+            indicators_are_filtered_by_scope_theme_and_right,
+            indicator_pages_are_bounded,
+            observations_round_trip_with_provenance,
+            a_duplicate_observation_is_a_conflict,
+            observations_are_filtered_by_visibility,
+            observations_are_filtered_by_period_key_and_area,
+            observation_states_move_with_revisions,
+            benchmarks_are_upserted,
+            organisations_are_created_and_listed,
+            users_are_unique_and_can_be_disabled,
+            passwords_hashes_are_kept_and_replaced,
+            memberships_are_unique_per_role_and_scope,
+            sessions_expire_and_can_be_deleted,
+            login_failures_are_counted_and_cleared,
+            audit_events_form_a_verifiable_chain,
+            metacharacters_are_stored_verbatim
+        );
+    };
+    (@cases $backend:ty; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                $crate::conformance::run::<$backend, _, _>($crate::conformance::cases::$case).await;
+            }
+        )*
+    };
+}
+
+fn expect_conflict<T: std::fmt::Debug>(result: Result<T, StoreError>) {
+    match result {
+        Err(StoreError::Conflict { .. }) => {}
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+}
+
+fn expect_not_found<T: std::fmt::Debug>(result: Result<T, StoreError>) {
+    match result {
+        Err(StoreError::NotFound) => {}
+        other => panic!("expected not found, got {other:?}"),
+    }
+}
+
+pub mod fixtures {
+    //! Small valid values to store.
+    use rightsmon_domain::area::{Area, AreaDraft};
+    use rightsmon_domain::catalogue::{IndicatorDefinition, IndicatorDraft, RightLinkDraft};
+    use rightsmon_domain::observation::{NewObservation, ObservationDraft, WorkflowState};
+
+    pub fn area(code: &str, kind: &str, parent: Option<&str>) -> Area {
+        Area::parse(&AreaDraft {
+            code: code.into(),
+            kind: kind.into(),
+            parent: parent.map(Into::into),
+            name: format!("Area {code}"),
+            country: (kind == "city").then(|| "BE".into()),
+            language: (kind == "city").then(|| "nl".into()),
+            ..AreaDraft::default()
+        })
+        .unwrap()
+    }
+
+    pub fn indicator(code: &str, version: u32, city: Option<&str>, theme: &str, right: &str) -> IndicatorDefinition {
+        IndicatorDefinition::parse(&IndicatorDraft {
+            code: code.into(),
+            version,
+            city: city.map(Into::into),
+            name: [("en".to_owned(), format!("Indicator {code}")), ("nl".to_owned(), format!("Indicator {code} (nl)"))].into(),
+            definition: [("en".to_owned(), format!("Definition of {code}, version {version}"))].into(),
+            unit: "%".into(),
+            direction: "higher_is_better".into(),
+            value_type: "percentage".into(),
+            disaggregations: vec![vec!["SEX".into()], vec!["AGE".into(), "SEX".into()]],
+            themes: vec![theme.into()],
+            rights: vec![RightLinkDraft { right: right.into(), link_type: "outcome".into() }],
+            ..IndicatorDraft::default()
+        })
+        .unwrap()
+    }
+
+    pub fn observation(
+        definition: &IndicatorDefinition,
+        area: &str,
+        period: &str,
+        key: &str,
+        value: &str,
+        state: WorkflowState,
+    ) -> NewObservation {
+        NewObservation::parse(
+            definition,
+            &ObservationDraft {
+                area: area.into(),
+                period: period.into(),
+                key: key.into(),
+                value: value.into(),
+                lower_bound: Some("1".into()),
+                upper_bound: Some("99".into()),
+                status: Some("provisional".into()),
+                provenance_kind: Some("survey".into()),
+                source_name: Some("City survey".into()),
+                source_reference: Some("https://example.org/survey".into()),
+                source_date: Some("2024-03-01".into()),
+                method_note: Some("Weighted by age and sex".into()),
+            },
+            state,
+        )
+        .unwrap()
+    }
+}
+
+pub mod cases {
+    //! The cases, one per store operation or rule.
+    use super::fixtures::*;
+    use super::{expect_conflict, expect_not_found};
+    use crate::*;
+    use rightsmon_domain::access::{Membership, NewOrganisation, Role, Scope, Username};
+    use rightsmon_domain::area::AreaKind;
+    use rightsmon_domain::audit::NewAuditEvent;
+    use rightsmon_domain::codelist::{CodeItem, Codelist, DisaggregationKey};
+    use rightsmon_domain::id::{AreaCode, Code, DimensionId, IndicatorCode};
+    use rightsmon_domain::observation::{Benchmark, ObservationValue, ProvenanceKind, StatusFlag, WorkflowState};
+    use rightsmon_domain::period::Period;
+    use rightsmon_domain::right::{Right, RightCode, RightKind, Theme, ThemeCode};
+    use rightsmon_domain::text::Texts;
+    use rightsmon_domain::time::Timestamp;
+    use std::sync::Arc;
+
+    type S = Arc<dyn Store>;
+
+    fn city(code: &str) -> AreaCode {
+        AreaCode::parse(code).unwrap()
+    }
+
+    fn theme(code: &str, position: u32) -> Theme {
+        Theme {
+            code: ThemeCode::parse(code).unwrap(),
+            is_agreed_area: position < 3,
+            position,
+            name: Texts::from_pairs([("en", code), ("it", "tema")]).unwrap(),
+            description: Some(Texts::english("What it covers").unwrap()),
+        }
+    }
+
+    fn article(number: u8) -> Right {
+        Right::new(
+            RightCode::charter_article(number).unwrap(),
+            Some(RightCode::charter_title(if number <= 5 { 1 } else { 4 }).unwrap()),
+            u32::from(number),
+            Texts::english(&format!("Article {number}")).unwrap(),
+            None,
+        )
+        .unwrap()
+    }
+
+    fn title(number: u8) -> Right {
+        Right::new(RightCode::charter_title(number).unwrap(), None, u32::from(number), Texts::english("Title").unwrap(), None).unwrap()
+    }
+
+    /// A network, two cities and a district of the first, with three reference rights and a theme.
+    async fn base(store: &S) {
+        store.upsert_area(&area("net", "network", None)).await.unwrap();
+        store.upsert_area(&area("ghent", "city", Some("net"))).await.unwrap();
+        store.upsert_area(&area("padova", "city", Some("net"))).await.unwrap();
+        store.upsert_area(&area("centrum", "district", Some("ghent"))).await.unwrap();
+        for t in [1, 4] {
+            store.upsert_right(&title(t)).await.unwrap();
+        }
+        for a in [1, 21, 34] {
+            store.upsert_right(&article(a)).await.unwrap();
+        }
+        store.upsert_theme(&theme("HOUSING", 0)).await.unwrap();
+        store.upsert_theme(&theme("EDUCATION", 1)).await.unwrap();
+    }
+
+    pub async fn migrations_are_idempotent(store: S) {
+        assert_eq!(store.migrate().await.unwrap(), 0, "a migrated database has nothing left to apply");
+    }
+
+    pub async fn ping_answers(store: S) {
+        store.ping().await.unwrap();
+        assert!(["sqlite", "postgres"].contains(&store.backend()));
+    }
+
+    pub async fn themes_are_upserted_idempotently(store: S) {
+        assert_eq!(store.upsert_theme(&theme("HOUSING", 1)).await.unwrap(), Written::Created);
+        assert_eq!(store.upsert_theme(&theme("HOUSING", 1)).await.unwrap(), Written::Unchanged);
+        assert_eq!(store.upsert_theme(&theme("CLIMATE", 0)).await.unwrap(), Written::Created);
+        let mut changed = theme("HOUSING", 1);
+        changed.name = Texts::from_pairs([("en", "Housing"), ("nl", "Wonen")]).unwrap();
+        assert_eq!(store.upsert_theme(&changed).await.unwrap(), Written::Updated);
+        let themes = store.list_themes().await.unwrap();
+        assert_eq!(themes.iter().map(|t| t.code.as_str()).collect::<Vec<_>>(), ["CLIMATE", "HOUSING"], "ordered by position");
+        assert_eq!(themes[1], changed);
+    }
+
+    pub async fn rights_are_upserted_and_listed_by_kind(store: S) {
+        store.upsert_right(&title(1)).await.unwrap();
+        store.upsert_right(&title(4)).await.unwrap();
+        assert_eq!(store.upsert_right(&article(34)).await.unwrap(), Written::Created);
+        assert_eq!(store.upsert_right(&article(34)).await.unwrap(), Written::Unchanged);
+        store.upsert_right(&article(1)).await.unwrap();
+        let goal = Right::new(RightCode::sdg_goal(5).unwrap(), None, 5, Texts::english("Gender equality").unwrap(), None).unwrap();
+        store.upsert_right(&goal).await.unwrap();
+        let target = Right::new(
+            RightCode::sdg_target("5.2").unwrap(),
+            Some(goal.code.clone()),
+            2,
+            Texts::english("Violence").unwrap(),
+            Some(Texts::english("Eliminate all forms of violence").unwrap()),
+        )
+        .unwrap();
+        store.upsert_right(&target).await.unwrap();
+        let articles = store.list_rights(Some(RightKind::CharterArticle)).await.unwrap();
+        assert_eq!(articles.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(), ["CFR-1", "CFR-34"]);
+        assert_eq!(articles[1], article(34));
+        assert_eq!(store.list_rights(None).await.unwrap().len(), 6);
+        assert_eq!(store.list_rights(Some(RightKind::SdgTarget)).await.unwrap(), vec![target]);
+    }
+
+    pub async fn codelists_round_trip_with_their_codes(store: S) {
+        let item = |code: &str, name: &str| CodeItem { code: Code::parse(code).unwrap(), name: Texts::from_pairs([("en", name)]).unwrap() };
+        let sex = Codelist::new(
+            DimensionId::parse("CL_SEX").unwrap(),
+            DimensionId::parse("SEX").unwrap(),
+            Texts::english("Sex").unwrap(),
+            vec![item("_T", "Total"), item("F", "Female"), item("M", "Male")],
+        )
+        .unwrap();
+        assert_eq!(store.upsert_codelist(&sex).await.unwrap(), Written::Created);
+        assert_eq!(store.upsert_codelist(&sex).await.unwrap(), Written::Unchanged);
+        let fewer =
+            Codelist::new(sex.id().clone(), sex.dimension().clone(), sex.name().clone(), vec![item("_T", "Total"), item("F", "Women")])
+                .unwrap();
+        assert_eq!(store.upsert_codelist(&fewer).await.unwrap(), Written::Updated);
+        assert_eq!(store.list_codelists().await.unwrap(), vec![fewer]);
+    }
+
+    pub async fn areas_need_an_existing_parent(store: S) {
+        expect_not_found(store.upsert_area(&area("ghent", "city", Some("net"))).await);
+        assert_eq!(store.upsert_area(&area("net", "network", None)).await.unwrap(), Written::Created);
+        assert_eq!(store.upsert_area(&area("ghent", "city", Some("net"))).await.unwrap(), Written::Created);
+        assert_eq!(store.upsert_area(&area("ghent", "city", Some("net"))).await.unwrap(), Written::Unchanged);
+        let mut renamed = area("ghent", "city", Some("net"));
+        renamed.local_name = Some("Gent".into());
+        assert_eq!(store.upsert_area(&renamed).await.unwrap(), Written::Updated);
+        assert_eq!(store.get_area(&city("ghent")).await.unwrap(), renamed);
+        // A district must sit in a city, not in the network.
+        store.upsert_area(&area("wijk", "district", Some("ghent"))).await.unwrap();
+        let misplaced = area("wijk2", "district", Some("net"));
+        assert!(store.upsert_area(&misplaced).await.is_err());
+    }
+
+    pub async fn areas_are_listed_by_kind_and_parent(store: S) {
+        base(&store).await;
+        let cities = store.list_areas(Some(AreaKind::City), None).await.unwrap();
+        assert_eq!(cities.iter().map(|a| a.code.as_str()).collect::<Vec<_>>(), ["ghent", "padova"]);
+        let districts = store.list_areas(None, Some(&city("ghent"))).await.unwrap();
+        assert_eq!(districts.iter().map(|a| a.code.as_str()).collect::<Vec<_>>(), ["centrum"]);
+        assert_eq!(store.list_areas(None, None).await.unwrap().len(), 4);
+    }
+
+    pub async fn an_unknown_area_is_not_found(store: S) {
+        expect_not_found(store.get_area(&city("nowhere")).await);
+    }
+
+    pub async fn indicator_versions_are_immutable_and_listed(store: S) {
+        base(&store).await;
+        let v1 = indicator("RM-1", 1, None, "HOUSING", "CFR-34");
+        assert_eq!(store.put_indicator_version(&v1, Timestamp(10)).await.unwrap(), Written::Created);
+        assert_eq!(store.put_indicator_version(&v1, Timestamp(11)).await.unwrap(), Written::Unchanged);
+        let mut changed = v1.clone();
+        changed.unit = "per 1000".into();
+        expect_conflict(store.put_indicator_version(&changed, Timestamp(12)).await);
+        let v2 = indicator("RM-1", 2, None, "HOUSING", "CFR-21");
+        assert_eq!(store.put_indicator_version(&v2, Timestamp(13)).await.unwrap(), Written::Created);
+        let code = IndicatorCode::parse("RM-1").unwrap();
+        assert_eq!(store.get_indicator(&code, None).await.unwrap(), v2);
+        assert_eq!(store.get_indicator(&code, Some(1)).await.unwrap(), v1);
+        assert_eq!(store.list_indicator_versions(&code).await.unwrap(), vec![v1, v2]);
+        expect_not_found(store.get_indicator(&code, Some(3)).await);
+        expect_not_found(store.get_indicator(&IndicatorCode::parse("NONE").unwrap(), None).await);
+        // Links must point at known rights, themes and cities.
+        expect_not_found(store.put_indicator_version(&indicator("RM-2", 1, None, "HOUSING", "CFR-50"), Timestamp(14)).await);
+        expect_not_found(store.put_indicator_version(&indicator("RM-2", 1, None, "NOTHEME", "CFR-34"), Timestamp(14)).await);
+        expect_not_found(store.put_indicator_version(&indicator("RM-2", 1, Some("nowhere"), "HOUSING", "CFR-34"), Timestamp(14)).await);
+        // A version cannot move an indicator from the network to a city.
+        expect_conflict(store.put_indicator_version(&indicator("RM-1", 3, Some("ghent"), "HOUSING", "CFR-34"), Timestamp(15)).await);
+    }
+
+    pub async fn indicators_are_filtered_by_scope_theme_and_right(store: S) {
+        base(&store).await;
+        for def in [
+            indicator("C-1", 1, None, "HOUSING", "CFR-34"),
+            indicator("C-2", 1, None, "EDUCATION", "CFR-21"),
+            indicator("C-2", 2, None, "EDUCATION", "CFR-1"),
+            indicator("G-1", 1, Some("ghent"), "HOUSING", "CFR-21"),
+            indicator("P-1", 1, Some("padova"), "EDUCATION", "CFR-34"),
+        ] {
+            store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        }
+        let codes = |page: Page<rightsmon_domain::catalogue::IndicatorDefinition>| {
+            page.items.into_iter().map(|d| format!("{}v{}", d.code, d.version)).collect::<Vec<_>>()
+        };
+        assert_eq!(codes(store.list_indicators(&IndicatorQuery::default()).await.unwrap()), ["C-1v1", "C-2v2", "G-1v1", "P-1v1"]);
+        let core = IndicatorQuery { scope: Some(None), ..IndicatorQuery::default() };
+        assert_eq!(codes(store.list_indicators(&core).await.unwrap()), ["C-1v1", "C-2v2"]);
+        let ghent = IndicatorQuery { available_in: Some(city("ghent")), ..IndicatorQuery::default() };
+        assert_eq!(codes(store.list_indicators(&ghent).await.unwrap()), ["C-1v1", "C-2v2", "G-1v1"]);
+        let local = IndicatorQuery { scope: Some(Some(city("padova"))), ..IndicatorQuery::default() };
+        assert_eq!(codes(store.list_indicators(&local).await.unwrap()), ["P-1v1"]);
+        let housing = IndicatorQuery { theme: Some(ThemeCode::parse("HOUSING").unwrap()), ..IndicatorQuery::default() };
+        assert_eq!(codes(store.list_indicators(&housing).await.unwrap()), ["C-1v1", "G-1v1"]);
+        // The right filter looks at the latest version only: C-2 moved from CFR-21 to CFR-1.
+        let art21 = IndicatorQuery { right: Some(RightCode::charter_article(21).unwrap()), ..IndicatorQuery::default() };
+        assert_eq!(codes(store.list_indicators(&art21).await.unwrap()), ["G-1v1"]);
+    }
+
+    pub async fn indicator_pages_are_bounded(store: S) {
+        base(&store).await;
+        for n in 0..7 {
+            store.put_indicator_version(&indicator(&format!("I-{n}"), 1, None, "HOUSING", "CFR-34"), Timestamp(1)).await.unwrap();
+        }
+        let page = store.list_indicators(&IndicatorQuery { page: PageRequest::new(3, 5), ..IndicatorQuery::default() }).await.unwrap();
+        assert_eq!(page.total, 7);
+        assert_eq!((page.limit, page.offset), (3, 5));
+        assert_eq!(page.items.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(), ["I-5", "I-6"]);
+        let huge = store
+            .list_indicators(&IndicatorQuery { page: PageRequest::new(u32::MAX, u64::MAX), ..IndicatorQuery::default() })
+            .await
+            .unwrap();
+        assert_eq!(huge.limit, MAX_PAGE_SIZE);
+        assert!(huge.items.is_empty());
+    }
+
+    pub async fn observations_round_trip_with_provenance(store: S) {
+        base(&store).await;
+        let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        let new = observation(&def, "ghent", "2017/2018", "AGE=Y15T24|SEX=F", "42.25", WorkflowState::Draft);
+        let stored = store.insert_observation(&new, None, Timestamp(100)).await.unwrap();
+        assert_eq!(stored.data, new);
+        assert_eq!(stored.revision, 1);
+        assert_eq!((stored.created_at, stored.updated_at), (Timestamp(100), Timestamp(100)));
+        assert_eq!(store.get_observation(stored.id).await.unwrap(), stored);
+        assert_eq!(stored.data.provenance.kind, ProvenanceKind::Survey);
+        assert_eq!(stored.data.status, StatusFlag::Provisional);
+        assert_eq!(stored.data.value, ObservationValue::Number(42.25));
+        expect_not_found(store.get_observation(stored.id + 1000).await);
+        // The indicator version and the area must exist.
+        let mut unknown = new.clone();
+        unknown.version = 9;
+        expect_not_found(store.insert_observation(&unknown, None, Timestamp(1)).await);
+        let mut nowhere = new;
+        nowhere.area = city("nowhere");
+        expect_not_found(store.insert_observation(&nowhere, None, Timestamp(1)).await);
+    }
+
+    pub async fn a_duplicate_observation_is_a_conflict(store: S) {
+        base(&store).await;
+        let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        let new = observation(&def, "ghent", "2020", "", "10", WorkflowState::Draft);
+        store.insert_observation(&new, None, Timestamp(1)).await.unwrap();
+        let mut again = new.clone();
+        again.value = ObservationValue::Number(11.0);
+        expect_conflict(store.insert_observation(&again, None, Timestamp(2)).await);
+        let page = store.list_observations(&ObservationQuery::new(Visibility::All)).await.unwrap();
+        assert_eq!(page.total, 1, "the refused insert left nothing behind");
+    }
+
+    pub async fn observations_are_filtered_by_visibility(store: S) {
+        base(&store).await;
+        let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        for (area, state) in [
+            ("ghent", WorkflowState::Published),
+            ("ghent", WorkflowState::Draft),
+            ("centrum", WorkflowState::Submitted),
+            ("padova", WorkflowState::Published),
+            ("padova", WorkflowState::Validated),
+        ] {
+            let period = if state == WorkflowState::Published { "2020" } else { "2021" };
+            store.insert_observation(&observation(&def, area, period, "", "5", state), None, Timestamp(1)).await.unwrap();
+        }
+        let count = |v: Visibility| {
+            let store = store.clone();
+            async move { store.list_observations(&ObservationQuery::new(v)).await.unwrap().total }
+        };
+        assert_eq!(count(Visibility::PublishedOnly).await, 2);
+        assert_eq!(count(Visibility::All).await, 5);
+        // Ghent's readers see Ghent's and its district's work in progress, never Padova's.
+        assert_eq!(count(Visibility::PublishedAndCities(vec![city("ghent")])).await, 4);
+        let ghent_view =
+            store.list_observations(&ObservationQuery::new(Visibility::PublishedAndCities(vec![city("ghent")]))).await.unwrap();
+        assert!(ghent_view.items.iter().all(|o| o.data.state == WorkflowState::Published || o.data.area.as_str() != "padova"));
+        assert_eq!(count(Visibility::PublishedAndCities(vec![])).await, 2);
+    }
+
+    pub async fn observations_are_filtered_by_period_key_and_area(store: S) {
+        base(&store).await;
+        let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        for (area, period, key) in [
+            ("ghent", "2019", ""),
+            ("ghent", "2020", ""),
+            ("ghent", "2020", "SEX=F"),
+            ("ghent", "2021", "SEX=M"),
+            ("centrum", "2020", ""),
+            ("padova", "2020", ""),
+            ("ghent", "2020-Q2", ""),
+        ] {
+            store
+                .insert_observation(&observation(&def, area, period, key, "5", WorkflowState::Published), None, Timestamp(1))
+                .await
+                .unwrap();
+        }
+        let list = |q: ObservationQuery| {
+            let store = store.clone();
+            async move {
+                store
+                    .list_observations(&q)
+                    .await
+                    .unwrap()
+                    .items
+                    .into_iter()
+                    .map(|o| format!("{}:{}:{}", o.data.area, o.data.period, o.data.key))
+                    .collect::<Vec<_>>()
+            }
+        };
+        let mut q = ObservationQuery::new(Visibility::PublishedOnly);
+        q.indicator = Some(def.code.clone());
+        q.area = Some(city("ghent"));
+        q.key = Some(DisaggregationKey::total());
+        assert_eq!(list(q.clone()).await, ["ghent:2019:", "ghent:2020:", "ghent:2020-Q2:"], "sorted by period");
+        q.period_from = Some(Period::parse("2020").unwrap());
+        q.period_to = Some(Period::parse("2020").unwrap());
+        assert_eq!(list(q.clone()).await, ["ghent:2020:", "ghent:2020-Q2:"], "a quarter lies within its year");
+        q.period_from = Some(Period::parse("2020-S2").unwrap());
+        assert!(list(q.clone()).await.is_empty());
+        q.period_from = Some(Period::parse("2020").unwrap());
+        q.key = Some(DisaggregationKey::parse("SEX=F").unwrap());
+        assert_eq!(list(q.clone()).await, ["ghent:2020:SEX=F"]);
+        let mut districts = ObservationQuery::new(Visibility::PublishedOnly);
+        districts.area = Some(city("ghent"));
+        districts.include_districts = true;
+        districts.period_from = Some(Period::parse("2020").unwrap());
+        districts.period_to = Some(Period::parse("2020").unwrap());
+        districts.key = Some(DisaggregationKey::total());
+        assert_eq!(list(districts).await, ["centrum:2020:", "ghent:2020:", "ghent:2020-Q2:"]);
+        let mut wrong_version = ObservationQuery::new(Visibility::All);
+        wrong_version.version = Some(2);
+        assert!(list(wrong_version).await.is_empty());
+        let mut paged = ObservationQuery::new(Visibility::All);
+        paged.page = PageRequest::new(2, 1);
+        let page = store.list_observations(&paged).await.unwrap();
+        assert_eq!((page.total, page.items.len()), (7, 2));
+    }
+
+    pub async fn observation_states_move_with_revisions(store: S) {
+        base(&store).await;
+        let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        let editor = store.create_user(&new_user("editor"), Timestamp(1)).await.unwrap();
+        let approver = store.create_user(&new_user("approver"), Timestamp(1)).await.unwrap();
+        let stored = store
+            .insert_observation(&observation(&def, "ghent", "2020", "", "5", WorkflowState::Draft), Some(editor.id), Timestamp(1))
+            .await
+            .unwrap();
+        let submitted = store.set_observation_state(stored.id, 1, WorkflowState::Submitted, None, Timestamp(2)).await.unwrap();
+        assert_eq!((submitted.data.state, submitted.revision, submitted.updated_at), (WorkflowState::Submitted, 2, Timestamp(2)));
+        expect_conflict(store.set_observation_state(stored.id, 1, WorkflowState::Validated, None, Timestamp(3)).await);
+        let validated = store.set_observation_state(stored.id, 2, WorkflowState::Validated, Some(approver.id), Timestamp(3)).await.unwrap();
+        assert_eq!((validated.approved_by, validated.entered_by), (Some(approver.id), Some(editor.id)));
+        expect_not_found(
+            store
+                .insert_observation(
+                    &observation(&def, "ghent", "2021", "", "5", WorkflowState::Draft),
+                    Some(approver.id + 100),
+                    Timestamp(1),
+                )
+                .await,
+        );
+        expect_not_found(store.set_observation_state(stored.id + 99, 1, WorkflowState::Validated, None, Timestamp(3)).await);
+    }
+
+    pub async fn benchmarks_are_upserted(store: S) {
+        base(&store).await;
+        let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        let baseline = Benchmark {
+            indicator: def.code.clone(),
+            area: city("ghent"),
+            key: DisaggregationKey::total(),
+            period: Period::Year(2015),
+            value: 20.0,
+        };
+        let target = Benchmark { period: Period::Year(2030), value: 10.0, ..baseline.clone() };
+        assert_eq!(store.put_benchmark(BenchmarkKind::Baseline, &baseline).await.unwrap(), Written::Created);
+        assert_eq!(store.put_benchmark(BenchmarkKind::Target, &target).await.unwrap(), Written::Created);
+        assert_eq!(store.put_benchmark(BenchmarkKind::Target, &target).await.unwrap(), Written::Unchanged);
+        let moved = Benchmark { value: 12.0, ..target };
+        assert_eq!(store.put_benchmark(BenchmarkKind::Target, &moved).await.unwrap(), Written::Updated);
+        let listed = store.list_benchmarks(&def.code, &city("ghent")).await.unwrap();
+        assert_eq!(listed, vec![(BenchmarkKind::Baseline, baseline), (BenchmarkKind::Target, moved)]);
+        assert!(store.list_benchmarks(&def.code, &city("padova")).await.unwrap().is_empty());
+    }
+
+    pub async fn organisations_are_created_and_listed(store: S) {
+        base(&store).await;
+        let dept = NewOrganisation::parse("Department of Welfare", "municipal_department", Some("ghent")).unwrap();
+        let cso = NewOrganisation::parse("Tenants' Union", "cso", Some("padova")).unwrap();
+        let network = NewOrganisation::parse("Network office", "network", None).unwrap();
+        let d = store.create_organisation(&dept).await.unwrap();
+        store.create_organisation(&cso).await.unwrap();
+        store.create_organisation(&network).await.unwrap();
+        expect_conflict(store.create_organisation(&dept).await);
+        expect_not_found(store.create_organisation(&NewOrganisation::parse("X", "cso", Some("nowhere")).unwrap()).await);
+        assert_eq!(store.list_organisations(None).await.unwrap().len(), 3);
+        let ghent = store.list_organisations(Some(&city("ghent"))).await.unwrap();
+        assert_eq!(ghent.len(), 1);
+        assert_eq!((ghent[0].id, ghent[0].name.as_str(), ghent[0].city.as_ref()), (d.id, "Department of Welfare", Some(&city("ghent"))));
+    }
+
+    fn new_user(name: &str) -> NewUser {
+        NewUser {
+            username: Username::parse(name).unwrap(),
+            display_name: format!("{name} display"),
+            email: Some(format!("{name}@example.org")),
+            password_hash: "$argon2id$fake".into(),
+        }
+    }
+
+    pub async fn users_are_unique_and_can_be_disabled(store: S) {
+        let ana = store.create_user(&new_user("ana"), Timestamp(5)).await.unwrap();
+        assert_eq!((ana.username.as_str(), ana.is_disabled, ana.created_at), ("ana", false, Timestamp(5)));
+        expect_conflict(store.create_user(&new_user("ana"), Timestamp(6)).await);
+        store.create_user(&new_user("bob"), Timestamp(6)).await.unwrap();
+        assert_eq!(store.find_user(&Username::parse("ANA").unwrap()).await.unwrap(), ana);
+        assert_eq!(store.get_user(ana.id).await.unwrap(), ana);
+        store.set_user_disabled(ana.id, true).await.unwrap();
+        assert!(store.get_user(ana.id).await.unwrap().is_disabled);
+        let names: Vec<String> = store.list_users().await.unwrap().into_iter().map(|u| u.username.to_string()).collect();
+        assert_eq!(names, ["ana", "bob"]);
+        expect_not_found(store.find_user(&Username::parse("carol").unwrap()).await);
+        expect_not_found(store.set_user_disabled(ana.id + 100, true).await);
+    }
+
+    pub async fn passwords_hashes_are_kept_and_replaced(store: S) {
+        let ana = store.create_user(&new_user("ana"), Timestamp(5)).await.unwrap();
+        assert_eq!(store.password_hash(ana.id).await.unwrap(), "$argon2id$fake");
+        store.set_password_hash(ana.id, "$argon2id$other").await.unwrap();
+        assert_eq!(store.password_hash(ana.id).await.unwrap(), "$argon2id$other");
+        expect_not_found(store.set_password_hash(ana.id + 100, "x").await);
+        expect_not_found(store.password_hash(ana.id + 100).await);
+    }
+
+    pub async fn memberships_are_unique_per_role_and_scope(store: S) {
+        base(&store).await;
+        let ana = store.create_user(&new_user("ana"), Timestamp(5)).await.unwrap();
+        let org = store.create_organisation(&NewOrganisation::parse("Tenants", "cso", Some("ghent")).unwrap()).await.unwrap();
+        let cso = Membership::new(ana.id, Some(org.id), Role::CivilSocietyMember, Scope::City(city("ghent"))).unwrap();
+        let viewer = Membership::new(ana.id, None, Role::Viewer, Scope::Network).unwrap();
+        store.add_membership(&cso).await.unwrap();
+        store.add_membership(&viewer).await.unwrap();
+        expect_conflict(store.add_membership(&cso).await);
+        expect_not_found(store.add_membership(&Membership::new(ana.id, None, Role::Viewer, Scope::City(city("nowhere"))).unwrap()).await);
+        expect_not_found(store.add_membership(&Membership::new(ana.id + 100, None, Role::Viewer, Scope::Network).unwrap()).await);
+        assert_eq!(store.list_memberships(ana.id).await.unwrap(), vec![cso, viewer]);
+    }
+
+    pub async fn sessions_expire_and_can_be_deleted(store: S) {
+        let ana = store.create_user(&new_user("ana"), Timestamp(5)).await.unwrap();
+        let session = SessionRecord { token_hash: "h1".into(), user_id: ana.id, created_at: Timestamp(10), expires_at: Timestamp(100) };
+        store.create_session(&session).await.unwrap();
+        store.create_session(&SessionRecord { token_hash: "h2".into(), expires_at: Timestamp(50), ..session.clone() }).await.unwrap();
+        store.create_session(&SessionRecord { token_hash: "h3".into(), ..session.clone() }).await.unwrap();
+        expect_conflict(store.create_session(&session).await);
+        assert_eq!(store.get_session("h1", Timestamp(99)).await.unwrap(), session);
+        expect_not_found(store.get_session("h1", Timestamp(100)).await);
+        expect_not_found(store.get_session("nope", Timestamp(1)).await);
+        assert_eq!(store.purge_expired_sessions(Timestamp(60)).await.unwrap(), 1);
+        store.delete_session("h1").await.unwrap();
+        expect_not_found(store.get_session("h1", Timestamp(20)).await);
+        assert_eq!(store.delete_user_sessions(ana.id).await.unwrap(), 1);
+        expect_not_found(store.get_session("h3", Timestamp(20)).await);
+    }
+
+    pub async fn login_failures_are_counted_and_cleared(store: S) {
+        for at in [10, 20, 30] {
+            store.record_login_failure("user:ana", Timestamp(at)).await.unwrap();
+        }
+        store.record_login_failure("ip:127.0.0.1", Timestamp(30)).await.unwrap();
+        assert_eq!(store.count_login_failures("user:ana", Timestamp(15)).await.unwrap(), 2);
+        assert_eq!(store.count_login_failures("user:ana", Timestamp(0)).await.unwrap(), 3);
+        store.clear_login_failures("user:ana").await.unwrap();
+        assert_eq!(store.count_login_failures("user:ana", Timestamp(0)).await.unwrap(), 0);
+        assert_eq!(store.count_login_failures("ip:127.0.0.1", Timestamp(0)).await.unwrap(), 1);
+    }
+
+    pub async fn audit_events_form_a_verifiable_chain(store: S) {
+        let mut appended = Vec::new();
+        for n in 0..5 {
+            let event = NewAuditEvent {
+                at: Timestamp(n),
+                actor_user_id: (n % 2 == 0).then_some(n),
+                action: "test.event".into(),
+                subject: format!("thing:{n}"),
+                detail: serde_json::json!({"n": n, "text": "naïve ' \" <b>"}),
+            };
+            appended.push(store.append_audit(&event).await.unwrap());
+        }
+        let listed = store.list_audit(0, 100).await.unwrap();
+        assert_eq!(listed, appended);
+        assert_eq!(verify_audit_chain(&listed), Ok(()));
+        assert_eq!(listed[0].previous_hash, "");
+        assert_eq!(listed[1].previous_hash, listed[0].hash);
+        let mut tampered = listed.clone();
+        tampered[2].event.subject = "thing:other".into();
+        assert_eq!(verify_audit_chain(&tampered), Err(tampered[2].id));
+        assert_eq!(store.list_audit(listed[2].id, 2).await.unwrap(), listed[3..5].to_vec());
+    }
+
+    pub async fn metacharacters_are_stored_verbatim(store: S) {
+        let nasty = "Robert'); DROP TABLE users;-- <script>alert(1)</script> \" \\ % _ ü";
+        store.upsert_area(&area("net", "network", None)).await.unwrap();
+        let mut ghent = area("ghent", "city", Some("net"));
+        ghent.name = nasty.into();
+        store.upsert_area(&ghent).await.unwrap();
+        assert_eq!(store.get_area(&city("ghent")).await.unwrap().name, nasty);
+        let org = store.create_organisation(&NewOrganisation::parse(nasty, "cso", Some("ghent")).unwrap()).await.unwrap();
+        assert_eq!(org.name, nasty);
+        let user = store.create_user(&NewUser { display_name: nasty.into(), ..new_user("ana") }, Timestamp(1)).await.unwrap();
+        assert_eq!(store.get_user(user.id).await.unwrap().display_name, nasty);
+        assert_eq!(store.list_users().await.unwrap().len(), 1);
+    }
+}
