@@ -1,1 +1,101 @@
-//! placeholder
+//! The use cases of Rights Monitor, by area, and the access rules they enforce.
+//!
+//! Every use case takes the [`Actor`](rightsmon_domain::access::Actor) who asks and decides from
+//! the domain's rules what that actor may see or do; the web and the command line only translate.
+//! The application is generic over the storage port and reads the time from a [`Clock`].
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod accounts;
+pub mod catalogue;
+pub mod demo;
+mod error;
+pub mod observations;
+pub mod reference;
+
+pub use error::{AppError, AppResult};
+
+use rightsmon_domain::time::Timestamp;
+use rightsmon_store::Store;
+use std::sync::Arc;
+
+/// Where the application reads the time from.
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> Timestamp;
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        Timestamp(i64::try_from(seconds).unwrap_or(i64::MAX))
+    }
+}
+
+/// Settings of the application layer.
+#[derive(Debug, Clone)]
+pub struct AppSettings {
+    /// How long a session lasts, in seconds.
+    pub session_seconds: i64,
+    /// Failed logins allowed per account within the window before logins are refused.
+    pub max_failures_per_account: u64,
+    /// Failed logins allowed per client address within the window.
+    pub max_failures_per_client: u64,
+    /// The throttling window, in seconds.
+    pub failure_window_seconds: i64,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        Self { session_seconds: 8 * 3600, max_failures_per_account: 5, max_failures_per_client: 30, failure_window_seconds: 15 * 60 }
+    }
+}
+
+/// The application: the store, the clock and the settings every use case needs.
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub settings: AppSettings,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").field("backend", &self.store.backend()).field("settings", &self.settings).finish()
+    }
+}
+
+impl App {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self { store, clock: Arc::new(SystemClock), settings: AppSettings::default() }
+    }
+
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub fn with_settings(mut self, settings: AppSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Appends an audit event; a failure to audit fails the operation that asked for it.
+    pub(crate) async fn audit(
+        &self,
+        actor_user_id: Option<i64>,
+        action: &str,
+        subject: String,
+        detail: serde_json::Value,
+    ) -> AppResult<()> {
+        let event = rightsmon_domain::audit::NewAuditEvent { at: self.now(), actor_user_id, action: action.to_owned(), subject, detail };
+        self.store.append_audit(&event).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,94 @@
+//! Reading observations. Published values are public; anything else is seen only by members of
+//! the city it belongs to (and by network coordinators). Unpublished values never leave their
+//! city: a value a reader may not see is "not found", never "forbidden", so that its existence
+//! does not leak either.
+
+use crate::{App, AppError, AppResult};
+use rightsmon_domain::access::Actor;
+use rightsmon_domain::codelist::DisaggregationKey;
+use rightsmon_domain::id::{AreaCode, IndicatorCode};
+use rightsmon_domain::observation::Observation;
+use rightsmon_domain::period::Period;
+use rightsmon_domain::{FieldErrors, ParseError};
+use rightsmon_store::{ObservationQuery, Page, PageRequest, Visibility};
+
+/// Filters of the observation list, as they come from a request.
+#[derive(Debug, Clone, Default)]
+pub struct ObservationFilter {
+    pub indicator: Option<String>,
+    pub version: Option<u32>,
+    pub area: Option<String>,
+    pub include_districts: bool,
+    pub key: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub limit: Option<u32>,
+    pub offset: Option<u64>,
+}
+
+/// What an actor may see.
+pub fn visibility_for(actor: &Actor) -> Visibility {
+    match actor.readable_cities() {
+        None => Visibility::All,
+        Some(cities) if cities.is_empty() => Visibility::PublishedOnly,
+        Some(cities) => Visibility::PublishedAndCities(cities),
+    }
+}
+
+fn may_see(actor: &Actor, observation: &Observation, city_of_area: Option<&AreaCode>) -> bool {
+    if observation.data.state.is_public() {
+        return true;
+    }
+    match visibility_for(actor) {
+        Visibility::All => true,
+        Visibility::PublishedOnly => false,
+        Visibility::PublishedAndCities(cities) => city_of_area.is_some_and(|city| cities.contains(city)),
+    }
+}
+
+impl App {
+    pub async fn observations(&self, actor: &Actor, filter: &ObservationFilter) -> AppResult<Page<Observation>> {
+        let mut errors = FieldErrors::new();
+        let mut query = ObservationQuery::new(visibility_for(actor));
+        let optional = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        if let Some(code) = optional(&filter.indicator) {
+            query.indicator = errors.check("indicator", IndicatorCode::parse(&code));
+        }
+        query.version = filter.version;
+        if let Some(area) = optional(&filter.area) {
+            query.area = errors.check("area", AreaCode::parse(&area));
+        }
+        query.include_districts = filter.include_districts;
+        if let Some(key) = &filter.key {
+            query.key = errors.check("key", DisaggregationKey::parse(key.trim()));
+        }
+        if let Some(from) = optional(&filter.from) {
+            query.period_from = errors.check("from", Period::parse(&from));
+        }
+        if let Some(to) = optional(&filter.to) {
+            query.period_to = errors.check("to", Period::parse(&to));
+        }
+        if let (Some(from), Some(to)) = (query.period_from, query.period_to)
+            && to < from
+        {
+            errors.push("to", ParseError::new("periods_out_of_order", "the end period is before the start period"));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        query.page = PageRequest::new(filter.limit.unwrap_or(100), filter.offset.unwrap_or(0));
+        Ok(self.store.list_observations(&query).await?)
+    }
+
+    /// One observation, if the actor may see it.
+    pub async fn observation(&self, actor: &Actor, id: i64) -> AppResult<Observation> {
+        let observation = self.store.get_observation(id).await?;
+        let area = self.store.get_area(&observation.data.area).await?;
+        let city = match area.kind {
+            rightsmon_domain::area::AreaKind::City => Some(area.code),
+            rightsmon_domain::area::AreaKind::District => area.parent,
+            rightsmon_domain::area::AreaKind::Network => None,
+        };
+        if may_see(actor, &observation, city.as_ref()) { Ok(observation) } else { Err(AppError::NotFound) }
+    }
+}

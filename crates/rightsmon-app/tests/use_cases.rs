@@ -1,0 +1,155 @@
+//! Use cases on a fresh in-memory SQLite store.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use rightsmon_app::observations::ObservationFilter;
+use rightsmon_app::{App, AppError, Clock};
+use rightsmon_domain::access::Actor;
+use rightsmon_domain::observation::WorkflowState;
+use rightsmon_domain::time::Timestamp;
+use rightsmon_store::Store;
+use rightsmon_store_sqlite::SqliteStore;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+struct TestClock(AtomicI64);
+
+impl Clock for TestClock {
+    fn now(&self) -> Timestamp {
+        Timestamp(self.0.load(Ordering::SeqCst))
+    }
+}
+
+async fn app() -> (App, Arc<TestClock>) {
+    let store = SqliteStore::connect("sqlite::memory:").await.unwrap();
+    store.migrate().await.unwrap();
+    let clock = Arc::new(TestClock(AtomicI64::new(1_700_000_000)));
+    (App::new(Arc::new(store)).with_clock(clock.clone()), clock)
+}
+
+#[tokio::test]
+async fn loading_reference_data_twice_changes_nothing() {
+    let (app, _) = app().await;
+    let first = rightsmon_app::reference::load(&app).await.unwrap();
+    assert!(first.created > 250, "{first:?}");
+    let audit_after_first = app.store.list_audit(0, 1000).await.unwrap().len();
+    let second = rightsmon_app::reference::load(&app).await.unwrap();
+    assert_eq!((second.created, second.updated), (0, 0));
+    assert_eq!(second.unchanged, first.created);
+    assert_eq!(app.store.list_audit(0, 1000).await.unwrap().len(), audit_after_first, "an idempotent run audits nothing");
+    assert_eq!(app.network_overview().await.unwrap().cities.len(), 9);
+}
+
+#[tokio::test]
+async fn the_demo_loads_once_and_keeps_work_in_progress_inside_its_city() {
+    let (app, _) = app().await;
+    rightsmon_app::reference::load(&app).await.unwrap();
+    let first = app.load_demo().await.unwrap();
+    assert!(first.observations > 500);
+    assert_eq!(first.accounts_created, rightsmon_app::demo::DEMO_ACCOUNTS.len());
+    let second = app.load_demo().await.unwrap();
+    assert_eq!((second.observations, second.accounts_created), (0, 0));
+
+    let viewer = app.login("ghent-viewer", rightsmon_app::demo::DEMO_PASSWORD, "test").await.unwrap();
+    let viewer = app.actor_for_token(Some(&viewer.token)).await.unwrap();
+    let all = ObservationFilter { limit: Some(1000), ..ObservationFilter::default() };
+    let mut seen_unpublished_ghent = false;
+    let mut offset = 0;
+    loop {
+        let page = app.observations(&viewer, &ObservationFilter { offset: Some(offset), ..all.clone() }).await.unwrap();
+        for o in &page.items {
+            if o.data.state != WorkflowState::Published {
+                assert_eq!(o.data.area.as_str(), "ghent", "a Ghent viewer saw unpublished data of {}", o.data.area);
+                seen_unpublished_ghent = true;
+            }
+        }
+        offset += page.items.len() as u64;
+        if page.items.is_empty() || offset >= page.total {
+            break;
+        }
+    }
+    let anonymous_page = app.observations(&Actor::Anonymous, &all).await.unwrap();
+    assert!(anonymous_page.items.iter().all(|o| o.data.state == WorkflowState::Published));
+    // A single unpublished value of another city is "not found" for the viewer.
+    let mut padova = ObservationFilter { area: Some("padova".into()), limit: Some(1000), ..ObservationFilter::default() };
+    let coordinator = app.login("coordinator", rightsmon_app::demo::DEMO_PASSWORD, "test").await.unwrap();
+    let coordinator = app.actor_for_token(Some(&coordinator.token)).await.unwrap();
+    padova.area = Some("padova".into());
+    let hidden: Vec<i64> = app
+        .observations(&coordinator, &padova)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|o| o.data.state != WorkflowState::Published)
+        .map(|o| o.id)
+        .collect();
+    assert!(!hidden.is_empty(), "Padova has work in progress");
+    for id in hidden {
+        assert!(matches!(app.observation(&viewer, id).await, Err(AppError::NotFound)));
+        assert!(matches!(app.observation(&Actor::Anonymous, id).await, Err(AppError::NotFound)));
+        assert!(app.observation(&coordinator, id).await.is_ok());
+    }
+    assert!(seen_unpublished_ghent, "a Ghent viewer sees Ghent's own work in progress");
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_are_throttled_and_then_forgiven() {
+    let (app, clock) = app().await;
+    let form = rightsmon_app::accounts::UserForm {
+        username: "ana".into(),
+        display_name: "Ana".into(),
+        email: Some("ana@example.org".into()),
+        password: "a long enough password".into(),
+    };
+    app.create_user(None, &form).await.unwrap();
+    for _ in 0..app.settings.max_failures_per_account {
+        assert!(matches!(app.login("ana", "wrong password!", "1.2.3.4").await, Err(AppError::BadCredentials)));
+    }
+    assert!(matches!(app.login("ana", "a long enough password", "1.2.3.4").await, Err(AppError::Throttled { .. })));
+    clock.0.fetch_add(app.settings.failure_window_seconds + 1, Ordering::SeqCst);
+    let session = app.login("ANA", "a long enough password", "1.2.3.4").await.unwrap();
+    assert!(app.actor_for_token(Some(&session.token)).await.unwrap().is_signed_in());
+    // Unknown users fail the same way as wrong passwords.
+    assert!(matches!(app.login("nobody", "whatever password", "1.2.3.4").await, Err(AppError::BadCredentials)));
+    assert!(matches!(app.login("'; DROP TABLE users; --", "x", "1.2.3.4").await, Err(AppError::BadCredentials)));
+    // Disabling ends sessions.
+    app.set_disabled("ana", true).await.unwrap();
+    assert!(!app.actor_for_token(Some(&session.token)).await.unwrap().is_signed_in());
+    assert!(matches!(app.login("ana", "a long enough password", "5.6.7.8").await, Err(AppError::BadCredentials)));
+}
+
+#[tokio::test]
+async fn sessions_end_at_logout_and_expiry() {
+    let (app, clock) = app().await;
+    let form = rightsmon_app::accounts::UserForm {
+        username: "bob".into(),
+        display_name: "Bob".into(),
+        email: None,
+        password: "another long password".into(),
+    };
+    app.create_user(None, &form).await.unwrap();
+    let session = app.login("bob", "another long password", "c").await.unwrap();
+    assert!(app.actor_for_token(Some(&session.token)).await.unwrap().is_signed_in());
+    clock.0.fetch_add(app.settings.session_seconds, Ordering::SeqCst);
+    assert!(!app.actor_for_token(Some(&session.token)).await.unwrap().is_signed_in());
+    let again = app.login("bob", "another long password", "c").await.unwrap();
+    app.logout(&again.token).await.unwrap();
+    assert!(!app.actor_for_token(Some(&again.token)).await.unwrap().is_signed_in());
+    assert!(!app.actor_for_token(Some("not-a-token")).await.unwrap().is_signed_in());
+    assert!(matches!(app.set_password("bob", "short").await, Err(AppError::Invalid(_))));
+}
+
+#[tokio::test]
+async fn invalid_users_are_refused_field_by_field() {
+    let (app, _) = app().await;
+    let form = rightsmon_app::accounts::UserForm {
+        username: "x".into(),
+        display_name: " ".into(),
+        email: Some("nope".into()),
+        password: "short".into(),
+    };
+    let Err(AppError::Invalid(errors)) = app.create_user(None, &form).await else { panic!("expected invalid") };
+    let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["username", "display_name", "email", "password"]);
+    assert!(app.store.list_users().await.unwrap().is_empty(), "nothing was stored");
+}
