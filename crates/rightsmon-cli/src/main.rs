@@ -1,1 +1,329 @@
-fn main() {}
+//! `rightsmon`: the one binary of Rights Monitor. It chooses the storage backend from the
+//! database URL, applies the settings and runs a command.
+
+mod settings;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use rightsmon_app::accounts::UserForm;
+use rightsmon_app::{App, AppError, AppSettings};
+use rightsmon_store::Store;
+use settings::{Layer, LogFormat, Settings};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Debug, Parser)]
+#[command(name = "rightsmon", version, about = "Rights Monitor: standardized monitoring of human rights in cities")]
+struct Cli {
+    /// A TOML config file (see `rightsmon config default`).
+    #[arg(long, global = true, env = "RIGHTSMON_CONFIG")]
+    config: Option<PathBuf>,
+    /// Where data lives: sqlite://PATH, sqlite::memory: or postgres://USER@HOST:PORT/DATABASE.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    /// The folder for the SQLite database (default: data).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create or upgrade the database and load the reference data (idempotent).
+    Init,
+    /// Apply pending database migrations only.
+    Migrate,
+    /// Serve the web application and the API.
+    Serve {
+        /// The address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Set up the demo network with synthetic data in the data folder, and serve it.
+    Demo {
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Configuration.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from standard input or asked for.
+    Add {
+        username: String,
+        /// The name shown to others.
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: Option<String>,
+        /// A role to give: network_coordinator, city_coordinator, data_editor, civil_society_member, viewer.
+        #[arg(long)]
+        role: Option<String>,
+        /// The city of the role (none for network-wide roles).
+        #[arg(long)]
+        city: Option<String>,
+    },
+    /// List users and their roles.
+    List,
+    /// Set a new password (read from standard input or asked for); ends the user's sessions.
+    Passwd { username: String },
+    /// Disable a user; their sessions end at once.
+    Disable { username: String },
+    /// Enable a disabled user again.
+    Enable { username: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Print a commented example configuration.
+    Default,
+    /// Print the settings in force (after file, environment and flags).
+    Show,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn settings(cli: &Cli, bind: Option<&String>) -> anyhow::Result<Settings> {
+    let file = match &cli.config {
+        Some(path) => Layer::from_file(path)?,
+        None => Layer::default(),
+    };
+    let environment = Layer::from_environment(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))?;
+    let flags = Layer { database_url: cli.database_url.clone(), data_dir: cli.data_dir.clone(), bind: bind.cloned(), ..Layer::default() };
+    Settings::merge(file, environment, flags)
+}
+
+fn init_logging(format: LogFormat) {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Config { command: ConfigCommand::Default } = &cli.command {
+        print!("{}", settings::DEFAULT_CONFIG);
+        return Ok(());
+    }
+    let bind = match &cli.command {
+        Command::Serve { bind } | Command::Demo { bind } => bind.clone(),
+        _ => None,
+    };
+    let mut settings = settings(&cli, bind.as_ref())?;
+    if let Command::Demo { .. } = &cli.command
+        && cli.database_url.is_none()
+    {
+        settings.database_url = format!("sqlite://{}", settings.data_dir.join("rightsmon-demo.db").display());
+    }
+    if let Command::Config { command: ConfigCommand::Show } = &cli.command {
+        println!("{settings:#?}");
+        return Ok(());
+    }
+    init_logging(settings.log_format);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
+    runtime.block_on(run_command(cli.command, settings))
+}
+
+/// Opens the store the URL's scheme names.
+async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+    let url = settings.database_url.as_str();
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches("//");
+        let path = path.split('?').next().unwrap_or_default();
+        if !path.is_empty()
+            && path != ":memory:"
+            && let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create the folder {}", parent.display()))?;
+        }
+        let store = rightsmon_store_sqlite::SqliteStore::connect(url).await?;
+        Ok(Arc::new(store))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let store = rightsmon_store_postgres::PgStore::connect(url).await?;
+        Ok(Arc::new(store))
+    } else {
+        bail!("the database URL must start with sqlite: or postgres:// (got {:?})", url.split(':').next().unwrap_or_default())
+    }
+}
+
+fn app_for(store: Arc<dyn Store>, settings: &Settings) -> App {
+    App::new(store).with_settings(AppSettings { session_seconds: settings.session_hours * 3600, ..AppSettings::default() })
+}
+
+async fn run_command(command: Command, settings: Settings) -> anyhow::Result<()> {
+    let store = open_store(&settings).await?;
+    match command {
+        Command::Init => {
+            let applied = store.migrate().await?;
+            let app = app_for(store, &settings);
+            let report = rightsmon_app::reference::load(&app).await.map_err(app_error)?;
+            println!(
+                "database ready ({} migration(s) applied); reference data: {} created, {} updated, {} unchanged",
+                applied, report.created, report.updated, report.unchanged
+            );
+            Ok(())
+        }
+        Command::Migrate => {
+            let applied = store.migrate().await?;
+            println!("{applied} migration(s) applied");
+            Ok(())
+        }
+        Command::Serve { .. } => {
+            store.migrate().await?;
+            serve(app_for(store, &settings), &settings, false).await
+        }
+        Command::Demo { .. } => {
+            store.migrate().await?;
+            let app = app_for(store, &settings);
+            rightsmon_app::reference::load(&app).await.map_err(app_error)?;
+            let report = app.load_demo().await.map_err(app_error)?;
+            println!("Rights Monitor demo: synthetic data for the nine pilot cities ({} values added this run)", report.observations);
+            println!("database: {}", settings.database_url);
+            println!("sign in with any of these accounts, password {:?}:", rightsmon_app::demo::DEMO_PASSWORD);
+            for (username, role, city) in rightsmon_app::demo::DEMO_ACCOUNTS {
+                println!("  {username:<20} {}{}", role.as_str(), city.map(|c| format!(" ({c})")).unwrap_or_default());
+            }
+            serve(app, &settings, true).await
+        }
+        Command::User { command } => user_command(app_for(store, &settings), command).await,
+        Command::Config { .. } => Ok(()),
+    }
+}
+
+fn app_error(error: AppError) -> anyhow::Error {
+    match error {
+        AppError::Invalid(errors) => anyhow::anyhow!("{errors}"),
+        AppError::Internal(error) => error,
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+async fn serve(app: App, settings: &Settings, demo_mode: bool) -> anyhow::Result<()> {
+    let web = rightsmon_web::WebSettings {
+        secure_cookies: settings.secure_cookies,
+        demo_mode,
+        body_limit: settings.body_limit_bytes,
+        request_timeout: std::time::Duration::from_secs(settings.request_timeout_seconds),
+    };
+    let state = rightsmon_web::WebState::new(app, web)?;
+    let listener = tokio::net::TcpListener::bind(&settings.bind).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => anyhow::anyhow!("cannot listen on {}: the address is already in use", settings.bind),
+        _ => anyhow::anyhow!("cannot listen on {}: {e}", settings.bind),
+    })?;
+    let address = listener.local_addr()?;
+    println!("serving on http://{address}/ (stop with Ctrl-C)");
+    let _ = std::io::stdout().flush();
+    tracing::info!(%address, "serving");
+    rightsmon_web::serve(listener, state, shutdown_signal()).await.context("the server stopped")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Reads a password from the terminal (twice, without echo) or from the first line of stdin.
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("password: ").context("cannot read the password")?;
+        let second = rpassword::prompt_password("again: ").context("cannot read the password")?;
+        if first != second {
+            bail!("the two passwords differ");
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
+        let password = line.trim_end_matches(['\n', '\r']).to_owned();
+        if password.is_empty() {
+            bail!("no password on standard input");
+        }
+        Ok(password)
+    }
+}
+
+async fn user_command(app: App, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add { username, name, email, role, city } => {
+            let password = read_password()?;
+            let user = app.create_user(None, &UserForm { username, display_name: name, email, password }).await.map_err(app_error)?;
+            if let Some(role) = role {
+                app.add_membership(user.username.as_str(), &role, city.as_deref(), None).await.map_err(app_error)?;
+            } else if city.is_some() {
+                bail!("--city needs --role");
+            }
+            println!("user {} added", user.username);
+        }
+        UserCommand::List => {
+            for (user, memberships) in app.list_users().await.map_err(app_error)? {
+                let roles: Vec<String> = memberships
+                    .iter()
+                    .map(|m| match &m.scope {
+                        rightsmon_domain::access::Scope::Network => m.role.as_str().to_owned(),
+                        rightsmon_domain::access::Scope::City(city) => format!("{}@{city}", m.role.as_str()),
+                    })
+                    .collect();
+                let state = if user.is_disabled { " (disabled)" } else { "" };
+                println!("{:<24} {:<32} {}{state}", user.username, user.display_name, roles.join(", "));
+            }
+        }
+        UserCommand::Passwd { username } => {
+            let password = read_password()?;
+            app.set_password(&username, &password).await.map_err(app_error)?;
+            println!("password of {username} changed; their sessions have ended");
+        }
+        UserCommand::Disable { username } => {
+            app.set_disabled(&username, true).await.map_err(app_error)?;
+            println!("{username} disabled");
+        }
+        UserCommand::Enable { username } => {
+            app.set_disabled(&username, false).await.map_err(app_error)?;
+            println!("{username} enabled");
+        }
+    }
+    Ok(())
+}

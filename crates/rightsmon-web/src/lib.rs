@@ -1,1 +1,190 @@
-//! placeholder
+//! The HTTP interface of Rights Monitor: HTML pages and the read-only JSON API.
+//!
+//! This crate translates between HTTP and the application layer and nothing else: no SQL, no
+//! rules. Templates, styles and translations are embedded, so the binary alone is a deployment.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod access;
+mod api;
+pub mod context;
+pub mod error;
+pub mod i18n;
+mod pages;
+
+use access::{Access, RouteRule, Routes};
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::routing::{get, post};
+use error::WebError;
+use rightsmon_app::{App, AppError};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Settings of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    /// Mark cookies `Secure` (when served over TLS, directly or behind a proxy).
+    pub secure_cookies: bool,
+    /// Show the synthetic-data banner on every page.
+    pub demo_mode: bool,
+    /// The largest request body accepted, in bytes.
+    pub body_limit: usize,
+    /// How long a request may take before it is answered with 408.
+    pub request_timeout: Duration,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        Self { secure_cookies: false, demo_mode: false, body_limit: 64 * 1024, request_timeout: Duration::from_secs(30) }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct WebState {
+    pub app: App,
+    pub i18n: Arc<i18n::I18n>,
+    templates: Arc<minijinja::Environment<'static>>,
+    pub settings: Arc<WebSettings>,
+}
+
+impl std::fmt::Debug for WebState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebState").field("app", &self.app).field("settings", &self.settings).finish_non_exhaustive()
+    }
+}
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("home.html", include_str!("../templates/home.html")),
+    ("city.html", include_str!("../templates/city.html")),
+    ("login.html", include_str!("../templates/login.html")),
+    ("error.html", include_str!("../templates/error.html")),
+];
+
+const STYLE: &str = include_str!("../static/style.css");
+
+/// A short fingerprint of the style sheet, so that its URL changes when it does.
+fn style_version() -> String {
+    let hash = STYLE.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3));
+    format!("{:08x}", hash >> 32)
+}
+
+fn build_templates(i18n: Arc<i18n::I18n>) -> anyhow::Result<minijinja::Environment<'static>> {
+    let mut env = minijinja::Environment::new();
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source).map_err(|e| anyhow::anyhow!("template {name}: {e}"))?;
+    }
+    env.add_function(
+        "t",
+        move |state: &minijinja::State, key: String, kwargs: minijinja::value::Kwargs| -> Result<String, minijinja::Error> {
+            let lang = state.lookup("lang").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_else(|| "en".to_owned());
+            let mut args = Vec::new();
+            for name in kwargs.args() {
+                let value: minijinja::Value = kwargs.get(name)?;
+                let arg = match value.as_i64() {
+                    Some(number) => i18n::Arg::Number(number as f64),
+                    None => i18n::Arg::Text(value.to_string()),
+                };
+                args.push((name, arg));
+            }
+            Ok(i18n.message(&lang, &key, &args))
+        },
+    );
+    Ok(env)
+}
+
+impl WebState {
+    pub fn new(app: App, settings: WebSettings) -> anyhow::Result<Self> {
+        let i18n = Arc::new(i18n::I18n::load()?);
+        let templates = Arc::new(build_templates(i18n.clone())?);
+        Ok(Self { app, i18n, templates, settings: Arc::new(settings) })
+    }
+
+    /// Renders a page: the template gets the request's common values and `page`.
+    pub fn render(&self, template: &str, ctx: &context::Ctx, page: serde_json::Value) -> Result<String, WebError> {
+        let user = ctx.actor.user().map(|u| u.display_name.clone());
+        let languages: Vec<serde_json::Value> =
+            i18n::LANGUAGES.iter().map(|(code, name, _)| serde_json::json!({"code": code, "name": name})).collect();
+        let context = serde_json::json!({
+            "lang": ctx.lang,
+            "languages": languages,
+            "user": user,
+            "csrf": ctx.csrf,
+            "demo": self.settings.demo_mode,
+            "path": ctx.path,
+            "style_version": style_version(),
+            "page": page,
+        });
+        let template = self.templates.get_template(template).map_err(|e| WebError::App(AppError::Internal(anyhow::anyhow!("{e}"))))?;
+        template
+            .render(minijinja::Value::from(minijinja::value::Serde(context)))
+            .map_err(|e| WebError::App(AppError::Internal(anyhow::anyhow!("rendering {}: {e:#}", template.name()))))
+    }
+}
+
+/// Every route with its access rule.
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/", "GET", Access::Public, get(pages::home))
+        .route("/cities/{code}", "GET", Access::Public, get(pages::city))
+        .route("/login", "GET, POST", Access::Public, get(pages::login_form).post(pages::login))
+        .route("/logout", "POST", Access::SignedIn, post(pages::logout))
+        .route("/static/style.css", "GET", Access::Public, get(style))
+        .route("/healthz", "GET", Access::Public, get(api::health))
+        .route("/api/v1/cities", "GET", Access::Public, get(api::list_cities))
+        .route("/api/v1/cities/{code}", "GET", Access::Public, get(api::get_city))
+        .route("/api/v1/themes", "GET", Access::Public, get(api::list_themes))
+        .route("/api/v1/rights", "GET", Access::Public, get(api::list_rights))
+        .route("/api/v1/indicators", "GET", Access::Public, get(api::list_indicators))
+        .route("/api/v1/indicators/{code}", "GET", Access::Public, get(api::get_indicator))
+        .route("/api/v1/observations", "GET", Access::Public, get(api::list_observations))
+        .route("/api/v1/observations/{id}", "GET", Access::Public, get(api::get_observation))
+}
+
+/// The route table, for documentation and tests.
+pub fn route_table() -> Vec<RouteRule> {
+    routes().into_parts().1
+}
+
+async fn style() -> impl axum::response::IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")], STYLE)
+}
+
+async fn not_found() -> WebError {
+    WebError::App(AppError::NotFound)
+}
+
+/// The whole application as a router, with its layers.
+pub fn router(state: WebState) -> Router {
+    let (routes, _) = routes().into_parts();
+    let timeout = state.settings.request_timeout;
+    let body_limit = state.settings.body_limit;
+    routes
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), context::context_layer))
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .with_state(state)
+}
+
+/// Serves until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: WebState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
+}

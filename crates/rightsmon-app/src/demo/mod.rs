@@ -52,7 +52,7 @@ fn unit_noise(seed: &str) -> f64 {
 /// The synthetic value of an indicator in a city, year and group.
 fn synthetic_value(definition: &IndicatorDefinition, city: &str, year: i32, sex: Option<&str>) -> f64 {
     let base = unit_noise(&format!("{}|{city}", definition.code));
-    let step = i32::try_from(year - YEARS.start()).unwrap_or(0);
+    let step = year - YEARS.start();
     let noise = unit_noise(&format!("{}|{city}|{year}|{}", definition.code, sex.unwrap_or("_T"))) - 0.5;
     let raw = match definition.value_type {
         ValueType::YesNo => return if base + f64::from(step) * 0.12 > 0.8 { 1.0 } else { 0.0 },
@@ -110,7 +110,6 @@ impl App {
             }
             self.add_membership(username, role.as_str(), city, None).await?;
         }
-        let editor = self.find_user("ghent-editor").await?;
         for city in &cities {
             for definition in &definitions {
                 let sexes: &[Option<&str>] = if definition.disaggregations.is_empty() { &[None] } else { &[None, Some("F"), Some("M")] };
@@ -134,7 +133,7 @@ impl App {
                         };
                         let observation = NewObservation::parse(definition, &draft, state)
                             .map_err(|e| AppError::Internal(anyhow::anyhow!("demo value of {}: {e}", definition.code)))?;
-                        match self.store.insert_observation(&observation, Some(editor.id), now).await {
+                        match self.store.insert_observation(&observation, None, now).await {
                             Ok(_) => report.observations += 1,
                             Err(StoreError::Conflict { .. }) => {}
                             Err(other) => return Err(other.into()),

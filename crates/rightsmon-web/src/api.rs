@@ -1,0 +1,142 @@
+//! The read-only JSON API under `/api/v1/`. Lists are pages: `{"items": [...], "total", "limit",
+//! "offset"}`; errors have the stable body described in [`crate::error`].
+
+use crate::WebState;
+use crate::context::Ctx;
+use crate::error::WebError;
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use rightsmon_app::AppError;
+use rightsmon_app::catalogue::IndicatorFilter;
+use rightsmon_app::observations::ObservationFilter;
+use serde::Deserialize;
+use serde_json::json;
+
+fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, WebError> {
+    query.map(|Query(q)| q).map_err(|e| WebError::BadRequest(e.body_text()))
+}
+
+pub async fn health(State(state): State<WebState>) -> Response {
+    match state.app.store.ping().await {
+        Ok(()) => Json(json!({"status": "ok", "backend": state.app.store.backend()})).into_response(),
+        Err(error) => {
+            tracing::warn!(error = format!("{error:#}"), "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable"}))).into_response()
+        }
+    }
+}
+
+pub async fn list_cities(State(state): State<WebState>) -> Result<Json<serde_json::Value>, WebError> {
+    let overview = state.app.network_overview().await?;
+    let total = overview.cities.len();
+    Ok(Json(json!({"items": overview.cities, "total": total, "limit": total, "offset": 0})))
+}
+
+pub async fn get_city(State(state): State<WebState>, Path(code): Path<String>) -> Result<Json<serde_json::Value>, WebError> {
+    let city = state.app.city(&code).await?;
+    let districts = state.app.districts(&city.code).await?;
+    Ok(Json(json!({"city": city, "districts": districts})))
+}
+
+pub async fn list_themes(State(state): State<WebState>) -> Result<Json<serde_json::Value>, WebError> {
+    let themes = state.app.themes().await?;
+    let total = themes.len();
+    Ok(Json(json!({"items": themes, "total": total, "limit": total, "offset": 0})))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RightsQuery {
+    kind: Option<String>,
+}
+
+pub async fn list_rights(
+    State(state): State<WebState>,
+    q: Result<Query<RightsQuery>, QueryRejection>,
+) -> Result<Json<serde_json::Value>, WebError> {
+    let q = query(q)?;
+    let rights = state.app.rights(q.kind.as_deref()).await?;
+    let total = rights.len();
+    Ok(Json(json!({"items": rights, "total": total, "limit": total, "offset": 0})))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorsQuery {
+    city: Option<String>,
+    theme: Option<String>,
+    right: Option<String>,
+    scope: Option<String>,
+    limit: Option<u32>,
+    offset: Option<u64>,
+}
+
+pub async fn list_indicators(
+    State(state): State<WebState>,
+    q: Result<Query<IndicatorsQuery>, QueryRejection>,
+) -> Result<Json<serde_json::Value>, WebError> {
+    let q = query(q)?;
+    let filter = IndicatorFilter { city: q.city, theme: q.theme, right: q.right, scope: q.scope, limit: q.limit, offset: q.offset };
+    Ok(Json(serde_json::to_value(state.app.indicators(&filter).await?).map_err(|e| AppError::Internal(e.into()))?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorQuery {
+    version: Option<u32>,
+}
+
+pub async fn get_indicator(
+    State(state): State<WebState>,
+    Path(code): Path<String>,
+    q: Result<Query<IndicatorQuery>, QueryRejection>,
+) -> Result<Json<serde_json::Value>, WebError> {
+    let q = query(q)?;
+    let definition = state.app.indicator(&code, q.version).await?;
+    let versions: Vec<u32> = state.app.indicator_versions(&code).await?.iter().map(|d| d.version).collect();
+    Ok(Json(json!({"indicator": definition, "versions": versions})))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObservationsQuery {
+    indicator: Option<String>,
+    version: Option<u32>,
+    area: Option<String>,
+    #[serde(default)]
+    include_districts: bool,
+    key: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    limit: Option<u32>,
+    offset: Option<u64>,
+}
+
+pub async fn list_observations(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    q: Result<Query<ObservationsQuery>, QueryRejection>,
+) -> Result<Json<serde_json::Value>, WebError> {
+    let q = query(q)?;
+    let filter = ObservationFilter {
+        indicator: q.indicator,
+        version: q.version,
+        area: q.area,
+        include_districts: q.include_districts,
+        key: q.key,
+        from: q.from,
+        to: q.to,
+        limit: q.limit,
+        offset: q.offset,
+    };
+    Ok(Json(serde_json::to_value(state.app.observations(&ctx.actor, &filter).await?).map_err(|e| AppError::Internal(e.into()))?))
+}
+
+pub async fn get_observation(State(state): State<WebState>, ctx: Ctx, Path(id): Path<String>) -> Result<Json<serde_json::Value>, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::App(AppError::NotFound))?;
+    let observation = state.app.observation(&ctx.actor, id).await?;
+    Ok(Json(json!({"observation": observation})))
+}

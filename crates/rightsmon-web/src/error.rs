@@ -1,0 +1,197 @@
+//! The one mapping from errors to HTTP responses.
+//!
+//! API routes (under `/api/`) answer with a stable JSON body `{"error": {"code", "message",
+//! "fields"}}`; pages answer with an HTML page in the reader's language. A 500 is logged once
+//! with its cause chain and shows a generic message: internals never reach the client.
+
+use crate::WebState;
+use crate::context::Ctx;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use rightsmon_app::AppError;
+use rightsmon_domain::FieldErrors;
+
+#[derive(Debug)]
+pub enum WebError {
+    App(AppError),
+    BadRequest(String),
+    Csrf,
+    MethodNotAllowed,
+    TooLarge,
+}
+
+impl From<AppError> for WebError {
+    fn from(error: AppError) -> Self {
+        Self::App(error)
+    }
+}
+
+impl From<FieldErrors> for WebError {
+    fn from(errors: FieldErrors) -> Self {
+        Self::App(AppError::Invalid(errors))
+    }
+}
+
+impl WebError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::App(error) => match error {
+                AppError::NotFound => StatusCode::NOT_FOUND,
+                AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+                AppError::Forbidden => StatusCode::FORBIDDEN,
+                AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+                AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                AppError::Conflict(_) => StatusCode::CONFLICT,
+                AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            },
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Csrf => StatusCode::FORBIDDEN,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::App(error) => error.code(),
+            Self::BadRequest(_) => "bad_request",
+            Self::Csrf => "csrf",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::TooLarge => "too_large",
+        }
+    }
+
+    /// The translation key of the message a reader sees.
+    fn message_key(&self) -> &'static str {
+        match self {
+            Self::App(AppError::NotFound) => "error-not-found",
+            Self::App(AppError::Unauthenticated) => "error-unauthenticated",
+            Self::App(AppError::Forbidden) => "error-forbidden",
+            Self::App(AppError::BadCredentials) => "login-failed",
+            Self::App(AppError::Throttled { .. }) => "login-throttled",
+            Self::App(AppError::Invalid(_)) | Self::BadRequest(_) => "error-bad-request",
+            Self::App(AppError::Conflict(_)) => "error-bad-request",
+            Self::App(AppError::Internal(_)) => "error-internal",
+            Self::Csrf => "error-csrf",
+            Self::MethodNotAllowed => "error-method",
+            Self::TooLarge => "error-too-large",
+        }
+    }
+
+    /// English text for API clients and logs; never an internal detail.
+    fn public_message(&self) -> String {
+        match self {
+            Self::App(AppError::Internal(_)) => "an unexpected error occurred".to_owned(),
+            Self::App(AppError::Conflict(_)) => "the request conflicts with the stored data".to_owned(),
+            Self::App(error) => error.to_string(),
+            Self::BadRequest(detail) => detail.clone(),
+            Self::Csrf => "the CSRF token is missing or wrong".to_owned(),
+            Self::MethodNotAllowed => "this method is not allowed here".to_owned(),
+            Self::TooLarge => "the request body is too large".to_owned(),
+        }
+    }
+
+    fn fields(&self) -> Option<&FieldErrors> {
+        match self {
+            Self::App(AppError::Invalid(errors)) => Some(errors),
+            _ => None,
+        }
+    }
+
+    /// What the response needs to show, without the internals.
+    pub fn report(&self) -> ErrorReport {
+        ErrorReport {
+            status: self.status(),
+            code: self.code(),
+            message_key: self.message_key(),
+            public_message: self.public_message(),
+            fields: self.fields().cloned(),
+            retry_after_seconds: match self {
+                Self::App(AppError::Throttled { retry_after_seconds }) => Some(*retry_after_seconds),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// An error as a response carries it, until the context layer renders it as JSON or HTML.
+#[derive(Debug, Clone)]
+pub struct ErrorReport {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message_key: &'static str,
+    pub public_message: String,
+    pub fields: Option<FieldErrors>,
+    pub retry_after_seconds: Option<i64>,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        if let Self::App(AppError::Internal(error)) = &self {
+            tracing::error!(error = format!("{error:#}"), "internal error");
+        }
+        let report = self.report();
+        let mut response = report.status.into_response();
+        response.extensions_mut().insert(report);
+        response
+    }
+}
+
+impl ErrorReport {
+    /// The report for a status that a layer or the router produced on its own.
+    pub fn for_status(status: StatusCode) -> Option<Self> {
+        let error = match status {
+            StatusCode::METHOD_NOT_ALLOWED => WebError::MethodNotAllowed,
+            StatusCode::PAYLOAD_TOO_LARGE => WebError::TooLarge,
+            StatusCode::REQUEST_TIMEOUT => WebError::BadRequest("the request took too long".into()),
+            StatusCode::NOT_FOUND => WebError::App(AppError::NotFound),
+            StatusCode::BAD_REQUEST | StatusCode::UNSUPPORTED_MEDIA_TYPE | StatusCode::UNPROCESSABLE_ENTITY => {
+                WebError::BadRequest("the request could not be understood".into())
+            }
+            _ => return None,
+        };
+        let mut report = error.report();
+        report.status = status;
+        if status == StatusCode::REQUEST_TIMEOUT {
+            report.message_key = "error-timeout";
+        }
+        Some(report)
+    }
+
+    /// The JSON response for API clients.
+    pub fn into_json(self) -> Response {
+        let body = serde_json::json!({
+            "error": { "code": self.code, "message": self.public_message, "fields": self.fields.as_ref().map(|f| &f.0) }
+        });
+        let mut response = (self.status, axum::Json(body)).into_response();
+        self.add_headers(&mut response);
+        response
+    }
+
+    /// The HTML page for readers.
+    pub fn into_page(self, state: &WebState, ctx: &Ctx) -> Response {
+        let minutes = self.retry_after_seconds.map_or(0, |s| (s + 59) / 60);
+        let message = state.i18n.message(&ctx.lang, self.message_key, &[("minutes", crate::i18n::Arg::Number(minutes as f64))]);
+        let title_key = if self.status == StatusCode::NOT_FOUND { "error-not-found-title" } else { "error-title" };
+        let page = serde_json::json!({
+            "title_key": title_key,
+            "message": message,
+            "status": self.status.as_u16(),
+            "sign_in": self.code == "unauthenticated",
+        });
+        let mut response = match state.render("error.html", ctx, page) {
+            Ok(html) => (self.status, axum::response::Html(html)).into_response(),
+            Err(_) => (self.status, message).into_response(),
+        };
+        self.add_headers(&mut response);
+        response
+    }
+
+    fn add_headers(&self, response: &mut Response) {
+        if let Some(seconds) = self.retry_after_seconds
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! HTML pages: home, city, sign in and out.
+
+use crate::WebState;
+use crate::context::{Ctx, SESSION_COOKIE, set_cookie};
+use crate::error::WebError;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use rightsmon_app::AppError;
+use rightsmon_app::observations::ObservationFilter;
+use rightsmon_domain::observation::{ObservationValue, WorkflowState};
+use rightsmon_domain::text::Texts;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+fn localised(texts: &Texts, lang: &str) -> serde_json::Value {
+    let chosen = texts.get(lang);
+    serde_json::json!({"text": chosen.text, "lang": chosen.language, "fallback": chosen.is_fallback})
+}
+
+pub async fn home(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    let overview = state.app.network_overview().await?;
+    let theme = |t: &rightsmon_domain::right::Theme| {
+        serde_json::json!({
+            "code": t.code,
+            "name": localised(&t.name, &ctx.lang),
+            "description": t.description.as_ref().map(|d| localised(d, &ctx.lang)),
+        })
+    };
+    let page = serde_json::json!({
+        "network": overview.network.as_ref().map(|n| &n.name),
+        "cities": overview.cities,
+        "agreed": overview.themes.iter().filter(|t| t.is_agreed_area).map(theme).collect::<Vec<_>>(),
+        "other": overview.themes.iter().filter(|t| !t.is_agreed_area).map(theme).collect::<Vec<_>>(),
+    });
+    Ok(Html(state.render("home.html", &ctx, page)?))
+}
+
+pub async fn city(State(state): State<WebState>, ctx: Ctx, Path(code): Path<String>) -> Result<Html<String>, WebError> {
+    let city = state.app.city(&code).await?;
+    let districts = state.app.districts(&city.code).await?;
+    let filter = ObservationFilter {
+        area: Some(city.code.to_string()),
+        key: Some(String::new()),
+        limit: Some(1000),
+        ..ObservationFilter::default()
+    };
+    let observations = state.app.observations(&ctx.actor, &filter).await?;
+    let mut latest: BTreeMap<String, &rightsmon_domain::observation::Observation> = BTreeMap::new();
+    let mut in_progress = 0;
+    for observation in &observations.items {
+        if observation.data.state != WorkflowState::Published {
+            in_progress += 1;
+            continue;
+        }
+        let code = observation.data.indicator.to_string();
+        if latest.get(&code).is_none_or(|current| current.data.period < observation.data.period) {
+            latest.insert(code, observation);
+        }
+    }
+    let mut rows = Vec::new();
+    for (code, observation) in latest {
+        let definition = state.app.indicator(&code, Some(observation.data.version)).await?;
+        let value = match &observation.data.value {
+            ObservationValue::Number(n) => definition.format_value(*n),
+            ObservationValue::Text(t) => t.clone(),
+        };
+        rows.push(serde_json::json!({
+            "code": code,
+            "name": localised(&definition.name, &ctx.lang),
+            "period": observation.data.period.to_string(),
+            "value": value,
+            "unit": definition.unit,
+            "source": observation.data.provenance.source_name,
+            "synthetic": observation.data.provenance.source_name.as_deref() == Some(rightsmon_app::demo::DEMO_SOURCE),
+        }));
+    }
+    let page = serde_json::json!({
+        "city": city,
+        "districts": districts,
+        "rows": rows,
+        "in_progress": in_progress,
+    });
+    Ok(Html(state.render("city.html", &ctx, page)?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+fn login_page(state: &WebState, ctx: &Ctx, status: StatusCode, error: Option<String>, username: &str) -> Result<Response, WebError> {
+    let page = serde_json::json!({"error": error, "username": username});
+    Ok((status, Html(state.render("login.html", ctx, page)?)).into_response())
+}
+
+pub async fn login_form(State(state): State<WebState>, ctx: Ctx) -> Result<Response, WebError> {
+    login_page(&state, &ctx, StatusCode::OK, None, "")
+}
+
+pub async fn login(State(state): State<WebState>, ctx: Ctx, form: Result<Form<LoginForm>, FormRejection>) -> Result<Response, WebError> {
+    let Form(form) = form.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let username = form.username.chars().take(64).collect::<String>();
+    match state.app.login(&form.username, &form.password, &ctx.client).await {
+        Ok(session) => {
+            if let Some(old) = &ctx.session_token {
+                state.app.logout(old).await?;
+            }
+            let mut response = Redirect::to("/").into_response();
+            *response.status_mut() = StatusCode::SEE_OTHER;
+            let max_age = session.expires_at.seconds() - state.app.now().seconds();
+            if let Some(cookie) = set_cookie(SESSION_COOKIE, &session.token, max_age, "Lax", state.settings.secure_cookies) {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+            Ok(response)
+        }
+        Err(AppError::BadCredentials) => {
+            let message = state.i18n.message(&ctx.lang, "login-failed", &[]);
+            login_page(&state, &ctx, StatusCode::UNAUTHORIZED, Some(message), &username)
+        }
+        Err(AppError::Throttled { retry_after_seconds }) => {
+            let minutes = crate::i18n::Arg::Number(((retry_after_seconds + 59) / 60) as f64);
+            let message = state.i18n.message(&ctx.lang, "login-throttled", &[("minutes", minutes)]);
+            let mut response = login_page(&state, &ctx, StatusCode::TOO_MANY_REQUESTS, Some(message), &username)?;
+            if let Ok(value) = header::HeaderValue::from_str(&retry_after_seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            Ok(response)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn logout(State(state): State<WebState>, ctx: Ctx) -> Result<Response, WebError> {
+    if let Some(token) = &ctx.session_token {
+        state.app.logout(token).await?;
+    }
+    let mut response = Redirect::to("/").into_response();
+    *response.status_mut() = StatusCode::SEE_OTHER;
+    if let Some(cookie) = set_cookie(SESSION_COOKIE, "", 0, "Lax", state.settings.secure_cookies) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
