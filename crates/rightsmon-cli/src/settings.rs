@@ -74,7 +74,10 @@ impl Layer {
     /// Reads a config file.
     pub fn from_file(path: &Path) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the config file {}", path.display()))?;
-        toml::from_str(&text).with_context(|| format!("the config file {} is not valid", path.display()))
+        toml::from_str(&text).map_err(|e| {
+            let line = e.span().map_or(1, |span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+            anyhow::anyhow!("the config file {} is not valid (line {line}): {}", path.display(), e.message().trim())
+        })
     }
 
     /// Reads `RIGHTSMON_*` variables through `get`.

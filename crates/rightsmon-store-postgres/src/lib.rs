@@ -153,6 +153,7 @@ pub mod testing {
         pub store: std::sync::Arc<PgStore>,
         admin: PgConnectOptions,
         name: String,
+        base_url: String,
     }
 
     impl TestDatabase {
@@ -184,7 +185,21 @@ pub mod testing {
             let store = PgStore::connect_with(admin.clone().database(&name), 4).await.map_err(|e| e.to_string())?;
             use rightsmon_store::Store;
             store.migrate().await.map_err(|e| e.to_string())?;
-            Ok(Some(Self { store: std::sync::Arc::new(store), admin, name }))
+            Ok(Some(Self { store: std::sync::Arc::new(store), admin, name, base_url: url }))
+        }
+
+        /// The URL of this test database, for a process of its own.
+        pub fn url(&self) -> String {
+            let (without_query, query) = self.base_url.split_once('?').map_or((self.base_url.as_str(), None), |(u, q)| (u, Some(q)));
+            let authority_end = without_query.find("://").map_or(0, |i| i + 3);
+            let server = match without_query[authority_end..].find('/') {
+                Some(slash) => &without_query[..authority_end + slash],
+                None => without_query,
+            };
+            match query {
+                Some(query) => format!("{server}/{}?{query}", self.name),
+                None => format!("{server}/{}", self.name),
+            }
         }
 
         /// Closes the store's connections and drops the database.

@@ -16,6 +16,29 @@
 //! The expanding crate needs `sqlx`, `async-trait`, `serde_json`, `rightsmon-domain` and
 //! `rightsmon-store` among its dependencies.
 
+/// Runs `$body` in a transaction on `$pool`, bound to `$tx`: commits when the body returns
+/// `Ok`, rolls back at once when it returns `Err`, so that no lock outlives a failed write.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! in_transaction {
+    ($pool:expr, $tx:ident, $body:block) => {{
+        let mut $tx = $pool.begin().await.map_err(err)?;
+        let result: StoreResult<_> = async { $body }.await;
+        match result {
+            Ok(value) => {
+                $tx.commit().await.map_err(err)?;
+                Ok(value)
+            }
+            Err(error) => {
+                if let Err(rollback) = $tx.rollback().await {
+                    tracing::warn!(error = %rollback, "rollback failed");
+                }
+                Err(error)
+            }
+        }
+    }};
+}
+
 /// Implements `rightsmon_store::Store` for `$store`, a type holding a `sqlx::Pool<$db>`.
 #[macro_export]
 macro_rules! impl_sql_store {
@@ -243,41 +266,41 @@ macro_rules! impl_sql_store {
 
                 async fn upsert_theme(&self, theme: &Theme) -> StoreResult<Written> {
                     let _guard = self.write_guard().await;
-                    let mut tx = self.pool().begin().await.map_err(err)?;
-                    let existing = sqlx::query("SELECT code, is_agreed_area, position, name, description FROM themes WHERE code = $1")
-                        .bind(theme.code.as_str().to_owned())
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(err)?;
-                    let written = match existing {
-                        Some(row) if theme_of(&row)? == *theme => return Ok(Written::Unchanged),
-                        Some(_) => {
-                            sqlx::query("UPDATE themes SET is_agreed_area = $1, position = $2, name = $3, description = $4 WHERE code = $5")
-                                .bind(theme.is_agreed_area)
-                                .bind(i64::from(theme.position))
-                                .bind(to_json(&theme.name)?)
-                                .bind(theme.description.as_ref().map(to_json).transpose()?)
-                                .bind(theme.code.as_str().to_owned())
-                                .execute(&mut *tx)
-                                .await
-                                .map_err(err)?;
-                            Written::Updated
-                        }
-                        None => {
-                            sqlx::query("INSERT INTO themes (is_agreed_area, position, name, description, code) VALUES ($1, $2, $3, $4, $5)")
-                                .bind(theme.is_agreed_area)
-                                .bind(i64::from(theme.position))
-                                .bind(to_json(&theme.name)?)
-                                .bind(theme.description.as_ref().map(to_json).transpose()?)
-                                .bind(theme.code.as_str().to_owned())
-                                .execute(&mut *tx)
-                                .await
-                                .map_err(err)?;
-                            Written::Created
-                        }
-                    };
-                    tx.commit().await.map_err(err)?;
-                    Ok(written)
+                    $crate::in_transaction!(self.pool(), tx, {
+                        let existing = sqlx::query("SELECT code, is_agreed_area, position, name, description FROM themes WHERE code = $1")
+                            .bind(theme.code.as_str().to_owned())
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                        let written = match existing {
+                            Some(row) if theme_of(&row)? == *theme => return Ok(Written::Unchanged),
+                            Some(_) => {
+                                sqlx::query("UPDATE themes SET is_agreed_area = $1, position = $2, name = $3, description = $4 WHERE code = $5")
+                                    .bind(theme.is_agreed_area)
+                                    .bind(i64::from(theme.position))
+                                    .bind(to_json(&theme.name)?)
+                                    .bind(theme.description.as_ref().map(to_json).transpose()?)
+                                    .bind(theme.code.as_str().to_owned())
+                                    .execute(&mut *tx)
+                                    .await
+                                    .map_err(err)?;
+                                Written::Updated
+                            }
+                            None => {
+                                sqlx::query("INSERT INTO themes (is_agreed_area, position, name, description, code) VALUES ($1, $2, $3, $4, $5)")
+                                    .bind(theme.is_agreed_area)
+                                    .bind(i64::from(theme.position))
+                                    .bind(to_json(&theme.name)?)
+                                    .bind(theme.description.as_ref().map(to_json).transpose()?)
+                                    .bind(theme.code.as_str().to_owned())
+                                    .execute(&mut *tx)
+                                    .await
+                                    .map_err(err)?;
+                                Written::Created
+                            }
+                        };
+                        Ok(written)
+                    })
                 }
 
                 async fn list_themes(&self) -> StoreResult<Vec<Theme>> {
@@ -290,35 +313,35 @@ macro_rules! impl_sql_store {
 
                 async fn upsert_right(&self, right: &Right) -> StoreResult<Written> {
                     let _guard = self.write_guard().await;
-                    let mut tx = self.pool().begin().await.map_err(err)?;
-                    if let Some(parent) = &right.parent
-                        && !exists(&mut tx, "SELECT 1 FROM rights WHERE code = $1", parent.as_str()).await?
-                    {
-                        return Err(StoreError::NotFound);
-                    }
-                    let existing = sqlx::query("SELECT code, parent_code, position, name, description FROM rights WHERE code = $1")
-                        .bind(right.code.as_str().to_owned())
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(err)?;
-                    let sql = match existing {
-                        Some(row) if right_of(&row)? == *right => return Ok(Written::Unchanged),
-                        Some(_) => "UPDATE rights SET kind = $1, parent_code = $2, position = $3, name = $4, description = $5 WHERE code = $6",
-                        None => "INSERT INTO rights (kind, parent_code, position, name, description, code) VALUES ($1, $2, $3, $4, $5, $6)",
-                    };
-                    let written = if sql.starts_with("UPDATE") { Written::Updated } else { Written::Created };
-                    sqlx::query(sql)
-                        .bind(right.kind().as_str())
-                        .bind(right.parent.as_ref().map(|p| p.as_str().to_owned()))
-                        .bind(i64::from(right.position))
-                        .bind(to_json(&right.name)?)
-                        .bind(right.description.as_ref().map(to_json).transpose()?)
-                        .bind(right.code.as_str().to_owned())
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(err)?;
-                    tx.commit().await.map_err(err)?;
-                    Ok(written)
+                    $crate::in_transaction!(self.pool(), tx, {
+                        if let Some(parent) = &right.parent
+                            && !exists(&mut tx, "SELECT 1 FROM rights WHERE code = $1", parent.as_str()).await?
+                        {
+                            return Err(StoreError::NotFound);
+                        }
+                        let existing = sqlx::query("SELECT code, parent_code, position, name, description FROM rights WHERE code = $1")
+                            .bind(right.code.as_str().to_owned())
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                        let sql = match existing {
+                            Some(row) if right_of(&row)? == *right => return Ok(Written::Unchanged),
+                            Some(_) => "UPDATE rights SET kind = $1, parent_code = $2, position = $3, name = $4, description = $5 WHERE code = $6",
+                            None => "INSERT INTO rights (kind, parent_code, position, name, description, code) VALUES ($1, $2, $3, $4, $5, $6)",
+                        };
+                        let written = if sql.starts_with("UPDATE") { Written::Updated } else { Written::Created };
+                        sqlx::query(sql)
+                            .bind(right.kind().as_str())
+                            .bind(right.parent.as_ref().map(|p| p.as_str().to_owned()))
+                            .bind(i64::from(right.position))
+                            .bind(to_json(&right.name)?)
+                            .bind(right.description.as_ref().map(to_json).transpose()?)
+                            .bind(right.code.as_str().to_owned())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                        Ok(written)
+                    })
                 }
 
                 async fn list_rights(&self, kind: Option<RightKind>) -> StoreResult<Vec<Right>> {
@@ -339,29 +362,29 @@ macro_rules! impl_sql_store {
                         return Ok(Written::Unchanged);
                     }
                     let _guard = self.write_guard().await;
-                    let mut tx = self.pool().begin().await.map_err(err)?;
-                    let id = codelist.id().as_str().to_owned();
-                    sqlx::query("DELETE FROM codes WHERE codelist_id = $1").bind(id.clone()).execute(&mut *tx).await.map_err(err)?;
-                    sqlx::query("DELETE FROM codelists WHERE id = $1").bind(id.clone()).execute(&mut *tx).await.map_err(err)?;
-                    sqlx::query("INSERT INTO codelists (id, dimension, name) VALUES ($1, $2, $3)")
-                        .bind(id.clone())
-                        .bind(codelist.dimension().as_str().to_owned())
-                        .bind(to_json(codelist.name())?)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(err)?;
-                    for (position, item) in codelist.codes().iter().enumerate() {
-                        sqlx::query("INSERT INTO codes (codelist_id, code, position, name) VALUES ($1, $2, $3, $4)")
+                    $crate::in_transaction!(self.pool(), tx, {
+                        let id = codelist.id().as_str().to_owned();
+                        sqlx::query("DELETE FROM codes WHERE codelist_id = $1").bind(id.clone()).execute(&mut *tx).await.map_err(err)?;
+                        sqlx::query("DELETE FROM codelists WHERE id = $1").bind(id.clone()).execute(&mut *tx).await.map_err(err)?;
+                        sqlx::query("INSERT INTO codelists (id, dimension, name) VALUES ($1, $2, $3)")
                             .bind(id.clone())
-                            .bind(item.code.as_str().to_owned())
-                            .bind(i64::try_from(position).unwrap_or(i64::MAX))
-                            .bind(to_json(&item.name)?)
+                            .bind(codelist.dimension().as_str().to_owned())
+                            .bind(to_json(codelist.name())?)
                             .execute(&mut *tx)
                             .await
                             .map_err(err)?;
-                    }
-                    tx.commit().await.map_err(err)?;
-                    Ok(if existing.is_some() { Written::Updated } else { Written::Created })
+                        for (position, item) in codelist.codes().iter().enumerate() {
+                            sqlx::query("INSERT INTO codes (codelist_id, code, position, name) VALUES ($1, $2, $3, $4)")
+                                .bind(id.clone())
+                                .bind(item.code.as_str().to_owned())
+                                .bind(i64::try_from(position).unwrap_or(i64::MAX))
+                                .bind(to_json(&item.name)?)
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(err)?;
+                        }
+                        Ok(if existing.is_some() { Written::Updated } else { Written::Created })
+                    })
                 }
 
                 async fn list_codelists(&self) -> StoreResult<Vec<Codelist>> {
@@ -394,63 +417,63 @@ macro_rules! impl_sql_store {
 
                 async fn upsert_area(&self, area: &Area) -> StoreResult<Written> {
                     let _guard = self.write_guard().await;
-                    let mut tx = self.pool().begin().await.map_err(err)?;
-                    if let Some(parent) = &area.parent {
-                        let row = sqlx::query("SELECT kind FROM areas WHERE code = $1")
-                            .bind(parent.as_str().to_owned())
-                            .fetch_optional(&mut *tx)
-                            .await
-                            .map_err(err)?
-                            .ok_or(StoreError::NotFound)?;
-                        let parent_kind = parsed("kind", AreaKind::parse(&get::<String>(&row, "kind")?))?;
-                        if Some(parent_kind) != area.kind.parent_kind() {
-                            return Err(StoreError::Conflict { constraint: "area_parent_kind".into() });
-                        }
-                    }
-                    let existing = sqlx::query(
-                        "SELECT code, kind, parent_code, name, local_name, country, language, is_observer, valid_from, valid_to \
-                         FROM areas WHERE code = $1",
-                    )
-                    .bind(area.code.as_str().to_owned())
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(err)?;
-                    let written = match existing {
-                        Some(row) => {
-                            let stored = area_of(&row)?;
-                            if stored == *area {
-                                return Ok(Written::Unchanged);
+                    $crate::in_transaction!(self.pool(), tx, {
+                        if let Some(parent) = &area.parent {
+                            let row = sqlx::query("SELECT kind FROM areas WHERE code = $1")
+                                .bind(parent.as_str().to_owned())
+                                .fetch_optional(&mut *tx)
+                                .await
+                                .map_err(err)?
+                                .ok_or(StoreError::NotFound)?;
+                            let parent_kind = parsed("kind", AreaKind::parse(&get::<String>(&row, "kind")?))?;
+                            if Some(parent_kind) != area.kind.parent_kind() {
+                                return Err(StoreError::Conflict { constraint: "area_parent_kind".into() });
                             }
-                            if stored.kind != area.kind {
-                                return Err(StoreError::Conflict { constraint: "area_kind".into() });
-                            }
-                            Written::Updated
                         }
-                        None => Written::Created,
-                    };
-                    let sql = if written == Written::Created {
-                        "INSERT INTO areas (kind, parent_code, name, local_name, country, language, is_observer, valid_from, valid_to, code) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-                    } else {
-                        "UPDATE areas SET kind = $1, parent_code = $2, name = $3, local_name = $4, country = $5, language = $6, \
-                         is_observer = $7, valid_from = $8, valid_to = $9 WHERE code = $10"
-                    };
-                    sqlx::query(sql)
-                        .bind(area.kind.as_str())
-                        .bind(area.parent.as_ref().map(|p| p.as_str().to_owned()))
-                        .bind(area.name.clone())
-                        .bind(area.local_name.clone())
-                        .bind(area.country.as_ref().map(|c| c.as_str().to_owned()))
-                        .bind(area.language.as_ref().map(|l| l.as_str().to_owned()))
-                        .bind(area.is_observer)
-                        .bind(area.valid_from.map(|d| d.to_string()))
-                        .bind(area.valid_to.map(|d| d.to_string()))
+                        let existing = sqlx::query(
+                            "SELECT code, kind, parent_code, name, local_name, country, language, is_observer, valid_from, valid_to \
+                             FROM areas WHERE code = $1",
+                        )
                         .bind(area.code.as_str().to_owned())
-                        .execute(&mut *tx)
+                        .fetch_optional(&mut *tx)
                         .await
                         .map_err(err)?;
-                    tx.commit().await.map_err(err)?;
-                    Ok(written)
+                        let written = match existing {
+                            Some(row) => {
+                                let stored = area_of(&row)?;
+                                if stored == *area {
+                                    return Ok(Written::Unchanged);
+                                }
+                                if stored.kind != area.kind {
+                                    return Err(StoreError::Conflict { constraint: "area_kind".into() });
+                                }
+                                Written::Updated
+                            }
+                            None => Written::Created,
+                        };
+                        let sql = if written == Written::Created {
+                            "INSERT INTO areas (kind, parent_code, name, local_name, country, language, is_observer, valid_from, valid_to, code) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+                        } else {
+                            "UPDATE areas SET kind = $1, parent_code = $2, name = $3, local_name = $4, country = $5, language = $6, \
+                             is_observer = $7, valid_from = $8, valid_to = $9 WHERE code = $10"
+                        };
+                        sqlx::query(sql)
+                            .bind(area.kind.as_str())
+                            .bind(area.parent.as_ref().map(|p| p.as_str().to_owned()))
+                            .bind(area.name.clone())
+                            .bind(area.local_name.clone())
+                            .bind(area.country.as_ref().map(|c| c.as_str().to_owned()))
+                            .bind(area.language.as_ref().map(|l| l.as_str().to_owned()))
+                            .bind(area.is_observer)
+                            .bind(area.valid_from.map(|d| d.to_string()))
+                            .bind(area.valid_to.map(|d| d.to_string()))
+                            .bind(area.code.as_str().to_owned())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                        Ok(written)
+                    })
                 }
 
                 async fn get_area(&self, code: &AreaCode) -> StoreResult<Area> {
@@ -480,109 +503,109 @@ macro_rules! impl_sql_store {
 
                 async fn put_indicator_version(&self, definition: &IndicatorDefinition, at: Timestamp) -> StoreResult<Written> {
                     let _guard = self.write_guard().await;
-                    let mut tx = self.pool().begin().await.map_err(err)?;
-                    let code = definition.code.as_str().to_owned();
-                    let city = match &definition.scope {
-                        rightsmon_domain::catalogue::IndicatorScope::Core => None,
-                        rightsmon_domain::catalogue::IndicatorScope::Local(city) => Some(city.as_str().to_owned()),
-                    };
-                    if let Some(city) = &city
-                        && !exists(&mut tx, "SELECT 1 FROM areas WHERE code = $1 AND kind = 'city'", city).await?
-                    {
-                        return Err(StoreError::NotFound);
-                    }
-                    for theme in &definition.themes {
-                        if !exists(&mut tx, "SELECT 1 FROM themes WHERE code = $1", theme.as_str()).await? {
+                    $crate::in_transaction!(self.pool(), tx, {
+                        let code = definition.code.as_str().to_owned();
+                        let city = match &definition.scope {
+                            rightsmon_domain::catalogue::IndicatorScope::Core => None,
+                            rightsmon_domain::catalogue::IndicatorScope::Local(city) => Some(city.as_str().to_owned()),
+                        };
+                        if let Some(city) = &city
+                            && !exists(&mut tx, "SELECT 1 FROM areas WHERE code = $1 AND kind = 'city'", city).await?
+                        {
                             return Err(StoreError::NotFound);
                         }
-                    }
-                    for link in &definition.rights {
-                        if !exists(&mut tx, "SELECT 1 FROM rights WHERE code = $1", link.right.as_str()).await? {
-                            return Err(StoreError::NotFound);
-                        }
-                    }
-                    let text = to_json(definition)?;
-                    let indicator = sqlx::query("SELECT city_code FROM indicators WHERE code = $1")
-                        .bind(code.clone())
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(err)?;
-                    match indicator {
-                        Some(row) => {
-                            if get::<Option<String>>(&row, "city_code")? != city {
-                                return Err(StoreError::Conflict { constraint: "indicator_scope".into() });
+                        for theme in &definition.themes {
+                            if !exists(&mut tx, "SELECT 1 FROM themes WHERE code = $1", theme.as_str()).await? {
+                                return Err(StoreError::NotFound);
                             }
                         }
-                        None => {
-                            sqlx::query("INSERT INTO indicators (code, city_code, created_at) VALUES ($1, $2, $3)")
+                        for link in &definition.rights {
+                            if !exists(&mut tx, "SELECT 1 FROM rights WHERE code = $1", link.right.as_str()).await? {
+                                return Err(StoreError::NotFound);
+                            }
+                        }
+                        let text = to_json(definition)?;
+                        let indicator = sqlx::query("SELECT city_code FROM indicators WHERE code = $1")
+                            .bind(code.clone())
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                        match indicator {
+                            Some(row) => {
+                                if get::<Option<String>>(&row, "city_code")? != city {
+                                    return Err(StoreError::Conflict { constraint: "indicator_scope".into() });
+                                }
+                            }
+                            None => {
+                                sqlx::query("INSERT INTO indicators (code, city_code, created_at) VALUES ($1, $2, $3)")
+                                    .bind(code.clone())
+                                    .bind(city.clone())
+                                    .bind(at.seconds())
+                                    .execute(&mut *tx)
+                                    .await
+                                    .map_err(err)?;
+                            }
+                        }
+                        let version = i64::from(definition.version);
+                        let stored = sqlx::query("SELECT definition FROM indicator_versions WHERE indicator_code = $1 AND version = $2")
+                            .bind(code.clone())
+                            .bind(version)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                        if let Some(row) = stored {
+                            let stored: IndicatorDefinition = json(&row, "definition")?;
+                            return if stored == *definition {
+                                Ok(Written::Unchanged)
+                            } else {
+                                Err(StoreError::Conflict { constraint: "indicator_version_immutable".into() })
+                            };
+                        }
+                        let latest: Option<i64> = sqlx::query("SELECT version FROM indicator_versions WHERE indicator_code = $1 AND is_latest")
+                            .bind(code.clone())
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(err)?
+                            .map(|row| get::<i64>(&row, "version"))
+                            .transpose()?;
+                        let is_latest = latest.is_none_or(|l| version > l);
+                        if is_latest {
+                            sqlx::query("UPDATE indicator_versions SET is_latest = FALSE WHERE indicator_code = $1")
                                 .bind(code.clone())
-                                .bind(city.clone())
-                                .bind(at.seconds())
                                 .execute(&mut *tx)
                                 .await
                                 .map_err(err)?;
                         }
-                    }
-                    let version = i64::from(definition.version);
-                    let stored = sqlx::query("SELECT definition FROM indicator_versions WHERE indicator_code = $1 AND version = $2")
-                        .bind(code.clone())
-                        .bind(version)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(err)?;
-                    if let Some(row) = stored {
-                        let stored: IndicatorDefinition = json(&row, "definition")?;
-                        return if stored == *definition {
-                            Ok(Written::Unchanged)
-                        } else {
-                            Err(StoreError::Conflict { constraint: "indicator_version_immutable".into() })
-                        };
-                    }
-                    let latest: Option<i64> = sqlx::query("SELECT version FROM indicator_versions WHERE indicator_code = $1 AND is_latest")
-                        .bind(code.clone())
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(err)?
-                        .map(|row| get::<i64>(&row, "version"))
-                        .transpose()?;
-                    let is_latest = latest.is_none_or(|l| version > l);
-                    if is_latest {
-                        sqlx::query("UPDATE indicator_versions SET is_latest = FALSE WHERE indicator_code = $1")
-                            .bind(code.clone())
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(err)?;
-                    }
-                    sqlx::query("INSERT INTO indicator_versions (indicator_code, version, definition, created_at, is_latest) VALUES ($1, $2, $3, $4, $5)")
-                        .bind(code.clone())
-                        .bind(version)
-                        .bind(text)
-                        .bind(at.seconds())
-                        .bind(is_latest)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(err)?;
-                    for theme in &definition.themes {
-                        sqlx::query("INSERT INTO indicator_themes (indicator_code, version, theme_code) VALUES ($1, $2, $3)")
+                        sqlx::query("INSERT INTO indicator_versions (indicator_code, version, definition, created_at, is_latest) VALUES ($1, $2, $3, $4, $5)")
                             .bind(code.clone())
                             .bind(version)
-                            .bind(theme.as_str().to_owned())
+                            .bind(text)
+                            .bind(at.seconds())
+                            .bind(is_latest)
                             .execute(&mut *tx)
                             .await
                             .map_err(err)?;
-                    }
-                    for link in &definition.rights {
-                        sqlx::query("INSERT INTO indicator_rights (indicator_code, version, right_code, link_type) VALUES ($1, $2, $3, $4)")
-                            .bind(code.clone())
-                            .bind(version)
-                            .bind(link.right.as_str().to_owned())
-                            .bind(link.link_type.as_str())
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(err)?;
-                    }
-                    tx.commit().await.map_err(err)?;
-                    Ok(Written::Created)
+                        for theme in &definition.themes {
+                            sqlx::query("INSERT INTO indicator_themes (indicator_code, version, theme_code) VALUES ($1, $2, $3)")
+                                .bind(code.clone())
+                                .bind(version)
+                                .bind(theme.as_str().to_owned())
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(err)?;
+                        }
+                        for link in &definition.rights {
+                            sqlx::query("INSERT INTO indicator_rights (indicator_code, version, right_code, link_type) VALUES ($1, $2, $3, $4)")
+                                .bind(code.clone())
+                                .bind(version)
+                                .bind(link.right.as_str().to_owned())
+                                .bind(link.link_type.as_str())
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(err)?;
+                        }
+                        Ok(Written::Created)
+                    })
                 }
 
                 async fn get_indicator(&self, code: &IndicatorCode, version: Option<u32>) -> StoreResult<IndicatorDefinition> {
@@ -653,68 +676,68 @@ macro_rules! impl_sql_store {
                 async fn insert_observation(&self, observation: &NewObservation, entered_by: Option<i64>, at: Timestamp) -> StoreResult<Observation> {
                     let id = {
                         let _guard = self.write_guard().await;
-                        let mut tx = self.pool().begin().await.map_err(err)?;
-                        let version_exists = sqlx::query("SELECT 1 FROM indicator_versions WHERE indicator_code = $1 AND version = $2")
+                        $crate::in_transaction!(self.pool(), tx, {
+                            let version_exists = sqlx::query("SELECT 1 FROM indicator_versions WHERE indicator_code = $1 AND version = $2")
+                                .bind(observation.indicator.as_str().to_owned())
+                                .bind(i64::from(observation.version))
+                                .fetch_optional(&mut *tx)
+                                .await
+                                .map_err(err)?
+                                .is_some();
+                            if !version_exists {
+                                return Err(StoreError::NotFound);
+                            }
+                            let area = sqlx::query("SELECT kind, parent_code FROM areas WHERE code = $1")
+                                .bind(observation.area.as_str().to_owned())
+                                .fetch_optional(&mut *tx)
+                                .await
+                                .map_err(err)?
+                                .ok_or(StoreError::NotFound)?;
+                            let city_code: Option<String> = match get::<String>(&area, "kind")?.as_str() {
+                                "city" => Some(observation.area.as_str().to_owned()),
+                                "district" => get(&area, "parent_code")?,
+                                _ => None,
+                            };
+                            let (number, text) = match &observation.value {
+                                ObservationValue::Number(n) => (Some(*n), None),
+                                ObservationValue::Text(t) => (None, Some(t.clone())),
+                            };
+                            let provenance = &observation.provenance;
+                            let row = sqlx::query(
+                                "INSERT INTO observations (indicator_code, version, area_code, city_code, period, period_start, period_months, \
+                                 disaggregation, number_value, text_value, lower_bound, upper_bound, status, organisation_id, provenance_kind, \
+                                 source_name, source_reference, source_date, method_note, state, revision, entered_by, approved_by, created_at, updated_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, NULL, $22, $22) \
+                                 RETURNING id",
+                            )
                             .bind(observation.indicator.as_str().to_owned())
                             .bind(i64::from(observation.version))
-                            .fetch_optional(&mut *tx)
-                            .await
-                            .map_err(err)?
-                            .is_some();
-                        if !version_exists {
-                            return Err(StoreError::NotFound);
-                        }
-                        let area = sqlx::query("SELECT kind, parent_code FROM areas WHERE code = $1")
                             .bind(observation.area.as_str().to_owned())
-                            .fetch_optional(&mut *tx)
+                            .bind(city_code)
+                            .bind(observation.period.to_string())
+                            .bind(observation.period.start_month_index())
+                            .bind(observation.period.length_in_months())
+                            .bind(observation.key.to_string())
+                            .bind(number)
+                            .bind(text)
+                            .bind(observation.lower_bound)
+                            .bind(observation.upper_bound)
+                            .bind(observation.status.as_str())
+                            .bind(provenance.organisation_id)
+                            .bind(provenance.kind.as_str())
+                            .bind(provenance.source_name.clone())
+                            .bind(provenance.source_reference.clone())
+                            .bind(provenance.source_date.map(|d| d.to_string()))
+                            .bind(provenance.method_note.clone())
+                            .bind(observation.state.as_str())
+                            .bind(entered_by)
+                            .bind(at.seconds())
+                            .fetch_one(&mut *tx)
                             .await
-                            .map_err(err)?
-                            .ok_or(StoreError::NotFound)?;
-                        let city_code: Option<String> = match get::<String>(&area, "kind")?.as_str() {
-                            "city" => Some(observation.area.as_str().to_owned()),
-                            "district" => get(&area, "parent_code")?,
-                            _ => None,
-                        };
-                        let (number, text) = match &observation.value {
-                            ObservationValue::Number(n) => (Some(*n), None),
-                            ObservationValue::Text(t) => (None, Some(t.clone())),
-                        };
-                        let provenance = &observation.provenance;
-                        let row = sqlx::query(
-                            "INSERT INTO observations (indicator_code, version, area_code, city_code, period, period_start, period_months, \
-                             disaggregation, number_value, text_value, lower_bound, upper_bound, status, organisation_id, provenance_kind, \
-                             source_name, source_reference, source_date, method_note, state, revision, entered_by, approved_by, created_at, updated_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, NULL, $22, $22) \
-                             RETURNING id",
-                        )
-                        .bind(observation.indicator.as_str().to_owned())
-                        .bind(i64::from(observation.version))
-                        .bind(observation.area.as_str().to_owned())
-                        .bind(city_code)
-                        .bind(observation.period.to_string())
-                        .bind(observation.period.start_month_index())
-                        .bind(observation.period.length_in_months())
-                        .bind(observation.key.to_string())
-                        .bind(number)
-                        .bind(text)
-                        .bind(observation.lower_bound)
-                        .bind(observation.upper_bound)
-                        .bind(observation.status.as_str())
-                        .bind(provenance.organisation_id)
-                        .bind(provenance.kind.as_str())
-                        .bind(provenance.source_name.clone())
-                        .bind(provenance.source_reference.clone())
-                        .bind(provenance.source_date.map(|d| d.to_string()))
-                        .bind(provenance.method_note.clone())
-                        .bind(observation.state.as_str())
-                        .bind(entered_by)
-                        .bind(at.seconds())
-                        .fetch_one(&mut *tx)
-                        .await
-                        .map_err(err)?;
-                        let id: i64 = get(&row, "id")?;
-                        tx.commit().await.map_err(err)?;
-                        id
+                            .map_err(err)?;
+                            let id: i64 = get(&row, "id")?;
+                            Ok(id)
+                        })?
                     };
                     self.observation_by_id(id).await
                 }
@@ -815,50 +838,50 @@ macro_rules! impl_sql_store {
 
                 async fn put_benchmark(&self, kind: BenchmarkKind, benchmark: &Benchmark) -> StoreResult<Written> {
                     let _guard = self.write_guard().await;
-                    let mut tx = self.pool().begin().await.map_err(err)?;
-                    if !exists(&mut tx, "SELECT 1 FROM indicators WHERE code = $1", benchmark.indicator.as_str()).await?
-                        || !exists(&mut tx, "SELECT 1 FROM areas WHERE code = $1", benchmark.area.as_str()).await?
-                    {
-                        return Err(StoreError::NotFound);
-                    }
-                    let existing = sqlx::query(
-                        "SELECT period, value FROM benchmarks WHERE kind = $1 AND indicator_code = $2 AND area_code = $3 AND disaggregation = $4",
-                    )
-                    .bind(kind.as_str())
-                    .bind(benchmark.indicator.as_str().to_owned())
-                    .bind(benchmark.area.as_str().to_owned())
-                    .bind(benchmark.key.to_string())
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(err)?;
-                    let written = match existing {
-                        Some(row) => {
-                            let period: String = get(&row, "period")?;
-                            let value: f64 = get(&row, "value")?;
-                            if period == benchmark.period.to_string() && value == benchmark.value {
-                                return Ok(Written::Unchanged);
-                            }
-                            Written::Updated
+                    $crate::in_transaction!(self.pool(), tx, {
+                        if !exists(&mut tx, "SELECT 1 FROM indicators WHERE code = $1", benchmark.indicator.as_str()).await?
+                            || !exists(&mut tx, "SELECT 1 FROM areas WHERE code = $1", benchmark.area.as_str()).await?
+                        {
+                            return Err(StoreError::NotFound);
                         }
-                        None => Written::Created,
-                    };
-                    let sql = if written == Written::Created {
-                        "INSERT INTO benchmarks (period, value, kind, indicator_code, area_code, disaggregation) VALUES ($1, $2, $3, $4, $5, $6)"
-                    } else {
-                        "UPDATE benchmarks SET period = $1, value = $2 WHERE kind = $3 AND indicator_code = $4 AND area_code = $5 AND disaggregation = $6"
-                    };
-                    sqlx::query(sql)
-                        .bind(benchmark.period.to_string())
-                        .bind(benchmark.value)
+                        let existing = sqlx::query(
+                            "SELECT period, value FROM benchmarks WHERE kind = $1 AND indicator_code = $2 AND area_code = $3 AND disaggregation = $4",
+                        )
                         .bind(kind.as_str())
                         .bind(benchmark.indicator.as_str().to_owned())
                         .bind(benchmark.area.as_str().to_owned())
                         .bind(benchmark.key.to_string())
-                        .execute(&mut *tx)
+                        .fetch_optional(&mut *tx)
                         .await
                         .map_err(err)?;
-                    tx.commit().await.map_err(err)?;
-                    Ok(written)
+                        let written = match existing {
+                            Some(row) => {
+                                let period: String = get(&row, "period")?;
+                                let value: f64 = get(&row, "value")?;
+                                if period == benchmark.period.to_string() && value == benchmark.value {
+                                    return Ok(Written::Unchanged);
+                                }
+                                Written::Updated
+                            }
+                            None => Written::Created,
+                        };
+                        let sql = if written == Written::Created {
+                            "INSERT INTO benchmarks (period, value, kind, indicator_code, area_code, disaggregation) VALUES ($1, $2, $3, $4, $5, $6)"
+                        } else {
+                            "UPDATE benchmarks SET period = $1, value = $2 WHERE kind = $3 AND indicator_code = $4 AND area_code = $5 AND disaggregation = $6"
+                        };
+                        sqlx::query(sql)
+                            .bind(benchmark.period.to_string())
+                            .bind(benchmark.value)
+                            .bind(kind.as_str())
+                            .bind(benchmark.indicator.as_str().to_owned())
+                            .bind(benchmark.area.as_str().to_owned())
+                            .bind(benchmark.key.to_string())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                        Ok(written)
+                    })
                 }
 
                 async fn list_benchmarks(&self, indicator: &IndicatorCode, area: &AreaCode) -> StoreResult<Vec<(BenchmarkKind, Benchmark)>> {
@@ -890,23 +913,23 @@ macro_rules! impl_sql_store {
 
                 async fn create_organisation(&self, organisation: &NewOrganisation) -> StoreResult<Organisation> {
                     let _guard = self.write_guard().await;
-                    let mut tx = self.pool().begin().await.map_err(err)?;
-                    if let Some(city) = &organisation.city
-                        && !exists(&mut tx, "SELECT 1 FROM areas WHERE code = $1 AND kind = 'city'", city.as_str()).await?
-                    {
-                        return Err(StoreError::NotFound);
-                    }
-                    let row = sqlx::query("INSERT INTO organisations (name, kind, city_code, scope_key) VALUES ($1, $2, $3, $4) RETURNING id")
-                        .bind(organisation.name.clone())
-                        .bind(organisation.kind.as_str())
-                        .bind(organisation.city.as_ref().map(|c| c.as_str().to_owned()))
-                        .bind(scope_key(organisation.city.as_ref()))
-                        .fetch_one(&mut *tx)
-                        .await
-                        .map_err(err)?;
-                    let id: i64 = get(&row, "id")?;
-                    tx.commit().await.map_err(err)?;
-                    Ok(Organisation { id, name: organisation.name.clone(), kind: organisation.kind, city: organisation.city.clone() })
+                    $crate::in_transaction!(self.pool(), tx, {
+                        if let Some(city) = &organisation.city
+                            && !exists(&mut tx, "SELECT 1 FROM areas WHERE code = $1 AND kind = 'city'", city.as_str()).await?
+                        {
+                            return Err(StoreError::NotFound);
+                        }
+                        let row = sqlx::query("INSERT INTO organisations (name, kind, city_code, scope_key) VALUES ($1, $2, $3, $4) RETURNING id")
+                            .bind(organisation.name.clone())
+                            .bind(organisation.kind.as_str())
+                            .bind(organisation.city.as_ref().map(|c| c.as_str().to_owned()))
+                            .bind(scope_key(organisation.city.as_ref()))
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                        let id: i64 = get(&row, "id")?;
+                        Ok(Organisation { id, name: organisation.name.clone(), kind: organisation.kind, city: organisation.city.clone() })
+                    })
                 }
 
                 async fn list_organisations(&self, city: Option<&AreaCode>) -> StoreResult<Vec<Organisation>> {
@@ -997,34 +1020,34 @@ macro_rules! impl_sql_store {
 
                 async fn add_membership(&self, membership: &Membership) -> StoreResult<()> {
                     let _guard = self.write_guard().await;
-                    let mut tx = self.pool().begin().await.map_err(err)?;
-                    let city = match &membership.scope {
-                        Scope::Network => None,
-                        Scope::City(city) => Some(city),
-                    };
-                    let user_exists = sqlx::query("SELECT 1 FROM users WHERE id = $1").bind(membership.user_id).fetch_optional(&mut *tx).await.map_err(err)?.is_some();
-                    let organisation_exists = match membership.organisation_id {
-                        Some(id) => sqlx::query("SELECT 1 FROM organisations WHERE id = $1").bind(id).fetch_optional(&mut *tx).await.map_err(err)?.is_some(),
-                        None => true,
-                    };
-                    let city_exists = match city {
-                        Some(city) => exists(&mut tx, "SELECT 1 FROM areas WHERE code = $1 AND kind = 'city'", city.as_str()).await?,
-                        None => true,
-                    };
-                    if !(user_exists && organisation_exists && city_exists) {
-                        return Err(StoreError::NotFound);
-                    }
-                    sqlx::query("INSERT INTO memberships (user_id, organisation_id, role, city_code, scope_key) VALUES ($1, $2, $3, $4, $5)")
-                        .bind(membership.user_id)
-                        .bind(membership.organisation_id)
-                        .bind(membership.role.as_str())
-                        .bind(city.map(|c| c.as_str().to_owned()))
-                        .bind(scope_key(city))
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(err)?;
-                    tx.commit().await.map_err(err)?;
-                    Ok(())
+                    $crate::in_transaction!(self.pool(), tx, {
+                        let city = match &membership.scope {
+                            Scope::Network => None,
+                            Scope::City(city) => Some(city),
+                        };
+                        let user_exists = sqlx::query("SELECT 1 FROM users WHERE id = $1").bind(membership.user_id).fetch_optional(&mut *tx).await.map_err(err)?.is_some();
+                        let organisation_exists = match membership.organisation_id {
+                            Some(id) => sqlx::query("SELECT 1 FROM organisations WHERE id = $1").bind(id).fetch_optional(&mut *tx).await.map_err(err)?.is_some(),
+                            None => true,
+                        };
+                        let city_exists = match city {
+                            Some(city) => exists(&mut tx, "SELECT 1 FROM areas WHERE code = $1 AND kind = 'city'", city.as_str()).await?,
+                            None => true,
+                        };
+                        if !(user_exists && organisation_exists && city_exists) {
+                            return Err(StoreError::NotFound);
+                        }
+                        sqlx::query("INSERT INTO memberships (user_id, organisation_id, role, city_code, scope_key) VALUES ($1, $2, $3, $4, $5)")
+                            .bind(membership.user_id)
+                            .bind(membership.organisation_id)
+                            .bind(membership.role.as_str())
+                            .bind(city.map(|c| c.as_str().to_owned()))
+                            .bind(scope_key(city))
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                        Ok(())
+                    })
                 }
 
                 async fn list_memberships(&self, user_id: i64) -> StoreResult<Vec<Membership>> {
@@ -1114,30 +1137,30 @@ macro_rules! impl_sql_store {
 
                 async fn append_audit(&self, event: &NewAuditEvent) -> StoreResult<AuditEvent> {
                     let _guard = self.write_guard().await;
-                    let mut tx = self.pool().begin().await.map_err(err)?;
-                    <$store>::lock_audit_chain(&mut tx).await.map_err(err)?;
-                    let previous_hash: String = match sqlx::query("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1").fetch_optional(&mut *tx).await.map_err(err)? {
-                        Some(row) => get(&row, "hash")?,
-                        None => String::new(),
-                    };
-                    let hash = rightsmon_store::audit_hash(&previous_hash, event);
-                    let row = sqlx::query(
-                        "INSERT INTO audit_events (at, actor_user_id, action, subject, detail, previous_hash, hash) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                    )
-                    .bind(event.at.seconds())
-                    .bind(event.actor_user_id)
-                    .bind(event.action.clone())
-                    .bind(event.subject.clone())
-                    .bind(event.detail.to_string())
-                    .bind(previous_hash.clone())
-                    .bind(hash.clone())
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(err)?;
-                    let id: i64 = get(&row, "id")?;
-                    tx.commit().await.map_err(err)?;
-                    Ok(AuditEvent { id, event: event.clone(), previous_hash, hash })
+                    $crate::in_transaction!(self.pool(), tx, {
+                        <$store>::lock_audit_chain(&mut tx).await.map_err(err)?;
+                        let previous_hash: String = match sqlx::query("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1").fetch_optional(&mut *tx).await.map_err(err)? {
+                            Some(row) => get(&row, "hash")?,
+                            None => String::new(),
+                        };
+                        let hash = rightsmon_store::audit_hash(&previous_hash, event);
+                        let row = sqlx::query(
+                            "INSERT INTO audit_events (at, actor_user_id, action, subject, detail, previous_hash, hash) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                        )
+                        .bind(event.at.seconds())
+                        .bind(event.actor_user_id)
+                        .bind(event.action.clone())
+                        .bind(event.subject.clone())
+                        .bind(event.detail.to_string())
+                        .bind(previous_hash.clone())
+                        .bind(hash.clone())
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                        let id: i64 = get(&row, "id")?;
+                        Ok(AuditEvent { id, event: event.clone(), previous_hash, hash })
+                    })
                 }
 
                 async fn list_audit(&self, after_id: i64, limit: u32) -> StoreResult<Vec<AuditEvent>> {

@@ -1,0 +1,234 @@
+//! The real binary, end to end: commands, errors, the demo server and its shutdown.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+fn binary() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rightsmon"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("RIGHTSMON_") {
+            command.env_remove(name);
+        }
+    }
+    command.env("RUST_LOG", "warn");
+    command
+}
+
+/// A scratch folder, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let path = std::env::temp_dir().join(format!("rightsmon-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        Self(path)
+    }
+    fn url(&self) -> String {
+        format!("sqlite://{}", self.0.join("test.db").display())
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn run(command: &mut Command, stdin: &str) -> Output {
+    let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// One `error:` line and a non-zero exit.
+fn assert_one_line_error(output: &Output, fragment: &str) {
+    assert!(!output.status.success());
+    let stderr = text(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(lines[0].starts_with("error: ") && lines[0].contains(fragment), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+}
+
+#[test]
+fn config_default_prints_a_commented_example_that_parses() {
+    let output = binary().args(["config", "default"]).output().unwrap();
+    assert!(output.status.success());
+    let config = text(&output.stdout);
+    assert!(config.contains("# database_url = ") && config.contains("RIGHTSMON_DATABASE_URL"));
+    let scratch = Scratch::new("config");
+    let file = scratch.0.join("rightsmon.toml");
+    std::fs::write(&file, format!("{config}\nbind = \"127.0.0.1:9\"\n")).unwrap();
+    let shown = binary().args(["--config", file.to_str().unwrap(), "config", "show"]).output().unwrap();
+    assert!(text(&shown.stdout).contains("127.0.0.1:9"));
+    let flagged = binary()
+        .args(["--config", file.to_str().unwrap(), "--database-url", "sqlite::memory:", "config", "show"])
+        .env("RIGHTSMON_BIND", "127.0.0.1:10")
+        .output()
+        .unwrap();
+    let flagged = text(&flagged.stdout);
+    assert!(flagged.contains("127.0.0.1:10") && flagged.contains("sqlite::memory:"), "{flagged}");
+    std::fs::write(&file, "bind = [").unwrap();
+    assert_one_line_error(&binary().args(["--config", file.to_str().unwrap(), "init"]).output().unwrap(), "is not valid");
+}
+
+#[test]
+fn a_wrong_or_unreachable_database_gives_one_clear_line() {
+    assert_one_line_error(
+        &binary().args(["--database-url", "mysql://localhost/x", "init"]).output().unwrap(),
+        "must start with sqlite: or postgres://",
+    );
+    assert_one_line_error(
+        &binary().args(["--database-url", "postgres://postgres@127.0.0.1:1/none", "init"]).output().unwrap(),
+        "cannot connect to PostgreSQL",
+    );
+    assert_one_line_error(&binary().args(["--database-url", "sqlite:///proc/forbidden/x.db", "init"]).output().unwrap(), "");
+}
+
+#[test]
+fn init_is_idempotent_and_users_are_managed_without_passwords_on_the_command_line() {
+    let scratch = Scratch::new("init");
+    let url = scratch.url();
+    let first = binary().args(["--database-url", &url, "init"]).output().unwrap();
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let second = text(&binary().args(["--database-url", &url, "init"]).output().unwrap().stdout);
+    assert!(second.contains("0 migration(s) applied") && second.contains(": 0 created, 0 updated"), "{second}");
+
+    let added = run(
+        binary().args([
+            "--database-url",
+            &url,
+            "user",
+            "add",
+            "ana",
+            "--name",
+            "Ana Coordinator",
+            "--role",
+            "city_coordinator",
+            "--city",
+            "ghent",
+        ]),
+        "a long enough password\n",
+    );
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let short = run(binary().args(["--database-url", &url, "user", "add", "bob", "--name", "Bob"]), "short\n");
+    assert_one_line_error(&short, "password");
+    let unknown_city = run(
+        binary().args(["--database-url", &url, "user", "add", "carol", "--name", "Carol", "--role", "viewer", "--city", "atlantis"]),
+        "a long enough password\n",
+    );
+    assert!(!unknown_city.status.success());
+    let list = text(&binary().args(["--database-url", &url, "user", "list"]).output().unwrap().stdout);
+    assert!(list.contains("ana") && list.contains("city_coordinator@ghent"), "{list}");
+    let passwd = run(binary().args(["--database-url", &url, "user", "passwd", "ana"]), "another long password\n");
+    assert!(passwd.status.success(), "{}", text(&passwd.stderr));
+    assert!(binary().args(["--database-url", &url, "user", "disable", "ana"]).output().unwrap().status.success());
+    assert!(text(&binary().args(["--database-url", &url, "user", "list"]).output().unwrap().stdout).contains("(disabled)"));
+    assert_one_line_error(&binary().args(["--database-url", &url, "user", "disable", "nobody"]).output().unwrap(), "not found");
+    let with_flag = binary().args(["--database-url", &url, "user", "add", "dan", "--name", "Dan", "--password", "x"]).output().unwrap();
+    assert!(!with_flag.status.success(), "there is no password flag");
+}
+
+fn http_get(address: &str, path: &str) -> String {
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+/// Starts the demo on a free port and returns the child and its address.
+fn start_demo(data_dir: &std::path::Path) -> (std::process::Child, String, Vec<String>) {
+    let mut child = binary()
+        .args(["--data-dir", data_dir.to_str().unwrap(), "demo", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = Vec::new();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the demo stopped early: {lines:?}");
+        }
+        if let Some(rest) = line.trim().strip_prefix("serving on http://") {
+            let address = rest.split('/').next().unwrap().to_owned();
+            lines.push(line);
+            return (child, address, lines);
+        }
+        lines.push(line);
+    }
+}
+
+fn stop(mut child: std::process::Child) {
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "a graceful shutdown exits 0, got {status}");
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "the server did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn the_demo_serves_the_nine_pilot_cities_and_a_second_run_reuses_its_data() {
+    let scratch = Scratch::new("demo");
+    let (child, address, lines) = start_demo(&scratch.0);
+    let printed = lines.join("");
+    assert!(printed.contains("coordinator") && printed.contains("rightsmon-demo"), "the logins are printed: {printed}");
+    let home = http_get(&address, "/");
+    assert!(home.starts_with("HTTP/1.1 200"), "{home}");
+    for city in ["Benalmádena", "Braga", "Chișinău", "Cluj-Napoca", "Ghent", "Józsefváros", "Kraków", "Padova", "The Hague"] {
+        assert!(home.contains(city), "{city}");
+    }
+    assert!(home.contains("synthetic demo data"));
+    assert!(http_get(&address, "/healthz").contains("\"ok\""));
+    stop(child);
+    assert!(scratch.0.join("rightsmon-demo.db").exists());
+
+    let (child, address, lines) = start_demo(&scratch.0);
+    assert!(lines.join("").contains("(0 values added this run)"), "{lines:?}");
+    assert!(http_get(&address, "/").contains("Padova"));
+    stop(child);
+}
+
+#[test]
+fn a_port_in_use_gives_one_clear_line() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let scratch = Scratch::new("port");
+    let output = binary().args(["--database-url", &scratch.url(), "serve", "--bind", &address]).stdout(Stdio::null()).output().unwrap();
+    assert_one_line_error(&output, "already in use");
+}
+
+#[test]
+fn init_runs_on_postgresql_too() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let database = match runtime.block_on(rightsmon_store_postgres::testing::TestDatabase::create()) {
+        Ok(Some(database)) => database,
+        Ok(None) => return,
+        Err(error) => panic!("{error}"),
+    };
+    let url = database.url();
+    let first = binary().args(["--database-url", &url, "init"]).output().unwrap();
+    let second = binary().args(["--database-url", &url, "init"]).output().unwrap();
+    runtime.block_on(database.destroy());
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(text(&second.stdout).contains(": 0 created, 0 updated"), "{}", text(&second.stdout));
+}
