@@ -1,5 +1,7 @@
 //! The real binary, end to end: commands, errors, the demo server and its shutdown.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// `start_demo` hands its child to the caller, which stops and waits for it.
+#![allow(clippy::zombie_processes)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
