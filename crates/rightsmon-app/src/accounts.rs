@@ -228,6 +228,15 @@ impl App {
         Ok(Actor::User { user, memberships })
     }
 
+    /// Removes expired sessions and failed logins older than the throttling window; returns how
+    /// many rows went. Servers call this now and then.
+    pub async fn housekeeping(&self) -> AppResult<u64> {
+        let now = self.now();
+        let sessions = self.store.purge_expired_sessions(now).await?;
+        let failures = self.store.purge_login_failures(now.plus_seconds(-self.settings.failure_window_seconds)).await?;
+        Ok(sessions + failures)
+    }
+
     pub async fn logout(&self, token: &str) -> AppResult<()> {
         self.store.delete_session(&token_hash(token)).await?;
         Ok(())

@@ -137,6 +137,11 @@ async fn sessions_end_at_logout_and_expiry() {
     assert!(!app.actor_for_token(Some(&again.token)).await.unwrap().is_signed_in());
     assert!(!app.actor_for_token(Some("not-a-token")).await.unwrap().is_signed_in());
     assert!(matches!(app.set_password("bob", "short").await, Err(AppError::Invalid(_))));
+    assert!(app.login("bob", "wrong wrong wrong", "c").await.is_err());
+    clock.0.fetch_add(app.settings.failure_window_seconds + 1, Ordering::SeqCst);
+    // The expired first session and the old failures (account and client) are cleared.
+    assert_eq!(app.housekeeping().await.unwrap(), 3);
+    assert_eq!(app.housekeeping().await.unwrap(), 0);
 }
 
 #[tokio::test]

@@ -230,6 +230,18 @@ async fn serve(app: App, settings: &Settings, demo_mode: bool) -> anyhow::Result
         body_limit: settings.body_limit_bytes,
         request_timeout: std::time::Duration::from_secs(settings.request_timeout_seconds),
     };
+    let housekeeping = app.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            match housekeeping.housekeeping().await {
+                Ok(removed) if removed > 0 => tracing::info!(removed, "housekeeping"),
+                Ok(_) => {}
+                Err(error) => tracing::warn!(error = %error, "housekeeping failed"),
+            }
+        }
+    });
     let state = rightsmon_web::WebState::new(app, web)?;
     let listener = tokio::net::TcpListener::bind(&settings.bind).await.map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => anyhow::anyhow!("cannot listen on {}: the address is already in use", settings.bind),

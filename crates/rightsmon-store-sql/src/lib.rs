@@ -1135,6 +1135,11 @@ macro_rules! impl_sql_store {
                     Ok(())
                 }
 
+                async fn purge_login_failures(&self, before: Timestamp) -> StoreResult<u64> {
+                    let _guard = self.write_guard().await;
+                    Ok(sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(before.seconds()).execute(self.pool()).await.map_err(err)?.rows_affected())
+                }
+
                 async fn append_audit(&self, event: &NewAuditEvent) -> StoreResult<AuditEvent> {
                     let _guard = self.write_guard().await;
                     $crate::in_transaction!(self.pool(), tx, {

@@ -650,6 +650,11 @@ pub mod cases {
         store.clear_login_failures("user:ana").await.unwrap();
         assert_eq!(store.count_login_failures("user:ana", Timestamp(0)).await.unwrap(), 0);
         assert_eq!(store.count_login_failures("ip:127.0.0.1", Timestamp(0)).await.unwrap(), 1);
+        store.record_login_failure("user:bob", Timestamp(10)).await.unwrap();
+        store.record_login_failure("user:bob", Timestamp(40)).await.unwrap();
+        assert_eq!(store.purge_login_failures(Timestamp(30)).await.unwrap(), 1);
+        assert_eq!(store.count_login_failures("user:bob", Timestamp(0)).await.unwrap(), 1);
+        assert_eq!(store.count_login_failures("ip:127.0.0.1", Timestamp(0)).await.unwrap(), 1);
     }
 
     pub async fn audit_events_form_a_verifiable_chain(store: S) {

@@ -126,6 +126,8 @@ pub trait Store: Send + Sync + 'static {
     async fn record_login_failure(&self, key: &str, at: Timestamp) -> StoreResult<()>;
     async fn count_login_failures(&self, key: &str, since: Timestamp) -> StoreResult<u64>;
     async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
+    /// Forgets failures recorded before `before`; returns how many.
+    async fn purge_login_failures(&self, before: Timestamp) -> StoreResult<u64>;
 
     // --- audit ---
     /// Appends an event to the hash-chained log.

@@ -156,6 +156,23 @@ async fn not_found() -> WebError {
     WebError::App(AppError::NotFound)
 }
 
+/// One structured log line per request: method, route, status and time taken.
+async fn log_request(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let started = std::time::Instant::now();
+    let method = request.method().clone();
+    let route =
+        request.extensions().get::<axum::extract::MatchedPath>().map_or_else(|| "(unmatched)".to_owned(), |p| p.as_str().to_owned());
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    if status >= 500 {
+        tracing::warn!(%method, route, status, elapsed_ms, "request");
+    } else {
+        tracing::info!(%method, route, status, elapsed_ms, "request");
+    }
+    response
+}
+
 /// The whole application as a router, with its layers.
 pub fn router(state: WebState) -> Router {
     let (routes, _) = routes().into_parts();
@@ -175,6 +192,7 @@ pub fn router(state: WebState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(axum::middleware::from_fn(log_request))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .with_state(state)
 }
