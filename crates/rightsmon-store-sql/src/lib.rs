@@ -272,33 +272,26 @@ macro_rules! impl_sql_store {
                             .fetch_optional(&mut *tx)
                             .await
                             .map_err(err)?;
-                        let written = match existing {
+                        let (sql, written) = match existing {
                             Some(row) if theme_of(&row)? == *theme => return Ok(Written::Unchanged),
-                            Some(_) => {
-                                sqlx::query("UPDATE themes SET is_agreed_area = $1, position = $2, name = $3, description = $4 WHERE code = $5")
-                                    .bind(theme.is_agreed_area)
-                                    .bind(i64::from(theme.position))
-                                    .bind(to_json(&theme.name)?)
-                                    .bind(theme.description.as_ref().map(to_json).transpose()?)
-                                    .bind(theme.code.as_str().to_owned())
-                                    .execute(&mut *tx)
-                                    .await
-                                    .map_err(err)?;
-                                Written::Updated
-                            }
-                            None => {
-                                sqlx::query("INSERT INTO themes (is_agreed_area, position, name, description, code) VALUES ($1, $2, $3, $4, $5)")
-                                    .bind(theme.is_agreed_area)
-                                    .bind(i64::from(theme.position))
-                                    .bind(to_json(&theme.name)?)
-                                    .bind(theme.description.as_ref().map(to_json).transpose()?)
-                                    .bind(theme.code.as_str().to_owned())
-                                    .execute(&mut *tx)
-                                    .await
-                                    .map_err(err)?;
-                                Written::Created
-                            }
+                            Some(_) => (
+                                "UPDATE themes SET is_agreed_area = $1, position = $2, name = $3, description = $4 WHERE code = $5",
+                                Written::Updated,
+                            ),
+                            None => (
+                                "INSERT INTO themes (is_agreed_area, position, name, description, code) VALUES ($1, $2, $3, $4, $5)",
+                                Written::Created,
+                            ),
                         };
+                        sqlx::query(sql)
+                            .bind(theme.is_agreed_area)
+                            .bind(i64::from(theme.position))
+                            .bind(to_json(&theme.name)?)
+                            .bind(theme.description.as_ref().map(to_json).transpose()?)
+                            .bind(theme.code.as_str().to_owned())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(err)?;
                         Ok(written)
                     })
                 }
@@ -324,12 +317,17 @@ macro_rules! impl_sql_store {
                             .fetch_optional(&mut *tx)
                             .await
                             .map_err(err)?;
-                        let sql = match existing {
+                        let (sql, written) = match existing {
                             Some(row) if right_of(&row)? == *right => return Ok(Written::Unchanged),
-                            Some(_) => "UPDATE rights SET kind = $1, parent_code = $2, position = $3, name = $4, description = $5 WHERE code = $6",
-                            None => "INSERT INTO rights (kind, parent_code, position, name, description, code) VALUES ($1, $2, $3, $4, $5, $6)",
+                            Some(_) => (
+                                "UPDATE rights SET kind = $1, parent_code = $2, position = $3, name = $4, description = $5 WHERE code = $6",
+                                Written::Updated,
+                            ),
+                            None => (
+                                "INSERT INTO rights (kind, parent_code, position, name, description, code) VALUES ($1, $2, $3, $4, $5, $6)",
+                                Written::Created,
+                            ),
                         };
-                        let written = if sql.starts_with("UPDATE") { Written::Updated } else { Written::Created };
                         sqlx::query(sql)
                             .bind(right.kind().as_str())
                             .bind(right.parent.as_ref().map(|p| p.as_str().to_owned()))

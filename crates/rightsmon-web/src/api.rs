@@ -15,6 +15,12 @@ use rightsmon_app::observations::ObservationFilter;
 use serde::Deserialize;
 use serde_json::json;
 
+/// A whole list as one page.
+fn whole_list<T: serde::Serialize>(items: Vec<T>) -> Json<serde_json::Value> {
+    let total = items.len();
+    Json(json!({"items": items, "total": total, "limit": total, "offset": 0}))
+}
+
 fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, WebError> {
     query.map(|Query(q)| q).map_err(|e| WebError::BadRequest(e.body_text()))
 }
@@ -30,9 +36,7 @@ pub async fn health(State(state): State<WebState>) -> Response {
 }
 
 pub async fn list_cities(State(state): State<WebState>) -> Result<Json<serde_json::Value>, WebError> {
-    let overview = state.app.network_overview().await?;
-    let total = overview.cities.len();
-    Ok(Json(json!({"items": overview.cities, "total": total, "limit": total, "offset": 0})))
+    Ok(whole_list(state.app.network_overview().await?.cities))
 }
 
 pub async fn get_city(State(state): State<WebState>, Path(code): Path<String>) -> Result<Json<serde_json::Value>, WebError> {
@@ -42,9 +46,7 @@ pub async fn get_city(State(state): State<WebState>, Path(code): Path<String>) -
 }
 
 pub async fn list_themes(State(state): State<WebState>) -> Result<Json<serde_json::Value>, WebError> {
-    let themes = state.app.themes().await?;
-    let total = themes.len();
-    Ok(Json(json!({"items": themes, "total": total, "limit": total, "offset": 0})))
+    Ok(whole_list(state.app.themes().await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -58,9 +60,7 @@ pub async fn list_rights(
     q: Result<Query<RightsQuery>, QueryRejection>,
 ) -> Result<Json<serde_json::Value>, WebError> {
     let q = query(q)?;
-    let rights = state.app.rights(q.kind.as_deref()).await?;
-    let total = rights.len();
-    Ok(Json(json!({"items": rights, "total": total, "limit": total, "offset": 0})))
+    Ok(whole_list(state.app.rights(q.kind.as_deref()).await?))
 }
 
 #[derive(Debug, Deserialize)]
