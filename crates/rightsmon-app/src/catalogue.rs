@@ -2,7 +2,7 @@
 
 use crate::{App, AppError, AppResult};
 use rightsmon_domain::area::{Area, AreaKind};
-use rightsmon_domain::catalogue::IndicatorDefinition;
+use rightsmon_domain::catalogue::{IndicatorDefinition, KnownCodes};
 use rightsmon_domain::id::{AreaCode, IndicatorCode};
 use rightsmon_domain::right::{Right, RightCode, RightKind, Theme, ThemeCode};
 use rightsmon_store::{IndicatorQuery, Page, PageRequest};
@@ -23,8 +23,25 @@ pub struct IndicatorFilter {
     pub right: Option<String>,
     /// `core` or `local`.
     pub scope: Option<String>,
+    /// `structural`, `process` or `outcome`.
+    pub link_type: Option<String>,
+    /// Words to look for in codes, names and definitions.
+    pub text: Option<String>,
+    pub include_retired: bool,
     pub limit: Option<u32>,
     pub offset: Option<u64>,
+}
+
+/// An indicator with everything a reader wants to know about it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct IndicatorDetail {
+    /// The latest version.
+    pub indicator: IndicatorDefinition,
+    /// Every version, oldest first.
+    pub versions: Vec<IndicatorDefinition>,
+    pub retired: Option<rightsmon_store::Retired>,
+    /// Which cities adopted it (core indicators).
+    pub adoptions: Vec<rightsmon_store::Adoption>,
 }
 
 fn invalid(field: &str, error: rightsmon_domain::ParseError) -> AppError {
@@ -81,6 +98,20 @@ impl App {
             scope,
             theme: filter.theme.as_deref().filter(|t| !t.is_empty()).map(ThemeCode::parse).transpose().map_err(|e| invalid("theme", e))?,
             right: filter.right.as_deref().filter(|r| !r.is_empty()).map(RightCode::parse).transpose().map_err(|e| invalid("right", e))?,
+            link_type: filter
+                .link_type
+                .as_deref()
+                .filter(|t| !t.is_empty())
+                .map(rightsmon_domain::catalogue::LinkType::parse)
+                .transpose()
+                .map_err(|e| invalid("type", e))?,
+            text: match filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                Some(text) if text.chars().count() > 100 => {
+                    return Err(invalid("q", rightsmon_domain::ParseError::new("too_long", "search for at most 100 characters")));
+                }
+                other => other.map(str::to_owned),
+            },
+            exclude_retired: !filter.include_retired,
             page: PageRequest::new(filter.limit.unwrap_or(100), filter.offset.unwrap_or(0)),
         };
         Ok(self.store.list_indicators(&query).await?)
@@ -96,5 +127,28 @@ impl App {
         let code = IndicatorCode::parse(code).map_err(|_| AppError::NotFound)?;
         let versions = self.store.list_indicator_versions(&code).await?;
         if versions.is_empty() { Err(AppError::NotFound) } else { Ok(versions) }
+    }
+
+    /// An indicator's latest version, its history, whether it is retired and who adopted it.
+    pub async fn indicator_detail(&self, code: &str) -> AppResult<IndicatorDetail> {
+        let versions = self.indicator_versions(code).await?;
+        let indicator = versions.last().cloned().ok_or(AppError::NotFound)?;
+        let retired = self.store.list_retired().await?.into_iter().find(|r| r.indicator == indicator.code);
+        let adoptions = self.store.list_adoptions(None, Some(&indicator.code)).await?;
+        Ok(IndicatorDetail { indicator, versions, retired, adoptions })
+    }
+
+    /// Every code a definition may refer to, as the store knows them now.
+    pub async fn known_codes(&self) -> AppResult<KnownCodes> {
+        let themes = self.store.list_themes().await?.into_iter().map(|t| t.code).collect();
+        let rights = self.store.list_rights(None).await?.into_iter().map(|r| r.code).collect();
+        let mut dimensions: std::collections::BTreeSet<_> =
+            self.store.list_codelists().await?.iter().map(|c| c.dimension().clone()).collect();
+        if let Ok(district) = rightsmon_domain::id::DimensionId::parse(rightsmon_domain::catalogue::DISTRICT_DIMENSION) {
+            dimensions.insert(district);
+        }
+        let core_indicators =
+            self.store.list_all_indicator_versions().await?.into_iter().filter(IndicatorDefinition::is_core).map(|d| d.code).collect();
+        Ok(KnownCodes { themes, rights, dimensions, core_indicators })
     }
 }

@@ -7,8 +7,10 @@
 
 pub mod accounts;
 pub mod catalogue;
+pub mod codesign;
 pub mod demo;
 mod error;
+pub mod framework;
 pub mod observations;
 pub mod reference;
 

@@ -258,6 +258,20 @@ pub async fn load(app: &App) -> AppResult<LoadReport> {
     Ok(report)
 }
 
+/// What `rightsmon init` loaded: reference data and the starter framework.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InitReport {
+    pub reference: LoadReport,
+    pub framework: crate::framework::ImportReport,
+}
+
+/// Loads the reference data and the starter core framework; a second run writes nothing.
+pub async fn initialise(app: &App) -> AppResult<InitReport> {
+    let reference = load(app).await?;
+    let framework = app.load_starter_framework().await?;
+    Ok(InitReport { reference, framework })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

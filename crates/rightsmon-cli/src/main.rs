@@ -52,6 +52,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Export or import the indicator framework.
+    Framework {
+        #[command(subcommand)]
+        command: FrameworkCommand,
+    },
     /// Configuration.
     Config {
         #[command(subcommand)]
@@ -84,6 +89,31 @@ enum UserCommand {
     Disable { username: String },
     /// Enable a disabled user again.
     Enable { username: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum FrameworkCommand {
+    /// Write every version of the core indicators (and with --include-local the local ones).
+    Export {
+        /// toml or json (default: from the output file's extension, else toml).
+        #[arg(long)]
+        format: Option<String>,
+        /// The file to write (default: standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[arg(long)]
+        include_local: bool,
+    },
+    /// Import a framework file, whole or not at all.
+    Import {
+        file: PathBuf,
+        /// toml or json (default: from the file's extension).
+        #[arg(long)]
+        format: Option<String>,
+        /// Check the file and report, without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -181,10 +211,15 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<()>
         Command::Init => {
             let applied = store.migrate().await?;
             let app = app_for(store, &settings);
-            let report = rightsmon_app::reference::load(&app).await.map_err(app_error)?;
+            let report = rightsmon_app::reference::initialise(&app).await.map_err(app_error)?;
             println!(
-                "database ready ({} migration(s) applied); reference data: {} created, {} updated, {} unchanged",
-                applied, report.created, report.updated, report.unchanged
+                "database ready ({} migration(s) applied); reference data: {} created, {} updated, {} unchanged; starter framework: {} created, {} unchanged",
+                applied,
+                report.reference.created,
+                report.reference.updated,
+                report.reference.unchanged,
+                report.framework.created,
+                report.framework.unchanged
             );
             Ok(())
         }
@@ -200,7 +235,7 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<()>
         Command::Demo { .. } => {
             store.migrate().await?;
             let app = app_for(store, &settings);
-            rightsmon_app::reference::load(&app).await.map_err(app_error)?;
+            rightsmon_app::reference::initialise(&app).await.map_err(app_error)?;
             let report = app.load_demo().await.map_err(app_error)?;
             println!("Rights Monitor demo: synthetic data for the nine pilot cities ({} values added this run)", report.observations);
             println!("database: {}", settings.database_url);
@@ -211,6 +246,7 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<()>
             serve(app, &settings, true).await
         }
         Command::User { command } => user_command(app_for(store, &settings), command).await,
+        Command::Framework { command } => framework_command(app_for(store, &settings), command).await,
         Command::Config { .. } => Ok(()),
     }
 }
@@ -276,6 +312,47 @@ async fn shutdown_signal() {
         () = terminate => {}
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+fn framework_format(format: Option<&str>, path: Option<&std::path::Path>) -> anyhow::Result<rightsmon_app::framework::FrameworkFormat> {
+    use rightsmon_app::framework::FrameworkFormat;
+    match format {
+        Some(name) => FrameworkFormat::parse(name).map_err(|e| anyhow::anyhow!("{e}")),
+        None => Ok(path.and_then(|p| FrameworkFormat::of_path(&p.to_string_lossy())).unwrap_or(FrameworkFormat::Toml)),
+    }
+}
+
+async fn framework_command(app: App, command: FrameworkCommand) -> anyhow::Result<()> {
+    match command {
+        FrameworkCommand::Export { format, output, include_local } => {
+            let format = framework_format(format.as_deref(), output.as_deref())?;
+            let text = app.export_framework(format, include_local).await.map_err(app_error)?;
+            match output {
+                Some(path) => std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?,
+                None => print!("{text}"),
+            }
+        }
+        FrameworkCommand::Import { file, format, dry_run } => {
+            let format = framework_format(format.as_deref(), Some(&file))?;
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let text = String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", file.display()))?;
+            let report = app.import_framework(&text, format, dry_run).await.map_err(app_error)?;
+            if !report.problems.is_empty() {
+                for problem in &report.problems {
+                    for error in &problem.errors {
+                        eprintln!(
+                            "indicator {} ({} v{}): {}: {}",
+                            problem.entry, problem.code, problem.version, error.field, error.message
+                        );
+                    }
+                }
+                bail!("{} indicator(s) of {} have problems; nothing was imported", report.problems.len(), file.display());
+            }
+            let verb = if dry_run { "would create" } else { "created" };
+            println!("{verb} {} indicator version(s); {} unchanged", report.created, report.unchanged);
+        }
+    }
+    Ok(())
 }
 
 /// Reads a password from the terminal (twice, without echo) or from the first line of stdin.

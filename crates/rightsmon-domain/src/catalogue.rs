@@ -103,6 +103,28 @@ word_enum!(
     }
 );
 
+word_enum!(
+    /// Who is best placed to provide an indicator's values.
+    ProviderKind, "invalid_provider", "provider" {
+        MunicipalDepartment => "municipal_department",
+        Cso => "cso",
+        Academic => "academic",
+        Network => "network",
+        NationalStatistics => "national_statistics",
+    }
+);
+
+word_enum!(
+    /// How a local indicator compares with a core one: `identical` (the same definition, values
+    /// compare directly), `adjusted` (the same concept measured differently: compare with care,
+    /// as the note explains) or `related` (a related concept: compare directions, not values).
+    Comparability, "invalid_comparability", "comparability" {
+        Identical => "identical",
+        Adjusted => "adjusted",
+        Related => "related",
+    }
+);
+
 /// Who owns an indicator: the network (a core indicator) or one city (a local one).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "scope", content = "city")]
@@ -127,7 +149,8 @@ pub struct IndicatorDefinition {
     pub scope: IndicatorScope,
     pub name: Texts,
     pub definition: Texts,
-    pub method: Option<Texts>,
+    pub rationale: Option<Texts>,
+    pub computation: Option<Computation>,
     /// Short unit label, e.g. `%`, `per 1000 residents`, `EUR`.
     pub unit: String,
     pub decimals: u8,
@@ -143,9 +166,33 @@ pub struct IndicatorDefinition {
     /// The combinations of dimensions the indicator reports (never the full cartesian product).
     pub disaggregations: Vec<Vec<DimensionId>>,
     pub source: Option<SourceRef>,
+    pub suggested_provider: Option<ProviderKind>,
     pub frequency: Frequency,
     pub themes: Vec<ThemeCode>,
     pub rights: Vec<RightLink>,
+    /// Notes on comparing values across cities and over time.
+    pub comparability: Option<Texts>,
+    /// For a local indicator: the core indicator it compares with, and how.
+    pub compares_with: Option<CoreComparison>,
+    /// Whether this version breaks comparability with the one before it (a series break).
+    pub breaks_series: bool,
+}
+
+/// How an indicator's value is computed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Computation {
+    pub numerator: Option<Texts>,
+    pub denominator: Option<Texts>,
+    pub formula: Option<Texts>,
+    pub survey_question: Option<Texts>,
+}
+
+/// A local indicator's relation to a core indicator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoreComparison {
+    pub core: IndicatorCode,
+    pub level: Comparability,
+    pub note: Option<Texts>,
 }
 
 /// A link from an indicator to a right, with the role the indicator plays for it.
@@ -153,6 +200,8 @@ pub struct IndicatorDefinition {
 pub struct RightLink {
     pub right: RightCode,
     pub link_type: LinkType,
+    /// The attribute of the right the indicator measures (OHCHR), e.g. "Accessibility".
+    pub attribute: Option<String>,
 }
 
 /// The fields of an indicator definition before validation, as they come from a file or form.
@@ -165,10 +214,12 @@ pub struct IndicatorDraft {
     /// `None` for a core indicator, the city's code for a local one.
     #[serde(default)]
     pub city: Option<String>,
-    pub name: std::collections::BTreeMap<String, String>,
-    pub definition: std::collections::BTreeMap<String, String>,
-    #[serde(default)]
-    pub method: Option<std::collections::BTreeMap<String, String>>,
+    pub name: TextMap,
+    pub definition: TextMap,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rationale: Option<TextMap>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computation: Option<ComputationDraft>,
     #[serde(default)]
     pub unit: String,
     #[serde(default)]
@@ -189,14 +240,47 @@ pub struct IndicatorDraft {
     pub ordinal_levels: Option<u8>,
     #[serde(default)]
     pub disaggregations: Vec<Vec<String>>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<SourceRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggested_provider: Option<String>,
     #[serde(default)]
     pub frequency: Option<String>,
     #[serde(default)]
     pub themes: Vec<String>,
     #[serde(default)]
     pub rights: Vec<RightLinkDraft>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparability: Option<TextMap>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compares_with: Option<CoreComparisonDraft>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub breaks_series: bool,
+}
+
+/// Texts by language, before validation.
+pub type TextMap = std::collections::BTreeMap<String, String>;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComputationDraft {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub numerator: Option<TextMap>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denominator: Option<TextMap>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formula: Option<TextMap>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey_question: Option<TextMap>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoreComparisonDraft {
+    pub core: String,
+    pub level: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<TextMap>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -205,14 +289,27 @@ pub struct RightLinkDraft {
     pub right: String,
     #[serde(rename = "type")]
     pub link_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<String>,
 }
 
 fn first_version() -> u32 {
     1
 }
 
-fn texts(errors: &mut FieldErrors, field: &str, map: &std::collections::BTreeMap<String, String>) -> Option<Texts> {
+fn texts(errors: &mut FieldErrors, field: &str, map: &TextMap) -> Option<Texts> {
     errors.check(field, Texts::try_from(map.clone()))
+}
+
+fn optional_texts(errors: &mut FieldErrors, field: &str, map: &Option<TextMap>) -> Option<Option<Texts>> {
+    match map {
+        Some(map) => texts(errors, field, map).map(Some),
+        None => Some(None),
+    }
+}
+
+fn text_map(texts: &Texts) -> TextMap {
+    texts.iter().map(|(language, text)| (language.to_string(), text.to_owned())).collect()
 }
 
 impl IndicatorDefinition {
@@ -229,8 +326,36 @@ impl IndicatorDefinition {
         };
         let name = texts(&mut errors, "name", &draft.name);
         let definition = texts(&mut errors, "definition", &draft.definition);
-        let method = match &draft.method {
-            Some(map) => texts(&mut errors, "method", map).map(Some),
+        let rationale = optional_texts(&mut errors, "rationale", &draft.rationale);
+        let computation = match &draft.computation {
+            None => Some(None),
+            Some(c) => {
+                let numerator = optional_texts(&mut errors, "computation.numerator", &c.numerator);
+                let denominator = optional_texts(&mut errors, "computation.denominator", &c.denominator);
+                let formula = optional_texts(&mut errors, "computation.formula", &c.formula);
+                let survey_question = optional_texts(&mut errors, "computation.survey_question", &c.survey_question);
+                match (numerator, denominator, formula, survey_question) {
+                    (Some(numerator), Some(denominator), Some(formula), Some(survey_question)) => {
+                        if numerator.is_none() && denominator.is_none() && formula.is_none() && survey_question.is_none() {
+                            errors.push(
+                                "computation",
+                                ParseError::new("empty_computation", "a computation needs a numerator, a formula or a survey question"),
+                            );
+                            None
+                        } else if denominator.is_some() && numerator.is_none() {
+                            errors.push("computation.numerator", ParseError::new("missing_numerator", "a denominator needs a numerator"));
+                            None
+                        } else {
+                            Some(Some(Computation { numerator, denominator, formula, survey_question }))
+                        }
+                    }
+                    _ => None,
+                }
+            }
+        };
+        let comparability = optional_texts(&mut errors, "comparability", &draft.comparability);
+        let suggested_provider = match draft.suggested_provider.as_deref().filter(|p| !p.is_empty()) {
+            Some(p) => errors.check("suggested_provider", ProviderKind::parse(p)).map(Some),
             None => Some(None),
         };
         let unit = draft.unit.trim().to_owned();
@@ -319,6 +444,11 @@ impl IndicatorDefinition {
             (_, Some(_)) => errors.push("ordinal_levels", ParseError::new("unexpected_levels", "only an ordinal indicator has levels")),
             _ => {}
         }
+        if let Some((low, high)) = target_band
+            && (lower_limit.is_some_and(|l| low < l) || upper_limit.is_some_and(|u| high > u))
+        {
+            errors.push("target_band", ParseError::new("band_outside_limits", "the target band lies outside the natural limits"));
+        }
         let mut disaggregations = Vec::new();
         let mut seen = BTreeSet::new();
         for (index, combination) in draft.disaggregations.iter().enumerate() {
@@ -353,13 +483,41 @@ impl IndicatorDefinition {
             let field = format!("rights[{index}]");
             let right = errors.check(&field, RightCode::parse(&link.right));
             let link_type = errors.check(&field, LinkType::parse(&link.link_type));
-            if let (Some(right), Some(link_type)) = (right, link_type) {
+            let attribute = match link.attribute.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+                Some(a) => errors.check(&field, crate::area::parse_name(a)).map(Some),
+                None => Some(None),
+            };
+            if let (Some(right), Some(link_type), Some(attribute)) = (right, link_type, attribute) {
                 if rights.iter().any(|r: &RightLink| r.right == right) {
                     errors.push(field.as_str(), ParseError::new("duplicate_right", format!("{right} is linked twice")));
                 } else {
-                    rights.push(RightLink { right, link_type });
+                    rights.push(RightLink { right, link_type, attribute });
                 }
             }
+        }
+        if draft.rights.is_empty() {
+            errors.push(
+                "rights",
+                ParseError::new("missing_right", "an indicator is linked to at least one right, such as a Charter article (CFR-21)"),
+            );
+        }
+        let compares_with = match &draft.compares_with {
+            None => Some(None),
+            Some(c) => {
+                let core = errors.check("compares_with.core", IndicatorCode::parse(&c.core));
+                let level = errors.check("compares_with.level", Comparability::parse(&c.level));
+                let note = optional_texts(&mut errors, "compares_with.note", &c.note);
+                if scope == Some(IndicatorScope::Core) {
+                    errors.push("compares_with", ParseError::new("core_compares", "only a local indicator compares with a core one"));
+                }
+                match (core, level, note) {
+                    (Some(core), Some(level), Some(note)) => Some(Some(CoreComparison { core, level, note })),
+                    _ => None,
+                }
+            }
+        };
+        if draft.breaks_series && draft.version <= 1 {
+            errors.push("breaks_series", ParseError::new("first_version_break", "the first version cannot break a series"));
         }
         if let Some(source) = &draft.source
             && source.name.trim().is_empty()
@@ -373,7 +531,8 @@ impl IndicatorDefinition {
                 scope: scope?,
                 name: name?,
                 definition: definition?,
-                method: method?,
+                rationale: rationale?,
+                computation: computation?,
                 unit,
                 decimals,
                 direction: direction?,
@@ -385,11 +544,124 @@ impl IndicatorDefinition {
                 ordinal_levels,
                 disaggregations,
                 source: draft.source.clone(),
+                suggested_provider: suggested_provider?,
                 frequency: frequency?,
                 themes,
                 rights,
+                comparability: comparability?,
+                compares_with: compares_with?,
+                breaks_series: draft.breaks_series,
             })
         })
+    }
+
+    /// The draft this definition parses from: exporting then importing gives it back.
+    pub fn to_draft(&self) -> IndicatorDraft {
+        let optional = |texts: &Option<Texts>| texts.as_ref().map(text_map);
+        IndicatorDraft {
+            code: self.code.to_string(),
+            version: self.version,
+            city: match &self.scope {
+                IndicatorScope::Core => None,
+                IndicatorScope::Local(city) => Some(city.to_string()),
+            },
+            name: text_map(&self.name),
+            definition: text_map(&self.definition),
+            rationale: optional(&self.rationale),
+            computation: self.computation.as_ref().map(|c| ComputationDraft {
+                numerator: optional(&c.numerator),
+                denominator: optional(&c.denominator),
+                formula: optional(&c.formula),
+                survey_question: optional(&c.survey_question),
+            }),
+            unit: self.unit.clone(),
+            decimals: Some(self.decimals),
+            direction: self.direction.as_str().to_owned(),
+            value_type: self.value_type.as_str().to_owned(),
+            additivity: Some(self.additivity.as_str().to_owned()),
+            lower_limit: self.lower_limit,
+            upper_limit: self.upper_limit,
+            target_band: self.target_band,
+            ordinal_levels: self.ordinal_levels,
+            disaggregations: self.disaggregations.iter().map(|c| c.iter().map(ToString::to_string).collect()).collect(),
+            source: self.source.clone(),
+            suggested_provider: self.suggested_provider.map(|p| p.as_str().to_owned()),
+            frequency: Some(self.frequency.as_str().to_owned()),
+            themes: self.themes.iter().map(ToString::to_string).collect(),
+            rights: self
+                .rights
+                .iter()
+                .map(|l| RightLinkDraft {
+                    right: l.right.to_string(),
+                    link_type: l.link_type.as_str().to_owned(),
+                    attribute: l.attribute.clone(),
+                })
+                .collect(),
+            comparability: optional(&self.comparability),
+            compares_with: self.compares_with.as_ref().map(|c| CoreComparisonDraft {
+                core: c.core.to_string(),
+                level: c.level.as_str().to_owned(),
+                note: optional(&c.note),
+            }),
+            breaks_series: self.breaks_series,
+        }
+    }
+
+    /// The fields whose change from `previous` breaks comparability of values: a new version
+    /// with any of them changed starts a new series.
+    pub fn breaking_changes_from(&self, previous: &IndicatorDefinition) -> Vec<&'static str> {
+        let mut changed = Vec::new();
+        let mut check = |field: &'static str, differs: bool| {
+            if differs {
+                changed.push(field);
+            }
+        };
+        check("unit", self.unit != previous.unit);
+        check("value_type", self.value_type != previous.value_type);
+        check("direction", self.direction != previous.direction);
+        check("additivity", self.additivity != previous.additivity);
+        check("limits", self.lower_limit != previous.lower_limit || self.upper_limit != previous.upper_limit);
+        check("target_band", self.target_band != previous.target_band);
+        check("ordinal_levels", self.ordinal_levels != previous.ordinal_levels);
+        check("computation", self.computation != previous.computation);
+        check("source", self.source.as_ref().map(|s| (&s.name, &s.code)) != previous.source.as_ref().map(|s| (&s.name, &s.code)));
+        check("disaggregations", previous.disaggregations.iter().any(|c| !self.disaggregations.contains(c)));
+        changed
+    }
+
+    /// Checks that every code the definition uses exists: themes, rights, dimensions and, for
+    /// a local indicator, the core indicator it compares with.
+    pub fn check_references(&self, known: &KnownCodes) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        for theme in &self.themes {
+            if !known.themes.contains(theme) {
+                errors.push("themes", ParseError::new("unknown_theme", format!("there is no theme {theme}")));
+            }
+        }
+        for link in &self.rights {
+            if !known.rights.contains(&link.right) {
+                errors.push("rights", ParseError::new("unknown_right", format!("there is no right {}", link.right)));
+            }
+        }
+        for combination in &self.disaggregations {
+            for dimension in combination {
+                if !known.dimensions.contains(dimension) {
+                    errors.push(
+                        "disaggregations",
+                        ParseError::new("unknown_dimension", format!("there is no dimension {dimension} (no codelist has it)")),
+                    );
+                }
+            }
+        }
+        if let Some(comparison) = &self.compares_with
+            && !known.core_indicators.contains(&comparison.core)
+        {
+            errors.push(
+                "compares_with.core",
+                ParseError::new("unknown_indicator", format!("there is no core indicator {}", comparison.core)),
+            );
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
     }
 
     pub fn is_core(&self) -> bool {
@@ -447,6 +719,18 @@ impl IndicatorDefinition {
     }
 }
 
+/// The codes a definition may refer to.
+#[derive(Debug, Clone, Default)]
+pub struct KnownCodes {
+    pub themes: BTreeSet<ThemeCode>,
+    pub rights: BTreeSet<RightCode>,
+    pub dimensions: BTreeSet<DimensionId>,
+    pub core_indicators: BTreeSet<IndicatorCode>,
+}
+
+/// The dimension of values by district: the district is the observation's area, not a code.
+pub const DISTRICT_DIMENSION: &str = "DISTRICT";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -461,7 +745,7 @@ mod tests {
             direction: "lower_is_better".into(),
             value_type: "percentage".into(),
             disaggregations: vec![vec!["SEX".into()], vec!["SEX".into(), "AGE".into()]],
-            rights: vec![RightLinkDraft { right: "CFR-34".into(), link_type: "outcome".into() }],
+            rights: vec![RightLinkDraft { right: "CFR-34".into(), link_type: "outcome".into(), attribute: None }],
             ..IndicatorDraft::default()
         }
     }
@@ -518,7 +802,7 @@ mod tests {
     #[test]
     fn duplicate_links_and_combinations_are_refused() {
         let mut d = draft();
-        d.rights.push(RightLinkDraft { right: "CFR-34".into(), link_type: "process".into() });
+        d.rights.push(RightLinkDraft { right: "CFR-34".into(), link_type: "process".into(), attribute: None });
         d.disaggregations.push(vec!["AGE".into(), "SEX".into()]);
         let codes: Vec<&str> = IndicatorDefinition::parse(&d).unwrap_err().0.iter().map(|e| e.code).collect();
         assert_eq!(codes, ["duplicate_disaggregation", "duplicate_right"]);
@@ -528,5 +812,91 @@ mod tests {
     fn word_enums_name_the_allowed_values() {
         let error = Direction::parse("up").unwrap_err();
         assert!(error.message.contains("higher_is_better, lower_is_better, target_band"));
+    }
+
+    #[test]
+    fn an_indicator_without_a_right_is_refused() {
+        let mut d = draft();
+        d.rights.clear();
+        let errors = IndicatorDefinition::parse(&d).unwrap_err();
+        assert_eq!(errors.0[0].code, "missing_right");
+        assert!(errors.0[0].message.contains("at least one right"));
+    }
+
+    #[test]
+    fn a_percentage_outside_its_natural_limits_is_refused() {
+        let mut d = draft();
+        d.upper_limit = Some(150.0);
+        assert_eq!(IndicatorDefinition::parse(&d).unwrap_err().0[0].code, "invalid_limits");
+        let mut d = draft();
+        d.direction = "target_band".into();
+        d.target_band = Some((40.0, 120.0));
+        assert_eq!(IndicatorDefinition::parse(&d).unwrap_err().0[0].code, "band_outside_limits");
+    }
+
+    #[test]
+    fn unknown_codes_are_named() {
+        let mut d = draft();
+        d.themes = vec!["HOUSING".into(), "ASTROLOGY".into()];
+        d.rights.push(RightLinkDraft { right: "SDG-11.1".into(), link_type: "outcome".into(), attribute: None });
+        d.disaggregations = vec![vec!["SEX".into()], vec!["COLOUR".into()]];
+        let def = IndicatorDefinition::parse(&d).unwrap();
+        let known = KnownCodes {
+            themes: [ThemeCode::parse("HOUSING").unwrap()].into(),
+            rights: [RightCode::parse("CFR-34").unwrap()].into(),
+            dimensions: [DimensionId::parse("SEX").unwrap()].into(),
+            core_indicators: BTreeSet::new(),
+        };
+        let errors = def.check_references(&known).unwrap_err();
+        let messages: Vec<&str> = errors.0.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["there is no theme ASTROLOGY", "there is no right SDG-11.1", "there is no dimension COLOUR (no codelist has it)"]
+        );
+    }
+
+    #[test]
+    fn a_definition_survives_the_trip_through_its_draft() {
+        let mut d = draft();
+        d.rationale = Some([("en".to_owned(), "Why".to_owned())].into());
+        d.computation = Some(ComputationDraft {
+            numerator: Some([("en".to_owned(), "People in overburdened households".to_owned())].into()),
+            denominator: Some([("en".to_owned(), "All residents".to_owned())].into()),
+            ..ComputationDraft::default()
+        });
+        d.suggested_provider = Some("national_statistics".into());
+        d.comparability = Some([("en".to_owned(), "EU-SILC city samples are small".to_owned())].into());
+        d.rights[0].attribute = Some("Affordability".into());
+        let def = IndicatorDefinition::parse(&d).unwrap();
+        let again = IndicatorDefinition::parse(&def.to_draft()).unwrap();
+        assert_eq!(again, def);
+        let text = serde_json::to_string(&def.to_draft()).unwrap();
+        let from_text: IndicatorDraft = serde_json::from_str(&text).unwrap();
+        assert_eq!(IndicatorDefinition::parse(&from_text).unwrap(), def);
+    }
+
+    #[test]
+    fn changes_of_unit_or_computation_break_comparability_but_wording_does_not() {
+        let v1 = IndicatorDefinition::parse(&draft()).unwrap();
+        let mut reworded = v1.clone();
+        reworded.name = Texts::english("Housing cost overburden").unwrap();
+        reworded.disaggregations.push(vec![DimensionId::parse("TENURE").unwrap()]);
+        assert!(reworded.breaking_changes_from(&v1).is_empty(), "new wording and an added breakdown keep the series");
+        let mut rebased = v1.clone();
+        rebased.unit = "per 1000".into();
+        rebased.disaggregations.remove(1);
+        assert_eq!(rebased.breaking_changes_from(&v1), ["unit", "disaggregations"]);
+    }
+
+    #[test]
+    fn only_local_indicators_compare_with_core_ones() {
+        let mut d = draft();
+        d.compares_with = Some(CoreComparisonDraft { core: "RM-HOU-01".into(), level: "adjusted".into(), note: None });
+        assert_eq!(IndicatorDefinition::parse(&d).unwrap_err().0[0].code, "core_compares");
+        d.city = Some("ghent".into());
+        d.code = "GHENT-HOU-01".into();
+        assert_eq!(IndicatorDefinition::parse(&d).unwrap().compares_with.unwrap().level, Comparability::Adjusted);
+        d.compares_with = Some(CoreComparisonDraft { core: "RM-HOU-01".into(), level: "similar".into(), note: None });
+        assert_eq!(IndicatorDefinition::parse(&d).unwrap_err().0[0].code, "invalid_comparability");
     }
 }

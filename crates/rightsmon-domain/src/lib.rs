@@ -10,6 +10,7 @@ pub mod area;
 pub mod audit;
 pub mod catalogue;
 pub mod codelist;
+pub mod codesign;
 pub mod error;
 pub mod id;
 pub mod observation;

@@ -294,7 +294,7 @@ mod tests {
             direction: "lower_is_better".into(),
             value_type: "percentage".into(),
             disaggregations: vec![vec!["SEX".into()]],
-            rights: vec![RightLinkDraft { right: "CFR-14".into(), link_type: "outcome".into() }],
+            rights: vec![RightLinkDraft { right: "CFR-14".into(), link_type: "outcome".into(), attribute: None }],
             ..IndicatorDraft::default()
         })
         .unwrap()

@@ -13,7 +13,10 @@ use std::time::Duration;
 use tokio::sync::MutexGuard;
 
 /// The migrations, in order. A migration never changes once released; a new one is appended.
-pub const MIGRATIONS: &[(u32, &str, &str)] = &[(1, "foundation", include_str!("../migrations/0001_foundation.sql"))];
+pub const MIGRATIONS: &[(u32, &str, &str)] = &[
+    (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
+    (2, "codesign", include_str!("../migrations/0002_codesign.sql")),
+];
 
 const MIGRATION_LOCK: i64 = 0x7269_6768_7473;
 const AUDIT_LOCK: i64 = 0x7269_6768_7475;

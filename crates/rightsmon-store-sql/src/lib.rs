@@ -51,6 +51,9 @@ macro_rules! impl_sql_store {
             use rightsmon_domain::audit::{AuditEvent, NewAuditEvent};
             use rightsmon_domain::catalogue::IndicatorDefinition;
             use rightsmon_domain::codelist::{CodeItem, Codelist, DisaggregationKey};
+            use rightsmon_domain::codesign::{
+                CityRule, Comment, Decision, Endorsement, NetworkRule, NewProposal, Objection, Outcome, Proposal, ProposalStatus, Side,
+            };
             use rightsmon_domain::id::{AreaCode, Code, DimensionId, IndicatorCode};
             use rightsmon_domain::observation::{
                 Benchmark, NewObservation, Observation, ObservationValue, Provenance, ProvenanceKind, StatusFlag, WorkflowState,
@@ -60,8 +63,8 @@ macro_rules! impl_sql_store {
             use rightsmon_domain::text::Texts;
             use rightsmon_domain::time::{Date, Timestamp};
             use rightsmon_store::{
-                BenchmarkKind, IndicatorQuery, NewUser, ObservationQuery, Page, SessionRecord, Store, StoreError, StoreResult, Visibility,
-                Written,
+                Adoption, BenchmarkKind, FrameworkChange, IndicatorQuery, NewUser, ObservationQuery, Page, ProposalQuery, SessionRecord, Store,
+                StoreError, StoreResult, Visibility, Written,
             };
             use sqlx::Row;
 
@@ -239,6 +242,169 @@ macro_rules! impl_sql_store {
             /// Whether a row exists, within a transaction.
             async fn exists(tx: &mut sqlx::Transaction<'_, $db>, sql: &'static str, key: &str) -> StoreResult<bool> {
                 Ok(sqlx::query(sql).bind(key.to_owned()).fetch_optional(&mut **tx).await.map_err(err)?.is_some())
+            }
+
+            /// Stores one indicator version within a transaction (see `Store::put_indicator_version`).
+            async fn put_version_in(tx: &mut sqlx::Transaction<'_, $db>, definition: &IndicatorDefinition, at: Timestamp) -> StoreResult<Written> {
+                let code = definition.code.as_str().to_owned();
+                let city = match &definition.scope {
+                    rightsmon_domain::catalogue::IndicatorScope::Core => None,
+                    rightsmon_domain::catalogue::IndicatorScope::Local(city) => Some(city.as_str().to_owned()),
+                };
+                if let Some(city) = &city
+                    && !exists(tx, "SELECT 1 FROM areas WHERE code = $1 AND kind = 'city'", city).await?
+                {
+                    return Err(StoreError::NotFound);
+                }
+                for theme in &definition.themes {
+                    if !exists(tx, "SELECT 1 FROM themes WHERE code = $1", theme.as_str()).await? {
+                        return Err(StoreError::NotFound);
+                    }
+                }
+                for link in &definition.rights {
+                    if !exists(tx, "SELECT 1 FROM rights WHERE code = $1", link.right.as_str()).await? {
+                        return Err(StoreError::NotFound);
+                    }
+                }
+                let text = to_json(definition)?;
+                let indicator = sqlx::query("SELECT city_code FROM indicators WHERE code = $1")
+                    .bind(code.clone())
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(err)?;
+                match indicator {
+                    Some(row) => {
+                        if get::<Option<String>>(&row, "city_code")? != city {
+                            return Err(StoreError::Conflict { constraint: "indicator_scope".into() });
+                        }
+                    }
+                    None => {
+                        sqlx::query("INSERT INTO indicators (code, city_code, created_at) VALUES ($1, $2, $3)")
+                            .bind(code.clone())
+                            .bind(city.clone())
+                            .bind(at.seconds())
+                            .execute(&mut **tx)
+                            .await
+                            .map_err(err)?;
+                    }
+                }
+                let version = i64::from(definition.version);
+                let stored = sqlx::query("SELECT definition FROM indicator_versions WHERE indicator_code = $1 AND version = $2")
+                    .bind(code.clone())
+                    .bind(version)
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(err)?;
+                if let Some(row) = stored {
+                    let stored: IndicatorDefinition = json(&row, "definition")?;
+                    return if stored == *definition {
+                        Ok(Written::Unchanged)
+                    } else {
+                        Err(StoreError::Conflict { constraint: "indicator_version_immutable".into() })
+                    };
+                }
+                let latest: Option<i64> = sqlx::query("SELECT version FROM indicator_versions WHERE indicator_code = $1 AND is_latest")
+                    .bind(code.clone())
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(err)?
+                    .map(|row| get::<i64>(&row, "version"))
+                    .transpose()?;
+                let is_latest = latest.is_none_or(|l| version > l);
+                if is_latest {
+                    sqlx::query("UPDATE indicator_versions SET is_latest = FALSE WHERE indicator_code = $1")
+                        .bind(code.clone())
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(err)?;
+                }
+                sqlx::query("INSERT INTO indicator_versions (indicator_code, version, definition, created_at, is_latest) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(code.clone())
+                    .bind(version)
+                    .bind(text)
+                    .bind(at.seconds())
+                    .bind(is_latest)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(err)?;
+                for theme in &definition.themes {
+                    sqlx::query("INSERT INTO indicator_themes (indicator_code, version, theme_code) VALUES ($1, $2, $3)")
+                        .bind(code.clone())
+                        .bind(version)
+                        .bind(theme.as_str().to_owned())
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(err)?;
+                }
+                for link in &definition.rights {
+                    sqlx::query("INSERT INTO indicator_rights (indicator_code, version, right_code, link_type) VALUES ($1, $2, $3, $4)")
+                        .bind(code.clone())
+                        .bind(version)
+                        .bind(link.right.as_str().to_owned())
+                        .bind(link.link_type.as_str())
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(err)?;
+                }
+                Ok(Written::Created)
+            }
+
+            fn proposal_of(row: &DbRow) -> StoreResult<Proposal> {
+                Ok(Proposal {
+                    id: get(row, "id")?,
+                    proposal: json::<NewProposal>(row, "body")?,
+                    author_id: get(row, "author_id")?,
+                    created_at: Timestamp(get(row, "created_at")?),
+                    status: parsed("status", ProposalStatus::parse(&get::<String>(row, "status")?))?,
+                })
+            }
+
+            fn adoption_of(row: &DbRow) -> StoreResult<Adoption> {
+                Ok(Adoption {
+                    city: parsed("city_code", AreaCode::parse(&get::<String>(row, "city_code")?))?,
+                    indicator: parsed("indicator_code", IndicatorCode::parse(&get::<String>(row, "indicator_code")?))?,
+                    is_adopted: get(row, "is_adopted")?,
+                    reason: get(row, "reason")?,
+                    proposal_id: get(row, "proposal_id")?,
+                    decided_at: Timestamp(get(row, "decided_at")?),
+                })
+            }
+
+            fn scope_of(scope: &Scope) -> (String, Option<String>) {
+                match scope {
+                    Scope::Network => (String::new(), None),
+                    Scope::City(city) => (city.as_str().to_owned(), Some(city.as_str().to_owned())),
+                }
+            }
+
+            /// Whether a proposal exists and is open, within a transaction.
+            async fn require_open(tx: &mut sqlx::Transaction<'_, $db>, proposal_id: i64) -> StoreResult<()> {
+                let row = sqlx::query("SELECT status FROM proposals WHERE id = $1")
+                    .bind(proposal_id)
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(err)?
+                    .ok_or(StoreError::NotFound)?;
+                if get::<String>(&row, "status")? == ProposalStatus::Open.as_str() {
+                    Ok(())
+                } else {
+                    Err(StoreError::Conflict { constraint: "proposal_not_open".into() })
+                }
+            }
+
+            async fn rule_json(pool: &sqlx::Pool<$db>, key: &str) -> StoreResult<Option<String>> {
+                let row = sqlx::query("SELECT rule FROM governance_rules WHERE scope_key = $1").bind(key.to_owned()).fetch_optional(pool).await.map_err(err)?;
+                row.map(|r| get::<String>(&r, "rule")).transpose()
+            }
+
+            async fn set_rule_json(pool: &sqlx::Pool<$db>, key: &str, rule: String) -> StoreResult<()> {
+                sqlx::query("INSERT INTO governance_rules (scope_key, rule) VALUES ($1, $2) ON CONFLICT (scope_key) DO UPDATE SET rule = excluded.rule")
+                    .bind(key.to_owned())
+                    .bind(rule)
+                    .execute(pool)
+                    .await
+                    .map_err(err)?;
+                Ok(())
             }
 
             impl $store {
@@ -501,109 +667,42 @@ macro_rules! impl_sql_store {
 
                 async fn put_indicator_version(&self, definition: &IndicatorDefinition, at: Timestamp) -> StoreResult<Written> {
                     let _guard = self.write_guard().await;
+                    $crate::in_transaction!(self.pool(), tx, { put_version_in(&mut tx, definition, at).await })
+                }
+
+                async fn put_indicator_versions(&self, definitions: &[IndicatorDefinition], at: Timestamp) -> StoreResult<Vec<Written>> {
+                    let _guard = self.write_guard().await;
                     $crate::in_transaction!(self.pool(), tx, {
-                        let code = definition.code.as_str().to_owned();
-                        let city = match &definition.scope {
-                            rightsmon_domain::catalogue::IndicatorScope::Core => None,
-                            rightsmon_domain::catalogue::IndicatorScope::Local(city) => Some(city.as_str().to_owned()),
-                        };
-                        if let Some(city) = &city
-                            && !exists(&mut tx, "SELECT 1 FROM areas WHERE code = $1 AND kind = 'city'", city).await?
-                        {
-                            return Err(StoreError::NotFound);
+                        let mut written = Vec::with_capacity(definitions.len());
+                        for definition in definitions {
+                            written.push(put_version_in(&mut tx, definition, at).await?);
                         }
-                        for theme in &definition.themes {
-                            if !exists(&mut tx, "SELECT 1 FROM themes WHERE code = $1", theme.as_str()).await? {
-                                return Err(StoreError::NotFound);
-                            }
-                        }
-                        for link in &definition.rights {
-                            if !exists(&mut tx, "SELECT 1 FROM rights WHERE code = $1", link.right.as_str()).await? {
-                                return Err(StoreError::NotFound);
-                            }
-                        }
-                        let text = to_json(definition)?;
-                        let indicator = sqlx::query("SELECT city_code FROM indicators WHERE code = $1")
-                            .bind(code.clone())
-                            .fetch_optional(&mut *tx)
-                            .await
-                            .map_err(err)?;
-                        match indicator {
-                            Some(row) => {
-                                if get::<Option<String>>(&row, "city_code")? != city {
-                                    return Err(StoreError::Conflict { constraint: "indicator_scope".into() });
-                                }
-                            }
-                            None => {
-                                sqlx::query("INSERT INTO indicators (code, city_code, created_at) VALUES ($1, $2, $3)")
-                                    .bind(code.clone())
-                                    .bind(city.clone())
-                                    .bind(at.seconds())
-                                    .execute(&mut *tx)
-                                    .await
-                                    .map_err(err)?;
-                            }
-                        }
-                        let version = i64::from(definition.version);
-                        let stored = sqlx::query("SELECT definition FROM indicator_versions WHERE indicator_code = $1 AND version = $2")
-                            .bind(code.clone())
-                            .bind(version)
-                            .fetch_optional(&mut *tx)
-                            .await
-                            .map_err(err)?;
-                        if let Some(row) = stored {
-                            let stored: IndicatorDefinition = json(&row, "definition")?;
-                            return if stored == *definition {
-                                Ok(Written::Unchanged)
-                            } else {
-                                Err(StoreError::Conflict { constraint: "indicator_version_immutable".into() })
-                            };
-                        }
-                        let latest: Option<i64> = sqlx::query("SELECT version FROM indicator_versions WHERE indicator_code = $1 AND is_latest")
-                            .bind(code.clone())
-                            .fetch_optional(&mut *tx)
-                            .await
-                            .map_err(err)?
-                            .map(|row| get::<i64>(&row, "version"))
-                            .transpose()?;
-                        let is_latest = latest.is_none_or(|l| version > l);
-                        if is_latest {
-                            sqlx::query("UPDATE indicator_versions SET is_latest = FALSE WHERE indicator_code = $1")
-                                .bind(code.clone())
-                                .execute(&mut *tx)
-                                .await
-                                .map_err(err)?;
-                        }
-                        sqlx::query("INSERT INTO indicator_versions (indicator_code, version, definition, created_at, is_latest) VALUES ($1, $2, $3, $4, $5)")
-                            .bind(code.clone())
-                            .bind(version)
-                            .bind(text)
-                            .bind(at.seconds())
-                            .bind(is_latest)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(err)?;
-                        for theme in &definition.themes {
-                            sqlx::query("INSERT INTO indicator_themes (indicator_code, version, theme_code) VALUES ($1, $2, $3)")
-                                .bind(code.clone())
-                                .bind(version)
-                                .bind(theme.as_str().to_owned())
-                                .execute(&mut *tx)
-                                .await
-                                .map_err(err)?;
-                        }
-                        for link in &definition.rights {
-                            sqlx::query("INSERT INTO indicator_rights (indicator_code, version, right_code, link_type) VALUES ($1, $2, $3, $4)")
-                                .bind(code.clone())
-                                .bind(version)
-                                .bind(link.right.as_str().to_owned())
-                                .bind(link.link_type.as_str())
-                                .execute(&mut *tx)
-                                .await
-                                .map_err(err)?;
-                        }
-                        Ok(Written::Created)
+                        Ok(written)
                     })
+                }
+
+                async fn list_all_indicator_versions(&self) -> StoreResult<Vec<IndicatorDefinition>> {
+                    let rows = sqlx::query("SELECT definition FROM indicator_versions ORDER BY indicator_code, version")
+                        .fetch_all(self.pool())
+                        .await
+                        .map_err(err)?;
+                    rows.iter().map(|row| json(row, "definition")).collect()
+                }
+
+                async fn list_retired(&self) -> StoreResult<Vec<rightsmon_store::Retired>> {
+                    let rows = sqlx::query("SELECT code, retired_at, retirement_reason FROM indicators WHERE retired_at IS NOT NULL ORDER BY code")
+                        .fetch_all(self.pool())
+                        .await
+                        .map_err(err)?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(rightsmon_store::Retired {
+                                indicator: parsed("code", IndicatorCode::parse(&get::<String>(row, "code")?))?,
+                                at: Timestamp(get(row, "retired_at")?),
+                                reason: get::<Option<String>>(row, "retirement_reason")?.unwrap_or_default(),
+                            })
+                        })
+                        .collect()
                 }
 
                 async fn get_indicator(&self, code: &IndicatorCode, version: Option<u32>) -> StoreResult<IndicatorDefinition> {
@@ -653,11 +752,33 @@ macro_rules! impl_sql_store {
                                 .push_bind(theme.as_str().to_owned())
                                 .push(")");
                         }
-                        if let Some(right) = &query.right {
+                        if query.right.is_some() || query.link_type.is_some() {
+                            target.push(" AND EXISTS (SELECT 1 FROM indicator_rights r WHERE r.indicator_code = v.indicator_code AND r.version = v.version");
+                            if let Some(right) = &query.right {
+                                target
+                                    .push(" AND (r.right_code = ")
+                                    .push_bind(right.as_str().to_owned())
+                                    .push(" OR r.right_code IN (SELECT code FROM rights WHERE parent_code = ")
+                                    .push_bind(right.as_str().to_owned())
+                                    .push("))");
+                            }
+                            if let Some(link_type) = query.link_type {
+                                target.push(" AND r.link_type = ").push_bind(link_type.as_str());
+                            }
+                            target.push(")");
+                        }
+                        if let Some(text) = query.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                            let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                            let pattern = format!("%{escaped}%");
                             target
-                                .push(" AND EXISTS (SELECT 1 FROM indicator_rights r WHERE r.indicator_code = v.indicator_code AND r.version = v.version AND r.right_code = ")
-                                .push_bind(right.as_str().to_owned())
-                                .push(")");
+                                .push(" AND (LOWER(v.indicator_code) LIKE ")
+                                .push_bind(pattern.clone())
+                                .push(" ESCAPE '\\' OR LOWER(v.definition) LIKE ")
+                                .push_bind(pattern)
+                                .push(" ESCAPE '\\')");
+                        }
+                        if query.exclude_retired {
+                            target.push(" AND i.retired_at IS NULL");
                         }
                     }
                     items.push(" ORDER BY v.indicator_code LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
@@ -907,6 +1028,279 @@ macro_rules! impl_sql_store {
                             ))
                         })
                         .collect()
+                }
+
+                async fn create_proposal(&self, proposal: &NewProposal, author_id: i64, at: Timestamp) -> StoreResult<Proposal> {
+                    let _guard = self.write_guard().await;
+                    let (scope_key, city) = scope_of(&proposal.scope);
+                    let row = sqlx::query(
+                        "INSERT INTO proposals (scope_key, city_code, kind, title, body, author_id, created_at, status) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open') RETURNING id",
+                    )
+                    .bind(scope_key)
+                    .bind(city)
+                    .bind(proposal.change.kind().as_str())
+                    .bind(proposal.title.clone())
+                    .bind(to_json(proposal)?)
+                    .bind(author_id)
+                    .bind(at.seconds())
+                    .fetch_one(self.pool())
+                    .await
+                    .map_err(err)?;
+                    Ok(Proposal { id: get(&row, "id")?, proposal: proposal.clone(), author_id, created_at: at, status: ProposalStatus::Open })
+                }
+
+                async fn get_proposal(&self, id: i64) -> StoreResult<Proposal> {
+                    let row = sqlx::query("SELECT id, body, author_id, created_at, status FROM proposals WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(self.pool())
+                        .await
+                        .map_err(err)?;
+                    proposal_of(&row.ok_or(StoreError::NotFound)?)
+                }
+
+                async fn list_proposals(&self, query: &ProposalQuery) -> StoreResult<Page<Proposal>> {
+                    let mut count = sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*) AS n");
+                    let mut items = sqlx::QueryBuilder::<$db>::new("SELECT id, body, author_id, created_at, status");
+                    for target in [&mut count, &mut items] {
+                        target.push(" FROM proposals WHERE 1 = 1");
+                        if let Some(scope) = &query.scope {
+                            target.push(" AND scope_key = ").push_bind(scope_of(scope).0);
+                        }
+                        if let Some(status) = query.status {
+                            target.push(" AND status = ").push_bind(status.as_str());
+                        }
+                    }
+                    let (limit, offset) = page_bounds(query.page);
+                    items.push(" ORDER BY id DESC LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+                    let total: i64 = get(&count.build().fetch_one(self.pool()).await.map_err(err)?, "n")?;
+                    let rows = items.build().fetch_all(self.pool()).await.map_err(err)?;
+                    Ok(Page {
+                        items: rows.iter().map(proposal_of).collect::<StoreResult<_>>()?,
+                        total: u64::try_from(total).unwrap_or(0),
+                        limit: query.page.limit(),
+                        offset: query.page.offset(),
+                    })
+                }
+
+                async fn withdraw_proposal(&self, id: i64) -> StoreResult<()> {
+                    let _guard = self.write_guard().await;
+                    $crate::in_transaction!(self.pool(), tx, {
+                        require_open(&mut tx, id).await?;
+                        sqlx::query("UPDATE proposals SET status = 'withdrawn' WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(err)?;
+                        Ok(())
+                    })
+                }
+
+                async fn add_comment(&self, proposal_id: i64, user_id: i64, body: &str, at: Timestamp) -> StoreResult<Comment> {
+                    let _guard = self.write_guard().await;
+                    let row = sqlx::query("INSERT INTO proposal_comments (proposal_id, user_id, body, at) VALUES ($1, $2, $3, $4) RETURNING id")
+                        .bind(proposal_id)
+                        .bind(user_id)
+                        .bind(body.to_owned())
+                        .bind(at.seconds())
+                        .fetch_one(self.pool())
+                        .await
+                        .map_err(err)?;
+                    Ok(Comment { id: get(&row, "id")?, proposal_id, user_id, body: body.to_owned(), at })
+                }
+
+                async fn list_comments(&self, proposal_id: i64) -> StoreResult<Vec<Comment>> {
+                    let rows = sqlx::query("SELECT id, proposal_id, user_id, body, at FROM proposal_comments WHERE proposal_id = $1 ORDER BY id")
+                        .bind(proposal_id)
+                        .fetch_all(self.pool())
+                        .await
+                        .map_err(err)?;
+                    rows.iter()
+                        .map(|row| Ok(Comment { id: get(row, "id")?, proposal_id: get(row, "proposal_id")?, user_id: get(row, "user_id")?, body: get(row, "body")?, at: Timestamp(get(row, "at")?) }))
+                        .collect()
+                }
+
+                async fn add_endorsement(&self, endorsement: &Endorsement) -> StoreResult<()> {
+                    let _guard = self.write_guard().await;
+                    $crate::in_transaction!(self.pool(), tx, {
+                        require_open(&mut tx, endorsement.proposal_id).await?;
+                        sqlx::query("INSERT INTO proposal_endorsements (proposal_id, user_id, side, city_code, at) VALUES ($1, $2, $3, $4, $5)")
+                            .bind(endorsement.proposal_id)
+                            .bind(endorsement.user_id)
+                            .bind(endorsement.side.as_str())
+                            .bind(endorsement.city.as_ref().map(|c| c.as_str().to_owned()))
+                            .bind(endorsement.at.seconds())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                        Ok(())
+                    })
+                }
+
+                async fn list_endorsements(&self, proposal_id: i64) -> StoreResult<Vec<Endorsement>> {
+                    let rows = sqlx::query("SELECT proposal_id, user_id, side, city_code, at FROM proposal_endorsements WHERE proposal_id = $1 ORDER BY at, user_id")
+                        .bind(proposal_id)
+                        .fetch_all(self.pool())
+                        .await
+                        .map_err(err)?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(Endorsement {
+                                proposal_id: get(row, "proposal_id")?,
+                                user_id: get(row, "user_id")?,
+                                side: parsed("side", Side::parse(&get::<String>(row, "side")?))?,
+                                city: get::<Option<String>>(row, "city_code")?.map(|c| parsed("city_code", AreaCode::parse(&c))).transpose()?,
+                                at: Timestamp(get(row, "at")?),
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn add_objection(&self, proposal_id: i64, user_id: i64, reasons: &str, at: Timestamp) -> StoreResult<Objection> {
+                    let _guard = self.write_guard().await;
+                    let row = sqlx::query("INSERT INTO proposal_objections (proposal_id, user_id, reasons, at) VALUES ($1, $2, $3, $4) RETURNING id")
+                        .bind(proposal_id)
+                        .bind(user_id)
+                        .bind(reasons.to_owned())
+                        .bind(at.seconds())
+                        .fetch_one(self.pool())
+                        .await
+                        .map_err(err)?;
+                    Ok(Objection { id: get(&row, "id")?, proposal_id, user_id, reasons: reasons.to_owned(), at })
+                }
+
+                async fn list_objections(&self, proposal_id: i64) -> StoreResult<Vec<Objection>> {
+                    let rows = sqlx::query("SELECT id, proposal_id, user_id, reasons, at FROM proposal_objections WHERE proposal_id = $1 ORDER BY id")
+                        .bind(proposal_id)
+                        .fetch_all(self.pool())
+                        .await
+                        .map_err(err)?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(Objection { id: get(row, "id")?, proposal_id: get(row, "proposal_id")?, user_id: get(row, "user_id")?, reasons: get(row, "reasons")?, at: Timestamp(get(row, "at")?) })
+                        })
+                        .collect()
+                }
+
+                async fn decide_proposal(&self, decision: &Decision, changes: &[FrameworkChange]) -> StoreResult<()> {
+                    let _guard = self.write_guard().await;
+                    $crate::in_transaction!(self.pool(), tx, {
+                        require_open(&mut tx, decision.proposal_id).await?;
+                        for change in changes {
+                            match change {
+                                FrameworkChange::PutVersion(definition) => {
+                                    put_version_in(&mut tx, definition, decision.at).await?;
+                                }
+                                FrameworkChange::SetAdoption { city, indicator, is_adopted, reason } => {
+                                    let core = sqlx::query("SELECT city_code FROM indicators WHERE code = $1")
+                                        .bind(indicator.as_str().to_owned())
+                                        .fetch_optional(&mut *tx)
+                                        .await
+                                        .map_err(err)?
+                                        .ok_or(StoreError::NotFound)?;
+                                    if get::<Option<String>>(&core, "city_code")?.is_some() {
+                                        return Err(StoreError::Conflict { constraint: "adoption_of_local_indicator".into() });
+                                    }
+                                    sqlx::query(
+                                        "INSERT INTO city_adoptions (city_code, indicator_code, is_adopted, reason, proposal_id, decided_at) \
+                                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (city_code, indicator_code) DO UPDATE SET \
+                                         is_adopted = excluded.is_adopted, reason = excluded.reason, proposal_id = excluded.proposal_id, decided_at = excluded.decided_at",
+                                    )
+                                    .bind(city.as_str().to_owned())
+                                    .bind(indicator.as_str().to_owned())
+                                    .bind(*is_adopted)
+                                    .bind(reason.clone())
+                                    .bind(decision.proposal_id)
+                                    .bind(decision.at.seconds())
+                                    .execute(&mut *tx)
+                                    .await
+                                    .map_err(err)?;
+                                }
+                                FrameworkChange::Retire { indicator, reason } => {
+                                    let result = sqlx::query("UPDATE indicators SET retired_at = $1, retirement_reason = $2 WHERE code = $3 AND retired_at IS NULL")
+                                        .bind(decision.at.seconds())
+                                        .bind(reason.clone())
+                                        .bind(indicator.as_str().to_owned())
+                                        .execute(&mut *tx)
+                                        .await
+                                        .map_err(err)?;
+                                    if result.rows_affected() == 0 {
+                                        return Err(StoreError::Conflict { constraint: "indicator_not_active".into() });
+                                    }
+                                }
+                            }
+                        }
+                        sqlx::query("INSERT INTO proposal_decisions (proposal_id, outcome, decided_by, at, reason, endorsements) VALUES ($1, $2, $3, $4, $5, $6)")
+                            .bind(decision.proposal_id)
+                            .bind(decision.outcome.as_str())
+                            .bind(decision.decided_by)
+                            .bind(decision.at.seconds())
+                            .bind(decision.reason.clone())
+                            .bind(to_json(&decision.endorsements)?)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                        sqlx::query("UPDATE proposals SET status = $1 WHERE id = $2")
+                            .bind(decision.outcome.as_str())
+                            .bind(decision.proposal_id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                        Ok(())
+                    })
+                }
+
+                async fn get_decision(&self, proposal_id: i64) -> StoreResult<Decision> {
+                    let row = sqlx::query("SELECT proposal_id, outcome, decided_by, at, reason, endorsements FROM proposal_decisions WHERE proposal_id = $1")
+                        .bind(proposal_id)
+                        .fetch_optional(self.pool())
+                        .await
+                        .map_err(err)?
+                        .ok_or(StoreError::NotFound)?;
+                    Ok(Decision {
+                        proposal_id: get(&row, "proposal_id")?,
+                        outcome: parsed("outcome", Outcome::parse(&get::<String>(&row, "outcome")?))?,
+                        decided_by: get(&row, "decided_by")?,
+                        at: Timestamp(get(&row, "at")?),
+                        reason: get(&row, "reason")?,
+                        endorsements: json(&row, "endorsements")?,
+                    })
+                }
+
+                async fn list_adoptions(&self, city: Option<&AreaCode>, indicator: Option<&IndicatorCode>) -> StoreResult<Vec<Adoption>> {
+                    let rows = sqlx::query(
+                        "SELECT city_code, indicator_code, is_adopted, reason, proposal_id, decided_at FROM city_adoptions \
+                         WHERE ($1 IS NULL OR city_code = $1) AND ($2 IS NULL OR indicator_code = $2) ORDER BY city_code, indicator_code",
+                    )
+                    .bind(city.map(|c| c.as_str().to_owned()))
+                    .bind(indicator.map(|i| i.as_str().to_owned()))
+                    .fetch_all(self.pool())
+                    .await
+                    .map_err(err)?;
+                    rows.iter().map(adoption_of).collect()
+                }
+
+                async fn city_rule(&self, city: &AreaCode) -> StoreResult<CityRule> {
+                    match rule_json(self.pool(), city.as_str()).await? {
+                        Some(text) => serde_json::from_str(&text).map_err(|e| corrupt("governance_rules", e)),
+                        None => Ok(CityRule::default()),
+                    }
+                }
+
+                async fn set_city_rule(&self, city: &AreaCode, rule: CityRule) -> StoreResult<()> {
+                    let _guard = self.write_guard().await;
+                    if sqlx::query("SELECT 1 FROM areas WHERE code = $1 AND kind = 'city'").bind(city.as_str().to_owned()).fetch_optional(self.pool()).await.map_err(err)?.is_none() {
+                        return Err(StoreError::NotFound);
+                    }
+                    set_rule_json(self.pool(), city.as_str(), to_json(&rule)?).await
+                }
+
+                async fn network_rule(&self) -> StoreResult<NetworkRule> {
+                    match rule_json(self.pool(), "").await? {
+                        Some(text) => serde_json::from_str(&text).map_err(|e| corrupt("governance_rules", e)),
+                        None => Ok(NetworkRule::default()),
+                    }
+                }
+
+                async fn set_network_rule(&self, rule: NetworkRule) -> StoreResult<()> {
+                    let _guard = self.write_guard().await;
+                    set_rule_json(self.pool(), "", to_json(&rule)?).await
                 }
 
                 async fn create_organisation(&self, organisation: &NewOrganisation) -> StoreResult<Organisation> {

@@ -12,7 +12,10 @@ use std::time::Duration;
 use tokio::sync::{Mutex, MutexGuard};
 
 /// The migrations, in order. A migration never changes once released; a new one is appended.
-pub const MIGRATIONS: &[(u32, &str, &str)] = &[(1, "foundation", include_str!("../migrations/0001_foundation.sql"))];
+pub const MIGRATIONS: &[(u32, &str, &str)] = &[
+    (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
+    (2, "codesign", include_str!("../migrations/0002_codesign.sql")),
+];
 
 pub struct SqliteStore {
     pool: Pool<Sqlite>,

@@ -69,7 +69,14 @@ macro_rules! conformance_suite {
             audit_events_form_a_verifiable_chain,
             metacharacters_are_stored_verbatim,
             a_failed_write_leaves_no_lock_behind,
-            concurrent_writers_do_not_fail
+            concurrent_writers_do_not_fail,
+            indicator_versions_are_stored_together_or_not_at_all,
+            indicators_are_found_by_words_role_and_right_hierarchy,
+            proposals_are_created_listed_and_withdrawn,
+            comments_endorsements_and_objections_are_kept,
+            a_decision_applies_its_changes_at_once_and_is_final,
+            a_decision_whose_change_fails_leaves_nothing,
+            governance_rules_have_defaults_and_can_be_set
         );
     };
     (@cases $backend:ty; $($case:ident),* $(,)?) => {
@@ -127,7 +134,7 @@ pub mod fixtures {
             value_type: "percentage".into(),
             disaggregations: vec![vec!["SEX".into()], vec!["AGE".into(), "SEX".into()]],
             themes: vec![theme.into()],
-            rights: vec![RightLinkDraft { right: right.into(), link_type: "outcome".into() }],
+            rights: vec![RightLinkDraft { right: right.into(), link_type: "outcome".into(), attribute: None }],
             ..IndicatorDraft::default()
         })
         .unwrap()
@@ -751,5 +758,261 @@ pub mod cases {
         let audit = store.list_audit(0, 1000).await.unwrap();
         assert_eq!(audit.len(), 80);
         assert_eq!(verify_audit_chain(&audit), Ok(()), "the chain stays linear under concurrent appends");
+    }
+
+    use rightsmon_domain::codesign::{
+        CityRule, Decision, Endorsement, LeftOut, NetworkRule, NewProposal, Outcome, ProposalChange, ProposalStatus, Side,
+    };
+
+    async fn user(store: &S, name: &str) -> i64 {
+        store.create_user(&new_user(name), Timestamp(1)).await.unwrap().id
+    }
+
+    pub async fn indicator_versions_are_stored_together_or_not_at_all(store: S) {
+        base(&store).await;
+        let good = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+        let bad = indicator("C-2", 1, None, "NOTHEME", "CFR-34");
+        expect_not_found(store.put_indicator_versions(&[good.clone(), bad], Timestamp(1)).await);
+        assert!(store.list_all_indicator_versions().await.unwrap().is_empty(), "nothing of the failed batch was stored");
+        let v2 = indicator("C-1", 2, None, "HOUSING", "CFR-21");
+        let written = store.put_indicator_versions(&[good.clone(), v2.clone(), good.clone()], Timestamp(1)).await.unwrap();
+        assert_eq!(written, [Written::Created, Written::Created, Written::Unchanged]);
+        assert_eq!(store.list_all_indicator_versions().await.unwrap(), vec![good, v2]);
+        assert!(store.list_retired().await.unwrap().is_empty());
+    }
+
+    pub async fn indicators_are_found_by_words_role_and_right_hierarchy(store: S) {
+        base(&store).await;
+        let mut housing = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+        housing.name = Texts::from_pairs([("en", "Housing cost overburden"), ("nl", "Woonkostenoverbelasting")]).unwrap();
+        let mut school = indicator("C-2", 1, None, "EDUCATION", "CFR-1");
+        school.rights[0].link_type = rightsmon_domain::catalogue::LinkType::Structural;
+        school.name = Texts::english("Early leavers 50%_done").unwrap();
+        store.put_indicator_versions(&[housing, school], Timestamp(1)).await.unwrap();
+        let codes = |q: IndicatorQuery| {
+            let store = store.clone();
+            async move { store.list_indicators(&q).await.unwrap().items.into_iter().map(|d| d.code.to_string()).collect::<Vec<_>>() }
+        };
+        let text = |t: &str| IndicatorQuery { text: Some(t.into()), ..IndicatorQuery::default() };
+        assert_eq!(codes(text("overburden")).await, ["C-1"]);
+        assert_eq!(codes(text("WOONKOSTEN")).await, ["C-1"], "any language, any case");
+        assert_eq!(codes(text("c-2")).await, ["C-2"]);
+        assert_eq!(codes(text("50%_")).await, ["C-2"], "% and _ are matched literally");
+        assert!(codes(text("nothing like it")).await.is_empty());
+        assert!(codes(text("'; DROP TABLE indicators; --")).await.is_empty());
+        let title = IndicatorQuery { right: Some(RightCode::charter_title(4).unwrap()), ..IndicatorQuery::default() };
+        assert_eq!(codes(title).await, ["C-1"], "CFR-34 lies in title IV");
+        let structural = IndicatorQuery { link_type: Some(rightsmon_domain::catalogue::LinkType::Structural), ..IndicatorQuery::default() };
+        assert_eq!(codes(structural).await, ["C-2"]);
+        let outcome_of_34 = IndicatorQuery {
+            right: Some(RightCode::charter_article(34).unwrap()),
+            link_type: Some(rightsmon_domain::catalogue::LinkType::Structural),
+            ..IndicatorQuery::default()
+        };
+        assert!(codes(outcome_of_34).await.is_empty());
+    }
+
+    fn adoption(city: &str, adopt: &[&str], leave_out: &[(&str, &str)]) -> NewProposal {
+        let change = ProposalChange::Adoption {
+            city: AreaCode::parse(city).unwrap(),
+            adopt: adopt.iter().map(|c| IndicatorCode::parse(c).unwrap()).collect(),
+            leave_out: leave_out
+                .iter()
+                .map(|(c, r)| LeftOut { indicator: IndicatorCode::parse(c).unwrap(), reason: (*r).into() })
+                .collect(),
+        };
+        NewProposal::new(Scope::City(AreaCode::parse(city).unwrap()), "Adopt the core set", "As agreed in the working group", change)
+            .unwrap()
+    }
+
+    pub async fn proposals_are_created_listed_and_withdrawn(store: S) {
+        base(&store).await;
+        let ana = user(&store, "ana").await;
+        let first = store.create_proposal(&adoption("ghent", &["C-1"], &[]), ana, Timestamp(5)).await.unwrap();
+        let second = store.create_proposal(&adoption("padova", &["C-1"], &[]), ana, Timestamp(6)).await.unwrap();
+        assert_eq!(store.get_proposal(first.id).await.unwrap(), first);
+        assert_eq!(first.status, ProposalStatus::Open);
+        let all = store.list_proposals(&ProposalQuery::default()).await.unwrap();
+        assert_eq!(all.items.iter().map(|p| p.id).collect::<Vec<_>>(), [second.id, first.id], "newest first");
+        let ghent = ProposalQuery { scope: Some(Scope::City(city("ghent"))), ..ProposalQuery::default() };
+        assert_eq!(store.list_proposals(&ghent).await.unwrap().total, 1);
+        store.withdraw_proposal(first.id).await.unwrap();
+        expect_conflict(store.withdraw_proposal(first.id).await);
+        expect_not_found(store.withdraw_proposal(first.id + 100).await);
+        let open = ProposalQuery { status: Some(ProposalStatus::Open), ..ProposalQuery::default() };
+        assert_eq!(store.list_proposals(&open).await.unwrap().items, vec![second]);
+        expect_not_found(store.get_proposal(first.id + 100).await);
+    }
+
+    pub async fn comments_endorsements_and_objections_are_kept(store: S) {
+        base(&store).await;
+        let ana = user(&store, "ana").await;
+        let bob = user(&store, "bob").await;
+        let proposal = store.create_proposal(&adoption("ghent", &["C-1"], &[]), ana, Timestamp(5)).await.unwrap();
+        let comment = store.add_comment(proposal.id, bob, "Why not C-2? <b>", Timestamp(6)).await.unwrap();
+        assert_eq!(store.list_comments(proposal.id).await.unwrap(), vec![comment]);
+        let endorse = |user_id, side, city: Option<&str>| Endorsement {
+            proposal_id: proposal.id,
+            user_id,
+            side,
+            city: city.map(|c| AreaCode::parse(c).unwrap()),
+            at: Timestamp(7),
+        };
+        store.add_endorsement(&endorse(ana, Side::Municipal, None)).await.unwrap();
+        expect_conflict(store.add_endorsement(&endorse(ana, Side::CivilSociety, None)).await);
+        store.add_endorsement(&endorse(bob, Side::CivilSociety, None)).await.unwrap();
+        assert_eq!(store.list_endorsements(proposal.id).await.unwrap().len(), 2);
+        let objection = store
+            .add_objection(proposal.id, bob, "The survey behind C-1 excludes people without a fixed address.", Timestamp(8))
+            .await
+            .unwrap();
+        assert_eq!(store.list_objections(proposal.id).await.unwrap(), vec![objection]);
+        // A city endorses a network proposal once, whoever signs for it.
+        let core = NewProposal::new(
+            Scope::Network,
+            "Retire C-1",
+            "Superseded",
+            ProposalChange::Retirement { indicator: IndicatorCode::parse("C-1").unwrap(), reason: "Superseded".into() },
+        )
+        .unwrap();
+        let core = store.create_proposal(&core, ana, Timestamp(9)).await.unwrap();
+        let for_city =
+            |user_id| Endorsement { proposal_id: core.id, user_id, side: Side::City, city: Some(city("ghent")), at: Timestamp(9) };
+        store.add_endorsement(&for_city(ana)).await.unwrap();
+        expect_conflict(store.add_endorsement(&for_city(bob)).await);
+        store.withdraw_proposal(core.id).await.unwrap();
+        let carol = user(&store, "carol").await;
+        expect_conflict(store.add_endorsement(&Endorsement { user_id: carol, city: Some(city("padova")), ..for_city(carol) }).await);
+        expect_not_found(store.add_endorsement(&Endorsement { proposal_id: core.id + 100, ..for_city(carol) }).await);
+    }
+
+    pub async fn a_decision_applies_its_changes_at_once_and_is_final(store: S) {
+        base(&store).await;
+        let ana = user(&store, "ana").await;
+        store
+            .put_indicator_versions(
+                &[indicator("C-1", 1, None, "HOUSING", "CFR-34"), indicator("C-2", 1, None, "EDUCATION", "CFR-14")],
+                Timestamp(1),
+            )
+            .await
+            .ok();
+        store.upsert_right(&article(14)).await.unwrap();
+        store
+            .put_indicator_versions(
+                &[indicator("C-1", 1, None, "HOUSING", "CFR-34"), indicator("C-2", 1, None, "EDUCATION", "CFR-14")],
+                Timestamp(1),
+            )
+            .await
+            .unwrap();
+        let proposal = store
+            .create_proposal(&adoption("ghent", &["C-1"], &[("C-2", "No data source in Ghent yet")]), ana, Timestamp(5))
+            .await
+            .unwrap();
+        let local = indicator("G-1", 1, Some("ghent"), "HOUSING", "CFR-34");
+        let decision = Decision {
+            proposal_id: proposal.id,
+            outcome: Outcome::Accepted,
+            decided_by: ana,
+            at: Timestamp(10),
+            reason: "Endorsed by both sides".into(),
+            endorsements: vec![(Side::Municipal, 1), (Side::CivilSociety, 1)],
+        };
+        let changes = vec![
+            FrameworkChange::SetAdoption {
+                city: city("ghent"),
+                indicator: IndicatorCode::parse("C-1").unwrap(),
+                is_adopted: true,
+                reason: None,
+            },
+            FrameworkChange::SetAdoption {
+                city: city("ghent"),
+                indicator: IndicatorCode::parse("C-2").unwrap(),
+                is_adopted: false,
+                reason: Some("No data source in Ghent yet".into()),
+            },
+            FrameworkChange::PutVersion(Box::new(local.clone())),
+            FrameworkChange::Retire { indicator: IndicatorCode::parse("C-2").unwrap(), reason: "Merged into C-1".into() },
+        ];
+        store.decide_proposal(&decision, &changes).await.unwrap();
+        assert_eq!(store.get_decision(proposal.id).await.unwrap(), decision);
+        assert_eq!(store.get_proposal(proposal.id).await.unwrap().status, ProposalStatus::Accepted);
+        let adoptions = store.list_adoptions(Some(&city("ghent")), None).await.unwrap();
+        assert_eq!(adoptions.len(), 2);
+        assert!(adoptions[0].is_adopted && adoptions[0].proposal_id == Some(proposal.id));
+        assert_eq!(adoptions[1].reason.as_deref(), Some("No data source in Ghent yet"));
+        assert_eq!(store.list_adoptions(None, Some(&IndicatorCode::parse("C-1").unwrap())).await.unwrap().len(), 1);
+        assert_eq!(store.get_indicator(&local.code, None).await.unwrap(), local);
+        let retired = store.list_retired().await.unwrap();
+        assert_eq!((retired.len(), retired[0].reason.as_str(), retired[0].at), (1, "Merged into C-1", Timestamp(10)));
+        // Decided once, decided for good.
+        let again = Decision { outcome: Outcome::Rejected, reason: "Changed our mind".into(), ..decision.clone() };
+        expect_conflict(store.decide_proposal(&again, &[]).await);
+        assert_eq!(store.get_decision(proposal.id).await.unwrap(), decision);
+        expect_conflict(
+            store
+                .add_endorsement(&Endorsement {
+                    proposal_id: proposal.id,
+                    user_id: ana,
+                    side: Side::Municipal,
+                    city: None,
+                    at: Timestamp(11),
+                })
+                .await,
+        );
+        expect_not_found(store.get_decision(proposal.id + 100).await);
+    }
+
+    pub async fn a_decision_whose_change_fails_leaves_nothing(store: S) {
+        base(&store).await;
+        let ana = user(&store, "ana").await;
+        store.put_indicator_version(&indicator("C-1", 1, None, "HOUSING", "CFR-34"), Timestamp(1)).await.unwrap();
+        store.put_indicator_version(&indicator("G-1", 1, Some("ghent"), "HOUSING", "CFR-34"), Timestamp(1)).await.unwrap();
+        let proposal = store.create_proposal(&adoption("ghent", &["C-1"], &[]), ana, Timestamp(5)).await.unwrap();
+        let decision = Decision {
+            proposal_id: proposal.id,
+            outcome: Outcome::Accepted,
+            decided_by: ana,
+            at: Timestamp(10),
+            reason: "ok".into(),
+            endorsements: vec![],
+        };
+        let changes = vec![
+            FrameworkChange::SetAdoption {
+                city: city("ghent"),
+                indicator: IndicatorCode::parse("C-1").unwrap(),
+                is_adopted: true,
+                reason: None,
+            },
+            FrameworkChange::SetAdoption {
+                city: city("ghent"),
+                indicator: IndicatorCode::parse("G-1").unwrap(),
+                is_adopted: true,
+                reason: None,
+            },
+        ];
+        expect_conflict(store.decide_proposal(&decision, &changes).await);
+        assert!(store.list_adoptions(None, None).await.unwrap().is_empty());
+        assert_eq!(store.get_proposal(proposal.id).await.unwrap().status, ProposalStatus::Open);
+        expect_not_found(store.get_decision(proposal.id).await);
+        let retire_twice = vec![
+            FrameworkChange::Retire { indicator: IndicatorCode::parse("C-1").unwrap(), reason: "a".into() },
+            FrameworkChange::Retire { indicator: IndicatorCode::parse("C-1").unwrap(), reason: "b".into() },
+        ];
+        expect_conflict(store.decide_proposal(&decision, &retire_twice).await);
+        assert!(store.list_retired().await.unwrap().is_empty());
+    }
+
+    pub async fn governance_rules_have_defaults_and_can_be_set(store: S) {
+        base(&store).await;
+        assert_eq!(store.city_rule(&city("ghent")).await.unwrap(), CityRule::default());
+        assert_eq!(store.network_rule().await.unwrap(), NetworkRule::default());
+        let strict = CityRule { min_municipal: 2, min_civil_society: 2, min_academic: 1 };
+        store.set_city_rule(&city("ghent"), strict).await.unwrap();
+        store.set_city_rule(&city("ghent"), strict).await.unwrap();
+        assert_eq!(store.city_rule(&city("ghent")).await.unwrap(), strict);
+        assert_eq!(store.city_rule(&city("padova")).await.unwrap(), CityRule::default());
+        expect_not_found(store.set_city_rule(&city("nowhere"), strict).await);
+        store.set_network_rule(NetworkRule::new(0.75).unwrap()).await.unwrap();
+        assert_eq!(store.network_rule().await.unwrap().min_city_share, 0.75);
     }
 }

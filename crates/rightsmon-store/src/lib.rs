@@ -19,6 +19,7 @@ use rightsmon_domain::area::{Area, AreaKind};
 use rightsmon_domain::audit::{AuditEvent, NewAuditEvent};
 use rightsmon_domain::catalogue::IndicatorDefinition;
 use rightsmon_domain::codelist::Codelist;
+use rightsmon_domain::codesign::{CityRule, Comment, Decision, Endorsement, NetworkRule, NewProposal, Objection, Proposal};
 use rightsmon_domain::id::{AreaCode, IndicatorCode};
 use rightsmon_domain::observation::{Benchmark, NewObservation, Observation, WorkflowState};
 use rightsmon_domain::right::{Right, RightKind, Theme};
@@ -76,6 +77,12 @@ pub trait Store: Send + Sync + 'static {
     /// Stores a version of an indicator. The same content again is `Unchanged`; different content
     /// under an existing version is a `Conflict` (a changed definition is a new version).
     async fn put_indicator_version(&self, definition: &IndicatorDefinition, at: Timestamp) -> StoreResult<Written>;
+    /// Stores several versions at once: all of them or, on the first error, none.
+    async fn put_indicator_versions(&self, definitions: &[IndicatorDefinition], at: Timestamp) -> StoreResult<Vec<Written>>;
+    /// Every version of every indicator, by code and version.
+    async fn list_all_indicator_versions(&self) -> StoreResult<Vec<IndicatorDefinition>>;
+    /// The retired indicators.
+    async fn list_retired(&self) -> StoreResult<Vec<Retired>>;
     /// The given version, or the latest.
     async fn get_indicator(&self, code: &IndicatorCode, version: Option<u32>) -> StoreResult<IndicatorDefinition>;
     async fn list_indicator_versions(&self, code: &IndicatorCode) -> StoreResult<Vec<IndicatorDefinition>>;
@@ -100,6 +107,33 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Observation>;
     async fn put_benchmark(&self, kind: BenchmarkKind, benchmark: &Benchmark) -> StoreResult<Written>;
     async fn list_benchmarks(&self, indicator: &IndicatorCode, area: &AreaCode) -> StoreResult<Vec<(BenchmarkKind, Benchmark)>>;
+
+    // --- co-design ---
+    async fn create_proposal(&self, proposal: &NewProposal, author_id: i64, at: Timestamp) -> StoreResult<Proposal>;
+    async fn get_proposal(&self, id: i64) -> StoreResult<Proposal>;
+    /// Newest first.
+    async fn list_proposals(&self, query: &ProposalQuery) -> StoreResult<Page<Proposal>>;
+    /// Withdraws an open proposal; a proposal that is not open is a `Conflict`.
+    async fn withdraw_proposal(&self, id: i64) -> StoreResult<()>;
+    async fn add_comment(&self, proposal_id: i64, user_id: i64, body: &str, at: Timestamp) -> StoreResult<Comment>;
+    async fn list_comments(&self, proposal_id: i64) -> StoreResult<Vec<Comment>>;
+    /// Adds an endorsement to an open proposal; twice by one user (or, for a city, by one city)
+    /// is a `Conflict`, as is a proposal that is not open.
+    async fn add_endorsement(&self, endorsement: &Endorsement) -> StoreResult<()>;
+    async fn list_endorsements(&self, proposal_id: i64) -> StoreResult<Vec<Endorsement>>;
+    async fn add_objection(&self, proposal_id: i64, user_id: i64, reasons: &str, at: Timestamp) -> StoreResult<Objection>;
+    async fn list_objections(&self, proposal_id: i64) -> StoreResult<Vec<Objection>>;
+    /// Records the final decision on an open proposal and applies its changes, all at once.
+    /// A proposal that is not open is a `Conflict`; so is a change the framework refuses.
+    async fn decide_proposal(&self, decision: &Decision, changes: &[FrameworkChange]) -> StoreResult<()>;
+    async fn get_decision(&self, proposal_id: i64) -> StoreResult<Decision>;
+    /// Adoption records of one city, or of one indicator across cities.
+    async fn list_adoptions(&self, city: Option<&AreaCode>, indicator: Option<&IndicatorCode>) -> StoreResult<Vec<Adoption>>;
+    /// The city's endorsement rule (the default when none was set).
+    async fn city_rule(&self, city: &AreaCode) -> StoreResult<CityRule>;
+    async fn set_city_rule(&self, city: &AreaCode, rule: CityRule) -> StoreResult<()>;
+    async fn network_rule(&self) -> StoreResult<NetworkRule>;
+    async fn set_network_rule(&self, rule: NetworkRule) -> StoreResult<()>;
 
     // --- organisations, users, memberships ---
     async fn create_organisation(&self, organisation: &NewOrganisation) -> StoreResult<Organisation>;

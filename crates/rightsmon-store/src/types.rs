@@ -1,7 +1,9 @@
 //! The values the storage port takes and gives besides domain types.
 
-use rightsmon_domain::access::Username;
+use rightsmon_domain::access::{Scope, Username};
+use rightsmon_domain::catalogue::{IndicatorDefinition, LinkType};
 use rightsmon_domain::codelist::DisaggregationKey;
+use rightsmon_domain::codesign::ProposalStatus;
 use rightsmon_domain::id::{AreaCode, IndicatorCode};
 use rightsmon_domain::period::Period;
 use rightsmon_domain::right::{RightCode, ThemeCode};
@@ -54,7 +56,13 @@ pub struct IndicatorQuery {
     /// Core indicators plus the local ones of this city.
     pub available_in: Option<AreaCode>,
     pub theme: Option<ThemeCode>,
+    /// Linked to this right or to one below it (an article of a Charter title, a target of a goal).
     pub right: Option<RightCode>,
+    /// Linked with this role (to `right`, if given; to any right otherwise).
+    pub link_type: Option<LinkType>,
+    /// Words the code, names or definitions contain (any language, ignoring ASCII case).
+    pub text: Option<String>,
+    pub exclude_retired: bool,
     pub page: PageRequest,
 }
 
@@ -140,4 +148,42 @@ pub struct SessionRecord {
     pub user_id: i64,
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
+}
+
+/// A change to the framework that a decision applies, all in one transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FrameworkChange {
+    /// Store a version of an indicator.
+    PutVersion(Box<IndicatorDefinition>),
+    /// Record whether a city adopts a core indicator (a reason when it does not).
+    SetAdoption { city: AreaCode, indicator: IndicatorCode, is_adopted: bool, reason: Option<String> },
+    /// Retire an indicator.
+    Retire { indicator: IndicatorCode, reason: String },
+}
+
+/// Whether a city adopts a core indicator, since when and by which proposal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Adoption {
+    pub city: AreaCode,
+    pub indicator: IndicatorCode,
+    pub is_adopted: bool,
+    pub reason: Option<String>,
+    pub proposal_id: Option<i64>,
+    pub decided_at: Timestamp,
+}
+
+/// A retired indicator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Retired {
+    pub indicator: IndicatorCode,
+    pub at: Timestamp,
+    pub reason: String,
+}
+
+/// Which proposals to list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProposalQuery {
+    pub scope: Option<Scope>,
+    pub status: Option<ProposalStatus>,
+    pub page: PageRequest,
 }

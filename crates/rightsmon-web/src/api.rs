@@ -70,6 +70,11 @@ pub struct IndicatorsQuery {
     theme: Option<String>,
     right: Option<String>,
     scope: Option<String>,
+    #[serde(rename = "type")]
+    link_type: Option<String>,
+    q: Option<String>,
+    #[serde(default)]
+    include_retired: bool,
     limit: Option<u32>,
     offset: Option<u64>,
 }
@@ -79,7 +84,17 @@ pub async fn list_indicators(
     q: Result<Query<IndicatorsQuery>, QueryRejection>,
 ) -> Result<Json<serde_json::Value>, WebError> {
     let q = query(q)?;
-    let filter = IndicatorFilter { city: q.city, theme: q.theme, right: q.right, scope: q.scope, limit: q.limit, offset: q.offset };
+    let filter = IndicatorFilter {
+        city: q.city,
+        theme: q.theme,
+        right: q.right,
+        scope: q.scope,
+        link_type: q.link_type,
+        text: q.q,
+        include_retired: q.include_retired,
+        limit: q.limit,
+        offset: q.offset,
+    };
     Ok(Json(serde_json::to_value(state.app.indicators(&filter).await?).map_err(|e| AppError::Internal(e.into()))?))
 }
 
@@ -95,9 +110,67 @@ pub async fn get_indicator(
     q: Result<Query<IndicatorQuery>, QueryRejection>,
 ) -> Result<Json<serde_json::Value>, WebError> {
     let q = query(q)?;
-    let definition = state.app.indicator(&code, q.version).await?;
-    let versions: Vec<u32> = state.app.indicator_versions(&code).await?.iter().map(|d| d.version).collect();
-    Ok(Json(json!({"indicator": definition, "versions": versions})))
+    let detail = state.app.indicator_detail(&code).await?;
+    let definition = match q.version {
+        None => detail.indicator.clone(),
+        Some(version) => detail.versions.iter().find(|d| d.version == version).cloned().ok_or(WebError::App(AppError::NotFound))?,
+    };
+    let versions: Vec<serde_json::Value> =
+        detail.versions.iter().map(|d| json!({"version": d.version, "breaks_series": d.breaks_series})).collect();
+    Ok(Json(json!({"indicator": definition, "versions": versions, "retired": detail.retired, "adoptions": detail.adoptions})))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrameworkQuery {
+    format: Option<String>,
+    #[serde(default)]
+    include_local: bool,
+}
+
+/// The whole framework as a file (JSON by default, `?format=toml`).
+pub async fn export_framework(
+    State(state): State<WebState>,
+    q: Result<Query<FrameworkQuery>, QueryRejection>,
+) -> Result<Response, WebError> {
+    use axum::http::header;
+    use rightsmon_app::framework::FrameworkFormat;
+    let q = query(q)?;
+    let format = FrameworkFormat::parse(q.format.as_deref().unwrap_or("json")).map_err(|e| WebError::BadRequest(e.message))?;
+    let body = state.app.export_framework(format, q.include_local).await?;
+    let (content_type, name) = match format {
+        FrameworkFormat::Json => ("application/json", "framework.json"),
+        FrameworkFormat::Toml => ("application/toml; charset=utf-8", "framework.toml"),
+    };
+    Ok(([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))], body)
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalsQuery {
+    scope: Option<String>,
+    status: Option<String>,
+    limit: Option<u32>,
+    offset: Option<u64>,
+}
+
+pub async fn list_proposals(
+    State(state): State<WebState>,
+    q: Result<Query<ProposalsQuery>, QueryRejection>,
+) -> Result<Json<serde_json::Value>, WebError> {
+    let q = query(q)?;
+    let page = state.app.proposals(q.scope.as_deref(), q.status.as_deref(), q.limit, q.offset).await?;
+    Ok(Json(serde_json::to_value(page).map_err(|e| AppError::Internal(e.into()))?))
+}
+
+pub async fn get_proposal(State(state): State<WebState>, Path(id): Path<String>) -> Result<Json<serde_json::Value>, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::App(AppError::NotFound))?;
+    Ok(Json(serde_json::to_value(state.app.proposal_detail(id).await?).map_err(|e| AppError::Internal(e.into()))?))
+}
+
+pub async fn city_adoptions(State(state): State<WebState>, Path(code): Path<String>) -> Result<Json<serde_json::Value>, WebError> {
+    Ok(whole_list(state.app.adoptions(&code).await?))
 }
 
 #[derive(Debug, Deserialize)]

@@ -6,6 +6,8 @@
 
 pub mod access;
 mod api;
+mod catalogue;
+mod codesign;
 pub mod context;
 pub mod error;
 pub mod i18n;
@@ -61,6 +63,12 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("city.html", include_str!("../templates/city.html")),
     ("login.html", include_str!("../templates/login.html")),
     ("error.html", include_str!("../templates/error.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("indicators.html", include_str!("../templates/indicators.html")),
+    ("indicator.html", include_str!("../templates/indicator.html")),
+    ("proposals.html", include_str!("../templates/proposals.html")),
+    ("proposal.html", include_str!("../templates/proposal.html")),
+    ("proposal_new.html", include_str!("../templates/proposal_new.html")),
 ];
 
 const STYLE: &str = include_str!("../static/style.css");
@@ -131,6 +139,17 @@ pub fn routes() -> Routes {
         .route("/cities/{code}", "GET", Access::Public, get(pages::city))
         .route("/login", "GET, POST", Access::Public, get(pages::login_form).post(pages::login))
         .route("/logout", "POST", Access::SignedIn, post(pages::logout))
+        .route("/indicators", "GET", Access::Public, get(catalogue::list))
+        .route("/indicators/{code}", "GET", Access::Public, get(catalogue::show))
+        .route("/proposals", "GET", Access::Public, get(codesign::list))
+        .route("/proposals", "POST", Access::SignedIn, post(codesign::create))
+        .route("/proposals/new", "GET", Access::SignedIn, get(codesign::new_form))
+        .route("/proposals/{id}", "GET", Access::Public, get(codesign::show))
+        .route("/proposals/{id}/comments", "POST", Access::SignedIn, post(codesign::comment))
+        .route("/proposals/{id}/endorsements", "POST", Access::SignedIn, post(codesign::endorse))
+        .route("/proposals/{id}/objections", "POST", Access::SignedIn, post(codesign::object))
+        .route("/proposals/{id}/decision", "POST", Access::SignedIn, post(codesign::decide))
+        .route("/proposals/{id}/withdrawal", "POST", Access::SignedIn, post(codesign::withdraw))
         .route("/static/style.css", "GET", Access::Public, get(style))
         .route("/healthz", "GET", Access::Public, get(api::health))
         .route("/api/v1/cities", "GET", Access::Public, get(api::list_cities))
@@ -139,6 +158,10 @@ pub fn routes() -> Routes {
         .route("/api/v1/rights", "GET", Access::Public, get(api::list_rights))
         .route("/api/v1/indicators", "GET", Access::Public, get(api::list_indicators))
         .route("/api/v1/indicators/{code}", "GET", Access::Public, get(api::get_indicator))
+        .route("/api/v1/framework", "GET", Access::Public, get(api::export_framework))
+        .route("/api/v1/proposals", "GET", Access::Public, get(api::list_proposals))
+        .route("/api/v1/proposals/{id}", "GET", Access::Public, get(api::get_proposal))
+        .route("/api/v1/cities/{code}/adoptions", "GET", Access::Public, get(api::city_adoptions))
         .route("/api/v1/observations", "GET", Access::Public, get(api::list_observations))
         .route("/api/v1/observations/{id}", "GET", Access::Public, get(api::get_observation))
 }

@@ -45,7 +45,7 @@ pub async fn test_app() -> TestApp {
     let store = SqliteStore::connect("sqlite::memory:").await.unwrap();
     store.migrate().await.unwrap();
     let app = App::new(Arc::new(store));
-    rightsmon_app::reference::load(&app).await.unwrap();
+    rightsmon_app::reference::initialise(&app).await.unwrap();
     app.load_demo().await.unwrap();
     let state = WebState::new(app.clone(), WebSettings { demo_mode: true, ..WebSettings::default() }).unwrap();
     TestApp { router: rightsmon_web::router(state), app }

@@ -1,0 +1,357 @@
+//! Pages of the co-design workflow: the list of proposals, one proposal with its discussion and
+//! the forms to take part, and the form to make a proposal.
+
+use crate::WebState;
+use crate::catalogue::{definition_page, localised};
+use crate::context::Ctx;
+use crate::error::WebError;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use rightsmon_app::AppError;
+use rightsmon_domain::access::{Role, Scope};
+use rightsmon_domain::catalogue::{IndicatorDefinition, IndicatorDraft};
+use rightsmon_domain::codesign::{LeftOut, NewProposal, Outcome, ProposalChange};
+use rightsmon_domain::id::{AreaCode, IndicatorCode};
+use rightsmon_domain::time::Date;
+use rightsmon_domain::{FieldErrors, ParseError};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+fn date(at: rightsmon_domain::time::Timestamp) -> String {
+    Date::of_timestamp(at).to_string()
+}
+
+fn scope_value(scope: &Scope) -> Value {
+    match scope {
+        Scope::Network => json!({"network": true}),
+        Scope::City(city) => json!({"network": false, "city": city}),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ProposalsQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    scope: String,
+}
+
+pub async fn list(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    query: Result<Query<ProposalsQuery>, QueryRejection>,
+) -> Result<Html<String>, WebError> {
+    let Query(query) = query.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let page = state.app.proposals(Some(&query.scope), Some(&query.status), Some(200), None).await?;
+    let items: Vec<Value> = page
+        .items
+        .iter()
+        .map(|p| {
+            json!({
+                "id": p.id,
+                "title": p.proposal.title,
+                "kind": p.proposal.change.kind().as_str(),
+                "status": p.status.as_str(),
+                "scope": scope_value(&p.proposal.scope),
+                "date": date(p.created_at),
+            })
+        })
+        .collect();
+    let cities = state.app.network_overview().await?.cities;
+    let page = json!({"items": items, "total": page.total, "cities": cities, "query": {"status": query.status, "scope": query.scope}});
+    Ok(Html(state.render("proposals.html", &ctx, page)?))
+}
+
+/// What the signed-in reader may do with a proposal, for showing the right forms.
+fn abilities(ctx: &Ctx, scope: &Scope, is_open: bool, author_id: i64) -> Value {
+    let memberships = ctx.actor.memberships();
+    let network = ctx.actor.may(rightsmon_domain::access::Permission::ManageNetwork);
+    let in_city =
+        |city: &AreaCode, roles: &[Role]| memberships.iter().any(|m| roles.contains(&m.role) && m.scope == Scope::City(city.clone()));
+    let group = [Role::CityCoordinator, Role::DataEditor, Role::CivilSocietyMember];
+    let (take_part, endorse, object, decide) = match scope {
+        Scope::Network => (
+            network || memberships.iter().any(|m| group.contains(&m.role)),
+            memberships.iter().any(|m| m.role == Role::CityCoordinator),
+            memberships.iter().any(|m| m.role == Role::CivilSocietyMember),
+            network,
+        ),
+        Scope::City(city) => (
+            network || in_city(city, &group),
+            in_city(city, &group),
+            in_city(city, &[Role::CivilSocietyMember]),
+            network || in_city(city, &[Role::CityCoordinator]),
+        ),
+    };
+    let is_author = ctx.actor.user().is_some_and(|u| u.id == author_id);
+    json!({
+        "comment": take_part,
+        "endorse": endorse && is_open,
+        "object": object,
+        "decide": decide && is_open,
+        "withdraw": (is_author || decide) && is_open,
+    })
+}
+
+async fn proposal_page(
+    state: &WebState,
+    ctx: &Ctx,
+    id: i64,
+    status: StatusCode,
+    errors: Option<&FieldErrors>,
+) -> Result<Response, WebError> {
+    let detail = state.app.proposal_detail(id).await?;
+    let proposal = &detail.proposal;
+    let change = match &proposal.proposal.change {
+        ProposalChange::NewIndicator { definition } | ProposalChange::Change { definition } => {
+            json!({"definition": definition_page(definition, &ctx.lang)})
+        }
+        ProposalChange::Adoption { city, adopt, leave_out } => json!({"city": city, "adopt": adopt, "leave_out": leave_out}),
+        ProposalChange::Retirement { indicator, reason } => json!({"indicator": indicator, "reason": reason}),
+    };
+    let page = json!({
+        "id": proposal.id,
+        "title": proposal.proposal.title,
+        "rationale": proposal.proposal.rationale,
+        "kind": proposal.proposal.change.kind().as_str(),
+        "status": proposal.status.as_str(),
+        "scope": scope_value(&proposal.proposal.scope),
+        "author": detail.author,
+        "date": date(proposal.created_at),
+        "change": change,
+        "comments": detail.comments.iter().map(|(c, name)| json!({"body": c.body, "name": name, "date": date(c.at)})).collect::<Vec<_>>(),
+        "endorsements": detail.endorsements.iter().map(|(e, name)| json!({"side": e.side.as_str(), "city": e.city, "name": name, "date": date(e.at)})).collect::<Vec<_>>(),
+        "objections": detail.objections.iter().map(|(o, name)| json!({"reasons": o.reasons, "name": name, "date": date(o.at)})).collect::<Vec<_>>(),
+        "decision": detail.decision.as_ref().map(|(d, name)| json!({"outcome": d.outcome.as_str(), "reason": d.reason, "name": name, "date": date(d.at)})),
+        "shortfall": detail.shortfall,
+        "can": abilities(ctx, &proposal.proposal.scope, proposal.status == rightsmon_domain::codesign::ProposalStatus::Open, proposal.author_id),
+        "errors": errors.map(|e| &e.0),
+    });
+    Ok((status, Html(state.render("proposal.html", ctx, page)?)).into_response())
+}
+
+fn parse_id(id: &str) -> Result<i64, WebError> {
+    id.parse().map_err(|_| WebError::App(AppError::NotFound))
+}
+
+pub async fn show(State(state): State<WebState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, WebError> {
+    proposal_page(&state, &ctx, parse_id(&id)?, StatusCode::OK, None).await
+}
+
+fn back_to(id: i64) -> Response {
+    let mut response = Redirect::to(&format!("/proposals/{id}")).into_response();
+    *response.status_mut() = StatusCode::SEE_OTHER;
+    response
+}
+
+/// Runs an action; an invalid input or a refused rule shows the proposal again with the problem.
+async fn act(state: &WebState, ctx: &Ctx, id: i64, result: Result<(), AppError>) -> Result<Response, WebError> {
+    match result {
+        Ok(()) => Ok(back_to(id)),
+        Err(AppError::Invalid(errors)) => proposal_page(state, ctx, id, StatusCode::UNPROCESSABLE_ENTITY, Some(&errors)).await,
+        Err(AppError::Conflict(message)) => {
+            let errors = FieldErrors::single("proposal", ParseError::new("conflict", message));
+            proposal_page(state, ctx, id, StatusCode::CONFLICT, Some(&errors)).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TextForm {
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    city: String,
+}
+
+fn form<T>(form: Result<Form<T>, FormRejection>) -> Result<T, WebError> {
+    form.map(|Form(f)| f).map_err(|e| WebError::BadRequest(e.body_text()))
+}
+
+pub async fn comment(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Result<Form<TextForm>, FormRejection>,
+) -> Result<Response, WebError> {
+    let (id, body) = (parse_id(&id)?, form(body)?);
+    let result = state.app.comment(&ctx.actor, id, &body.text).await.map(|_| ());
+    act(&state, &ctx, id, result).await
+}
+
+pub async fn endorse(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Result<Form<TextForm>, FormRejection>,
+) -> Result<Response, WebError> {
+    let (id, body) = (parse_id(&id)?, form(body)?);
+    let result = state.app.endorse(&ctx.actor, id, Some(&body.city)).await;
+    act(&state, &ctx, id, result).await
+}
+
+pub async fn object(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Result<Form<TextForm>, FormRejection>,
+) -> Result<Response, WebError> {
+    let (id, body) = (parse_id(&id)?, form(body)?);
+    let result = state.app.object(&ctx.actor, id, &body.text).await.map(|_| ());
+    act(&state, &ctx, id, result).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    text: String,
+}
+
+pub async fn decide(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Result<Form<DecisionForm>, FormRejection>,
+) -> Result<Response, WebError> {
+    let (id, body) = (parse_id(&id)?, form(body)?);
+    let outcome = Outcome::parse(&body.outcome).map_err(|e| WebError::App(AppError::Invalid(FieldErrors::single("outcome", e))))?;
+    let result = state.app.decide(&ctx.actor, id, outcome, &body.text).await.map(|_| ());
+    act(&state, &ctx, id, result).await
+}
+
+pub async fn withdraw(State(state): State<WebState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    let result = state.app.withdraw(&ctx.actor, id).await;
+    act(&state, &ctx, id, result).await
+}
+
+async fn new_page(
+    state: &WebState,
+    ctx: &Ctx,
+    status: StatusCode,
+    errors: Option<&FieldErrors>,
+    values: Value,
+) -> Result<Response, WebError> {
+    let overview = state.app.network_overview().await?;
+    let core = state
+        .app
+        .indicators(&rightsmon_app::catalogue::IndicatorFilter { scope: Some("core".into()), limit: Some(1000), ..Default::default() })
+        .await?;
+    let all = state.app.indicators(&rightsmon_app::catalogue::IndicatorFilter { limit: Some(1000), ..Default::default() }).await?;
+    let cities: Vec<&rightsmon_domain::area::Area> = overview
+        .cities
+        .iter()
+        .filter(|c| {
+            ctx.actor.may(rightsmon_domain::access::Permission::ManageNetwork)
+                || ctx.actor.memberships().iter().any(|m| m.scope == Scope::City(c.code.clone()))
+        })
+        .collect();
+    let page = json!({
+        "cities": cities,
+        "network": ctx.actor.may(rightsmon_domain::access::Permission::ManageNetwork) || ctx.actor.memberships().iter().any(|m| m.role == Role::CityCoordinator),
+        "core": core.items.iter().map(|d| json!({"code": d.code, "name": localised(&d.name, &ctx.lang)})).collect::<Vec<_>>(),
+        "all": all.items.iter().map(|d| json!({"code": d.code, "name": localised(&d.name, &ctx.lang)})).collect::<Vec<_>>(),
+        "errors": errors.map(|e| &e.0),
+        "values": values,
+    });
+    Ok((status, Html(state.render("proposal_new.html", ctx, page)?)).into_response())
+}
+
+pub async fn new_form(State(state): State<WebState>, ctx: Ctx) -> Result<Response, WebError> {
+    new_page(&state, &ctx, StatusCode::OK, None, json!({})).await
+}
+
+fn field(errors: &mut FieldErrors, name: &str, code: &'static str, message: &str) {
+    errors.push(name, ParseError::new(code, message));
+}
+
+/// Builds a proposal from the form's fields (repeated `adopt` fields, `reason.CODE` fields).
+fn proposal_from_form(fields: &[(String, String)]) -> Result<NewProposal, FieldErrors> {
+    let get = |name: &str| fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str());
+    let mut errors = FieldErrors::new();
+    let scope = match get("scope") {
+        "network" => Some(Scope::Network),
+        "" => {
+            field(&mut errors, "scope", "missing_scope", "choose the network or a city");
+            None
+        }
+        city => errors.check("scope", AreaCode::parse(city)).map(Scope::City),
+    };
+    let change = match get("kind") {
+        "adoption" => match &scope {
+            Some(Scope::City(city)) => {
+                let adopt: Vec<IndicatorCode> = fields
+                    .iter()
+                    .filter(|(k, _)| k == "adopt")
+                    .filter_map(|(_, v)| errors.check("adopt", IndicatorCode::parse(v)))
+                    .collect();
+                let leave_out: Vec<LeftOut> = fields
+                    .iter()
+                    .filter_map(|(k, v)| k.strip_prefix("reason.").map(|code| (code, v)))
+                    .filter(|(code, reason)| !reason.trim().is_empty() && !adopt.iter().any(|a| a.as_str() == *code))
+                    .filter_map(|(code, reason)| {
+                        errors.check("reason", IndicatorCode::parse(code)).map(|indicator| LeftOut { indicator, reason: reason.clone() })
+                    })
+                    .collect();
+                Some(ProposalChange::Adoption { city: city.clone(), adopt, leave_out })
+            }
+            _ => {
+                field(&mut errors, "scope", "scope_mismatch", "a city decides its own adoption: choose a city");
+                None
+            }
+        },
+        "retirement" => errors
+            .check("indicator", IndicatorCode::parse(get("indicator")))
+            .map(|indicator| ProposalChange::Retirement { indicator, reason: get("reason").to_owned() }),
+        "definition" => match toml::from_str::<IndicatorDraft>(get("definition")) {
+            Err(e) => {
+                errors.push("definition", ParseError::new("invalid_toml", e.message().trim().to_owned()));
+                None
+            }
+            Ok(draft) => match IndicatorDefinition::parse(&draft) {
+                Err(field_errors) => {
+                    for e in field_errors.0 {
+                        errors.0.push(rightsmon_domain::FieldError { field: format!("definition.{}", e.field), ..e });
+                    }
+                    None
+                }
+                Ok(definition) if definition.version == 1 => Some(ProposalChange::NewIndicator { definition }),
+                Ok(definition) => Some(ProposalChange::Change { definition }),
+            },
+        },
+        _ => {
+            field(&mut errors, "kind", "invalid_proposal_kind", "choose what the proposal is about");
+            None
+        }
+    };
+    match (scope, change) {
+        (Some(scope), Some(change)) if errors.is_empty() => NewProposal::new(scope, get("title"), get("rationale"), change),
+        _ => Err(errors),
+    }
+}
+
+pub async fn create(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let fields = form(body)?;
+    let values: serde_json::Map<String, Value> =
+        fields.iter().filter(|(k, _)| k != "csrf").map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+    let proposal = match proposal_from_form(&fields) {
+        Ok(proposal) => proposal,
+        Err(errors) => return new_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(&errors), Value::Object(values)).await,
+    };
+    match state.app.propose(&ctx.actor, proposal).await {
+        Ok(stored) => Ok(back_to(stored.id)),
+        Err(AppError::Invalid(errors)) => {
+            new_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(&errors), Value::Object(values)).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
