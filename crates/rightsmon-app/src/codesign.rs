@@ -124,7 +124,11 @@ impl App {
                     match self.store.get_indicator(code, None).await {
                         Ok(definition) if definition.scope == IndicatorScope::Core => {}
                         Ok(_) => {
-                            return Err(invalid("change", "not_core", format!("{code} is a local indicator; cities adopt core indicators")));
+                            return Err(invalid(
+                                "change",
+                                "not_core",
+                                format!("{code} is a local indicator; cities adopt core indicators"),
+                            ));
                         }
                         Err(StoreError::NotFound) => {
                             return Err(invalid("change", "unknown_indicator", format!("there is no indicator {code}")));

@@ -42,7 +42,7 @@ async fn loading_reference_data_twice_changes_nothing() {
 #[tokio::test]
 async fn the_demo_loads_once_and_keeps_work_in_progress_inside_its_city() {
     let (app, _) = app().await;
-    rightsmon_app::reference::load(&app).await.unwrap();
+    rightsmon_app::reference::initialise(&app).await.unwrap();
     let first = app.load_demo().await.unwrap();
     assert!(first.observations > 500);
     assert_eq!(first.accounts_created, rightsmon_app::demo::DEMO_ACCOUNTS.len());

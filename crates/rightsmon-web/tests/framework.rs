@@ -132,7 +132,11 @@ async fn a_city_adopts_the_core_set_through_the_web_forms_only_with_both_sides_e
         coordinator.post_form(&format!("/proposals/{id}/decision"), &[("csrf", &csrf), ("outcome", "accepted"), ("text", "Adopted")]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("the endorsement rule is not met"));
-    assert!(app.get("/api/v1/cities/ghent/adoptions").await.json()["items"].as_array().unwrap().is_empty());
+    let adoption_of = |adoptions: &serde_json::Value, code: &str| {
+        adoptions["items"].as_array().unwrap().iter().find(|a| a["indicator"] == code).cloned().unwrap()
+    };
+    let before = app.get("/api/v1/cities/ghent/adoptions").await.json();
+    assert_eq!(adoption_of(&before, &codes[2])["is_adopted"], true, "the demo adopted it; the refused decision changed nothing");
 
     let mut cso = app.browser();
     cso.sign_in("ghent-cso", DEMO_PASSWORD).await;
@@ -156,7 +160,10 @@ async fn a_city_adopts_the_core_set_through_the_web_forms_only_with_both_sides_e
         .await;
     assert_eq!(decided.status, StatusCode::SEE_OTHER);
     let adoptions = app.get("/api/v1/cities/ghent/adoptions").await.json();
-    assert_eq!(adoptions["total"], 3);
+    assert_eq!(adoptions["total"], before["total"]);
+    assert_eq!(adoption_of(&adoptions, &codes[2])["is_adopted"], false);
+    assert_eq!(adoption_of(&adoptions, &codes[2])["reason"], "No source in Ghent yet");
+    assert_eq!(adoption_of(&adoptions, &codes[2])["proposal_id"].to_string(), id);
     let detail = app.get(&format!("/api/v1/proposals/{id}")).await.json();
     assert_eq!(detail["proposal"]["status"], "accepted");
     let page = app.get(&format!("/proposals/{id}")).await;
@@ -217,5 +224,6 @@ async fn a_new_indicator_can_be_proposed_as_toml_and_bad_definitions_are_shown_f
         .await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
     let listed = app.get("/api/v1/proposals?scope=ghent&status=open").await.json();
-    assert_eq!(listed["total"], 1);
+    assert_eq!(listed["total"], 2, "the demo's open proposal and this one");
+    assert_eq!(listed["items"][0]["title"], "Rent desk");
 }

@@ -93,19 +93,19 @@ async fn the_api_lists_cities_indicators_and_public_observations_in_pages() {
     let ghent = app.get("/api/v1/cities/ghent").await.json();
     assert_eq!(ghent["city"]["local_name"], "Gent");
     let indicators = app.get("/api/v1/indicators?theme=HOUSING").await.json();
-    assert_eq!(indicators["items"][0]["code"], "DEMO-HOU-1");
-    let one = app.get("/api/v1/indicators/DEMO-HOU-1").await.json();
+    assert_eq!(indicators["items"][0]["code"], "RM-HOU-01");
+    let one = app.get("/api/v1/indicators/RM-HOU-01").await.json();
     assert_eq!(one["versions"], serde_json::json!([{"version": 1, "breaks_series": false}]));
     let rights = app.get("/api/v1/rights?kind=charter_article").await.json();
     assert_eq!(rights["total"], 54);
-    let page = app.get("/api/v1/observations?indicator=DEMO-HOU-1&area=ghent&key=&limit=3&offset=1").await.json();
+    let page = app.get("/api/v1/observations?indicator=RM-HOU-01&area=ghent&key=&limit=3&offset=1").await.json();
     assert_eq!(page["limit"], 3);
     assert_eq!(page["offset"], 1);
     assert_eq!(page["items"].as_array().unwrap().len(), 3);
     assert!(page["items"].as_array().unwrap().iter().all(|o| o["state"] == "published" && o["key"] == ""));
     let total = page["total"].as_u64().unwrap();
     assert_eq!(total, 5, "2019-2023 published, 2024 waits for validation");
-    let ranged = app.get("/api/v1/observations?indicator=DEMO-HOU-1&area=ghent&key=&from=2021&to=2022").await.json();
+    let ranged = app.get("/api/v1/observations?indicator=RM-HOU-01&area=ghent&key=&from=2021&to=2022").await.json();
     assert_eq!(ranged["total"], 2);
 }
 
@@ -294,7 +294,7 @@ async fn a_viewer_of_one_city_cannot_read_another_citys_unpublished_values_throu
         "area=padova&limit=1000",
         "limit=1000",
         "limit=1000&offset=500",
-        "indicator=DEMO-HOU-1&limit=1000",
+        "indicator=RM-HOU-01&limit=1000",
         "area=padova&include_districts=true&limit=1000",
         "area=padova&from=2024&to=2024",
         "area=padova&key=SEX%3DF&limit=1000",

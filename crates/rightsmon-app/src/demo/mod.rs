@@ -3,12 +3,12 @@
 
 use crate::accounts::UserForm;
 use crate::{App, AppError, AppResult};
-use rightsmon_domain::access::Role;
+use rightsmon_domain::access::{Actor, Role, Scope};
 use rightsmon_domain::area::AreaKind;
 use rightsmon_domain::catalogue::{IndicatorDefinition, IndicatorDraft, ValueType};
+use rightsmon_domain::codesign::{LeftOut, NewProposal, Outcome, ProposalChange};
 use rightsmon_domain::observation::{NewObservation, ObservationDraft, WorkflowState};
 use rightsmon_store::{BenchmarkKind, StoreError};
-use serde::Deserialize;
 
 /// The source name every demo value carries.
 pub const DEMO_SOURCE: &str = "Synthetic demo data (not real figures)";
@@ -28,16 +28,19 @@ pub const DEMO_ACCOUNTS: &[(&str, Role, Option<&str>)] = &[
 
 const YEARS: std::ops::RangeInclusive<i32> = 2019..=2024;
 
-#[derive(Deserialize)]
-struct DemoFile {
-    indicators: Vec<IndicatorDraft>,
-}
-
-/// The demo indicators, validated.
-pub fn demo_indicators() -> anyhow::Result<Vec<IndicatorDefinition>> {
-    let file: DemoFile = toml::from_str(include_str!("indicators.toml")).map_err(|e| anyhow::anyhow!("demo indicators: {e}"))?;
-    file.indicators.iter().map(|d| IndicatorDefinition::parse(d).map_err(|e| anyhow::anyhow!("demo indicator {}: {e}", d.code))).collect()
-}
+/// The core indicators the demo fills with synthetic values: code, the range a city's level is
+/// drawn from, the change per year, and whether values are broken down by sex.
+const DEMO_SERIES: &[(&str, f64, f64, f64, bool)] = &[
+    ("RM-HOU-01", 6.0, 20.0, -0.4, true),
+    ("RM-EDU-01", 4.0, 14.0, -0.3, true),
+    ("RM-DEM-08", 35.0, 70.0, 0.5, false),
+    ("RM-NDI-01", 0.0, 1.0, 0.0, false),
+    ("RM-NDI-05", 8.0, 25.0, -0.2, true),
+    ("RM-SCS-04", 30.0, 70.0, 0.6, true),
+    ("RM-GEN-04", 22.0, 45.0, 1.2, false),
+    ("RM-SOC-01", 12.0, 30.0, -0.3, true),
+    ("RM-SAF-01", 50.0, 85.0, 0.4, true),
+];
 
 /// A deterministic number in [0, 1) from a text (FNV-1a), so that the demo is the same every time.
 fn unit_noise(seed: &str) -> f64 {
@@ -49,29 +52,31 @@ fn unit_noise(seed: &str) -> f64 {
     (hash >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// The synthetic value of an indicator in a city, year and group.
-fn synthetic_value(definition: &IndicatorDefinition, city: &str, year: i32, sex: Option<&str>) -> f64 {
-    let base = unit_noise(&format!("{}|{city}", definition.code));
-    let step = year - YEARS.start();
-    let noise = unit_noise(&format!("{}|{city}|{year}|{}", definition.code, sex.unwrap_or("_T"))) - 0.5;
-    let raw = match definition.value_type {
-        ValueType::YesNo => return if base + f64::from(step) * 0.12 > 0.8 { 1.0 } else { 0.0 },
-        _ => match definition.code.as_str() {
-            "DEMO-HOU-1" => 8.0 + 14.0 * base - 0.4 * f64::from(step) + noise,
-            "DEMO-EDU-1" => 5.0 + 9.0 * base - 0.3 * f64::from(step) + noise,
-            "DEMO-PAR-1" => 38.0 + 30.0 * base + 0.5 * f64::from(step) + 2.0 * noise,
-            "DEMO-SOC-1" => 25.0 + 30.0 * base + 0.8 * f64::from(step) + 2.0 * noise,
-            "DEMO-GEN-1" => 25.0 + 20.0 * base + 1.2 * f64::from(step) + 2.0 * noise,
-            _ => 50.0 + 10.0 * noise,
-        },
+/// The synthetic value of a series in a city, year and group, within the indicator's limits.
+fn synthetic_value(
+    definition: &IndicatorDefinition,
+    series: &(&str, f64, f64, f64, bool),
+    city: &str,
+    year: i32,
+    sex: Option<&str>,
+) -> f64 {
+    let &(code, low, high, step, _) = series;
+    let base = unit_noise(&format!("{code}|{city}"));
+    if definition.value_type == ValueType::YesNo {
+        return if base + f64::from(year - YEARS.start()) * 0.12 > 0.8 { 1.0 } else { 0.0 };
+    }
+    let noise = unit_noise(&format!("{code}|{city}|{year}|{}", sex.unwrap_or("_T"))) - 0.5;
+    let level = low + (high - low) * base + step * f64::from(year - YEARS.start()) + noise * (high - low) * 0.04;
+    let gap = 0.08 * (unit_noise(&format!("{city}|{code}|gap")) - 0.3);
+    let value = match sex {
+        Some("F") => level * (1.0 + gap),
+        Some("M") => level * (1.0 - gap),
+        _ => level,
     };
-    let gap = match sex {
-        Some("F") => 1.0 + 0.08 * (unit_noise(&format!("{city}|gap")) - 0.3),
-        Some("M") => 1.0 - 0.08 * (unit_noise(&format!("{city}|gap")) - 0.3),
-        _ => 1.0,
-    };
-    let value = (raw * gap).clamp(0.0, 100.0);
-    (value * 10.0).round() / 10.0
+    let lower = definition.lower_limit.unwrap_or(f64::MIN);
+    let upper = definition.upper_limit.unwrap_or(f64::MAX);
+    let factor = 10f64.powi(i32::from(definition.decimals));
+    ((value.clamp(lower, upper)) * factor).round() / factor
 }
 
 /// What the demo set up.
@@ -80,6 +85,7 @@ pub struct DemoReport {
     pub indicators: usize,
     pub observations: usize,
     pub accounts_created: usize,
+    pub proposals: usize,
 }
 
 impl App {
@@ -91,9 +97,16 @@ impl App {
         if cities.is_empty() {
             return Err(AppError::Internal(anyhow::anyhow!("load the reference data (rightsmon init) before the demo")));
         }
-        let definitions = demo_indicators()?;
-        for definition in &definitions {
-            self.store.put_indicator_version(definition, now).await?;
+        let mut definitions = Vec::new();
+        for series in DEMO_SERIES {
+            let code = rightsmon_domain::id::IndicatorCode::parse(series.0).map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+            definitions.push((
+                self.store
+                    .get_indicator(&code, None)
+                    .await
+                    .map_err(|e| AppError::Internal(anyhow::anyhow!("the demo needs the starter framework ({}: {e})", series.0)))?,
+                series,
+            ));
         }
         report.indicators = definitions.len();
         for &(username, role, city) in DEMO_ACCOUNTS {
@@ -111,16 +124,16 @@ impl App {
             self.add_membership(username, role.as_str(), city, None).await?;
         }
         for city in &cities {
-            for definition in &definitions {
-                let sexes: &[Option<&str>] = if definition.disaggregations.is_empty() { &[None] } else { &[None, Some("F"), Some("M")] };
+            for (definition, series) in &definitions {
+                let sexes: &[Option<&str>] = if series.4 { &[None, Some("F"), Some("M")] } else { &[None] };
                 for year in YEARS {
-                    if definition.code.as_str() == "DEMO-PAR-1" && year % 2 == 0 {
+                    if definition.code.as_str() == "RM-DEM-08" && year % 2 == 0 {
                         continue; // elections are not held every year
                     }
                     // The latest year is still being validated everywhere.
                     let state = if year == *YEARS.end() { WorkflowState::Submitted } else { WorkflowState::Published };
                     for sex in sexes {
-                        let value = synthetic_value(definition, city.code.as_str(), year, *sex);
+                        let value = synthetic_value(definition, series, city.code.as_str(), year, *sex);
                         let draft = ObservationDraft {
                             area: city.code.to_string(),
                             period: year.to_string(),
@@ -141,7 +154,7 @@ impl App {
                     }
                 }
                 if definition.value_type != ValueType::YesNo {
-                    let baseline = synthetic_value(definition, city.code.as_str(), *YEARS.start(), None);
+                    let baseline = synthetic_value(definition, series, city.code.as_str(), *YEARS.start(), None);
                     let benchmark = rightsmon_domain::observation::Benchmark {
                         indicator: definition.code.clone(),
                         area: city.code.clone(),
@@ -153,6 +166,7 @@ impl App {
                 }
             }
         }
+        report.proposals = self.demo_proposals().await?;
         if report.observations > 0 || report.accounts_created > 0 {
             self.audit(None, "demo.loaded", "demo".into(), serde_json::json!({"observations": report.observations})).await?;
         }
@@ -160,22 +174,122 @@ impl App {
     }
 }
 
+impl App {
+    /// Ghent's working group adopts most of the core framework, leaving two indicators out with
+    /// reasons; a proposal for a local indicator stays open, with an objection beside it.
+    async fn demo_proposals(&self) -> AppResult<usize> {
+        let ghent = rightsmon_domain::id::AreaCode::parse("ghent").map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+        let existing = self
+            .store
+            .list_proposals(&rightsmon_store::ProposalQuery { scope: Some(Scope::City(ghent.clone())), ..Default::default() })
+            .await?;
+        if existing.total > 0 {
+            return Ok(0);
+        }
+        let actor = |name: &str| {
+            let name = name.to_owned();
+            async move {
+                let user = self.find_user(&name).await?;
+                let memberships = self.store.list_memberships(user.id).await?;
+                Ok::<Actor, AppError>(Actor::User { user, memberships })
+            }
+        };
+        let (editor, coordinator, cso) = (actor("ghent-editor").await?, actor("ghent-coordinator").await?, actor("ghent-cso").await?);
+        let core: Vec<rightsmon_domain::id::IndicatorCode> = self
+            .store
+            .list_indicators(&rightsmon_store::IndicatorQuery {
+                scope: Some(None),
+                page: rightsmon_store::PageRequest::new(1000, 0),
+                ..Default::default()
+            })
+            .await?
+            .items
+            .into_iter()
+            .map(|d| d.code)
+            .collect();
+        let left_out: Vec<LeftOut> = [
+            ("RM-DEM-09", "Belgian law already registers EU citizens for us; the figure says little about the city."),
+            ("RM-CLI-06", "No monitoring station covers every district yet."),
+        ]
+        .iter()
+        .filter_map(|(code, reason)| {
+            core.iter().find(|c| c.as_str() == *code).map(|c| LeftOut { indicator: c.clone(), reason: (*reason).to_owned() })
+        })
+        .collect();
+        let adopt = core.iter().filter(|c| !left_out.iter().any(|l| &l.indicator == *c)).cloned().collect();
+        let adoption = NewProposal::new(
+            Scope::City(ghent.clone()),
+            "Adopt the core framework",
+            "The working group reviewed every core indicator in two sessions and proposes to adopt all of them but two, for the reasons given.",
+            ProposalChange::Adoption { city: ghent.clone(), adopt, leave_out: left_out },
+        )?;
+        let adoption = self.propose(&editor, adoption).await?;
+        self.comment(&cso, adoption.id, "We agree, and ask to look again at the air-quality indicator once the new stations are in place.")
+            .await?;
+        self.endorse(&coordinator, adoption.id, None).await?;
+        self.endorse(&cso, adoption.id, None).await?;
+        self.decide(
+            &coordinator,
+            adoption.id,
+            Outcome::Accepted,
+            "Endorsed by the municipal and the civil-society members of the working group.",
+        )
+        .await?;
+
+        let draft: IndicatorDraft =
+            toml::from_str(LOCAL_INDICATOR).map_err(|e| AppError::Internal(anyhow::anyhow!("demo local indicator: {e}")))?;
+        let definition = IndicatorDefinition::parse(&draft).map_err(AppError::Invalid)?;
+        let local = NewProposal::new(
+            Scope::City(ghent),
+            "Follow the waiting list for social housing",
+            "The waiting time tells more about access to housing in Ghent than the overburden rate alone.",
+            ProposalChange::NewIndicator { definition },
+        )?;
+        let local = self.propose(&editor, local).await?;
+        self.endorse(&coordinator, local.id, None).await?;
+        self.object(&cso, local.id, "Counting households on the list misses those who no longer apply because they have given up; add the share of applicants housed within two years.").await?;
+        Ok(2)
+    }
+}
+
+/// The local indicator the demo proposes for Ghent.
+const LOCAL_INDICATOR: &str = r#"
+code = "GHENT-HOU-01"
+city = "ghent"
+name = { en = "Households on the waiting list for social housing", nl = "Gezinnen op de wachtlijst voor een sociale woning" }
+definition = { en = "Households registered as candidates for social rented housing on 1 January, per 1000 households.", nl = "Gezinnen ingeschreven als kandidaat-huurder van een sociale woning op 1 januari, per 1000 gezinnen." }
+unit = "per 1000 households"
+decimals = 1
+direction = "lower_is_better"
+value_type = "rate"
+disaggregations = [["HOUSEHOLD_TYPE"], ["DISTRICT"]]
+suggested_provider = "municipal_department"
+themes = ["HOUSING"]
+rights = [{ right = "CFR-34", type = "outcome", attribute = "Access to housing assistance" }]
+compares_with = { core = "RM-HOU-01", level = "related", note = { en = "Both describe access to affordable housing; the values are not comparable." } }
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn demo_indicators_are_valid_and_values_within_limits() {
-        let definitions = demo_indicators().unwrap();
-        assert_eq!(definitions.len(), 6);
-        for definition in &definitions {
-            for year in YEARS {
-                for sex in [None, Some("F"), Some("M")] {
-                    let value = synthetic_value(definition, "ghent", year, sex);
-                    assert!(definition.check_number(value).is_ok(), "{} {year} {value}", definition.code);
+    fn demo_values_lie_within_the_limits_of_their_indicators() {
+        let file: crate::framework::FrameworkFile = toml::from_str(crate::framework::STARTER_FRAMEWORK).unwrap();
+        for series in DEMO_SERIES {
+            let draft = file.indicators.iter().find(|d| d.code == series.0).unwrap();
+            let definition = IndicatorDefinition::parse(draft).unwrap();
+            for city in ["ghent", "padova", "the-hague"] {
+                for year in YEARS {
+                    for sex in [None, Some("F"), Some("M")] {
+                        let value = synthetic_value(&definition, series, city, year, sex);
+                        assert!(definition.check_number(value).is_ok(), "{} {year} {value}", definition.code);
+                        assert_eq!(value, synthetic_value(&definition, series, city, year, sex));
+                    }
                 }
             }
         }
-        assert_eq!(synthetic_value(&definitions[0], "ghent", 2020, None), synthetic_value(&definitions[0], "ghent", 2020, None));
+        let local: IndicatorDraft = toml::from_str(LOCAL_INDICATOR).unwrap();
+        assert!(IndicatorDefinition::parse(&local).is_ok());
     }
 }
