@@ -43,6 +43,8 @@ fn format_version() -> u32 {
 pub enum FrameworkFormat {
     Toml,
     Json,
+    /// A workbook for review in spreadsheets (see `rightsmon_formats::framework_xlsx`).
+    Xlsx,
 }
 
 impl FrameworkFormat {
@@ -50,7 +52,8 @@ impl FrameworkFormat {
         match name {
             "toml" => Ok(Self::Toml),
             "json" => Ok(Self::Json),
-            other => Err(ParseError::new("invalid_format", format!("{other:?} is not toml or json"))),
+            "xlsx" => Ok(Self::Xlsx),
+            other => Err(ParseError::new("invalid_format", format!("{other:?} is not toml, json or xlsx"))),
         }
     }
 
@@ -61,6 +64,8 @@ impl FrameworkFormat {
             Some(Self::Toml)
         } else if lower.ends_with(".json") {
             Some(Self::Json)
+        } else if lower.ends_with(".xlsx") {
+            Some(Self::Xlsx)
         } else {
             None
         }
@@ -85,15 +90,26 @@ pub struct ImportReport {
     pub problems: Vec<ImportProblem>,
 }
 
+fn utf8_text(bytes: &[u8]) -> Result<&str, ParseError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| ParseError::new("invalid_encoding", "the file is not UTF-8 text"))?;
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
 /// Reads a framework file.
-pub fn parse_file(text: &str, format: FrameworkFormat) -> Result<FrameworkFile, ParseError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+pub fn parse_file(bytes: &[u8], format: FrameworkFormat) -> Result<FrameworkFile, ParseError> {
     let file: FrameworkFile = match format {
-        FrameworkFormat::Toml => toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(1, |span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-            ParseError::new("invalid_file", format!("line {line}: {}", e.message().trim()))
-        })?,
-        FrameworkFormat::Json => serde_json::from_str(text)
+        FrameworkFormat::Xlsx => {
+            let indicators = rightsmon_formats::framework_xlsx::read(bytes).map_err(|e| ParseError::new("invalid_file", e.to_string()))?;
+            FrameworkFile { format: format_name(), format_version: FORMAT_VERSION, indicators }
+        }
+        FrameworkFormat::Toml => {
+            let text = utf8_text(bytes)?;
+            toml::from_str(text).map_err(|e| {
+                let line = e.span().map_or(1, |span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+                ParseError::new("invalid_file", format!("line {line}: {}", e.message().trim()))
+            })?
+        }
+        FrameworkFormat::Json => serde_json::from_str(utf8_text(bytes)?)
             .map_err(|e| ParseError::new("invalid_file", format!("line {}, column {}: {e}", e.line(), e.column())))?,
     };
     if file.format != FORMAT_NAME || file.format_version != FORMAT_VERSION {
@@ -109,20 +125,25 @@ pub fn parse_file(text: &str, format: FrameworkFormat) -> Result<FrameworkFile, 
 }
 
 /// Writes a framework file; definitions in code and version order.
-pub fn write_file(definitions: &[IndicatorDefinition], format: FrameworkFormat) -> AppResult<String> {
+pub fn write_file(definitions: &[IndicatorDefinition], format: FrameworkFormat) -> AppResult<Vec<u8>> {
     let mut sorted: Vec<&IndicatorDefinition> = definitions.iter().collect();
     sorted.sort_by(|a, b| (a.code.as_str(), a.version).cmp(&(b.code.as_str(), b.version)));
     let file =
         FrameworkFile { format: format_name(), format_version: FORMAT_VERSION, indicators: sorted.iter().map(|d| d.to_draft()).collect() };
     match format {
-        FrameworkFormat::Toml => toml::to_string(&file).map_err(|e| AppError::Internal(anyhow::anyhow!("writing TOML: {e}"))),
-        FrameworkFormat::Json => serde_json::to_string_pretty(&file).map_err(|e| AppError::Internal(e.into())),
+        FrameworkFormat::Toml => {
+            toml::to_string(&file).map(String::into_bytes).map_err(|e| AppError::Internal(anyhow::anyhow!("writing TOML: {e}")))
+        }
+        FrameworkFormat::Json => serde_json::to_vec_pretty(&file).map_err(|e| AppError::Internal(e.into())),
+        FrameworkFormat::Xlsx => {
+            rightsmon_formats::framework_xlsx::write(&file.indicators).map_err(|e| AppError::Internal(anyhow::anyhow!("writing XLSX: {e}")))
+        }
     }
 }
 
 impl App {
     /// Every version of the core indicators (and, if asked, the local ones) as a file.
-    pub async fn export_framework(&self, format: FrameworkFormat, include_local: bool) -> AppResult<String> {
+    pub async fn export_framework(&self, format: FrameworkFormat, include_local: bool) -> AppResult<Vec<u8>> {
         let definitions: Vec<IndicatorDefinition> =
             self.store.list_all_indicator_versions().await?.into_iter().filter(|d| include_local || d.is_core()).collect();
         write_file(&definitions, format)
@@ -185,8 +206,8 @@ impl App {
     }
 
     /// Imports a framework file whole, or nothing of it. With `dry_run` nothing is written.
-    pub async fn import_framework(&self, text: &str, format: FrameworkFormat, dry_run: bool) -> AppResult<ImportReport> {
-        let file = parse_file(text, format).map_err(|e| AppError::Invalid(FieldErrors::single("file", e)))?;
+    pub async fn import_framework(&self, bytes: &[u8], format: FrameworkFormat, dry_run: bool) -> AppResult<ImportReport> {
+        let file = parse_file(bytes, format).map_err(|e| AppError::Invalid(FieldErrors::single("file", e)))?;
         let definitions = match self.check_framework(&file).await? {
             Ok(definitions) => definitions,
             Err(problems) => return Ok(ImportReport { problems, ..ImportReport::default() }),
@@ -232,7 +253,7 @@ impl App {
 
     /// Loads the starter core framework; running it again writes nothing.
     pub async fn load_starter_framework(&self) -> AppResult<ImportReport> {
-        let report = self.import_framework(STARTER_FRAMEWORK, FrameworkFormat::Toml, false).await?;
+        let report = self.import_framework(STARTER_FRAMEWORK.as_bytes(), FrameworkFormat::Toml, false).await?;
         if let Some(problem) = report.problems.first() {
             return Err(AppError::Internal(anyhow::anyhow!(
                 "reference/framework/core.toml, indicator {} ({}): {}",

@@ -95,7 +95,7 @@ enum UserCommand {
 enum FrameworkCommand {
     /// Write every version of the core indicators (and with --include-local the local ones).
     Export {
-        /// toml or json (default: from the output file's extension, else toml).
+        /// toml, json or xlsx (default: from the output file's extension, else toml).
         #[arg(long)]
         format: Option<String>,
         /// The file to write (default: standard output).
@@ -107,7 +107,7 @@ enum FrameworkCommand {
     /// Import a framework file, whole or not at all.
     Import {
         file: PathBuf,
-        /// toml or json (default: from the file's extension).
+        /// toml, json or xlsx (default: from the file's extension).
         #[arg(long)]
         format: Option<String>,
         /// Check the file and report, without writing anything.
@@ -326,17 +326,19 @@ async fn framework_command(app: App, command: FrameworkCommand) -> anyhow::Resul
     match command {
         FrameworkCommand::Export { format, output, include_local } => {
             let format = framework_format(format.as_deref(), output.as_deref())?;
-            let text = app.export_framework(format, include_local).await.map_err(app_error)?;
+            if format == rightsmon_app::framework::FrameworkFormat::Xlsx && output.is_none() {
+                bail!("a workbook needs a file: give --output FILE.xlsx");
+            }
+            let bytes = app.export_framework(format, include_local).await.map_err(app_error)?;
             match output {
-                Some(path) => std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?,
-                None => print!("{text}"),
+                Some(path) => std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?,
+                None => std::io::stdout().write_all(&bytes).context("cannot write to standard output")?,
             }
         }
         FrameworkCommand::Import { file, format, dry_run } => {
             let format = framework_format(format.as_deref(), Some(&file))?;
             let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let text = String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", file.display()))?;
-            let report = app.import_framework(&text, format, dry_run).await.map_err(app_error)?;
+            let report = app.import_framework(&bytes, format, dry_run).await.map_err(app_error)?;
             if !report.problems.is_empty() {
                 for problem in &report.problems {
                     for error in &problem.errors {

@@ -141,6 +141,7 @@ pub async fn export_framework(
     let (content_type, name) = match format {
         FrameworkFormat::Json => ("application/json", "framework.json"),
         FrameworkFormat::Toml => ("application/toml; charset=utf-8", "framework.toml"),
+        FrameworkFormat::Xlsx => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "framework.xlsx"),
     };
     Ok(([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))], body)
         .into_response())
