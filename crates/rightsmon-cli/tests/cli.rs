@@ -234,3 +234,31 @@ fn init_runs_on_postgresql_too() {
     assert!(first.status.success(), "{}", text(&first.stderr));
     assert!(text(&second.stdout).contains(": 0 created, 0 updated"), "{}", text(&second.stdout));
 }
+
+#[test]
+fn the_framework_is_exported_and_imported_from_the_command_line() {
+    let scratch = Scratch::new("framework");
+    let url = scratch.url();
+    assert!(binary().args(["--database-url", &url, "init"]).output().unwrap().status.success());
+    let workbook = scratch.0.join("framework.xlsx");
+    let export = binary().args(["--database-url", &url, "framework", "export", "--output", workbook.to_str().unwrap()]).output().unwrap();
+    assert!(export.status.success(), "{}", text(&export.stderr));
+    assert!(std::fs::metadata(&workbook).unwrap().len() > 10_000);
+    assert_one_line_error(
+        &binary().args(["--database-url", &url, "framework", "export", "--format", "xlsx"]).output().unwrap(),
+        "needs a file",
+    );
+    let json = binary().args(["--database-url", &url, "framework", "export", "--format", "json"]).output().unwrap();
+    assert!(text(&json.stdout).contains("\"format\": \"rightsmon-framework\""));
+    let dry = binary().args(["--database-url", &url, "framework", "import", workbook.to_str().unwrap(), "--dry-run"]).output().unwrap();
+    assert!(text(&dry.stdout).contains("would create 0 indicator version(s)"), "{}", text(&dry.stdout));
+    let bad = scratch.0.join("bad.toml");
+    std::fs::write(&bad, "[[indicators]]\ncode = \"X-1\"\nname = { en = \"X\" }\ndefinition = { en = \"X\" }\n").unwrap();
+    let refused = binary().args(["--database-url", &url, "framework", "import", bad.to_str().unwrap()]).output().unwrap();
+    assert!(!refused.status.success());
+    let stderr = text(&refused.stderr);
+    assert!(
+        stderr.contains("indicator 1 (X-1 v1): unit: an indicator needs a unit") && stderr.contains("nothing was imported"),
+        "{stderr}"
+    );
+}
