@@ -26,6 +26,19 @@ pub struct ObservationFilter {
     pub offset: Option<u64>,
 }
 
+/// One point of a series: a value, the version it was measured under, and whether a series
+/// break lies between it and the point before.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SeriesPoint {
+    pub period: Period,
+    pub value: rightsmon_domain::observation::ObservationValue,
+    pub lower_bound: Option<f64>,
+    pub upper_bound: Option<f64>,
+    pub version: u32,
+    pub state: rightsmon_domain::observation::WorkflowState,
+    pub break_before: bool,
+}
+
 /// What an actor may see.
 pub fn visibility_for(actor: &Actor) -> Visibility {
     match actor.readable_cities() {
@@ -78,6 +91,37 @@ impl App {
         }
         query.page = PageRequest::new(filter.limit.unwrap_or(100), filter.offset.unwrap_or(0));
         Ok(self.store.list_observations(&query).await?)
+    }
+
+    /// The values of an indicator, across its versions, for one area and group, in time order,
+    /// with the series breaks that versions introduce.
+    pub async fn series(&self, actor: &Actor, indicator: &str, area: &str, key: &str) -> AppResult<Vec<SeriesPoint>> {
+        let versions = self.indicator_versions(indicator).await?;
+        let filter = ObservationFilter {
+            indicator: Some(indicator.to_owned()),
+            area: Some(area.to_owned()),
+            key: Some(key.to_owned()),
+            limit: Some(rightsmon_store::MAX_PAGE_SIZE),
+            ..ObservationFilter::default()
+        };
+        let mut observations = self.observations(actor, &filter).await?.items;
+        observations.sort_by(|a, b| a.data.period.cmp(&b.data.period).then(a.data.version.cmp(&b.data.version)));
+        let mut points: Vec<SeriesPoint> = Vec::with_capacity(observations.len());
+        for observation in observations {
+            let break_before = points
+                .last()
+                .is_some_and(|previous| rightsmon_domain::catalogue::breaks_between(&versions, previous.version, observation.data.version));
+            points.push(SeriesPoint {
+                period: observation.data.period,
+                value: observation.data.value,
+                lower_bound: observation.data.lower_bound,
+                upper_bound: observation.data.upper_bound,
+                version: observation.data.version,
+                state: observation.data.state,
+                break_before,
+            });
+        }
+        Ok(points)
     }
 
     /// One observation, if the actor may see it.

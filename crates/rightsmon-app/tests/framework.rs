@@ -9,6 +9,7 @@ use rightsmon_domain::access::{Actor, Scope};
 use rightsmon_domain::catalogue::{IndicatorDefinition, IndicatorDraft, LinkType};
 use rightsmon_domain::codesign::{LeftOut, NewProposal, Outcome, ProposalChange, ProposalStatus};
 use rightsmon_domain::id::{AreaCode, IndicatorCode};
+use rightsmon_domain::observation::{NewObservation, ObservationDraft, WorkflowState};
 use rightsmon_store::{IndicatorQuery, PageRequest, Store};
 use rightsmon_store_sqlite::SqliteStore;
 use std::sync::Arc;
@@ -183,6 +184,16 @@ async fn a_local_indicator_and_its_new_version_go_through_the_workflow_and_mark_
     app.decide(&coordinator, change.id, Outcome::Accepted, "Endorsed").await.unwrap();
     let detail = app.indicator_detail("GHENT-SOC-01").await.unwrap();
     assert_eq!(detail.versions.iter().map(|d| (d.version, d.breaks_series)).collect::<Vec<_>>(), [(1, false), (2, true)]);
+    // Values keep their version; the series shows the break where the version changes.
+    for (version, year, value) in [(1, "2020", "120"), (1, "2021", "135"), (2, "2022", "98"), (2, "2023", "104")] {
+        let definition = &detail.versions[version - 1];
+        let draft = ObservationDraft { area: "ghent".into(), period: year.into(), value: value.into(), ..ObservationDraft::default() };
+        let observation = NewObservation::parse(definition, &draft, WorkflowState::Published).unwrap();
+        app.store.insert_observation(&observation, None, app.now()).await.unwrap();
+    }
+    let series = app.series(&Actor::Anonymous, "GHENT-SOC-01", "ghent", "").await.unwrap();
+    let shape: Vec<(String, u32, bool)> = series.iter().map(|p| (p.period.to_string(), p.version, p.break_before)).collect();
+    assert_eq!(shape, [("2020".into(), 1, false), ("2021".into(), 1, false), ("2022".into(), 2, true), ("2023".into(), 2, false)]);
     // Local indicators are not adopted: adoption is for core ones.
     let adopt_local = NewProposal::new(
         Scope::City(ghent.clone()),

@@ -719,6 +719,13 @@ impl IndicatorDefinition {
     }
 }
 
+/// Whether values measured under version `from` and under version `to` of an indicator lie on
+/// different sides of a series break: some version after `from`, up to `to`, breaks the series.
+pub fn breaks_between(versions: &[IndicatorDefinition], from: u32, to: u32) -> bool {
+    let (low, high) = if from <= to { (from, to) } else { (to, from) };
+    versions.iter().any(|v| v.version > low && v.version <= high && v.breaks_series)
+}
+
 /// The codes a definition may refer to.
 #[derive(Debug, Clone, Default)]
 pub struct KnownCodes {
@@ -898,5 +905,22 @@ mod tests {
         assert_eq!(IndicatorDefinition::parse(&d).unwrap().compares_with.unwrap().level, Comparability::Adjusted);
         d.compares_with = Some(CoreComparisonDraft { core: "RM-HOU-01".into(), level: "similar".into(), note: None });
         assert_eq!(IndicatorDefinition::parse(&d).unwrap_err().0[0].code, "invalid_comparability");
+    }
+
+    #[test]
+    fn a_series_breaks_only_across_a_breaking_version() {
+        let mut v1 = IndicatorDefinition::parse(&draft()).unwrap();
+        v1.version = 1;
+        let mut v2 = v1.clone();
+        v2.version = 2;
+        let mut v3 = v1.clone();
+        v3.version = 3;
+        v3.breaks_series = true;
+        let versions = [v1, v2, v3];
+        assert!(!breaks_between(&versions, 1, 2), "an editorial version keeps the series");
+        assert!(breaks_between(&versions, 2, 3));
+        assert!(breaks_between(&versions, 1, 3));
+        assert!(breaks_between(&versions, 3, 1));
+        assert!(!breaks_between(&versions, 3, 3));
     }
 }

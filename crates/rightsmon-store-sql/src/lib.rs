@@ -407,6 +407,20 @@ macro_rules! impl_sql_store {
                 Ok(())
             }
 
+            /// Inserts a text someone said about a proposal (a comment, an objection); returns its id.
+            async fn insert_statement(pool: &sqlx::Pool<$db>, sql: &'static str, proposal_id: i64, user_id: i64, text: &str, at: Timestamp) -> StoreResult<i64> {
+                let row = sqlx::query(sql).bind(proposal_id).bind(user_id).bind(text.to_owned()).bind(at.seconds()).fetch_one(pool).await.map_err(err)?;
+                get(&row, "id")
+            }
+
+            /// Lists texts said about a proposal as (id, proposal, user, text, time).
+            async fn list_statements(pool: &sqlx::Pool<$db>, sql: &'static str, proposal_id: i64) -> StoreResult<Vec<(i64, i64, i64, String, Timestamp)>> {
+                let rows = sqlx::query(sql).bind(proposal_id).fetch_all(pool).await.map_err(err)?;
+                rows.iter()
+                    .map(|row| Ok((get(row, "id")?, get(row, "proposal_id")?, get(row, "user_id")?, get(row, "text")?, Timestamp(get(row, "at")?))))
+                    .collect()
+            }
+
             impl $store {
                 async fn observation_by_id(&self, id: i64) -> StoreResult<Observation> {
                     let sql = format!("SELECT {OBSERVATION_COLUMNS} FROM observations o WHERE o.id = $1");
@@ -1094,26 +1108,15 @@ macro_rules! impl_sql_store {
 
                 async fn add_comment(&self, proposal_id: i64, user_id: i64, body: &str, at: Timestamp) -> StoreResult<Comment> {
                     let _guard = self.write_guard().await;
-                    let row = sqlx::query("INSERT INTO proposal_comments (proposal_id, user_id, body, at) VALUES ($1, $2, $3, $4) RETURNING id")
-                        .bind(proposal_id)
-                        .bind(user_id)
-                        .bind(body.to_owned())
-                        .bind(at.seconds())
-                        .fetch_one(self.pool())
-                        .await
-                        .map_err(err)?;
-                    Ok(Comment { id: get(&row, "id")?, proposal_id, user_id, body: body.to_owned(), at })
+                    let sql = "INSERT INTO proposal_comments (proposal_id, user_id, body, at) VALUES ($1, $2, $3, $4) RETURNING id";
+                    let id = insert_statement(self.pool(), sql, proposal_id, user_id, body, at).await?;
+                    Ok(Comment { id, proposal_id, user_id, body: body.to_owned(), at })
                 }
 
                 async fn list_comments(&self, proposal_id: i64) -> StoreResult<Vec<Comment>> {
-                    let rows = sqlx::query("SELECT id, proposal_id, user_id, body, at FROM proposal_comments WHERE proposal_id = $1 ORDER BY id")
-                        .bind(proposal_id)
-                        .fetch_all(self.pool())
-                        .await
-                        .map_err(err)?;
-                    rows.iter()
-                        .map(|row| Ok(Comment { id: get(row, "id")?, proposal_id: get(row, "proposal_id")?, user_id: get(row, "user_id")?, body: get(row, "body")?, at: Timestamp(get(row, "at")?) }))
-                        .collect()
+                    let sql = "SELECT id, proposal_id, user_id, body AS text, at FROM proposal_comments WHERE proposal_id = $1 ORDER BY id";
+                    let rows = list_statements(self.pool(), sql, proposal_id).await?;
+                    Ok(rows.into_iter().map(|(id, proposal_id, user_id, body, at)| Comment { id, proposal_id, user_id, body, at }).collect())
                 }
 
                 async fn add_endorsement(&self, endorsement: &Endorsement) -> StoreResult<()> {
@@ -1154,28 +1157,15 @@ macro_rules! impl_sql_store {
 
                 async fn add_objection(&self, proposal_id: i64, user_id: i64, reasons: &str, at: Timestamp) -> StoreResult<Objection> {
                     let _guard = self.write_guard().await;
-                    let row = sqlx::query("INSERT INTO proposal_objections (proposal_id, user_id, reasons, at) VALUES ($1, $2, $3, $4) RETURNING id")
-                        .bind(proposal_id)
-                        .bind(user_id)
-                        .bind(reasons.to_owned())
-                        .bind(at.seconds())
-                        .fetch_one(self.pool())
-                        .await
-                        .map_err(err)?;
-                    Ok(Objection { id: get(&row, "id")?, proposal_id, user_id, reasons: reasons.to_owned(), at })
+                    let sql = "INSERT INTO proposal_objections (proposal_id, user_id, reasons, at) VALUES ($1, $2, $3, $4) RETURNING id";
+                    let id = insert_statement(self.pool(), sql, proposal_id, user_id, reasons, at).await?;
+                    Ok(Objection { id, proposal_id, user_id, reasons: reasons.to_owned(), at })
                 }
 
                 async fn list_objections(&self, proposal_id: i64) -> StoreResult<Vec<Objection>> {
-                    let rows = sqlx::query("SELECT id, proposal_id, user_id, reasons, at FROM proposal_objections WHERE proposal_id = $1 ORDER BY id")
-                        .bind(proposal_id)
-                        .fetch_all(self.pool())
-                        .await
-                        .map_err(err)?;
-                    rows.iter()
-                        .map(|row| {
-                            Ok(Objection { id: get(row, "id")?, proposal_id: get(row, "proposal_id")?, user_id: get(row, "user_id")?, reasons: get(row, "reasons")?, at: Timestamp(get(row, "at")?) })
-                        })
-                        .collect()
+                    let sql = "SELECT id, proposal_id, user_id, reasons AS text, at FROM proposal_objections WHERE proposal_id = $1 ORDER BY id";
+                    let rows = list_statements(self.pool(), sql, proposal_id).await?;
+                    Ok(rows.into_iter().map(|(id, proposal_id, user_id, reasons, at)| Objection { id, proposal_id, user_id, reasons, at }).collect())
                 }
 
                 async fn decide_proposal(&self, decision: &Decision, changes: &[FrameworkChange]) -> StoreResult<()> {

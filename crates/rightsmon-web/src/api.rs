@@ -214,3 +214,23 @@ pub async fn get_observation(State(state): State<WebState>, ctx: Ctx, Path(id): 
     let observation = state.app.observation(&ctx.actor, id).await?;
     Ok(Json(json!({"observation": observation})))
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesQuery {
+    indicator: String,
+    area: String,
+    #[serde(default)]
+    key: String,
+}
+
+/// One series across the indicator's versions, with its breaks.
+pub async fn series(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    q: Result<Query<SeriesQuery>, QueryRejection>,
+) -> Result<Json<serde_json::Value>, WebError> {
+    let q = query(q)?;
+    let points = state.app.series(&ctx.actor, &q.indicator, &q.area, &q.key).await?;
+    Ok(Json(json!({"indicator": q.indicator, "area": q.area, "key": q.key, "points": points})))
+}

@@ -46,6 +46,12 @@ async fn the_api_shows_at_least_45_core_indicators_each_theme_with_structural_pr
     let search = app.get("/api/v1/indicators?q=housing").await.json();
     assert!(search["total"].as_u64().unwrap() >= 1);
     assert_eq!(app.get("/api/v1/indicators?type=sideways").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let series = app.get("/api/v1/series?indicator=RM-HOU-01&area=ghent").await.json();
+    let points = series["points"].as_array().unwrap();
+    assert_eq!(points.len(), 5, "2019-2023 are published; 2024 waits for validation");
+    assert!(points.iter().all(|p| p["version"] == 1 && p["break_before"] == false && p["state"] == "published"));
+    assert_eq!(app.get("/api/v1/series?indicator=RM-HOU-01").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.get("/api/v1/series?indicator=RM-NONE-01&area=ghent").await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
