@@ -269,6 +269,148 @@ pub struct Observation {
     pub updated_at: crate::time::Timestamp,
 }
 
+word_enum!(
+    /// What a change in a value's history did.
+    RevisionAction, "invalid_revision_action", "revision action" {
+        Created => "created",
+        Submitted => "submitted",
+        Validated => "validated",
+        Published => "published",
+        Returned => "returned",
+        Draft => "draft",
+        Revised => "revised",
+    }
+);
+
+impl RevisionAction {
+    /// The action that moves a value into `state`.
+    pub fn into_state(state: WorkflowState) -> Self {
+        match state {
+            WorkflowState::Draft => Self::Draft,
+            WorkflowState::Submitted => Self::Submitted,
+            WorkflowState::Validated => Self::Validated,
+            WorkflowState::Published => Self::Published,
+            WorkflowState::Returned => Self::Returned,
+        }
+    }
+}
+
+/// One entry of a value's history: who changed it, when, how and why, and the value after it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObservationRevision {
+    pub observation_id: i64,
+    pub revision: u32,
+    pub at: crate::time::Timestamp,
+    pub user_id: Option<i64>,
+    pub action: RevisionAction,
+    pub reason: Option<String>,
+    pub snapshot: NewObservation,
+}
+
+impl NewObservation {
+    /// Whether two values are about the same thing: indicator version, area, period and group.
+    pub fn same_subject(&self, other: &NewObservation) -> bool {
+        self.indicator == other.indicator
+            && self.version == other.version
+            && self.area == other.area
+            && self.period == other.period
+            && self.key == other.key
+    }
+}
+
+/// A civil-society organisation's own value or assessment for an indicator, period and group,
+/// kept beside the official value and never replacing it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewShadowValue {
+    pub indicator: IndicatorCode,
+    pub version: u32,
+    pub area: AreaCode,
+    pub period: Period,
+    pub key: DisaggregationKey,
+    pub value: Option<f64>,
+    pub assessment: Option<String>,
+    pub sources: String,
+    pub organisation_id: Option<i64>,
+}
+
+/// The fields of a shadow value before validation.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ShadowDraft {
+    pub area: String,
+    pub period: String,
+    #[serde(default)]
+    pub key: String,
+    #[serde(default)]
+    pub value: String,
+    #[serde(default)]
+    pub assessment: String,
+    #[serde(default)]
+    pub sources: String,
+}
+
+impl NewShadowValue {
+    /// Validates a draft against the indicator version it is about. A shadow value needs a
+    /// number or an assessment (or both), and its sources.
+    pub fn parse(definition: &IndicatorDefinition, draft: &ShadowDraft) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let area = errors.check("area", AreaCode::parse(draft.area.trim()));
+        let period = errors.check("period", Period::parse(&draft.period));
+        let key = errors.check("key", DisaggregationKey::parse(draft.key.trim()));
+        if let Some(key) = &key
+            && !definition.allows_key(key)
+        {
+            errors
+                .push("key", ParseError::new("undeclared_disaggregation", format!("{} does not report the group {key}", definition.code)));
+        }
+        let value = match draft.value.trim() {
+            "" => Some(None),
+            text => match errors.check("value", parse_number(text)) {
+                Some(number) => errors.check("value", definition.check_number(number)).map(|()| Some(number)),
+                None => None,
+            },
+        };
+        let assessment = optional_text(&mut errors, "assessment", &Some(draft.assessment.clone()), 10_000);
+        let sources = optional_text(&mut errors, "sources", &Some(draft.sources.clone()), 5000);
+        if matches!((&value, &assessment), (Some(None), Some(None))) {
+            errors.push("value", ParseError::new("missing_value", "give a value, an assessment, or both"));
+        }
+        if matches!(sources, Some(None)) {
+            errors.push("sources", ParseError::new("missing_sources", "say where the value or assessment comes from"));
+        }
+        errors.finish(|| {
+            Some(NewShadowValue {
+                indicator: definition.code.clone(),
+                version: definition.version,
+                area: area?,
+                period: period?,
+                key: key?,
+                value: value?,
+                assessment: assessment?,
+                sources: sources??,
+                organisation_id: None,
+            })
+        })
+    }
+}
+
+/// A stored shadow value, with the municipality's reply if it gave one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShadowValue {
+    pub id: i64,
+    #[serde(flatten)]
+    pub data: NewShadowValue,
+    pub user_id: i64,
+    pub at: crate::time::Timestamp,
+    pub reply: Option<ShadowReply>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShadowReply {
+    pub text: String,
+    pub user_id: i64,
+    pub at: crate::time::Timestamp,
+}
+
 /// A reference point (baseline) or aim (target) of an indicator in one city and group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Benchmark {
@@ -338,6 +480,22 @@ mod tests {
         let codes: Vec<&str> =
             NewObservation::parse(&definition(), &d, WorkflowState::Draft).unwrap_err().0.iter().map(|e| e.code).collect();
         assert_eq!(codes, ["bound_out_of_order", "bound_out_of_order"]);
+    }
+
+    #[test]
+    fn a_shadow_value_needs_a_value_or_an_assessment_and_its_sources() {
+        let draft = ShadowDraft { area: "padova".into(), period: "2023".into(), key: "SEX=F".into(), ..ShadowDraft::default() };
+        let codes: Vec<&str> = NewShadowValue::parse(&definition(), &draft).unwrap_err().0.iter().map(|e| e.code).collect();
+        assert_eq!(codes, ["missing_value", "missing_sources"]);
+        let with_assessment = ShadowDraft {
+            assessment: "Far higher in our survey of tenants".into(),
+            sources: "Tenants' survey 2023".into(),
+            ..draft.clone()
+        };
+        let shadow = NewShadowValue::parse(&definition(), &with_assessment).unwrap();
+        assert_eq!((shadow.value, shadow.assessment.as_deref()), (None, Some("Far higher in our survey of tenants")));
+        let out_of_range = ShadowDraft { value: "140".into(), sources: "x".into(), ..draft };
+        assert_eq!(NewShadowValue::parse(&definition(), &out_of_range).unwrap_err().0[0].code, "above_limit");
     }
 
     #[test]

@@ -56,7 +56,8 @@ macro_rules! impl_sql_store {
             };
             use rightsmon_domain::id::{AreaCode, Code, DimensionId, IndicatorCode};
             use rightsmon_domain::observation::{
-                Benchmark, NewObservation, Observation, ObservationValue, Provenance, ProvenanceKind, StatusFlag, WorkflowState,
+                Benchmark, NewObservation, NewShadowValue, Observation, ObservationRevision, ObservationValue, Provenance, ProvenanceKind,
+                RevisionAction, ShadowReply, ShadowValue, StatusFlag, WorkflowState,
             };
             use rightsmon_domain::period::Period;
             use rightsmon_domain::right::{Right, RightCode, RightKind, Theme, ThemeCode};
@@ -419,6 +420,63 @@ macro_rules! impl_sql_store {
                 rows.iter()
                     .map(|row| Ok((get(row, "id")?, get(row, "proposal_id")?, get(row, "user_id")?, get(row, "text")?, Timestamp(get(row, "at")?))))
                     .collect()
+            }
+
+            async fn observation_in(tx: &mut sqlx::Transaction<'_, $db>, id: i64) -> StoreResult<Observation> {
+                let sql = format!("SELECT {OBSERVATION_COLUMNS} FROM observations o WHERE o.id = $1");
+                let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **tx).await.map_err(err)?;
+                observation_of(&row.ok_or(StoreError::NotFound)?)
+            }
+
+            /// Appends a value's state after a change to its history.
+            async fn record_revision(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                observation: &Observation,
+                user_id: Option<i64>,
+                action: RevisionAction,
+                reason: Option<&str>,
+            ) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO observation_revisions (observation_id, revision, at, user_id, action, reason, snapshot) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(observation.id)
+                .bind(i64::from(observation.revision))
+                .bind(observation.updated_at.seconds())
+                .bind(user_id)
+                .bind(action.as_str())
+                .bind(reason.map(str::to_owned))
+                .bind(to_json(&observation.data)?)
+                .execute(&mut **tx)
+                .await
+                .map_err(err)?;
+                Ok(())
+            }
+
+            const SHADOW_COLUMNS: &str = "id, indicator_code, version, area_code, period, disaggregation, number_value, assessment, sources, \
+                organisation_id, user_id, at, reply, reply_by, reply_at";
+
+            fn shadow_of(row: &DbRow) -> StoreResult<ShadowValue> {
+                let reply = match (get::<Option<String>>(row, "reply")?, get::<Option<i64>>(row, "reply_by")?, get::<Option<i64>>(row, "reply_at")?) {
+                    (Some(text), Some(user_id), Some(at)) => Some(ShadowReply { text, user_id, at: Timestamp(at) }),
+                    _ => None,
+                };
+                Ok(ShadowValue {
+                    id: get(row, "id")?,
+                    data: NewShadowValue {
+                        indicator: parsed("indicator_code", IndicatorCode::parse(&get::<String>(row, "indicator_code")?))?,
+                        version: u32_of("version", get(row, "version")?)?,
+                        area: parsed("area_code", AreaCode::parse(&get::<String>(row, "area_code")?))?,
+                        period: parsed("period", Period::parse(&get::<String>(row, "period")?))?,
+                        key: parsed("disaggregation", DisaggregationKey::parse(&get::<String>(row, "disaggregation")?))?,
+                        value: get(row, "number_value")?,
+                        assessment: get(row, "assessment")?,
+                        sources: get(row, "sources")?,
+                        organisation_id: get(row, "organisation_id")?,
+                    },
+                    user_id: get(row, "user_id")?,
+                    at: Timestamp(get(row, "at")?),
+                    reply,
+                })
             }
 
             impl $store {
@@ -869,6 +927,8 @@ macro_rules! impl_sql_store {
                             .await
                             .map_err(err)?;
                             let id: i64 = get(&row, "id")?;
+                            let stored = observation_in(&mut tx, id).await?;
+                            record_revision(&mut tx, &stored, entered_by, RevisionAction::Created, None).await?;
                             Ok(id)
                         })?
                     };
@@ -945,10 +1005,18 @@ macro_rules! impl_sql_store {
                     })
                 }
 
-                async fn set_observation_state(&self, id: i64, expected_revision: u32, state: WorkflowState, by: Option<i64>, at: Timestamp) -> StoreResult<Observation> {
+                async fn set_observation_state(
+                    &self,
+                    id: i64,
+                    expected_revision: u32,
+                    state: WorkflowState,
+                    by: Option<i64>,
+                    at: Timestamp,
+                    reason: Option<&str>,
+                ) -> StoreResult<Observation> {
                     let approver = if matches!(state, WorkflowState::Validated | WorkflowState::Published) { by } else { None };
-                    {
-                        let _guard = self.write_guard().await;
+                    let _guard = self.write_guard().await;
+                    $crate::in_transaction!(self.pool(), tx, {
                         let result = sqlx::query(
                             "UPDATE observations SET state = $1, revision = revision + 1, updated_at = $2, \
                              approved_by = COALESCE($3, approved_by) WHERE id = $4 AND revision = $5",
@@ -958,15 +1026,142 @@ macro_rules! impl_sql_store {
                         .bind(approver)
                         .bind(id)
                         .bind(i64::from(expected_revision))
-                        .execute(self.pool())
+                        .execute(&mut *tx)
                         .await
                         .map_err(err)?;
                         if result.rows_affected() == 0 {
-                            self.observation_by_id(id).await?;
+                            observation_in(&mut tx, id).await?;
                             return Err(StoreError::Conflict { constraint: "observation_revision".into() });
                         }
+                        let stored = observation_in(&mut tx, id).await?;
+                        record_revision(&mut tx, &stored, by, RevisionAction::into_state(state), reason).await?;
+                        Ok(stored)
+                    })
+                }
+
+                async fn revise_observation(&self, id: i64, expected_revision: u32, value: &NewObservation, by: Option<i64>, at: Timestamp, reason: &str) -> StoreResult<Observation> {
+                    let _guard = self.write_guard().await;
+                    $crate::in_transaction!(self.pool(), tx, {
+                        let current = observation_in(&mut tx, id).await?;
+                        if current.revision != expected_revision {
+                            return Err(StoreError::Conflict { constraint: "observation_revision".into() });
+                        }
+                        if !current.data.same_subject(value) {
+                            return Err(StoreError::Conflict { constraint: "observation_subject".into() });
+                        }
+                        let (number, text) = match &value.value {
+                            ObservationValue::Number(n) => (Some(*n), None),
+                            ObservationValue::Text(t) => (None, Some(t.clone())),
+                        };
+                        let provenance = &value.provenance;
+                        sqlx::query(
+                            "UPDATE observations SET number_value = $1, text_value = $2, lower_bound = $3, upper_bound = $4, status = $5, \
+                             organisation_id = $6, provenance_kind = $7, source_name = $8, source_reference = $9, source_date = $10, \
+                             method_note = $11, revision = revision + 1, updated_at = $12 WHERE id = $13",
+                        )
+                        .bind(number)
+                        .bind(text)
+                        .bind(value.lower_bound)
+                        .bind(value.upper_bound)
+                        .bind(value.status.as_str())
+                        .bind(provenance.organisation_id)
+                        .bind(provenance.kind.as_str())
+                        .bind(provenance.source_name.clone())
+                        .bind(provenance.source_reference.clone())
+                        .bind(provenance.source_date.map(|d| d.to_string()))
+                        .bind(provenance.method_note.clone())
+                        .bind(at.seconds())
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                        let stored = observation_in(&mut tx, id).await?;
+                        record_revision(&mut tx, &stored, by, RevisionAction::Revised, Some(reason)).await?;
+                        Ok(stored)
+                    })
+                }
+
+                async fn list_observation_history(&self, id: i64) -> StoreResult<Vec<ObservationRevision>> {
+                    let rows = sqlx::query(
+                        "SELECT observation_id, revision, at, user_id, action, reason, snapshot FROM observation_revisions WHERE observation_id = $1 ORDER BY revision",
+                    )
+                    .bind(id)
+                    .fetch_all(self.pool())
+                    .await
+                    .map_err(err)?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(ObservationRevision {
+                                observation_id: get(row, "observation_id")?,
+                                revision: u32_of("revision", get(row, "revision")?)?,
+                                at: Timestamp(get(row, "at")?),
+                                user_id: get(row, "user_id")?,
+                                action: parsed("action", RevisionAction::parse(&get::<String>(row, "action")?))?,
+                                reason: get(row, "reason")?,
+                                snapshot: json(row, "snapshot")?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn add_shadow_value(&self, shadow: &NewShadowValue, user_id: i64, at: Timestamp) -> StoreResult<ShadowValue> {
+                    let _guard = self.write_guard().await;
+                    let row = sqlx::query(
+                        "INSERT INTO shadow_values (indicator_code, version, area_code, period, period_start, disaggregation, number_value, assessment, \
+                         sources, organisation_id, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                    )
+                    .bind(shadow.indicator.as_str().to_owned())
+                    .bind(i64::from(shadow.version))
+                    .bind(shadow.area.as_str().to_owned())
+                    .bind(shadow.period.to_string())
+                    .bind(shadow.period.start_month_index())
+                    .bind(shadow.key.to_string())
+                    .bind(shadow.value)
+                    .bind(shadow.assessment.clone())
+                    .bind(shadow.sources.clone())
+                    .bind(shadow.organisation_id)
+                    .bind(user_id)
+                    .bind(at.seconds())
+                    .fetch_one(self.pool())
+                    .await
+                    .map_err(err)?;
+                    Ok(ShadowValue { id: get(&row, "id")?, data: shadow.clone(), user_id, at, reply: None })
+                }
+
+                async fn get_shadow_value(&self, id: i64) -> StoreResult<ShadowValue> {
+                    let sql = format!("SELECT {SHADOW_COLUMNS} FROM shadow_values WHERE id = $1");
+                    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.pool()).await.map_err(err)?;
+                    shadow_of(&row.ok_or(StoreError::NotFound)?)
+                }
+
+                async fn list_shadow_values(&self, indicator: &IndicatorCode, area: &AreaCode) -> StoreResult<Vec<ShadowValue>> {
+                    let sql = format!("SELECT {SHADOW_COLUMNS} FROM shadow_values WHERE indicator_code = $1 AND area_code = $2 ORDER BY period_start, id");
+                    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(indicator.as_str().to_owned())
+                        .bind(area.as_str().to_owned())
+                        .fetch_all(self.pool())
+                        .await
+                        .map_err(err)?;
+                    rows.iter().map(shadow_of).collect()
+                }
+
+                async fn reply_to_shadow_value(&self, id: i64, user_id: i64, text: &str, at: Timestamp) -> StoreResult<ShadowValue> {
+                    {
+                        let _guard = self.write_guard().await;
+                        let result = sqlx::query("UPDATE shadow_values SET reply = $1, reply_by = $2, reply_at = $3 WHERE id = $4 AND reply IS NULL")
+                            .bind(text.to_owned())
+                            .bind(user_id)
+                            .bind(at.seconds())
+                            .bind(id)
+                            .execute(self.pool())
+                            .await
+                            .map_err(err)?;
+                        if result.rows_affected() == 0 {
+                            self.get_shadow_value(id).await?;
+                            return Err(StoreError::Conflict { constraint: "shadow_value_replied".into() });
+                        }
                     }
-                    self.observation_by_id(id).await
+                    self.get_shadow_value(id).await
                 }
 
                 async fn put_benchmark(&self, kind: BenchmarkKind, benchmark: &Benchmark) -> StoreResult<Written> {

@@ -15,6 +15,7 @@ use tokio::sync::{Mutex, MutexGuard};
 pub const MIGRATIONS: &[(u32, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "codesign", include_str!("../migrations/0002_codesign.sql")),
+    (3, "collection", include_str!("../migrations/0003_collection.sql")),
 ];
 
 pub struct SqliteStore {

@@ -76,7 +76,10 @@ macro_rules! conformance_suite {
             comments_endorsements_and_objections_are_kept,
             a_decision_applies_its_changes_at_once_and_is_final,
             a_decision_whose_change_fails_leaves_nothing,
-            governance_rules_have_defaults_and_can_be_set
+            governance_rules_have_defaults_and_can_be_set,
+            every_change_of_a_value_is_kept_in_its_history,
+            a_revision_keeps_the_subject_and_needs_the_current_revision,
+            shadow_values_are_kept_beside_the_official_ones_and_answered_once
         );
     };
     (@cases $backend:ty; $($case:ident),* $(,)?) => {
@@ -528,10 +531,11 @@ pub mod cases {
             .insert_observation(&observation(&def, "ghent", "2020", "", "5", WorkflowState::Draft), Some(editor.id), Timestamp(1))
             .await
             .unwrap();
-        let submitted = store.set_observation_state(stored.id, 1, WorkflowState::Submitted, None, Timestamp(2)).await.unwrap();
+        let submitted = store.set_observation_state(stored.id, 1, WorkflowState::Submitted, None, Timestamp(2), None).await.unwrap();
         assert_eq!((submitted.data.state, submitted.revision, submitted.updated_at), (WorkflowState::Submitted, 2, Timestamp(2)));
-        expect_conflict(store.set_observation_state(stored.id, 1, WorkflowState::Validated, None, Timestamp(3)).await);
-        let validated = store.set_observation_state(stored.id, 2, WorkflowState::Validated, Some(approver.id), Timestamp(3)).await.unwrap();
+        expect_conflict(store.set_observation_state(stored.id, 1, WorkflowState::Validated, None, Timestamp(3), None).await);
+        let validated =
+            store.set_observation_state(stored.id, 2, WorkflowState::Validated, Some(approver.id), Timestamp(3), None).await.unwrap();
         assert_eq!((validated.approved_by, validated.entered_by), (Some(approver.id), Some(editor.id)));
         expect_not_found(
             store
@@ -542,7 +546,7 @@ pub mod cases {
                 )
                 .await,
         );
-        expect_not_found(store.set_observation_state(stored.id + 99, 1, WorkflowState::Validated, None, Timestamp(3)).await);
+        expect_not_found(store.set_observation_state(stored.id + 99, 1, WorkflowState::Validated, None, Timestamp(3), None).await);
     }
 
     pub async fn benchmarks_are_upserted(store: S) {
@@ -1014,5 +1018,98 @@ pub mod cases {
         expect_not_found(store.set_city_rule(&city("nowhere"), strict).await);
         store.set_network_rule(NetworkRule::new(0.75).unwrap()).await.unwrap();
         assert_eq!(store.network_rule().await.unwrap().min_city_share, 0.75);
+    }
+
+    pub async fn every_change_of_a_value_is_kept_in_its_history(store: S) {
+        base(&store).await;
+        let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        let editor = user(&store, "editor").await;
+        let approver = user(&store, "approver").await;
+        let stored = store
+            .insert_observation(&observation(&def, "ghent", "2020", "", "10", WorkflowState::Draft), Some(editor), Timestamp(10))
+            .await
+            .unwrap();
+        store.set_observation_state(stored.id, 1, WorkflowState::Submitted, Some(editor), Timestamp(11), None).await.unwrap();
+        store
+            .set_observation_state(stored.id, 2, WorkflowState::Returned, Some(approver), Timestamp(12), Some("The source date is missing"))
+            .await
+            .unwrap();
+        let mut corrected = observation(&def, "ghent", "2020", "", "11.5", WorkflowState::Draft);
+        corrected.provenance.method_note = Some("Recounted".into());
+        store.revise_observation(stored.id, 3, &corrected, Some(editor), Timestamp(13), "Corrected after review").await.unwrap();
+        let history = store.list_observation_history(stored.id).await.unwrap();
+        let actions: Vec<(u32, &str, Option<i64>, Option<&str>)> =
+            history.iter().map(|h| (h.revision, h.action.as_str(), h.user_id, h.reason.as_deref())).collect();
+        assert_eq!(
+            actions,
+            [
+                (1, "created", Some(editor), None),
+                (2, "submitted", Some(editor), None),
+                (3, "returned", Some(approver), Some("The source date is missing")),
+                (4, "revised", Some(editor), Some("Corrected after review")),
+            ]
+        );
+        assert_eq!(history[0].snapshot.value, ObservationValue::Number(10.0), "the old value stays in the history");
+        assert_eq!(history[3].snapshot.value, ObservationValue::Number(11.5));
+        assert_eq!(history[3].snapshot.state, WorkflowState::Returned, "a revision keeps the state");
+        assert_eq!((history[2].at, history[3].at), (Timestamp(12), Timestamp(13)));
+        assert!(store.list_observation_history(stored.id + 100).await.unwrap().is_empty());
+    }
+
+    pub async fn a_revision_keeps_the_subject_and_needs_the_current_revision(store: S) {
+        base(&store).await;
+        let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        let stored = store
+            .insert_observation(&observation(&def, "ghent", "2020", "", "10", WorkflowState::Draft), None, Timestamp(1))
+            .await
+            .unwrap();
+        let other_year = observation(&def, "ghent", "2021", "", "10", WorkflowState::Draft);
+        expect_conflict(store.revise_observation(stored.id, 1, &other_year, None, Timestamp(2), "x").await);
+        let same = observation(&def, "ghent", "2020", "", "12", WorkflowState::Draft);
+        expect_conflict(store.revise_observation(stored.id, 7, &same, None, Timestamp(2), "x").await);
+        expect_not_found(store.revise_observation(stored.id + 100, 1, &same, None, Timestamp(2), "x").await);
+        let revised = store.revise_observation(stored.id, 1, &same, None, Timestamp(2), "typo").await.unwrap();
+        assert_eq!((revised.revision, revised.data.value.clone()), (2, ObservationValue::Number(12.0)));
+        assert_eq!(store.list_observation_history(stored.id).await.unwrap().len(), 2, "the refused revisions left nothing");
+    }
+
+    pub async fn shadow_values_are_kept_beside_the_official_ones_and_answered_once(store: S) {
+        base(&store).await;
+        let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        let official = store
+            .insert_observation(&observation(&def, "ghent", "2020", "", "10", WorkflowState::Published), None, Timestamp(1))
+            .await
+            .unwrap();
+        let cso = user(&store, "cso").await;
+        let officer = user(&store, "officer").await;
+        let shadow = rightsmon_domain::observation::NewShadowValue {
+            indicator: def.code.clone(),
+            version: 1,
+            area: city("ghent"),
+            period: Period::Year(2020),
+            key: DisaggregationKey::total(),
+            value: Some(17.5),
+            assessment: Some("Our tenants' survey finds far more overburdened households.".into()),
+            sources: "Tenants' Union survey 2020, n = 812".into(),
+            organisation_id: None,
+        };
+        let stored = store.add_shadow_value(&shadow, cso, Timestamp(5)).await.unwrap();
+        assert_eq!(store.get_shadow_value(stored.id).await.unwrap(), stored);
+        assert_eq!(store.list_shadow_values(&def.code, &city("ghent")).await.unwrap(), vec![stored.clone()]);
+        assert!(store.list_shadow_values(&def.code, &city("padova")).await.unwrap().is_empty());
+        assert_eq!(store.get_observation(official.id).await.unwrap(), official, "the official value is untouched");
+        let replied = store
+            .reply_to_shadow_value(stored.id, officer, "The survey over-represents social tenants; we will compare methods.", Timestamp(6))
+            .await
+            .unwrap();
+        assert_eq!(replied.reply.as_ref().unwrap().user_id, officer);
+        expect_conflict(store.reply_to_shadow_value(stored.id, officer, "again", Timestamp(7)).await);
+        expect_not_found(store.reply_to_shadow_value(stored.id + 100, officer, "x", Timestamp(7)).await);
+        let mut unknown = shadow;
+        unknown.version = 9;
+        expect_not_found(store.add_shadow_value(&unknown, cso, Timestamp(5)).await);
     }
 }

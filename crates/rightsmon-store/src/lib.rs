@@ -21,7 +21,9 @@ use rightsmon_domain::catalogue::IndicatorDefinition;
 use rightsmon_domain::codelist::Codelist;
 use rightsmon_domain::codesign::{CityRule, Comment, Decision, Endorsement, NetworkRule, NewProposal, Objection, Proposal};
 use rightsmon_domain::id::{AreaCode, IndicatorCode};
-use rightsmon_domain::observation::{Benchmark, NewObservation, Observation, WorkflowState};
+use rightsmon_domain::observation::{
+    Benchmark, NewObservation, NewShadowValue, Observation, ObservationRevision, ShadowValue, WorkflowState,
+};
 use rightsmon_domain::right::{Right, RightKind, Theme};
 use rightsmon_domain::time::Timestamp;
 
@@ -96,7 +98,8 @@ pub trait Store: Send + Sync + 'static {
     async fn get_observation(&self, id: i64) -> StoreResult<Observation>;
     async fn list_observations(&self, query: &ObservationQuery) -> StoreResult<Page<Observation>>;
     /// Moves an observation to `state` if it is still at `expected_revision`; the revision
-    /// number goes up by one. A stale revision is a `Conflict`.
+    /// number goes up by one and the history records who, when and why. A stale revision is a
+    /// `Conflict`.
     async fn set_observation_state(
         &self,
         id: i64,
@@ -104,7 +107,28 @@ pub trait Store: Send + Sync + 'static {
         state: WorkflowState,
         by: Option<i64>,
         at: Timestamp,
+        reason: Option<&str>,
     ) -> StoreResult<Observation>;
+    /// Replaces the value, bounds, status and provenance of an observation still at
+    /// `expected_revision`, keeping its state; the old value stays in the history. A stale
+    /// revision, or a value about another subject, is a `Conflict`.
+    async fn revise_observation(
+        &self,
+        id: i64,
+        expected_revision: u32,
+        value: &NewObservation,
+        by: Option<i64>,
+        at: Timestamp,
+        reason: &str,
+    ) -> StoreResult<Observation>;
+    /// Every change of an observation, oldest first.
+    async fn list_observation_history(&self, id: i64) -> StoreResult<Vec<ObservationRevision>>;
+    async fn add_shadow_value(&self, shadow: &NewShadowValue, user_id: i64, at: Timestamp) -> StoreResult<ShadowValue>;
+    async fn get_shadow_value(&self, id: i64) -> StoreResult<ShadowValue>;
+    /// The shadow values of an indicator in an area, in time order.
+    async fn list_shadow_values(&self, indicator: &IndicatorCode, area: &AreaCode) -> StoreResult<Vec<ShadowValue>>;
+    /// Records the municipality's reply to a shadow value; a second reply is a `Conflict`.
+    async fn reply_to_shadow_value(&self, id: i64, user_id: i64, text: &str, at: Timestamp) -> StoreResult<ShadowValue>;
     async fn put_benchmark(&self, kind: BenchmarkKind, benchmark: &Benchmark) -> StoreResult<Written>;
     async fn list_benchmarks(&self, indicator: &IndicatorCode, area: &AreaCode) -> StoreResult<Vec<(BenchmarkKind, Benchmark)>>;
 
