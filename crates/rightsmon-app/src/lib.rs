@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod catalogue;
 pub mod codesign;
+pub mod collection;
 pub mod demo;
 mod error;
 pub mod framework;

@@ -1,0 +1,199 @@
+//! Collecting values: entering them, the approval workflow, revisions with reasons, the history
+//! of every change, and civil-society shadow values beside the official ones.
+//!
+//! Who may do what (from the city's memberships):
+//! - data editors and coordinators enter values and submit them;
+//! - coordinators validate, return for correction and publish, but never validate a value they
+//!   entered themselves: every value is seen by two people before it is published;
+//! - a published value is revised only by a coordinator, with a reason; the old value stays in
+//!   the history;
+//! - civil-society members file shadow values and assessments, which never touch the official
+//!   value; the city's coordinators may reply to them once.
+
+use crate::{App, AppError, AppResult};
+use rightsmon_domain::access::{Actor, Permission};
+use rightsmon_domain::area::AreaKind;
+use rightsmon_domain::codesign::parse_statement;
+use rightsmon_domain::id::AreaCode;
+use rightsmon_domain::observation::{
+    NewObservation, NewShadowValue, Observation, ObservationDraft, ObservationRevision, ShadowDraft, ShadowValue, WorkflowState,
+};
+use rightsmon_domain::{FieldErrors, ParseError};
+use rightsmon_store::StoreError;
+
+fn signed_in(actor: &Actor) -> AppResult<i64> {
+    actor.user().map(|u| u.id).ok_or(AppError::Unauthenticated)
+}
+
+fn refused(code: &'static str, message: impl Into<String>) -> AppError {
+    AppError::Invalid(FieldErrors::single("state", ParseError::new(code, message)))
+}
+
+fn conflict(error: StoreError) -> AppError {
+    match error {
+        StoreError::Conflict { .. } => AppError::Conflict("the value changed meanwhile; reload it and try again".into()),
+        other => other.into(),
+    }
+}
+
+impl App {
+    /// The city an area belongs to (itself, or the city of a district).
+    async fn city_of(&self, area: &AreaCode) -> AppResult<AreaCode> {
+        let area = self.store.get_area(area).await?;
+        match area.kind {
+            AreaKind::City => Ok(area.code),
+            AreaKind::District => area.parent.ok_or(AppError::NotFound),
+            AreaKind::Network => {
+                Err(AppError::Invalid(FieldErrors::single("area", ParseError::new("not_a_city", "values belong to a city or a district"))))
+            }
+        }
+    }
+
+    /// Enters a value as a draft.
+    pub async fn enter_value(&self, actor: &Actor, indicator: &str, draft: &ObservationDraft) -> AppResult<Observation> {
+        let user = signed_in(actor)?;
+        let definition = self.indicator(indicator, None).await?;
+        if self.store.list_retired().await?.iter().any(|r| r.indicator == definition.code) {
+            return Err(refused("retired", format!("{} is retired: no new values are collected", definition.code)));
+        }
+        let value = NewObservation::parse(&definition, draft, WorkflowState::Draft)?;
+        let city = self.city_of(&value.area).await?;
+        if !actor.may(Permission::EnterData(&city)) {
+            return Err(AppError::Forbidden);
+        }
+        match self.store.insert_observation(&value, Some(user), self.now()).await {
+            Ok(stored) => Ok(stored),
+            Err(StoreError::Conflict { .. }) => {
+                Err(AppError::Conflict("this indicator already has a value for that area, period and group".into()))
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// The value, if the actor may work on it in its city: approve it, or else enter data.
+    async fn value_for(&self, actor: &Actor, id: i64, approve: bool) -> AppResult<(Observation, AreaCode)> {
+        let observation = self.observation(actor, id).await?;
+        let city = self.city_of(&observation.data.area).await?;
+        let permission = if approve { Permission::ApproveData(&city) } else { Permission::EnterData(&city) };
+        if !actor.may(permission) {
+            return Err(AppError::Forbidden);
+        }
+        Ok((observation, city))
+    }
+
+    async fn move_value(&self, actor: &Actor, id: i64, to: WorkflowState, reason: Option<&str>) -> AppResult<Observation> {
+        let user = signed_in(actor)?;
+        let approve = !matches!(to, WorkflowState::Submitted | WorkflowState::Draft);
+        let (observation, _) = self.value_for(actor, id, approve).await?;
+        let from = observation.data.state;
+        if !from.can_become(to) {
+            return Err(refused("invalid_transition", format!("a {} value cannot become {}", from.as_str(), to.as_str())));
+        }
+        if to == WorkflowState::Validated && observation.entered_by == Some(user) {
+            return Err(refused("own_value", "a value is validated by someone other than the person who entered it"));
+        }
+        let reason = match reason {
+            Some(text) => Some(parse_statement("reason", text)?),
+            None => None,
+        };
+        if to == WorkflowState::Returned && reason.is_none() {
+            return Err(refused("missing_reason", "say what needs correcting"));
+        }
+        let moved = self
+            .store
+            .set_observation_state(id, observation.revision, to, Some(user), self.now(), reason.as_deref())
+            .await
+            .map_err(conflict)?;
+        self.audit(Some(user), "value.moved", format!("observation:{id}"), serde_json::json!({"from": from.as_str(), "to": to.as_str()}))
+            .await?;
+        Ok(moved)
+    }
+
+    pub async fn submit_value(&self, actor: &Actor, id: i64) -> AppResult<Observation> {
+        self.move_value(actor, id, WorkflowState::Submitted, None).await
+    }
+
+    pub async fn validate_value(&self, actor: &Actor, id: i64) -> AppResult<Observation> {
+        self.move_value(actor, id, WorkflowState::Validated, None).await
+    }
+
+    pub async fn publish_value(&self, actor: &Actor, id: i64) -> AppResult<Observation> {
+        self.move_value(actor, id, WorkflowState::Published, None).await
+    }
+
+    pub async fn return_value(&self, actor: &Actor, id: i64, reason: &str) -> AppResult<Observation> {
+        self.move_value(actor, id, WorkflowState::Returned, Some(reason)).await
+    }
+
+    /// Changes a value. Drafts and returned values are corrected by those who enter data; a
+    /// value further along is revised only by a coordinator, and always with a reason.
+    pub async fn revise_value(&self, actor: &Actor, id: i64, draft: &ObservationDraft, reason: &str) -> AppResult<Observation> {
+        let user = signed_in(actor)?;
+        let observation = self.observation(actor, id).await?;
+        let editable = matches!(observation.data.state, WorkflowState::Draft | WorkflowState::Returned);
+        let (observation, _) = self.value_for(actor, id, !editable).await?;
+        let reason = parse_statement("reason", reason)?;
+        let definition = self.indicator(observation.data.indicator.as_str(), Some(observation.data.version)).await?;
+        let value = NewObservation::parse(&definition, draft, observation.data.state)?;
+        if !value.same_subject(&observation.data) {
+            return Err(AppError::Invalid(FieldErrors::single(
+                "period",
+                ParseError::new("other_subject", "a revision keeps the area, period and group; enter a new value for another"),
+            )));
+        }
+        let revised =
+            self.store.revise_observation(id, observation.revision, &value, Some(user), self.now(), &reason).await.map_err(conflict)?;
+        self.audit(Some(user), "value.revised", format!("observation:{id}"), serde_json::json!({"reason": reason})).await?;
+        Ok(revised)
+    }
+
+    /// Every change of a value the actor may see.
+    pub async fn value_history(&self, actor: &Actor, id: i64) -> AppResult<Vec<ObservationRevision>> {
+        self.observation(actor, id).await?;
+        Ok(self.store.list_observation_history(id).await?)
+    }
+
+    /// Files a civil-society value or assessment beside the official one.
+    pub async fn file_shadow_value(
+        &self,
+        actor: &Actor,
+        indicator: &str,
+        draft: &ShadowDraft,
+        organisation_id: Option<i64>,
+    ) -> AppResult<ShadowValue> {
+        let user = signed_in(actor)?;
+        let definition = self.indicator(indicator, None).await?;
+        let mut shadow = NewShadowValue::parse(&definition, draft)?;
+        let city = self.city_of(&shadow.area).await?;
+        if !actor.may(Permission::FileShadowData(&city)) {
+            return Err(AppError::Forbidden);
+        }
+        shadow.organisation_id = organisation_id.or_else(|| actor.memberships().iter().find_map(|m| m.organisation_id));
+        let stored = self.store.add_shadow_value(&shadow, user, self.now()).await?;
+        self.audit(Some(user), "shadow.filed", format!("shadow:{}", stored.id), serde_json::json!({"indicator": indicator})).await?;
+        Ok(stored)
+    }
+
+    /// The municipality's answer to a shadow value, once.
+    pub async fn reply_to_shadow(&self, actor: &Actor, id: i64, text: &str) -> AppResult<ShadowValue> {
+        let user = signed_in(actor)?;
+        let shadow = self.store.get_shadow_value(id).await?;
+        let city = self.city_of(&shadow.data.area).await?;
+        if !actor.may(Permission::ManageCity(&city)) {
+            return Err(AppError::Forbidden);
+        }
+        let text = parse_statement("reply", text)?;
+        match self.store.reply_to_shadow_value(id, user, &text, self.now()).await {
+            Ok(replied) => Ok(replied),
+            Err(StoreError::Conflict { .. }) => Err(AppError::Conflict("this shadow value has a reply already".into())),
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Shadow values of an indicator in an area; they are public, like published values.
+    pub async fn shadow_values(&self, indicator: &str, area: &str) -> AppResult<Vec<ShadowValue>> {
+        let indicator = self.indicator(indicator, None).await?.code;
+        let area = AreaCode::parse(area).map_err(|e| AppError::Invalid(FieldErrors::single("area", e)))?;
+        Ok(self.store.list_shadow_values(&indicator, &area).await?)
+    }
+}

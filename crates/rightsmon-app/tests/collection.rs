@@ -1,0 +1,153 @@
+//! Collecting values: the approval workflow with four eyes, revisions with reasons, the history
+//! of every change, and shadow values that never touch the official one.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use rightsmon_app::accounts::UserForm;
+use rightsmon_app::observations::ObservationFilter;
+use rightsmon_app::{App, AppError};
+use rightsmon_domain::access::Actor;
+use rightsmon_domain::observation::{ObservationDraft, ObservationValue, RevisionAction, ShadowDraft, WorkflowState};
+use rightsmon_store::Store;
+use rightsmon_store_sqlite::SqliteStore;
+use std::sync::Arc;
+
+async fn fresh() -> App {
+    let store = SqliteStore::connect("sqlite::memory:").await.unwrap();
+    store.migrate().await.unwrap();
+    let app = App::new(Arc::new(store));
+    rightsmon_app::reference::initialise(&app).await.unwrap();
+    app
+}
+
+async fn member(app: &App, name: &str, role: &str, city: &str) -> Actor {
+    app.create_user(
+        None,
+        &UserForm { username: name.into(), display_name: name.into(), email: None, password: "a long enough password".into() },
+    )
+    .await
+    .unwrap();
+    app.add_membership(name, role, Some(city), None).await.unwrap();
+    let session = app.login(name, "a long enough password", "test").await.unwrap();
+    app.actor_for_token(Some(&session.token)).await.unwrap()
+}
+
+fn value(period: &str, value: &str) -> ObservationDraft {
+    ObservationDraft {
+        area: "ghent".into(),
+        period: period.into(),
+        value: value.into(),
+        source_name: Some("EU-SILC city sample".into()),
+        ..ObservationDraft::default()
+    }
+}
+
+fn published(app: &App) -> impl std::future::Future<Output = Vec<(String, ObservationValue)>> + '_ {
+    async move {
+        let filter = ObservationFilter { indicator: Some("RM-HOU-01".into()), area: Some("ghent".into()), ..ObservationFilter::default() };
+        app.observations(&Actor::Anonymous, &filter)
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|o| (o.data.period.to_string(), o.data.value))
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn a_value_goes_from_draft_to_published_with_four_eyes_and_a_shadow_value_leaves_it_unchanged() {
+    let app = fresh().await;
+    let editor = member(&app, "editor", "data_editor", "ghent").await;
+    let coordinator = member(&app, "coordinator", "city_coordinator", "ghent").await;
+    let cso = member(&app, "cso", "civil_society_member", "ghent").await;
+    let padova = member(&app, "padova", "data_editor", "padova").await;
+
+    assert!(matches!(app.enter_value(&padova, "RM-HOU-01", &value("2023", "12.5")).await, Err(AppError::Forbidden)));
+    assert!(matches!(app.enter_value(&cso, "RM-HOU-01", &value("2023", "12.5")).await, Err(AppError::Forbidden)));
+    assert!(matches!(app.enter_value(&editor, "RM-HOU-01", &value("2023", "112.5")).await, Err(AppError::Invalid(_))), "outside 0-100");
+    let draft = app.enter_value(&editor, "RM-HOU-01", &value("2023", "12.5")).await.unwrap();
+    assert_eq!(draft.data.state, WorkflowState::Draft);
+    assert!(published(&app).await.is_empty(), "a draft is not public");
+
+    // Editors submit but do not validate; nobody validates what they entered themselves.
+    app.submit_value(&editor, draft.id).await.unwrap();
+    assert!(
+        matches!(app.validate_value(&editor, draft.id).await, Err(AppError::Forbidden)),
+        "an editor cannot validate their own submission"
+    );
+    let own = app.enter_value(&coordinator, "RM-HOU-01", &value("2022", "13.0")).await.unwrap();
+    app.submit_value(&coordinator, own.id).await.unwrap();
+    assert!(matches!(app.validate_value(&coordinator, own.id).await, Err(AppError::Invalid(_))), "nor a coordinator theirs");
+    assert!(matches!(app.publish_value(&coordinator, draft.id).await, Err(AppError::Invalid(_))), "validation comes before publication");
+
+    // Returned for correction, corrected, submitted again, validated and published.
+    assert!(matches!(app.return_value(&coordinator, draft.id, " ").await, Err(AppError::Invalid(_))));
+    app.return_value(&coordinator, draft.id, "The source date is missing").await.unwrap();
+    app.revise_value(
+        &editor,
+        draft.id,
+        &ObservationDraft { source_date: Some("2024-03-01".into()), ..value("2023", "12.7") },
+        "Added the source date; 12.7 after the final weights",
+    )
+    .await
+    .unwrap();
+    app.submit_value(&editor, draft.id).await.unwrap();
+    app.validate_value(&coordinator, draft.id).await.unwrap();
+    let public = app.publish_value(&coordinator, draft.id).await.unwrap();
+    assert_eq!((public.data.state, public.approved_by), (WorkflowState::Published, coordinator.user().map(|u| u.id)));
+    assert_eq!(published(&app).await, [("2023".to_owned(), ObservationValue::Number(12.7))]);
+
+    // A published value is revised only by a coordinator, with a reason; the old one stays in the history.
+    assert!(matches!(app.revise_value(&editor, draft.id, &value("2023", "12.9"), "late data").await, Err(AppError::Forbidden)));
+    app.revise_value(&coordinator, draft.id, &value("2023", "12.9"), "Eurostat revised the weights").await.unwrap();
+    let history = app.value_history(&Actor::Anonymous, draft.id).await.unwrap();
+    let actions: Vec<RevisionAction> = history.iter().map(|h| h.action).collect();
+    use RevisionAction::*;
+    assert_eq!(actions, [Created, Submitted, Returned, Revised, Submitted, Validated, Published, Revised]);
+    assert_eq!(history[0].snapshot.value, ObservationValue::Number(12.5));
+    assert_eq!(history[6].snapshot.value, ObservationValue::Number(12.7));
+    assert_eq!(history[7].reason.as_deref(), Some("Eurostat revised the weights"));
+
+    // A civil-society shadow value sits beside the official value and never changes it.
+    let before = app.store.get_observation(draft.id).await.unwrap();
+    let shadow_draft = ShadowDraft {
+        area: "ghent".into(),
+        period: "2023".into(),
+        value: "19.0".into(),
+        assessment: "Our survey of private tenants finds far more overburdened households.".into(),
+        sources: "Tenants' Union survey 2023, n = 812".into(),
+        ..ShadowDraft::default()
+    };
+    assert!(matches!(app.file_shadow_value(&editor, "RM-HOU-01", &shadow_draft, None).await, Err(AppError::Forbidden)));
+    let shadow = app.file_shadow_value(&cso, "RM-HOU-01", &shadow_draft, None).await.unwrap();
+    assert_eq!(app.store.get_observation(draft.id).await.unwrap(), before, "the official value is unchanged");
+    assert_eq!(published(&app).await, [("2023".to_owned(), ObservationValue::Number(12.9))]);
+    assert!(matches!(app.reply_to_shadow(&cso, shadow.id, "we agree with ourselves").await, Err(AppError::Forbidden)));
+    app.reply_to_shadow(
+        &coordinator,
+        shadow.id,
+        "The survey over-represents private tenants; we will compare methods in the working group.",
+    )
+    .await
+    .unwrap();
+    let shadows = app.shadow_values("RM-HOU-01", "ghent").await.unwrap();
+    assert_eq!(shadows.len(), 1);
+    assert!(shadows[0].reply.is_some());
+    assert!(matches!(app.reply_to_shadow(&coordinator, shadow.id, "again").await, Err(AppError::Conflict(_))));
+}
+
+#[tokio::test]
+async fn unpublished_values_and_their_history_stay_inside_their_city() {
+    let app = fresh().await;
+    let editor = member(&app, "editor", "data_editor", "ghent").await;
+    let padova = member(&app, "padova", "city_coordinator", "padova").await;
+    let draft = app.enter_value(&editor, "RM-HOU-01", &value("2023", "12.5")).await.unwrap();
+    assert!(matches!(app.value_history(&padova, draft.id).await, Err(AppError::NotFound)));
+    assert!(matches!(app.value_history(&Actor::Anonymous, draft.id).await, Err(AppError::NotFound)));
+    assert!(matches!(app.validate_value(&padova, draft.id).await, Err(AppError::NotFound)));
+    assert_eq!(app.value_history(&editor, draft.id).await.unwrap().len(), 1);
+    assert!(
+        matches!(app.enter_value(&editor, "RM-HOU-01", &value("2023", "12.6")).await, Err(AppError::Conflict(_))),
+        "one value per subject"
+    );
+}
