@@ -41,17 +41,9 @@ fn value(period: &str, value: &str) -> ObservationDraft {
     }
 }
 
-fn published(app: &App) -> impl std::future::Future<Output = Vec<(String, ObservationValue)>> + '_ {
-    async move {
-        let filter = ObservationFilter { indicator: Some("RM-HOU-01".into()), area: Some("ghent".into()), ..ObservationFilter::default() };
-        app.observations(&Actor::Anonymous, &filter)
-            .await
-            .unwrap()
-            .items
-            .into_iter()
-            .map(|o| (o.data.period.to_string(), o.data.value))
-            .collect()
-    }
+async fn published(app: &App) -> Vec<(String, ObservationValue)> {
+    let filter = ObservationFilter { indicator: Some("RM-HOU-01".into()), area: Some("ghent".into()), ..ObservationFilter::default() };
+    app.observations(&Actor::Anonymous, &filter).await.unwrap().items.into_iter().map(|o| (o.data.period.to_string(), o.data.value)).collect()
 }
 
 #[tokio::test]
