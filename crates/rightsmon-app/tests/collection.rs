@@ -43,7 +43,13 @@ fn value(period: &str, value: &str) -> ObservationDraft {
 
 async fn published(app: &App) -> Vec<(String, ObservationValue)> {
     let filter = ObservationFilter { indicator: Some("RM-HOU-01".into()), area: Some("ghent".into()), ..ObservationFilter::default() };
-    app.observations(&Actor::Anonymous, &filter).await.unwrap().items.into_iter().map(|o| (o.data.period.to_string(), o.data.value)).collect()
+    app.observations(&Actor::Anonymous, &filter)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|o| (o.data.period.to_string(), o.data.value))
+        .collect()
 }
 
 #[tokio::test]

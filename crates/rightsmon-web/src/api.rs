@@ -234,3 +234,28 @@ pub async fn series(
     let points = state.app.series(&ctx.actor, &q.indicator, &q.area, &q.key).await?;
     Ok(Json(json!({"indicator": q.indicator, "area": q.area, "key": q.key, "points": points})))
 }
+
+pub async fn observation_history(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::App(AppError::NotFound))?;
+    Ok(whole_list(state.app.value_history(&ctx.actor, id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShadowQuery {
+    indicator: String,
+    area: String,
+}
+
+/// Civil-society values and assessments of an indicator in an area, with the replies.
+pub async fn shadow_values(
+    State(state): State<WebState>,
+    q: Result<Query<ShadowQuery>, QueryRejection>,
+) -> Result<Json<serde_json::Value>, WebError> {
+    let q = query(q)?;
+    Ok(whole_list(state.app.shadow_values(&q.indicator, &q.area).await?))
+}

@@ -164,7 +164,9 @@ pub fn routes() -> Routes {
         .route("/api/v1/cities/{code}/adoptions", "GET", Access::Public, get(api::city_adoptions))
         .route("/api/v1/observations", "GET", Access::Public, get(api::list_observations))
         .route("/api/v1/observations/{id}", "GET", Access::Public, get(api::get_observation))
+        .route("/api/v1/observations/{id}/history", "GET", Access::Public, get(api::observation_history))
         .route("/api/v1/series", "GET", Access::Public, get(api::series))
+        .route("/api/v1/shadow-values", "GET", Access::Public, get(api::shadow_values))
 }
 
 /// The route table, for documentation and tests.

@@ -289,7 +289,11 @@ async fn a_viewer_of_one_city_cannot_read_another_citys_unpublished_values_throu
     for id in &hidden {
         let reply = viewer.get(&format!("/api/v1/observations/{id}")).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "observation {id}");
+        let history = viewer.get(&format!("/api/v1/observations/{id}/history")).await;
+        assert_eq!(history.status, StatusCode::NOT_FOUND, "history of observation {id}");
     }
+    let series = viewer.get("/api/v1/series?indicator=RM-HOU-01&area=padova").await.json();
+    assert!(series["points"].as_array().unwrap().iter().all(|p| p["state"] == "published"), "Padova's series shows only published values");
     for query in [
         "area=padova&limit=1000",
         "limit=1000",
@@ -323,7 +327,7 @@ async fn every_route_declares_an_access_rule_and_signed_in_routes_refuse_strange
     let app = test_app().await;
     for rule in &table {
         let mut path = rule.path.replace("{code}", "ghent").replace("{id}", "1");
-        if path == "/api/v1/series" {
+        if path == "/api/v1/series" || path == "/api/v1/shadow-values" {
             path.push_str("?indicator=RM-HOU-01&area=ghent");
         }
         for method in rule.methods.split(", ") {
