@@ -176,19 +176,30 @@ pub fn parse_number(input: &str) -> Result<f64, ParseError> {
     }
 }
 
+/// The subject of a value: its area, its period and its group, which the indicator must report.
+fn parse_subject(
+    definition: &IndicatorDefinition,
+    errors: &mut FieldErrors,
+    area: &str,
+    period: &str,
+    key: &str,
+) -> (Option<AreaCode>, Option<Period>, Option<DisaggregationKey>) {
+    let area = errors.check("area", AreaCode::parse(area.trim()));
+    let period = errors.check("period", Period::parse(period));
+    let key = errors.check("key", DisaggregationKey::parse(key.trim()));
+    if let Some(key) = &key
+        && !definition.allows_key(key)
+    {
+        errors.push("key", ParseError::new("undeclared_disaggregation", format!("{} does not report the group {key}", definition.code)));
+    }
+    (area, period, key)
+}
+
 impl NewObservation {
     /// Validates a draft against the indicator definition it is measured under.
     pub fn parse(definition: &IndicatorDefinition, draft: &ObservationDraft, state: WorkflowState) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let area = errors.check("area", AreaCode::parse(draft.area.trim()));
-        let period = errors.check("period", Period::parse(&draft.period));
-        let key = errors.check("key", DisaggregationKey::parse(draft.key.trim()));
-        if let Some(key) = &key
-            && !definition.allows_key(key)
-        {
-            errors
-                .push("key", ParseError::new("undeclared_disaggregation", format!("{} does not report the group {key}", definition.code)));
-        }
+        let (area, period, key) = parse_subject(definition, &mut errors, &draft.area, &draft.period, &draft.key);
         let value = if definition.value_type == ValueType::Text {
             let text = draft.value.trim();
             if text.is_empty() {
@@ -353,15 +364,7 @@ impl NewShadowValue {
     /// number or an assessment (or both), and its sources.
     pub fn parse(definition: &IndicatorDefinition, draft: &ShadowDraft) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let area = errors.check("area", AreaCode::parse(draft.area.trim()));
-        let period = errors.check("period", Period::parse(&draft.period));
-        let key = errors.check("key", DisaggregationKey::parse(draft.key.trim()));
-        if let Some(key) = &key
-            && !definition.allows_key(key)
-        {
-            errors
-                .push("key", ParseError::new("undeclared_disaggregation", format!("{} does not report the group {key}", definition.code)));
-        }
+        let (area, period, key) = parse_subject(definition, &mut errors, &draft.area, &draft.period, &draft.key);
         let value = match draft.value.trim() {
             "" => Some(None),
             text => match errors.check("value", parse_number(text)) {

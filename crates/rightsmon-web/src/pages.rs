@@ -1,6 +1,7 @@
 //! HTML pages: home, city, sign in and out.
 
 use crate::WebState;
+use crate::catalogue::localised;
 use crate::context::{Ctx, SESSION_COOKIE, set_cookie};
 use crate::error::WebError;
 use axum::extract::rejection::FormRejection;
@@ -10,14 +11,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use rightsmon_app::AppError;
 use rightsmon_app::observations::ObservationFilter;
 use rightsmon_domain::observation::{ObservationValue, WorkflowState};
-use rightsmon_domain::text::Texts;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-
-fn localised(texts: &Texts, lang: &str) -> serde_json::Value {
-    let chosen = texts.get(lang);
-    serde_json::json!({"text": chosen.text, "lang": chosen.language, "fallback": chosen.is_fallback})
-}
 
 pub async fn home(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>, WebError> {
     let overview = state.app.network_overview().await?;
