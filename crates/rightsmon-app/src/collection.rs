@@ -197,3 +197,142 @@ impl App {
         Ok(self.store.list_shadow_values(&indicator, &area).await?)
     }
 }
+
+/// One assigned indicator of a cycle and whether its headline value has come in.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Task {
+    pub cycle: rightsmon_domain::collection::Cycle,
+    pub indicator: rightsmon_domain::id::IndicatorCode,
+    pub organisation_id: i64,
+    /// The value for the cycle's city and period, whatever its state, if one was entered.
+    pub received: Option<WorkflowState>,
+}
+
+/// How far a cycle has come: expected values and those received.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Completeness {
+    pub cycle: rightsmon_domain::collection::Cycle,
+    pub expected: usize,
+    pub received: usize,
+    pub published: usize,
+    pub tasks: Vec<Task>,
+}
+
+impl App {
+    /// Opens a reporting cycle for a city.
+    pub async fn create_cycle(
+        &self,
+        actor: &Actor,
+        city: &str,
+        name: &str,
+        period: &str,
+        deadline: &str,
+    ) -> AppResult<rightsmon_domain::collection::Cycle> {
+        let cycle = rightsmon_domain::collection::NewCycle::parse(city, name, period, deadline)?;
+        if !actor.may(Permission::ManageCity(&cycle.city)) {
+            return Err(AppError::Forbidden);
+        }
+        match self.store.create_cycle(&cycle, self.now()).await {
+            Ok(stored) => Ok(stored),
+            Err(StoreError::Conflict { .. }) => {
+                Err(AppError::Invalid(FieldErrors::single("name", ParseError::new("taken", "the city has a cycle of that name"))))
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Assigns an indicator of a cycle to one of the city's (or the network's) organisations.
+    /// The indicator is a core indicator the city has not left out, or one of its own.
+    pub async fn assign(&self, actor: &Actor, cycle_id: i64, indicator: &str, organisation_id: i64) -> AppResult<()> {
+        let cycle = self.store.get_cycle(cycle_id).await?;
+        let city = &cycle.cycle.city;
+        if !actor.may(Permission::ManageCity(city)) {
+            return Err(AppError::Forbidden);
+        }
+        let definition = self.indicator(indicator, None).await?;
+        match &definition.scope {
+            rightsmon_domain::catalogue::IndicatorScope::Local(own) if own != city => {
+                return Err(AppError::Invalid(FieldErrors::single(
+                    "indicator",
+                    ParseError::new("other_city", "a local indicator of another city"),
+                )));
+            }
+            rightsmon_domain::catalogue::IndicatorScope::Core => {
+                let left_out = self.store.list_adoptions(Some(city), Some(&definition.code)).await?.iter().any(|a| !a.is_adopted);
+                if left_out {
+                    return Err(AppError::Invalid(FieldErrors::single(
+                        "indicator",
+                        ParseError::new("left_out", "the city left this indicator out"),
+                    )));
+                }
+            }
+            _ => {}
+        }
+        let organisation = self.store.list_organisations(None).await?.into_iter().find(|o| o.id == organisation_id);
+        match organisation {
+            Some(o) if o.city.is_none() || o.city.as_ref() == Some(city) => {}
+            _ => {
+                return Err(AppError::Invalid(FieldErrors::single(
+                    "organisation",
+                    ParseError::new("unknown_organisation", "no such organisation in this city"),
+                )));
+            }
+        }
+        let assignment = rightsmon_domain::collection::Assignment { cycle_id, indicator: definition.code, organisation_id };
+        self.store.assign(&assignment).await?;
+        Ok(())
+    }
+
+    async fn task(
+        &self,
+        cycle: &rightsmon_domain::collection::Cycle,
+        assignment: rightsmon_domain::collection::Assignment,
+    ) -> AppResult<Task> {
+        let mut query = rightsmon_store::ObservationQuery::new(rightsmon_store::Visibility::All);
+        query.indicator = Some(assignment.indicator.clone());
+        query.area = Some(cycle.cycle.city.clone());
+        query.key = Some(rightsmon_domain::codelist::DisaggregationKey::total());
+        query.period_from = Some(cycle.cycle.period);
+        query.period_to = Some(cycle.cycle.period);
+        let found = self.store.list_observations(&query).await?;
+        Ok(Task {
+            cycle: cycle.clone(),
+            indicator: assignment.indicator,
+            organisation_id: assignment.organisation_id,
+            received: found.items.iter().map(|o| o.data.state).max_by_key(|s| matches!(s, WorkflowState::Published)),
+        })
+    }
+
+    /// Expected and received values of a cycle, for the members of its city.
+    pub async fn completeness(&self, actor: &Actor, cycle_id: i64) -> AppResult<Completeness> {
+        let cycle = self.store.get_cycle(cycle_id).await?;
+        if !actor.may(Permission::ReadUnpublished(&cycle.cycle.city)) {
+            return Err(AppError::NotFound);
+        }
+        let mut tasks = Vec::new();
+        for assignment in self.store.list_assignments(cycle_id).await? {
+            tasks.push(self.task(&cycle, assignment).await?);
+        }
+        let received = tasks.iter().filter(|t| t.received.is_some()).count();
+        let published = tasks.iter().filter(|t| t.received == Some(WorkflowState::Published)).count();
+        Ok(Completeness { cycle, expected: tasks.len(), received, published, tasks })
+    }
+
+    /// The indicators the actor's organisations provide, with their deadlines, soonest first.
+    pub async fn my_tasks(&self, actor: &Actor) -> AppResult<Vec<Task>> {
+        signed_in(actor)?;
+        let organisations: Vec<i64> = actor.memberships().iter().filter_map(|m| m.organisation_id).collect();
+        let mut tasks = Vec::new();
+        for assignment in self.store.list_assignments_of(&organisations).await? {
+            let cycle = self.store.get_cycle(assignment.cycle_id).await?;
+            tasks.push(self.task(&cycle, assignment).await?);
+        }
+        tasks.sort_by(|a, b| a.cycle.cycle.deadline.cmp(&b.cycle.cycle.deadline).then(a.indicator.cmp(&b.indicator)));
+        Ok(tasks)
+    }
+
+    pub async fn cycles(&self, city: &str) -> AppResult<Vec<rightsmon_domain::collection::Cycle>> {
+        let city = self.city(city).await?;
+        Ok(self.store.list_cycles(&city.code).await?)
+    }
+}

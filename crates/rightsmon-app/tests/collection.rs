@@ -149,3 +149,42 @@ async fn unpublished_values_and_their_history_stay_inside_their_city() {
         "one value per subject"
     );
 }
+
+#[tokio::test]
+async fn a_cycle_shows_each_provider_its_tasks_and_the_city_its_completeness() {
+    let app = fresh().await;
+    let coordinator = member(&app, "coordinator", "city_coordinator", "ghent").await;
+    let department = app.create_organisation("Statistics office", "municipal_department", Some("ghent")).await.unwrap();
+    app.create_user(
+        None,
+        &UserForm { username: "stats".into(), display_name: "Stats".into(), email: None, password: "a long enough password".into() },
+    )
+    .await
+    .unwrap();
+    app.add_membership("stats", "data_editor", Some("ghent"), Some(department.id)).await.unwrap();
+    let session = app.login("stats", "a long enough password", "test").await.unwrap();
+    let provider = app.actor_for_token(Some(&session.token)).await.unwrap();
+    let padova = member(&app, "padova", "city_coordinator", "padova").await;
+
+    assert!(matches!(app.create_cycle(&provider, "ghent", "Annual report 2023", "2023", "2024-03-31").await, Err(AppError::Forbidden)));
+    let cycle = app.create_cycle(&coordinator, "ghent", "Annual report 2023", "2023", "2024-03-31").await.unwrap();
+    assert!(matches!(app.create_cycle(&coordinator, "ghent", "Annual report 2023", "2023", "2024-03-31").await, Err(AppError::Invalid(_))));
+    for code in ["RM-HOU-01", "RM-EDU-01"] {
+        app.assign(&coordinator, cycle.id, code, department.id).await.unwrap();
+    }
+    assert!(matches!(app.assign(&padova, cycle.id, "RM-SOC-01", department.id).await, Err(AppError::Forbidden)));
+    let elsewhere = app.create_organisation("Padova office", "municipal_department", Some("padova")).await.unwrap();
+    assert!(matches!(app.assign(&coordinator, cycle.id, "RM-SOC-01", elsewhere.id).await, Err(AppError::Invalid(_))));
+
+    let tasks = app.my_tasks(&provider).await.unwrap();
+    assert_eq!(tasks.iter().map(|t| (t.indicator.as_str(), t.received)).collect::<Vec<_>>(), [("RM-EDU-01", None), ("RM-HOU-01", None)]);
+    let entered = app.enter_value(&provider, "RM-HOU-01", &value("2023", "12.5")).await.unwrap();
+    app.submit_value(&provider, entered.id).await.unwrap();
+    app.validate_value(&coordinator, entered.id).await.unwrap();
+    app.publish_value(&coordinator, entered.id).await.unwrap();
+    let completeness = app.completeness(&coordinator, cycle.id).await.unwrap();
+    assert_eq!((completeness.expected, completeness.received, completeness.published), (2, 1, 1));
+    assert!(matches!(app.completeness(&padova, cycle.id).await, Err(AppError::NotFound)), "completeness stays inside the city");
+    assert!(matches!(app.completeness(&Actor::Anonymous, cycle.id).await, Err(AppError::NotFound)));
+    assert_eq!(app.cycles("ghent").await.unwrap().len(), 1);
+}

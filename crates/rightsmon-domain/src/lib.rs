@@ -11,6 +11,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod codelist;
 pub mod codesign;
+pub mod collection;
 pub mod error;
 pub mod id;
 pub mod observation;

@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "codesign", include_str!("../migrations/0002_codesign.sql")),
     (3, "collection", include_str!("../migrations/0003_collection.sql")),
+    (4, "cycles", include_str!("../migrations/0004_cycles.sql")),
 ];
 
 pub struct SqliteStore {

@@ -79,7 +79,8 @@ macro_rules! conformance_suite {
             governance_rules_have_defaults_and_can_be_set,
             every_change_of_a_value_is_kept_in_its_history,
             a_revision_keeps_the_subject_and_needs_the_current_revision,
-            shadow_values_are_kept_beside_the_official_ones_and_answered_once
+            shadow_values_are_kept_beside_the_official_ones_and_answered_once,
+            cycles_and_assignments_say_who_provides_what
         );
     };
     (@cases $backend:ty; $($case:ident),* $(,)?) => {
@@ -1111,5 +1112,54 @@ pub mod cases {
         let mut unknown = shadow;
         unknown.version = 9;
         expect_not_found(store.add_shadow_value(&unknown, cso, Timestamp(5)).await);
+    }
+
+    pub async fn cycles_and_assignments_say_who_provides_what(store: S) {
+        base(&store).await;
+        store
+            .put_indicator_versions(
+                &[indicator("C-1", 1, None, "HOUSING", "CFR-34"), indicator("C-2", 1, None, "HOUSING", "CFR-34")],
+                Timestamp(1),
+            )
+            .await
+            .unwrap();
+        let cycle = rightsmon_domain::collection::NewCycle::parse("ghent", "Annual report 2023", "2023", "2024-03-31").unwrap();
+        let stored = store.create_cycle(&cycle, Timestamp(1)).await.unwrap();
+        expect_conflict(store.create_cycle(&cycle, Timestamp(2)).await);
+        let later = store
+            .create_cycle(
+                &rightsmon_domain::collection::NewCycle::parse("ghent", "Annual report 2024", "2024", "2025-03-31").unwrap(),
+                Timestamp(2),
+            )
+            .await
+            .unwrap();
+        expect_not_found(
+            store
+                .create_cycle(&rightsmon_domain::collection::NewCycle::parse("nowhere", "x", "2024", "2025-03-31").unwrap(), Timestamp(2))
+                .await,
+        );
+        assert_eq!(store.get_cycle(stored.id).await.unwrap(), stored);
+        assert_eq!(store.list_cycles(&city("ghent")).await.unwrap().iter().map(|c| c.id).collect::<Vec<_>>(), [later.id, stored.id]);
+        assert!(store.list_cycles(&city("padova")).await.unwrap().is_empty());
+        expect_not_found(store.get_cycle(stored.id + 100).await);
+        let dept = store
+            .create_organisation(&NewOrganisation::parse("Statistics office", "municipal_department", Some("ghent")).unwrap())
+            .await
+            .unwrap();
+        let cso = store.create_organisation(&NewOrganisation::parse("Tenants", "cso", Some("ghent")).unwrap()).await.unwrap();
+        let assignment = |code: &str, organisation_id| rightsmon_domain::collection::Assignment {
+            cycle_id: stored.id,
+            indicator: IndicatorCode::parse(code).unwrap(),
+            organisation_id,
+        };
+        assert_eq!(store.assign(&assignment("C-1", dept.id)).await.unwrap(), Written::Created);
+        assert_eq!(store.assign(&assignment("C-1", dept.id)).await.unwrap(), Written::Unchanged);
+        assert_eq!(store.assign(&assignment("C-1", cso.id)).await.unwrap(), Written::Updated);
+        store.assign(&assignment("C-2", dept.id)).await.unwrap();
+        expect_not_found(store.assign(&assignment("NONE", dept.id)).await);
+        expect_not_found(store.assign(&assignment("C-2", dept.id + 100)).await);
+        assert_eq!(store.list_assignments(stored.id).await.unwrap(), vec![assignment("C-1", cso.id), assignment("C-2", dept.id)]);
+        assert_eq!(store.list_assignments_of(&[dept.id]).await.unwrap(), vec![assignment("C-2", dept.id)]);
+        assert!(store.list_assignments_of(&[]).await.unwrap().is_empty());
     }
 }

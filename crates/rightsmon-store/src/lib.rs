@@ -20,6 +20,7 @@ use rightsmon_domain::audit::{AuditEvent, NewAuditEvent};
 use rightsmon_domain::catalogue::IndicatorDefinition;
 use rightsmon_domain::codelist::Codelist;
 use rightsmon_domain::codesign::{CityRule, Comment, Decision, Endorsement, NetworkRule, NewProposal, Objection, Proposal};
+use rightsmon_domain::collection::{Assignment, Cycle, NewCycle};
 use rightsmon_domain::id::{AreaCode, IndicatorCode};
 use rightsmon_domain::observation::{
     Benchmark, NewObservation, NewShadowValue, Observation, ObservationRevision, ShadowValue, WorkflowState,
@@ -131,6 +132,18 @@ pub trait Store: Send + Sync + 'static {
     async fn reply_to_shadow_value(&self, id: i64, user_id: i64, text: &str, at: Timestamp) -> StoreResult<ShadowValue>;
     async fn put_benchmark(&self, kind: BenchmarkKind, benchmark: &Benchmark) -> StoreResult<Written>;
     async fn list_benchmarks(&self, indicator: &IndicatorCode, area: &AreaCode) -> StoreResult<Vec<(BenchmarkKind, Benchmark)>>;
+
+    // --- reporting cycles ---
+    /// Creates a cycle for a city; the same name twice in a city is a `Conflict`.
+    async fn create_cycle(&self, cycle: &NewCycle, at: Timestamp) -> StoreResult<Cycle>;
+    async fn get_cycle(&self, id: i64) -> StoreResult<Cycle>;
+    /// A city's cycles, latest period first.
+    async fn list_cycles(&self, city: &AreaCode) -> StoreResult<Vec<Cycle>>;
+    /// Assigns an indicator of a cycle to an organisation, replacing an earlier assignment.
+    async fn assign(&self, assignment: &Assignment) -> StoreResult<Written>;
+    async fn list_assignments(&self, cycle_id: i64) -> StoreResult<Vec<Assignment>>;
+    /// The assignments of these organisations, in every cycle.
+    async fn list_assignments_of(&self, organisation_ids: &[i64]) -> StoreResult<Vec<Assignment>>;
 
     // --- co-design ---
     async fn create_proposal(&self, proposal: &NewProposal, author_id: i64, at: Timestamp) -> StoreResult<Proposal>;

@@ -259,3 +259,22 @@ pub async fn shadow_values(
     let q = query(q)?;
     Ok(whole_list(state.app.shadow_values(&q.indicator, &q.area).await?))
 }
+
+pub async fn city_cycles(State(state): State<WebState>, Path(code): Path<String>) -> Result<Json<serde_json::Value>, WebError> {
+    Ok(whole_list(state.app.cycles(&code).await?))
+}
+
+/// Expected and received values of a cycle; for members of its city.
+pub async fn cycle_completeness(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::App(AppError::NotFound))?;
+    Ok(Json(serde_json::to_value(state.app.completeness(&ctx.actor, id).await?).map_err(|e| AppError::Internal(e.into()))?))
+}
+
+/// The signed-in user's tasks: what their organisations provide, by when, and what came in.
+pub async fn my_tasks(State(state): State<WebState>, ctx: Ctx) -> Result<Json<serde_json::Value>, WebError> {
+    Ok(whole_list(state.app.my_tasks(&ctx.actor).await?))
+}
