@@ -200,3 +200,32 @@ proposal-adoption-legend = Adopting core indicators
 proposal-retirement-legend = Retiring an indicator
 proposal-definition-legend = A new indicator or a new version
 footer-framework = The indicator framework
+nav-workspace = My tasks
+workspace-title = My tasks
+workspace-intro = The indicators your organisation provides, with their deadlines. Enter a value, save it as a draft and submit it when it is ready.
+workspace-none = No tasks are assigned to your organisation.
+workspace-deadline = Deadline
+workspace-cycle = Cycle
+workspace-status = Value
+workspace-missing = not entered yet
+workspace-enter = Enter a value
+entry-title = Enter a value for { $name }
+entry-intro = Give the value for the whole population first, then for each group you have. Leave a group empty if there is no value for it.
+entry-area = City or district
+entry-period = Period
+entry-period-help = For example 2024, 2024-Q1 or 2023/2024.
+entry-group = Group
+entry-total = Whole population
+entry-value = Value ({ $unit })
+entry-lower = Lower bound
+entry-upper = Upper bound
+entry-source = Source
+entry-source-reference = Dataset or link
+entry-method = Method note
+entry-save = Save as draft
+entry-saved = { $count ->
+    [one] One value was saved as a draft.
+   *[other] { $count } values were saved as drafts.
+}
+entry-submit = Submit for validation
+entry-submitted = The value was submitted for validation.

@@ -200,3 +200,32 @@ proposal-adoption-legend = Adopción de indicadores básicos
 proposal-retirement-legend = Baja de un indicador
 proposal-definition-legend = Un nuevo indicador o una nueva versión
 footer-framework = El marco de indicadores
+nav-workspace = Mis tareas
+workspace-title = Mis tareas
+workspace-intro = Los indicadores que aporta su organización, con sus plazos. Introduzca un valor, guárdelo como borrador y envíelo cuando esté listo.
+workspace-none = No hay tareas asignadas a su organización.
+workspace-deadline = Plazo
+workspace-cycle = Ciclo de informe
+workspace-status = Valor
+workspace-missing = aún no introducido
+workspace-enter = Introducir un valor
+entry-title = Introducir un valor para { $name }
+entry-intro = Indique primero el valor para toda la población y después para cada grupo del que disponga. Deje un grupo vacío si no hay valor.
+entry-area = Ciudad o distrito
+entry-period = Periodo
+entry-period-help = Por ejemplo 2024, 2024-Q1 o 2023/2024.
+entry-group = Grupo
+entry-total = Toda la población
+entry-value = Valor ({ $unit })
+entry-lower = Límite inferior
+entry-upper = Límite superior
+entry-source = Fuente
+entry-source-reference = Conjunto de datos o enlace
+entry-method = Nota sobre el método
+entry-save = Guardar como borrador
+entry-saved = { $count ->
+    [one] Se guardó un valor como borrador.
+   *[other] Se guardaron { $count } valores como borradores.
+}
+entry-submit = Enviar para validación
+entry-submitted = El valor se envió para validación.

@@ -200,3 +200,32 @@ proposal-adoption-legend = Adoption d'indicateurs de base
 proposal-retirement-legend = Abandon d'un indicateur
 proposal-definition-legend = Un nouvel indicateur ou une nouvelle version
 footer-framework = Le cadre d'indicateurs
+nav-workspace = Mes tâches
+workspace-title = Mes tâches
+workspace-intro = Les indicateurs que votre organisation fournit, avec leurs échéances. Saisissez une valeur, enregistrez-la comme brouillon et soumettez-la lorsqu'elle est prête.
+workspace-none = Aucune tâche n'est attribuée à votre organisation.
+workspace-deadline = Échéance
+workspace-cycle = Cycle de rapport
+workspace-status = Valeur
+workspace-missing = pas encore saisie
+workspace-enter = Saisir une valeur
+entry-title = Saisir une valeur pour { $name }
+entry-intro = Indiquez d'abord la valeur pour l'ensemble de la population, puis pour chaque groupe dont vous disposez. Laissez un groupe vide s'il n'a pas de valeur.
+entry-area = Ville ou quartier
+entry-period = Période
+entry-period-help = Par exemple 2024, 2024-Q1 ou 2023/2024.
+entry-group = Groupe
+entry-total = Ensemble de la population
+entry-value = Valeur ({ $unit })
+entry-lower = Borne inférieure
+entry-upper = Borne supérieure
+entry-source = Source
+entry-source-reference = Jeu de données ou lien
+entry-method = Note sur la méthode
+entry-save = Enregistrer comme brouillon
+entry-saved = { $count ->
+    [one] { $count } valeur enregistrée comme brouillon.
+   *[other] { $count } valeurs enregistrées comme brouillons.
+}
+entry-submit = Soumettre pour validation
+entry-submitted = La valeur a été soumise pour validation.

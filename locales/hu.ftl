@@ -200,3 +200,32 @@ proposal-adoption-legend = Alapmutatók bevezetése
 proposal-retirement-legend = Mutató kivezetése
 proposal-definition-legend = Új mutató vagy új verzió
 footer-framework = A mutatók keretrendszere
+nav-workspace = Feladataim
+workspace-title = Feladataim
+workspace-intro = A szervezete által szolgáltatott mutatók és határidőik. Adjon meg egy értéket, mentse piszkozatként, és küldje be, amikor elkészült.
+workspace-none = A szervezetéhez nincs feladat rendelve.
+workspace-deadline = Határidő
+workspace-cycle = Jelentési ciklus
+workspace-status = Érték
+workspace-missing = még nincs megadva
+workspace-enter = Érték megadása
+entry-title = Érték megadása: { $name }
+entry-intro = Először a teljes népességre vonatkozó értéket adja meg, majd minden csoportét, amelyre van adata. Hagyja üresen azt a csoportot, amelyre nincs érték.
+entry-area = Város vagy kerület
+entry-period = Időszak
+entry-period-help = Például 2024, 2024-Q1 vagy 2023/2024.
+entry-group = Csoport
+entry-total = Teljes népesség
+entry-value = Érték ({ $unit })
+entry-lower = Alsó határ
+entry-upper = Felső határ
+entry-source = Forrás
+entry-source-reference = Adatkészlet vagy hivatkozás
+entry-method = Módszertani megjegyzés
+entry-save = Mentés piszkozatként
+entry-saved = { $count ->
+    [one] Egy érték piszkozatként mentve.
+   *[other] { $count } érték piszkozatként mentve.
+}
+entry-submit = Beküldés validálásra
+entry-submitted = Az értéket beküldték validálásra.

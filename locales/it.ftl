@@ -200,3 +200,32 @@ proposal-adoption-legend = Adozione di indicatori di base
 proposal-retirement-legend = Dismissione di un indicatore
 proposal-definition-legend = Un nuovo indicatore o una nuova versione
 footer-framework = Il quadro degli indicatori
+nav-workspace = I miei compiti
+workspace-title = I miei compiti
+workspace-intro = Gli indicatori forniti dalla sua organizzazione, con le relative scadenze. Inserire un valore, salvarlo come bozza e inviarlo quando è pronto.
+workspace-none = Nessun compito è assegnato alla sua organizzazione.
+workspace-deadline = Scadenza
+workspace-cycle = Ciclo di rendicontazione
+workspace-status = Valore
+workspace-missing = non ancora inserito
+workspace-enter = Inserire un valore
+entry-title = Inserire un valore per { $name }
+entry-intro = Indicare prima il valore per l'intera popolazione, poi per ciascun gruppo di cui si dispone. Lasciare vuoto un gruppo se non c'è un valore.
+entry-area = Città o quartiere
+entry-period = Periodo
+entry-period-help = Per esempio 2024, 2024-Q1 o 2023/2024.
+entry-group = Gruppo
+entry-total = Intera popolazione
+entry-value = Valore ({ $unit })
+entry-lower = Limite inferiore
+entry-upper = Limite superiore
+entry-source = Fonte
+entry-source-reference = Dataset o link
+entry-method = Nota sul metodo
+entry-save = Salvare come bozza
+entry-saved = { $count ->
+    [one] Un valore è stato salvato come bozza.
+   *[other] { $count } valori sono stati salvati come bozze.
+}
+entry-submit = Inviare per la validazione
+entry-submitted = Il valore è stato inviato per la validazione.

@@ -200,3 +200,32 @@ proposal-adoption-legend = Kernindicatoren overnemen
 proposal-retirement-legend = Een indicator buiten gebruik stellen
 proposal-definition-legend = Een nieuwe indicator of een nieuwe versie
 footer-framework = Het indicatorenkader
+nav-workspace = Mijn taken
+workspace-title = Mijn taken
+workspace-intro = De indicatoren die uw organisatie aanlevert, met hun deadlines. Voer een waarde in, bewaar ze als ontwerp en dien ze in wanneer ze klaar is.
+workspace-none = Er zijn geen taken toegewezen aan uw organisatie.
+workspace-deadline = Deadline
+workspace-cycle = Rapportageronde
+workspace-status = Waarde
+workspace-missing = nog niet ingevoerd
+workspace-enter = Een waarde invoeren
+entry-title = Een waarde invoeren voor { $name }
+entry-intro = Geef eerst de waarde voor de hele bevolking, daarna voor elke groep waarvoor u een waarde hebt. Laat een groep leeg als er geen waarde voor is.
+entry-area = Stad of wijk
+entry-period = Periode
+entry-period-help = Bijvoorbeeld 2024, 2024-Q1 of 2023/2024.
+entry-group = Groep
+entry-total = Hele bevolking
+entry-value = Waarde ({ $unit })
+entry-lower = Ondergrens
+entry-upper = Bovengrens
+entry-source = Bron
+entry-source-reference = Dataset of link
+entry-method = Toelichting bij de methode
+entry-save = Bewaren als ontwerp
+entry-saved = { $count ->
+    [one] Eén waarde werd bewaard als ontwerp.
+   *[other] { $count } waarden werden bewaard als ontwerp.
+}
+entry-submit = Indienen voor validatie
+entry-submitted = De waarde werd ingediend voor validatie.

@@ -206,3 +206,34 @@ proposal-adoption-legend = Przyjęcie wskaźników podstawowych
 proposal-retirement-legend = Wycofanie wskaźnika z użytku
 proposal-definition-legend = Nowy wskaźnik lub nowa wersja
 footer-framework = Ramy wskaźników
+nav-workspace = Moje zadania
+workspace-title = Moje zadania
+workspace-intro = Wskaźniki dostarczane przez Twoją organizację wraz z terminami. Wprowadź wartość, zapisz ją jako wersję roboczą i prześlij, gdy będzie gotowa.
+workspace-none = Twojej organizacji nie przypisano żadnych zadań.
+workspace-deadline = Termin
+workspace-cycle = Cykl sprawozdawczy
+workspace-status = Wartość
+workspace-missing = jeszcze nie wprowadzono
+workspace-enter = Wprowadź wartość
+entry-title = Wprowadź wartość dla: { $name }
+entry-intro = Podaj najpierw wartość dla całej populacji, a następnie dla każdej grupy, dla której ją masz. Pozostaw grupę pustą, jeśli nie ma dla niej wartości.
+entry-area = Miasto lub dzielnica
+entry-period = Okres
+entry-period-help = Na przykład 2024, 2024-Q1 lub 2023/2024.
+entry-group = Grupa
+entry-total = Cała populacja
+entry-value = Wartość ({ $unit })
+entry-lower = Dolna granica
+entry-upper = Górna granica
+entry-source = Źródło
+entry-source-reference = Zbiór danych lub link
+entry-method = Uwaga metodologiczna
+entry-save = Zapisz jako wersję roboczą
+entry-saved = { $count ->
+    [one] Zapisano jedną wartość jako wersję roboczą.
+    [few] Zapisano { $count } wartości jako wersje robocze.
+    [many] Zapisano { $count } wartości jako wersje robocze.
+   *[other] Zapisano { $count } wartości jako wersje robocze.
+}
+entry-submit = Prześlij do walidacji
+entry-submitted = Wartość została przesłana do walidacji.

@@ -200,3 +200,32 @@ proposal-adoption-legend = Adoção de indicadores de base
 proposal-retirement-legend = Descontinuação de um indicador
 proposal-definition-legend = Um novo indicador ou uma nova versão
 footer-framework = O quadro de indicadores
+nav-workspace = As minhas tarefas
+workspace-title = As minhas tarefas
+workspace-intro = Os indicadores que a sua organização fornece, com os respetivos prazos. Introduza um valor, guarde-o como rascunho e submeta-o quando estiver pronto.
+workspace-none = Não há tarefas atribuídas à sua organização.
+workspace-deadline = Prazo
+workspace-cycle = Ciclo de reporte
+workspace-status = Valor
+workspace-missing = ainda não introduzido
+workspace-enter = Introduzir um valor
+entry-title = Introduzir um valor para { $name }
+entry-intro = Indique primeiro o valor para toda a população e depois para cada grupo de que disponha. Deixe um grupo vazio se não houver valor.
+entry-area = Cidade ou bairro
+entry-period = Período
+entry-period-help = Por exemplo 2024, 2024-Q1 ou 2023/2024.
+entry-group = Grupo
+entry-total = Toda a população
+entry-value = Valor ({ $unit })
+entry-lower = Limite inferior
+entry-upper = Limite superior
+entry-source = Fonte
+entry-source-reference = Conjunto de dados ou ligação
+entry-method = Nota sobre o método
+entry-save = Guardar como rascunho
+entry-saved = { $count ->
+    [one] { $count } valor guardado como rascunho.
+   *[other] { $count } valores guardados como rascunhos.
+}
+entry-submit = Submeter para validação
+entry-submitted = O valor foi submetido para validação.

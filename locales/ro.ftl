@@ -203,3 +203,33 @@ proposal-adoption-legend = Adoptarea indicatorilor de bază
 proposal-retirement-legend = Scoaterea din uz a unui indicator
 proposal-definition-legend = Un indicator nou sau o versiune nouă
 footer-framework = Cadrul de indicatori
+nav-workspace = Sarcinile mele
+workspace-title = Sarcinile mele
+workspace-intro = Indicatorii furnizați de organizația dumneavoastră, cu termenele lor. Introduceți o valoare, salvați-o ca ciornă și trimiteți-o când este gata.
+workspace-none = Nicio sarcină nu este atribuită organizației dumneavoastră.
+workspace-deadline = Termen
+workspace-cycle = Ciclu de raportare
+workspace-status = Valoare
+workspace-missing = neintrodusă încă
+workspace-enter = Introduceți o valoare
+entry-title = Introduceți o valoare pentru { $name }
+entry-intro = Indicați mai întâi valoarea pentru întreaga populație, apoi pentru fiecare grup pentru care aveți o valoare. Lăsați un grup gol dacă nu există o valoare.
+entry-area = Oraș sau cartier
+entry-period = Perioadă
+entry-period-help = De exemplu 2024, 2024-Q1 sau 2023/2024.
+entry-group = Grup
+entry-total = Întreaga populație
+entry-value = Valoare ({ $unit })
+entry-lower = Limita inferioară
+entry-upper = Limita superioară
+entry-source = Sursă
+entry-source-reference = Set de date sau link
+entry-method = Notă despre metodă
+entry-save = Salvați ca ciornă
+entry-saved = { $count ->
+    [one] O valoare a fost salvată ca ciornă.
+    [few] { $count } valori au fost salvate ca ciorne.
+   *[other] { $count } de valori au fost salvate ca ciorne.
+}
+entry-submit = Trimiteți spre validare
+entry-submitted = Valoarea a fost trimisă spre validare.

@@ -70,6 +70,48 @@ impl App {
         }
     }
 
+    /// Enters several values of one indicator at once (a form's grid): every one is checked
+    /// first, and either all are stored as drafts or none. Problems name the entry they are in
+    /// (`values[2].value`).
+    pub async fn enter_values(&self, actor: &Actor, indicator: &str, drafts: &[ObservationDraft]) -> AppResult<Vec<i64>> {
+        let user = signed_in(actor)?;
+        let definition = self.indicator(indicator, None).await?;
+        if self.store.list_retired().await?.iter().any(|r| r.indicator == definition.code) {
+            return Err(refused("retired", format!("{} is retired: no new values are collected", definition.code)));
+        }
+        let mut errors = FieldErrors::new();
+        let mut values = Vec::with_capacity(drafts.len());
+        for (index, draft) in drafts.iter().enumerate() {
+            match NewObservation::parse(&definition, draft, WorkflowState::Draft) {
+                Ok(value) => values.push(value),
+                Err(field_errors) => {
+                    for e in field_errors.0 {
+                        errors.0.push(rightsmon_domain::FieldError { field: format!("values[{index}].{}", e.field), ..e });
+                    }
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        if values.is_empty() {
+            return Err(AppError::Invalid(FieldErrors::single("values", ParseError::new("no_values", "enter at least one value"))));
+        }
+        for value in &values {
+            let city = self.city_of(&value.area).await?;
+            if !actor.may(Permission::EnterData(&city)) {
+                return Err(AppError::Forbidden);
+            }
+        }
+        match self.store.insert_observations(&values, Some(user), self.now()).await {
+            Ok(ids) => Ok(ids),
+            Err(StoreError::Conflict { .. }) => {
+                Err(AppError::Conflict("a value for one of these groups and this period exists already; revise it instead".into()))
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
     /// The value, if the actor may work on it in its city: approve it, or else enter data.
     async fn value_for(&self, actor: &Actor, id: i64, approve: bool) -> AppResult<(Observation, AreaCode)> {
         let observation = self.observation(actor, id).await?;

@@ -500,6 +500,72 @@ macro_rules! impl_sql_store {
                 })
             }
 
+            /// Stores one new observation within a transaction and records it in its history.
+            async fn insert_in(tx: &mut sqlx::Transaction<'_, $db>, observation: &NewObservation, entered_by: Option<i64>, at: Timestamp) -> StoreResult<i64> {
+                let version_exists = sqlx::query("SELECT 1 FROM indicator_versions WHERE indicator_code = $1 AND version = $2")
+                    .bind(observation.indicator.as_str().to_owned())
+                    .bind(i64::from(observation.version))
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(err)?
+                    .is_some();
+                if !version_exists {
+                    return Err(StoreError::NotFound);
+                }
+                let area = sqlx::query("SELECT kind, parent_code FROM areas WHERE code = $1")
+                    .bind(observation.area.as_str().to_owned())
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(err)?
+                    .ok_or(StoreError::NotFound)?;
+                let city_code: Option<String> = match get::<String>(&area, "kind")?.as_str() {
+                    "city" => Some(observation.area.as_str().to_owned()),
+                    "district" => get(&area, "parent_code")?,
+                    _ => None,
+                };
+                let (number, text) = match &observation.value {
+                    ObservationValue::Number(n) => (Some(*n), None),
+                    ObservationValue::Text(t) => (None, Some(t.clone())),
+                };
+                let provenance = &observation.provenance;
+                let row = sqlx::query(
+                    "INSERT INTO observations (indicator_code, version, area_code, city_code, period, period_start, period_months, \
+                     disaggregation, number_value, text_value, lower_bound, upper_bound, status, organisation_id, provenance_kind, \
+                     source_name, source_reference, source_date, method_note, state, revision, entered_by, approved_by, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, NULL, $22, $22) \
+                     RETURNING id",
+                )
+                .bind(observation.indicator.as_str().to_owned())
+                .bind(i64::from(observation.version))
+                .bind(observation.area.as_str().to_owned())
+                .bind(city_code)
+                .bind(observation.period.to_string())
+                .bind(observation.period.start_month_index())
+                .bind(observation.period.length_in_months())
+                .bind(observation.key.to_string())
+                .bind(number)
+                .bind(text)
+                .bind(observation.lower_bound)
+                .bind(observation.upper_bound)
+                .bind(observation.status.as_str())
+                .bind(provenance.organisation_id)
+                .bind(provenance.kind.as_str())
+                .bind(provenance.source_name.clone())
+                .bind(provenance.source_reference.clone())
+                .bind(provenance.source_date.map(|d| d.to_string()))
+                .bind(provenance.method_note.clone())
+                .bind(observation.state.as_str())
+                .bind(entered_by)
+                .bind(at.seconds())
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(err)?;
+                let id: i64 = get(&row, "id")?;
+                let stored = observation_in(tx, id).await?;
+                record_revision(tx, &stored, entered_by, RevisionAction::Created, None).await?;
+                Ok(id)
+            }
+
             impl $store {
                 async fn observation_by_id(&self, id: i64) -> StoreResult<Observation> {
                     let sql = format!("SELECT {OBSERVATION_COLUMNS} FROM observations o WHERE o.id = $1");
@@ -889,71 +955,21 @@ macro_rules! impl_sql_store {
                     let id = {
                         let _guard = self.write_guard().await;
                         $crate::in_transaction!(self.pool(), tx, {
-                            let version_exists = sqlx::query("SELECT 1 FROM indicator_versions WHERE indicator_code = $1 AND version = $2")
-                                .bind(observation.indicator.as_str().to_owned())
-                                .bind(i64::from(observation.version))
-                                .fetch_optional(&mut *tx)
-                                .await
-                                .map_err(err)?
-                                .is_some();
-                            if !version_exists {
-                                return Err(StoreError::NotFound);
-                            }
-                            let area = sqlx::query("SELECT kind, parent_code FROM areas WHERE code = $1")
-                                .bind(observation.area.as_str().to_owned())
-                                .fetch_optional(&mut *tx)
-                                .await
-                                .map_err(err)?
-                                .ok_or(StoreError::NotFound)?;
-                            let city_code: Option<String> = match get::<String>(&area, "kind")?.as_str() {
-                                "city" => Some(observation.area.as_str().to_owned()),
-                                "district" => get(&area, "parent_code")?,
-                                _ => None,
-                            };
-                            let (number, text) = match &observation.value {
-                                ObservationValue::Number(n) => (Some(*n), None),
-                                ObservationValue::Text(t) => (None, Some(t.clone())),
-                            };
-                            let provenance = &observation.provenance;
-                            let row = sqlx::query(
-                                "INSERT INTO observations (indicator_code, version, area_code, city_code, period, period_start, period_months, \
-                                 disaggregation, number_value, text_value, lower_bound, upper_bound, status, organisation_id, provenance_kind, \
-                                 source_name, source_reference, source_date, method_note, state, revision, entered_by, approved_by, created_at, updated_at) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, NULL, $22, $22) \
-                                 RETURNING id",
-                            )
-                            .bind(observation.indicator.as_str().to_owned())
-                            .bind(i64::from(observation.version))
-                            .bind(observation.area.as_str().to_owned())
-                            .bind(city_code)
-                            .bind(observation.period.to_string())
-                            .bind(observation.period.start_month_index())
-                            .bind(observation.period.length_in_months())
-                            .bind(observation.key.to_string())
-                            .bind(number)
-                            .bind(text)
-                            .bind(observation.lower_bound)
-                            .bind(observation.upper_bound)
-                            .bind(observation.status.as_str())
-                            .bind(provenance.organisation_id)
-                            .bind(provenance.kind.as_str())
-                            .bind(provenance.source_name.clone())
-                            .bind(provenance.source_reference.clone())
-                            .bind(provenance.source_date.map(|d| d.to_string()))
-                            .bind(provenance.method_note.clone())
-                            .bind(observation.state.as_str())
-                            .bind(entered_by)
-                            .bind(at.seconds())
-                            .fetch_one(&mut *tx)
-                            .await
-                            .map_err(err)?;
-                            let id: i64 = get(&row, "id")?;
-                            let stored = observation_in(&mut tx, id).await?;
-                            record_revision(&mut tx, &stored, entered_by, RevisionAction::Created, None).await?;
-                            Ok(id)
+                            insert_in(&mut tx, observation, entered_by, at).await
                         })?
                     };
                     self.observation_by_id(id).await
+                }
+
+                async fn insert_observations(&self, observations: &[NewObservation], entered_by: Option<i64>, at: Timestamp) -> StoreResult<Vec<i64>> {
+                    let _guard = self.write_guard().await;
+                    $crate::in_transaction!(self.pool(), tx, {
+                        let mut ids = Vec::with_capacity(observations.len());
+                        for observation in observations {
+                            ids.push(insert_in(&mut tx, observation, entered_by, at).await?);
+                        }
+                        Ok(ids)
+                    })
                 }
 
                 async fn get_observation(&self, id: i64) -> StoreResult<Observation> {

@@ -80,7 +80,8 @@ macro_rules! conformance_suite {
             every_change_of_a_value_is_kept_in_its_history,
             a_revision_keeps_the_subject_and_needs_the_current_revision,
             shadow_values_are_kept_beside_the_official_ones_and_answered_once,
-            cycles_and_assignments_say_who_provides_what
+            cycles_and_assignments_say_who_provides_what,
+            observations_are_stored_together_or_not_at_all
         );
     };
     (@cases $backend:ty; $($case:ident),* $(,)?) => {
@@ -1161,5 +1162,26 @@ pub mod cases {
         assert_eq!(store.list_assignments(stored.id).await.unwrap(), vec![assignment("C-1", cso.id), assignment("C-2", dept.id)]);
         assert_eq!(store.list_assignments_of(&[dept.id]).await.unwrap(), vec![assignment("C-2", dept.id)]);
         assert!(store.list_assignments_of(&[]).await.unwrap().is_empty());
+    }
+
+    pub async fn observations_are_stored_together_or_not_at_all(store: S) {
+        base(&store).await;
+        let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        let batch = [
+            observation(&def, "ghent", "2020", "", "10", WorkflowState::Draft),
+            observation(&def, "ghent", "2020", "SEX=F", "11", WorkflowState::Draft),
+            observation(&def, "ghent", "2020", "", "12", WorkflowState::Draft),
+        ];
+        expect_conflict(store.insert_observations(&batch, None, Timestamp(1)).await);
+        assert_eq!(
+            store.list_observations(&ObservationQuery::new(Visibility::All)).await.unwrap().total,
+            0,
+            "a refused batch stores nothing"
+        );
+        let ids = store.insert_observations(&batch[..2], None, Timestamp(1)).await.unwrap();
+        assert_eq!(ids.len(), 2);
+        assert_eq!(store.get_observation(ids[1]).await.unwrap().data, batch[1]);
+        assert_eq!(store.list_observation_history(ids[0]).await.unwrap().len(), 1);
     }
 }

@@ -96,6 +96,8 @@ pub trait Store: Send + Sync + 'static {
     /// Stores a new observation (revision 1). The same indicator version, area, period and key
     /// twice is a `Conflict`.
     async fn insert_observation(&self, observation: &NewObservation, entered_by: Option<i64>, at: Timestamp) -> StoreResult<Observation>;
+    /// Stores several new observations: all of them, or on the first error none. Returns their ids.
+    async fn insert_observations(&self, observations: &[NewObservation], entered_by: Option<i64>, at: Timestamp) -> StoreResult<Vec<i64>>;
     async fn get_observation(&self, id: i64) -> StoreResult<Observation>;
     async fn list_observations(&self, query: &ObservationQuery) -> StoreResult<Page<Observation>>;
     /// Moves an observation to `state` if it is still at `expected_revision`; the revision

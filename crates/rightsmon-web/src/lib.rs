@@ -12,6 +12,7 @@ pub mod context;
 pub mod error;
 pub mod i18n;
 mod pages;
+mod workspace;
 
 use access::{Access, RouteRule, Routes};
 use axum::Router;
@@ -69,6 +70,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("proposals.html", include_str!("../templates/proposals.html")),
     ("proposal.html", include_str!("../templates/proposal.html")),
     ("proposal_new.html", include_str!("../templates/proposal_new.html")),
+    ("workspace.html", include_str!("../templates/workspace.html")),
+    ("entry.html", include_str!("../templates/entry.html")),
 ];
 
 const STYLE: &str = include_str!("../static/style.css");
@@ -139,6 +142,9 @@ pub fn routes() -> Routes {
         .route("/cities/{code}", "GET", Access::Public, get(pages::city))
         .route("/login", "GET, POST", Access::Public, get(pages::login_form).post(pages::login))
         .route("/logout", "POST", Access::SignedIn, post(pages::logout))
+        .route("/workspace", "GET", Access::SignedIn, get(workspace::tasks))
+        .route("/workspace/values/new", "GET", Access::SignedIn, get(workspace::entry_form))
+        .route("/workspace/values", "POST", Access::SignedIn, post(workspace::enter))
         .route("/indicators", "GET", Access::Public, get(catalogue::list))
         .route("/indicators/{code}", "GET", Access::Public, get(catalogue::show))
         .route("/proposals", "GET", Access::Public, get(codesign::list))
