@@ -227,5 +227,5 @@ entry-saved = { $count ->
     [one] Un valore è stato salvato come bozza.
    *[other] { $count } valori sono stati salvati come bozze.
 }
-entry-submit = Inviare per la validazione
-entry-submitted = Il valore è stato inviato per la validazione.
+entry-submit = Inviare per la convalida
+entry-submitted = Il valore è stato inviato per la convalida.

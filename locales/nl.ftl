@@ -202,7 +202,7 @@ proposal-definition-legend = Een nieuwe indicator of een nieuwe versie
 footer-framework = Het indicatorenkader
 nav-workspace = Mijn taken
 workspace-title = Mijn taken
-workspace-intro = De indicatoren die uw organisatie aanlevert, met hun deadlines. Voer een waarde in, bewaar ze als ontwerp en dien ze in wanneer ze klaar is.
+workspace-intro = De indicatoren die uw organisatie aanlevert, met hun deadlines. Voer een waarde in, bewaar ze als concept en dien ze in wanneer ze klaar is.
 workspace-none = Er zijn geen taken toegewezen aan uw organisatie.
 workspace-deadline = Deadline
 workspace-cycle = Rapportageronde
@@ -222,10 +222,10 @@ entry-upper = Bovengrens
 entry-source = Bron
 entry-source-reference = Dataset of link
 entry-method = Toelichting bij de methode
-entry-save = Bewaren als ontwerp
+entry-save = Bewaren als concept
 entry-saved = { $count ->
-    [one] Eén waarde werd bewaard als ontwerp.
-   *[other] { $count } waarden werden bewaard als ontwerp.
+    [one] Eén waarde is als concept bewaard.
+   *[other] { $count } waarden zijn als concept bewaard.
 }
 entry-submit = Indienen voor validatie
-entry-submitted = De waarde werd ingediend voor validatie.
+entry-submitted = De waarde is ingediend voor validatie.

@@ -208,15 +208,15 @@ proposal-definition-legend = Nowy wskaźnik lub nowa wersja
 footer-framework = Ramy wskaźników
 nav-workspace = Moje zadania
 workspace-title = Moje zadania
-workspace-intro = Wskaźniki dostarczane przez Twoją organizację wraz z terminami. Wprowadź wartość, zapisz ją jako wersję roboczą i prześlij, gdy będzie gotowa.
-workspace-none = Twojej organizacji nie przypisano żadnych zadań.
+workspace-intro = Wskaźniki dostarczane przez Państwa organizację wraz z terminami. Należy wprowadzić wartość, zapisać ją jako wersję roboczą i przesłać, gdy będzie gotowa.
+workspace-none = Państwa organizacji nie przypisano żadnych zadań.
 workspace-deadline = Termin
 workspace-cycle = Cykl sprawozdawczy
 workspace-status = Wartość
 workspace-missing = jeszcze nie wprowadzono
 workspace-enter = Wprowadź wartość
 entry-title = Wprowadź wartość dla: { $name }
-entry-intro = Podaj najpierw wartość dla całej populacji, a następnie dla każdej grupy, dla której ją masz. Pozostaw grupę pustą, jeśli nie ma dla niej wartości.
+entry-intro = Najpierw należy podać wartość dla całej populacji, a następnie dla każdej grupy, dla której jest dostępna. Grupę, dla której nie ma wartości, należy pozostawić pustą.
 entry-area = Miasto lub dzielnica
 entry-period = Okres
 entry-period-help = Na przykład 2024, 2024-Q1 lub 2023/2024.
@@ -235,5 +235,5 @@ entry-saved = { $count ->
     [many] Zapisano { $count } wartości jako wersje robocze.
    *[other] Zapisano { $count } wartości jako wersje robocze.
 }
-entry-submit = Prześlij do walidacji
-entry-submitted = Wartość została przesłana do walidacji.
+entry-submit = Prześlij do zatwierdzenia
+entry-submitted = Wartość została przesłana do zatwierdzenia.
