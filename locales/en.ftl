@@ -140,6 +140,7 @@ indicator-no-adoptions = No city has decided on this indicator yet.
 direction-higher_is_better = higher is better
 direction-lower_is_better = lower is better
 direction-target_band = within a target band
+direction-unstated = direction not stated
 proposals-title = Proposals
 proposals-intro = Indicators are chosen together. Anyone can follow each proposal; members of a city's working group discuss and endorse it, civil-society members can object, and a decision needs the endorsements the city's rule asks for.
 proposals-none = No proposals yet.

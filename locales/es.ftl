@@ -140,6 +140,7 @@ indicator-no-adoptions = Ninguna ciudad ha tomado todavía una decisión sobre e
 direction-higher_is_better = cuanto más alto, mejor
 direction-lower_is_better = cuanto más bajo, mejor
 direction-target_band = dentro de un intervalo objetivo
+direction-unstated = dirección no indicada
 proposals-title = Propuestas
 proposals-intro = Los indicadores se eligen conjuntamente. Cualquier persona puede seguir cada propuesta; los miembros del grupo de trabajo de una ciudad la debaten y la respaldan, los miembros de la sociedad civil pueden presentar objeciones, y para tomar una decisión se necesitan los respaldos que exige la regla de la ciudad.
 proposals-none = Todavía no hay propuestas.

@@ -140,6 +140,7 @@ indicator-no-adoptions = Aucune ville ne s'est encore prononcée sur cet indicat
 direction-higher_is_better = plus la valeur est élevée, mieux c'est
 direction-lower_is_better = plus la valeur est basse, mieux c'est
 direction-target_band = dans une fourchette cible
+direction-unstated = sens non précisé
 proposals-title = Propositions
 proposals-intro = Les indicateurs sont choisis ensemble. Chacun peut suivre chaque proposition ; les membres du groupe de travail d'une ville en discutent et la soutiennent, les membres de la société civile peuvent formuler des objections, et une décision requiert les soutiens exigés par la règle de la ville.
 proposals-none = Aucune proposition pour l'instant.

@@ -140,6 +140,7 @@ indicator-no-adoptions = Még egyetlen város sem döntött erről a mutatóról
 direction-higher_is_better = a magasabb érték a jobb
 direction-lower_is_better = az alacsonyabb érték a jobb
 direction-target_band = célsávon belül
+direction-unstated = irány nincs megadva
 proposals-title = Javaslatok
 proposals-intro = A mutatókat közösen választjuk ki. Minden javaslatot bárki követhet; a városi munkacsoport tagjai megvitatják és támogatják, a civil társadalom tagjai kifogást emelhetnek, a döntéshez pedig annyi támogatás szükséges, amennyit a város szabálya előír.
 proposals-none = Még nincsenek javaslatok.

@@ -140,6 +140,7 @@ indicator-no-adoptions = Nessuna città ha ancora preso una decisione su questo 
 direction-higher_is_better = meglio se più alto
 direction-lower_is_better = meglio se più basso
 direction-target_band = entro un intervallo obiettivo
+direction-unstated = direzione non indicata
 proposals-title = Proposte
 proposals-intro = Gli indicatori vengono scelti insieme. Chiunque può seguire ogni proposta; i membri del gruppo di lavoro di una città la discutono e la sostengono, i membri della società civile possono sollevare obiezioni e una decisione richiede i sostegni previsti dalla regola della città.
 proposals-none = Ancora nessuna proposta.

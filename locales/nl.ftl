@@ -140,6 +140,7 @@ indicator-no-adoptions = Nog geen enkele stad heeft over deze indicator besloten
 direction-higher_is_better = hoger is beter
 direction-lower_is_better = lager is beter
 direction-target_band = binnen een streefbereik
+direction-unstated = richting niet vastgelegd
 proposals-title = Voorstellen
 proposals-intro = Indicatoren worden samen gekozen. Iedereen kan elk voorstel volgen; leden van de werkgroep van een stad bespreken en steunen het, leden uit het maatschappelijk middenveld kunnen bezwaar maken, en voor een besluit zijn de steunbetuigingen nodig die de regel van de stad voorschrijft.
 proposals-none = Nog geen voorstellen.

@@ -146,6 +146,7 @@ indicator-no-adoptions = Żadne miasto nie podjęło jeszcze decyzji w sprawie t
 direction-higher_is_better = im wyższa wartość, tym lepiej
 direction-lower_is_better = im niższa wartość, tym lepiej
 direction-target_band = w przedziale docelowym
+direction-unstated = kierunek nieokreślony
 proposals-title = Propozycje
 proposals-intro = Wskaźniki wybiera się wspólnie. Każdy może śledzić każdą propozycję; członkowie grupy roboczej danego miasta omawiają ją i popierają, członkowie społeczeństwa obywatelskiego mogą zgłosić sprzeciw, a decyzja wymaga tylu poparć, ile przewiduje reguła danego miasta.
 proposals-none = Brak propozycji.

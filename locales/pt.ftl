@@ -140,6 +140,7 @@ indicator-no-adoptions = Ainda nenhuma cidade tomou uma decisão sobre este indi
 direction-higher_is_better = quanto mais alto, melhor
 direction-lower_is_better = quanto mais baixo, melhor
 direction-target_band = dentro de um intervalo-alvo
+direction-unstated = sentido não indicado
 proposals-title = Propostas
 proposals-intro = Os indicadores são escolhidos em conjunto. Qualquer pessoa pode acompanhar cada proposta; os membros do grupo de trabalho de uma cidade debatem-na e apoiam-na, os membros da sociedade civil podem apresentar objeções e uma decisão requer os apoios exigidos pela regra da cidade.
 proposals-none = Ainda não há propostas.

@@ -143,6 +143,7 @@ indicator-no-adoptions = Niciun oraș nu a luat încă o decizie privind acest i
 direction-higher_is_better = cu cât mai mare, cu atât mai bine
 direction-lower_is_better = cu cât mai mic, cu atât mai bine
 direction-target_band = într-un interval-țintă
+direction-unstated = direcție nespecificată
 proposals-title = Propuneri
 proposals-intro = Indicatorii sunt aleși împreună. Oricine poate urmări fiecare propunere; membrii grupului de lucru al unui oraș o discută și o susțin, membrii societății civile pot formula obiecții, iar o decizie necesită susținerile cerute de regula orașului.
 proposals-none = Încă nu există propuneri.

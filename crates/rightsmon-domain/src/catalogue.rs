@@ -53,11 +53,13 @@ macro_rules! word_enum {
 pub(crate) use word_enum;
 
 word_enum!(
-    /// Which way is better.
+    /// Which way is better; `unstated` until someone says (an imported indicator whose source
+    /// does not tell), and then no progress is assessed.
     Direction, "invalid_direction", "direction" {
         HigherIsBetter => "higher_is_better",
         LowerIsBetter => "lower_is_better",
         TargetBand => "target_band",
+        Unstated => "unstated",
     }
 );
 
@@ -387,6 +389,13 @@ impl IndicatorDefinition {
             Some(a) => errors.check("additivity", Additivity::parse(a)),
             None => Some(Additivity::NonAdditive),
         };
+        // Parts add up to the whole only for counts and amounts, never for shares or rates.
+        if additivity == Some(Additivity::Additive) && !matches!(value_type, Some(ValueType::Count | ValueType::Number) | None) {
+            errors.push(
+                "additivity",
+                ParseError::new("not_additive", "percentages, rates and levels of groups do not add up: only counts and amounts are additive"),
+            );
+        }
         let frequency = match draft.frequency.as_deref() {
             Some(f) => errors.check("frequency", Frequency::parse(f)),
             None => Some(Frequency::Annual),

@@ -19,5 +19,6 @@ pub mod period;
 pub mod right;
 pub mod text;
 pub mod time;
+pub mod validation;
 
 pub use error::{FieldError, FieldErrors, ParseError};

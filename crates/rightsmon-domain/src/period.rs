@@ -1,10 +1,11 @@
-//! Reference periods of observations: years, halves, quarters, months and ranges of years.
+//! Reference periods of observations: years, halves, quarters, months, days and ranges of years.
 //!
 //! The canonical notation follows SDMX: `2020`, `2020-S1`, `2020-Q3`, `2020-07` (also read as
-//! `2020-M07`) and, for a range of years, the ISO 8601 interval `2017/2018`. Periods are ordered
+//! `2020-M07`), a day `2020-07-15` and, for a range of years, the ISO 8601 interval `2017/2018`. Periods are ordered
 //! by their start, then by their length, so that a series sorts in time.
 
 use crate::error::ParseError;
+use crate::time::Date;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::fmt;
@@ -23,6 +24,8 @@ pub enum Period {
     Quarter(i32, u8),
     /// Month 1 to 12.
     Month(i32, u8),
+    /// One day (a sampling date, for instance).
+    Day(Date),
     /// Whole years from `start` to `end` inclusive, `end > start` (a school or financial year).
     YearRange {
         start: i32,
@@ -31,7 +34,7 @@ pub enum Period {
 }
 
 fn invalid(input: &str) -> ParseError {
-    ParseError::new("invalid_period", format!("{input:?} is not a period: use 2020, 2020-S1, 2020-Q3, 2020-07 or 2017/2018"))
+    ParseError::new("invalid_period", format!("{input:?} is not a period: use 2020, 2020-S1, 2020-Q3, 2020-07, 2020-07-15 or 2017/2018"))
 }
 
 fn year_of(input: &str, part: &str) -> Result<i32, ParseError> {
@@ -67,6 +70,9 @@ impl Period {
             }
             return Self::range(input, year_of(input, start)?, year_of(input, end)?);
         }
+        if trimmed.len() == 10 && trimmed.as_bytes().get(7) == Some(&b'-') {
+            return Date::parse(trimmed).map(Self::Day).map_err(|_| invalid(input));
+        }
         match trimmed.split_once('-') {
             None => Ok(Self::Year(year_of(input, trimmed)?)),
             Some((year, rest)) => {
@@ -88,23 +94,33 @@ impl Period {
         }
     }
 
-    /// Parses the `Year` column of Open SDG data, where `2017-18` is the range 2017 to 2018.
+    /// Parses the `Year` column of Open SDG data: a year (`2015`, also `2015.0`), a day
+    /// (`2019-03-25`), or a range of years written `2017-18`, `2017/18`, `2017/2018` or
+    /// `2000 - 02`, which is 2000 to 2002.
     pub fn parse_open_sdg_year(input: &str) -> Result<Self, ParseError> {
         let trimmed = input.trim();
         // Open SDG writes whole years as numbers, sometimes as floats ("2015.0").
         let trimmed = trimmed.strip_suffix(".0").unwrap_or(trimmed);
-        match trimmed.split_once('-') {
-            Some((start, end)) if end.len() == 2 && end.bytes().all(|b| b.is_ascii_digit()) => {
+        if trimmed.len() == 10 && trimmed.as_bytes().get(7) == Some(&b'-') {
+            return Date::parse(trimmed).map(Self::Day).map_err(|_| invalid(input));
+        }
+        match trimmed.split_once(['-', '/']) {
+            Some((start, end)) => {
+                let (start, end) = (start.trim(), end.trim());
                 let start_year = year_of(input, start)?;
-                let century = start_year - start_year % 100;
-                let mut end_year = century + end.parse::<i32>().map_err(|_| invalid(input))?;
-                if end_year <= start_year {
-                    end_year += 100;
+                match end.len() {
+                    2 if end.bytes().all(|b| b.is_ascii_digit()) => {
+                        let century = start_year - start_year % 100;
+                        let mut end_year = century + end.parse::<i32>().map_err(|_| invalid(input))?;
+                        if end_year <= start_year {
+                            end_year += 100;
+                        }
+                        Self::range(input, start_year, end_year)
+                    }
+                    4 => Self::range(input, start_year, year_of(input, end)?),
+                    _ => Err(invalid(input)),
                 }
-                Self::range(input, start_year, end_year)
             }
-            Some((start, end)) if end.len() == 4 => Self::range(input, year_of(input, start)?, year_of(input, end)?),
-            Some(_) => Err(invalid(input)),
             None => Ok(Self::Year(year_of(input, trimmed)?)),
         }
     }
@@ -122,6 +138,7 @@ impl Period {
         match self {
             Self::Year(y) | Self::Half(y, _) | Self::Quarter(y, _) | Self::Month(y, _) => y,
             Self::YearRange { start, .. } => start,
+            Self::Day(date) => date.year(),
         }
     }
 
@@ -132,6 +149,7 @@ impl Period {
             Self::Half(_, h) => (i64::from(h) - 1) * 6 + 1,
             Self::Quarter(_, q) => (i64::from(q) - 1) * 3 + 1,
             Self::Month(_, m) => i64::from(m),
+            Self::Day(date) => i64::from(date.month()),
         };
         i64::from(self.start_year()) * 12 + first_month - 1
     }
@@ -143,13 +161,19 @@ impl Period {
             Self::Half(..) => 6,
             Self::Quarter(..) => 3,
             Self::Month(..) => 1,
+            // Shorter than a month: a day sorts before the month it lies in.
+            Self::Day(_) => 0,
             Self::YearRange { start, end } => i64::from(end - start + 1) * 12,
         }
     }
 
     /// The period's time as a fractional year at its start (2020-Q3 is 2020.5), for trends.
     pub fn start_as_year_fraction(self) -> f64 {
-        self.start_month_index() as f64 / 12.0
+        let day = match self {
+            Self::Day(date) => f64::from(date.day() - 1) / 31.0,
+            _ => 0.0,
+        };
+        (self.start_month_index() as f64 + day) / 12.0
     }
 
     /// The label Open SDG uses in its `Year` column.
@@ -166,7 +190,14 @@ impl Period {
 
 impl Ord for Period {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.start_month_index().cmp(&other.start_month_index()).then(self.length_in_months().cmp(&other.length_in_months()))
+        let day = |p: &Period| match p {
+            Self::Day(date) => date.day(),
+            _ => 0,
+        };
+        self.start_month_index()
+            .cmp(&other.start_month_index())
+            .then(self.length_in_months().cmp(&other.length_in_months()))
+            .then(day(self).cmp(&day(other)))
     }
 }
 
@@ -183,6 +214,7 @@ impl fmt::Display for Period {
             Self::Half(y, h) => write!(f, "{y}-S{h}"),
             Self::Quarter(y, q) => write!(f, "{y}-Q{q}"),
             Self::Month(y, m) => write!(f, "{y}-{m:02}"),
+            Self::Day(date) => write!(f, "{date}"),
             Self::YearRange { start, end } => write!(f, "{start}/{end}"),
         }
     }
@@ -207,7 +239,7 @@ mod tests {
 
     #[test]
     fn sdmx_notation_round_trips() {
-        for text in ["2020", "2020-S2", "2020-Q3", "2020-07", "2017/2018", "2015/2020"] {
+        for text in ["2020", "2020-S2", "2020-Q3", "2020-07", "2020-07-15", "2017/2018", "2015/2020"] {
             assert_eq!(Period::parse(text).unwrap().to_string(), text);
         }
         assert_eq!(Period::parse("2020-M07").unwrap(), Period::Month(2020, 7));
@@ -219,7 +251,7 @@ mod tests {
     #[test]
     fn invalid_periods_are_refused() {
         for bad in
-            ["", "20", "2020-13", "2020-Q5", "2020-S0", "2020-M7", "2018/2017", "2018/2018", "abcd", "2020-Q", "999", "10000", "2020-07-01"]
+            ["", "20", "2020-13", "2020-Q5", "2020-S0", "2020-M7", "2018/2017", "2018/2018", "abcd", "2020-Q", "999", "10000", "2020-02-30", "2020-7-01"]
         {
             assert!(Period::parse(bad).is_err(), "{bad}");
         }
@@ -235,14 +267,19 @@ mod tests {
         assert_eq!(Period::parse_open_sdg_year("2015").unwrap(), Period::Year(2015));
         assert_eq!(Period::parse_open_sdg_year("2015.0").unwrap(), Period::Year(2015));
         assert!(Period::parse_open_sdg_year("2015-1").is_err());
+        assert_eq!(Period::parse_open_sdg_year("2010/11").unwrap(), Period::YearRange { start: 2010, end: 2011 });
+        assert_eq!(Period::parse_open_sdg_year("2012/2013").unwrap(), Period::YearRange { start: 2012, end: 2013 });
+        assert_eq!(Period::parse_open_sdg_year("2000 - 02").unwrap(), Period::YearRange { start: 2000, end: 2002 });
+        assert_eq!(Period::parse_open_sdg_year("1993-03-25").unwrap().to_string(), "1993-03-25");
+        assert!(Period::parse_open_sdg_year("1993-02-30").is_err());
     }
 
     #[test]
     fn periods_sort_by_start_then_length() {
         let mut periods: Vec<Period> =
-            ["2021", "2020-Q2", "2020", "2019/2020", "2020-01", "2020-S1"].iter().map(|p| Period::parse(p).unwrap()).collect();
+            ["2021", "2020-Q2", "2020", "2019/2020", "2020-01", "2020-S1", "2020-01-09", "2020-01-02"].iter().map(|p| Period::parse(p).unwrap()).collect();
         periods.sort();
         let sorted: Vec<String> = periods.iter().map(ToString::to_string).collect();
-        assert_eq!(sorted, ["2019/2020", "2020-01", "2020-S1", "2020", "2020-Q2", "2021"]);
+        assert_eq!(sorted, ["2019/2020", "2020-01-02", "2020-01-09", "2020-01", "2020-S1", "2020", "2020-Q2", "2021"]);
     }
 }
