@@ -566,6 +566,209 @@ macro_rules! impl_sql_store {
                 Ok(id)
             }
 
+
+            /// Whether two values of the same subject say the same: value, bounds, status and provenance.
+            fn same_content(a: &NewObservation, b: &NewObservation) -> bool {
+                a.value == b.value && a.lower_bound == b.lower_bound && a.upper_bound == b.upper_bound && a.status == b.status && a.provenance == b.provenance
+            }
+
+            /// The writes and scans of a bulk import, inside its transaction.
+            async fn import_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                feed: &mut dyn rightsmon_store::ImportFeed,
+                options: &rightsmon_store::ImportOptions,
+            ) -> StoreResult<rightsmon_store::ImportCounts> {
+                use futures_util::TryStreamExt;
+                use rightsmon_store::{ItemOutcome, ScanOrder, ScannedValue};
+                let mut counts = rightsmon_store::ImportCounts::default();
+                let mut versions: std::collections::HashSet<(String, u32)> = std::collections::HashSet::new();
+                let mut cities: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
+                while let Some(batch) = feed.next_batch() {
+                    let mut outcomes = Vec::with_capacity(batch.len());
+                    for item in &batch {
+                        let observation = &item.observation;
+                        let version_key = (observation.indicator.as_str().to_owned(), observation.version);
+                        if !versions.contains(&version_key) {
+                            let exists = sqlx::query("SELECT 1 FROM indicator_versions WHERE indicator_code = $1 AND version = $2")
+                                .bind(version_key.0.clone())
+                                .bind(i64::from(observation.version))
+                                .fetch_optional(&mut **tx)
+                                .await
+                                .map_err(err)?
+                                .is_some();
+                            if !exists {
+                                return Err(StoreError::NotFound);
+                            }
+                            versions.insert(version_key);
+                        }
+                        let city_code = match cities.get(observation.area.as_str()) {
+                            Some(city) => city.clone(),
+                            None => {
+                                let area = sqlx::query("SELECT kind, parent_code FROM areas WHERE code = $1")
+                                    .bind(observation.area.as_str().to_owned())
+                                    .fetch_optional(&mut **tx)
+                                    .await
+                                    .map_err(err)?
+                                    .ok_or(StoreError::NotFound)?;
+                                let city: Option<String> = match get::<String>(&area, "kind")?.as_str() {
+                                    "city" => Some(observation.area.as_str().to_owned()),
+                                    "district" => get(&area, "parent_code")?,
+                                    _ => None,
+                                };
+                                cities.insert(observation.area.as_str().to_owned(), city.clone());
+                                city
+                            }
+                        };
+                        let (number, text) = match &observation.value {
+                            ObservationValue::Number(n) => (Some(*n), None),
+                            ObservationValue::Text(t) => (None, Some(t.clone())),
+                        };
+                        let provenance = &observation.provenance;
+                        let period = observation.period.to_string();
+                        let key = observation.key.to_string();
+                        let inserted = sqlx::query(
+                            "INSERT INTO observations (indicator_code, version, area_code, city_code, period, period_start, period_months, \
+                             disaggregation, number_value, text_value, lower_bound, upper_bound, status, organisation_id, provenance_kind, \
+                             source_name, source_reference, source_date, method_note, state, revision, entered_by, approved_by, created_at, updated_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, NULL, $22, $22) \
+                             ON CONFLICT (indicator_code, version, area_code, period, disaggregation) DO NOTHING RETURNING id",
+                        )
+                        .bind(observation.indicator.as_str().to_owned())
+                        .bind(i64::from(observation.version))
+                        .bind(observation.area.as_str().to_owned())
+                        .bind(city_code)
+                        .bind(period.clone())
+                        .bind(observation.period.start_month_index())
+                        .bind(observation.period.length_in_months())
+                        .bind(key.clone())
+                        .bind(number)
+                        .bind(text)
+                        .bind(observation.lower_bound)
+                        .bind(observation.upper_bound)
+                        .bind(observation.status.as_str())
+                        .bind(provenance.organisation_id)
+                        .bind(provenance.kind.as_str())
+                        .bind(provenance.source_name.clone())
+                        .bind(provenance.source_reference.clone())
+                        .bind(provenance.source_date.map(|d| d.to_string()))
+                        .bind(provenance.method_note.clone())
+                        .bind(observation.state.as_str())
+                        .bind(options.entered_by)
+                        .bind(options.at.seconds())
+                        .fetch_optional(&mut **tx)
+                        .await
+                        .map_err(err)?;
+                        if let Some(row) = inserted {
+                            let id: i64 = get(&row, "id")?;
+                            sqlx::query(
+                                "INSERT INTO observation_revisions (observation_id, revision, at, user_id, action, reason, snapshot) VALUES ($1, 1, $2, $3, 'created', NULL, $4)",
+                            )
+                            .bind(id)
+                            .bind(options.at.seconds())
+                            .bind(options.entered_by)
+                            .bind(to_json(observation)?)
+                            .execute(&mut **tx)
+                            .await
+                            .map_err(err)?;
+                            counts.created += 1;
+                            outcomes.push(ItemOutcome::Created(id));
+                            continue;
+                        }
+                        let sql = format!(
+                            "SELECT {OBSERVATION_COLUMNS} FROM observations o WHERE o.indicator_code = $1 AND o.version = $2 AND o.area_code = $3 \
+                             AND o.period = $4 AND o.disaggregation = $5"
+                        );
+                        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                            .bind(observation.indicator.as_str().to_owned())
+                            .bind(i64::from(observation.version))
+                            .bind(observation.area.as_str().to_owned())
+                            .bind(period)
+                            .bind(key)
+                            .fetch_one(&mut **tx)
+                            .await
+                            .map_err(err)?;
+                        let existing = observation_of(&row)?;
+                        let editable = matches!(existing.data.state, WorkflowState::Draft | WorkflowState::Returned);
+                        let outcome = if same_content(&existing.data, observation) {
+                            counts.unchanged += 1;
+                            ItemOutcome::Unchanged(existing.id)
+                        } else if !editable && !options.may_revise_approved {
+                            ItemOutcome::Refused(existing.id, existing.data.state)
+                        } else if let Some(reason) = &options.reason {
+                            sqlx::query(
+                                "UPDATE observations SET number_value = $1, text_value = $2, lower_bound = $3, upper_bound = $4, status = $5, \
+                                 organisation_id = $6, provenance_kind = $7, source_name = $8, source_reference = $9, source_date = $10, \
+                                 method_note = $11, revision = revision + 1, updated_at = $12 WHERE id = $13",
+                            )
+                            .bind(number_of(observation))
+                            .bind(text_of(observation))
+                            .bind(observation.lower_bound)
+                            .bind(observation.upper_bound)
+                            .bind(observation.status.as_str())
+                            .bind(provenance.organisation_id)
+                            .bind(provenance.kind.as_str())
+                            .bind(provenance.source_name.clone())
+                            .bind(provenance.source_reference.clone())
+                            .bind(provenance.source_date.map(|d| d.to_string()))
+                            .bind(provenance.method_note.clone())
+                            .bind(options.at.seconds())
+                            .bind(existing.id)
+                            .execute(&mut **tx)
+                            .await
+                            .map_err(err)?;
+                            let stored = observation_in(tx, existing.id).await?;
+                            record_revision(tx, &stored, options.entered_by, RevisionAction::Revised, Some(reason)).await?;
+                            counts.revised += 1;
+                            ItemOutcome::Revised(existing.id)
+                        } else {
+                            ItemOutcome::NeedsReason(existing.id)
+                        };
+                        outcomes.push(outcome);
+                    }
+                    feed.written(&batch, &outcomes);
+                }
+                for (index, scan) in feed.scans().into_iter().enumerate() {
+                    let order = match scan.order {
+                        ScanOrder::BySeries => "area_code, disaggregation, period_start, period_months, period",
+                        ScanOrder::ByPeriod => "area_code, period_start, period_months, period, disaggregation",
+                    };
+                    let sql = format!(
+                        "SELECT id, area_code, period, disaggregation, number_value FROM observations \
+                         WHERE indicator_code = $1 AND version = $2 AND number_value IS NOT NULL ORDER BY {order}"
+                    );
+                    let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(scan.indicator.as_str().to_owned())
+                        .bind(i64::from(scan.version))
+                        .fetch(&mut **tx);
+                    while let Some(row) = rows.try_next().await.map_err(err)? {
+                        let value = ScannedValue {
+                            id: get(&row, "id")?,
+                            area: parsed("area_code", AreaCode::parse(&get::<String>(&row, "area_code")?))?,
+                            period: parsed("period", Period::parse(&get::<String>(&row, "period")?))?,
+                            key: parsed("disaggregation", DisaggregationKey::parse(&get::<String>(&row, "disaggregation")?))?,
+                            value: get(&row, "number_value")?,
+                        };
+                        feed.see(index, Some(&value));
+                    }
+                    feed.see(index, None);
+                }
+                Ok(counts)
+            }
+
+            fn number_of(observation: &NewObservation) -> Option<f64> {
+                match &observation.value {
+                    ObservationValue::Number(n) => Some(*n),
+                    ObservationValue::Text(_) => None,
+                }
+            }
+
+            fn text_of(observation: &NewObservation) -> Option<String> {
+                match &observation.value {
+                    ObservationValue::Number(_) => None,
+                    ObservationValue::Text(t) => Some(t.clone()),
+                }
+            }
+
             impl $store {
                 async fn observation_by_id(&self, id: i64) -> StoreResult<Observation> {
                     let sql = format!("SELECT {OBSERVATION_COLUMNS} FROM observations o WHERE o.id = $1");
@@ -1116,6 +1319,29 @@ macro_rules! impl_sql_store {
                         record_revision(&mut tx, &stored, by, RevisionAction::Revised, Some(reason)).await?;
                         Ok(stored)
                     })
+                }
+
+                async fn import_observations(
+                    &self,
+                    feed: &mut dyn rightsmon_store::ImportFeed,
+                    options: &rightsmon_store::ImportOptions,
+                ) -> StoreResult<rightsmon_store::ImportCounts> {
+                    let _guard = self.write_guard().await;
+                    let mut tx = self.pool().begin().await.map_err(err)?;
+                    let result = import_in(&mut tx, feed, options).await;
+                    match result {
+                        Ok(mut counts) if feed.keep() => {
+                            tx.commit().await.map_err(err)?;
+                            counts.committed = true;
+                            Ok(counts)
+                        }
+                        other => {
+                            if let Err(rollback) = tx.rollback().await {
+                                tracing::warn!(error = %rollback, "rollback failed");
+                            }
+                            other
+                        }
+                    }
                 }
 
                 async fn list_observation_history(&self, id: i64) -> StoreResult<Vec<ObservationRevision>> {

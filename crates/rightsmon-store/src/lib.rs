@@ -124,6 +124,10 @@ pub trait Store: Send + Sync + 'static {
         at: Timestamp,
         reason: &str,
     ) -> StoreResult<Observation>;
+    /// Runs a bulk import in one transaction (see [`ImportFeed`]): new values are created, the same
+    /// value again is left alone, and a changed value is revised with the import's reason and
+    /// recorded in its history. Everything is committed at the end, or nothing.
+    async fn import_observations(&self, feed: &mut dyn ImportFeed, options: &ImportOptions) -> StoreResult<ImportCounts>;
     /// Every change of an observation, oldest first.
     async fn list_observation_history(&self, id: i64) -> StoreResult<Vec<ObservationRevision>>;
     async fn add_shadow_value(&self, shadow: &NewShadowValue, user_id: i64, at: Timestamp) -> StoreResult<ShadowValue>;

@@ -187,3 +187,88 @@ pub struct ProposalQuery {
     pub status: Option<ProposalStatus>,
     pub page: PageRequest,
 }
+
+/// One value of a bulk import, with the row of the file it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportItem {
+    pub row: u64,
+    pub observation: rightsmon_domain::observation::NewObservation,
+}
+
+/// What an import does with values that are stored already.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportOptions {
+    pub entered_by: Option<i64>,
+    pub at: Timestamp,
+    /// Why changed values are revised; without one a changed value is not written.
+    pub reason: Option<String>,
+    /// Whether values beyond draft (submitted, validated, published) may be revised.
+    pub may_revise_approved: bool,
+}
+
+/// What became of one value of an import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemOutcome {
+    Created(i64),
+    /// The same value was stored already.
+    Unchanged(i64),
+    /// The stored value differed and was revised with the import's reason.
+    Revised(i64),
+    /// The stored value differs, and the import gave no reason to revise it.
+    NeedsReason(i64),
+    /// The stored value differs and is beyond draft: the importer may not revise it.
+    Refused(i64, rightsmon_domain::observation::WorkflowState),
+}
+
+/// The order in which an import scans the stored values of an indicator after its writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanOrder {
+    /// Series by series (area, group), each in time order: for outliers.
+    BySeries,
+    /// Area by area and period by period, every group of it together: for rules between values.
+    ByPeriod,
+}
+
+/// A scan of one indicator version's stored numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scan {
+    pub indicator: IndicatorCode,
+    pub version: u32,
+    pub order: ScanOrder,
+}
+
+/// A stored number seen by a scan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScannedValue {
+    pub id: i64,
+    pub area: AreaCode,
+    pub period: Period,
+    pub key: DisaggregationKey,
+    pub value: f64,
+}
+
+/// The source and judge of a bulk import, which the store drives inside one transaction: it
+/// takes batches until there are none, tells the feed what became of each value, lets it scan
+/// the stored values it asks for, and commits only if the feed wants to keep the result.
+pub trait ImportFeed: Send {
+    /// The next values to write, or `None` at the end.
+    fn next_batch(&mut self) -> Option<Vec<ImportItem>>;
+    /// What became of each value of the last batch, in its order.
+    fn written(&mut self, items: &[ImportItem], outcomes: &[ItemOutcome]);
+    /// The scans to run after the writes.
+    fn scans(&mut self) -> Vec<Scan>;
+    /// One value of scan number `scan`, or `None` when the scan is over.
+    fn see(&mut self, scan: usize, value: Option<&ScannedValue>);
+    /// Whether to commit; `false` rolls every write back.
+    fn keep(&mut self) -> bool;
+}
+
+/// Counts of what an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ImportCounts {
+    pub created: u64,
+    pub unchanged: u64,
+    pub revised: u64,
+    /// Whether the writes were committed.
+    pub committed: bool,
+}
