@@ -567,6 +567,31 @@ macro_rules! impl_sql_store {
             }
 
 
+            /// Replaces a codelist and its codes within a transaction.
+            async fn codelist_in(tx: &mut sqlx::Transaction<'_, $db>, codelist: &Codelist) -> StoreResult<()> {
+                let id = codelist.id().as_str().to_owned();
+                sqlx::query("DELETE FROM codes WHERE codelist_id = $1").bind(id.clone()).execute(&mut **tx).await.map_err(err)?;
+                sqlx::query("DELETE FROM codelists WHERE id = $1").bind(id.clone()).execute(&mut **tx).await.map_err(err)?;
+                sqlx::query("INSERT INTO codelists (id, dimension, name) VALUES ($1, $2, $3)")
+                    .bind(id.clone())
+                    .bind(codelist.dimension().as_str().to_owned())
+                    .bind(to_json(codelist.name())?)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(err)?;
+                for (position, item) in codelist.codes().iter().enumerate() {
+                    sqlx::query("INSERT INTO codes (codelist_id, code, position, name) VALUES ($1, $2, $3, $4)")
+                        .bind(id.clone())
+                        .bind(item.code.as_str().to_owned())
+                        .bind(i64::try_from(position).unwrap_or(i64::MAX))
+                        .bind(to_json(&item.name)?)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(err)?;
+                }
+                Ok(())
+            }
+
             /// Whether two values of the same subject say the same: value, bounds, status and provenance.
             fn same_content(a: &NewObservation, b: &NewObservation) -> bool {
                 a.value == b.value && a.lower_bound == b.lower_bound && a.upper_bound == b.upper_bound && a.status == b.status && a.provenance == b.provenance
@@ -581,6 +606,12 @@ macro_rules! impl_sql_store {
                 use futures_util::TryStreamExt;
                 use rightsmon_store::{ItemOutcome, ScanOrder, ScannedValue};
                 let mut counts = rightsmon_store::ImportCounts::default();
+                for codelist in &options.codelists {
+                    codelist_in(tx, codelist).await?;
+                }
+                for definition in &options.definitions {
+                    put_version_in(tx, definition, options.at).await?;
+                }
                 let mut versions: std::collections::HashSet<(String, u32)> = std::collections::HashSet::new();
                 let mut cities: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
                 while let Some(batch) = feed.next_batch() {
@@ -889,26 +920,7 @@ macro_rules! impl_sql_store {
                     }
                     let _guard = self.write_guard().await;
                     $crate::in_transaction!(self.pool(), tx, {
-                        let id = codelist.id().as_str().to_owned();
-                        sqlx::query("DELETE FROM codes WHERE codelist_id = $1").bind(id.clone()).execute(&mut *tx).await.map_err(err)?;
-                        sqlx::query("DELETE FROM codelists WHERE id = $1").bind(id.clone()).execute(&mut *tx).await.map_err(err)?;
-                        sqlx::query("INSERT INTO codelists (id, dimension, name) VALUES ($1, $2, $3)")
-                            .bind(id.clone())
-                            .bind(codelist.dimension().as_str().to_owned())
-                            .bind(to_json(codelist.name())?)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(err)?;
-                        for (position, item) in codelist.codes().iter().enumerate() {
-                            sqlx::query("INSERT INTO codes (codelist_id, code, position, name) VALUES ($1, $2, $3, $4)")
-                                .bind(id.clone())
-                                .bind(item.code.as_str().to_owned())
-                                .bind(i64::try_from(position).unwrap_or(i64::MAX))
-                                .bind(to_json(&item.name)?)
-                                .execute(&mut *tx)
-                                .await
-                                .map_err(err)?;
-                        }
+                        codelist_in(&mut tx, codelist).await?;
                         Ok(if existing.is_some() { Written::Updated } else { Written::Created })
                     })
                 }

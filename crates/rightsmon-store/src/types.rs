@@ -204,6 +204,10 @@ pub struct ImportOptions {
     pub reason: Option<String>,
     /// Whether values beyond draft (submitted, validated, published) may be revised.
     pub may_revise_approved: bool,
+    /// Codelists to store first, in the same transaction (replacing those of the same id).
+    pub codelists: Vec<rightsmon_domain::codelist::Codelist>,
+    /// Indicator versions to store first, in the same transaction.
+    pub definitions: Vec<IndicatorDefinition>,
 }
 
 /// What became of one value of an import.

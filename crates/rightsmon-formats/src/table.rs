@@ -1,0 +1,201 @@
+//! Tables read row by row from CSV (streamed) or from the first sheet of an XLSX workbook.
+//!
+//! CSV must be UTF-8, with or without a byte order mark; a UTF-16 file, or any byte sequence
+//! that is not UTF-8, is refused with the row it is in. Rows are numbered as a spreadsheet
+//! program shows them: the header is row 1.
+
+use crate::FormatError;
+use crate::spreadsheet::{Cell, column_name, read_xlsx};
+use std::io::{BufRead, BufReader, Read};
+
+/// One row of a table after the header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub row: usize,
+    pub cells: Vec<String>,
+}
+
+/// Passes bytes through and remembers where the lines end, for row numbers.
+struct LineCounter<R> {
+    inner: R,
+    offset: u64,
+    /// Offsets of line ends read but not yet passed by a record.
+    newlines: std::collections::VecDeque<u64>,
+    /// Lines wholly before the first pending newline.
+    lines_before: usize,
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for (i, b) in buf[..n].iter().enumerate() {
+            if *b == b'\n' {
+                self.newlines.push_back(self.offset + i as u64);
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R> LineCounter<R> {
+    /// The line (from 1) the byte at `offset` lies on; offsets must not go back.
+    fn line_of(&mut self, offset: u64) -> usize {
+        while self.newlines.front().is_some_and(|&nl| nl < offset) {
+            self.newlines.pop_front();
+            self.lines_before += 1;
+        }
+        self.lines_before + 1
+    }
+}
+
+enum Source<R: Read> {
+    Csv(csv::Reader<BufReader<LineCounter<R>>>, csv::ByteRecord, u64),
+    Rows(std::vec::IntoIter<(usize, Vec<String>)>),
+}
+
+/// A table: its header, then its records one at a time.
+pub struct Table<R: Read> {
+    header: Vec<String>,
+    source: Source<R>,
+    /// The number of bytes read so far, for progress.
+    position: u64,
+}
+
+impl<R: Read> std::fmt::Debug for Table<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Table").field("header", &self.header).finish_non_exhaustive()
+    }
+}
+
+fn utf8(row: usize, column: usize, bytes: &[u8]) -> Result<String, FormatError> {
+    String::from_utf8(bytes.to_vec()).map_err(|_| {
+        FormatError::cell(row, &column_name(column), "the text is not UTF-8: save the file as UTF-8 (CSV UTF-8) and import it again")
+    })
+}
+
+impl<R: Read> Table<R> {
+    /// Reads a CSV table's header; the records are read as they are asked for.
+    pub fn csv(reader: R) -> Result<Self, FormatError> {
+        let counter = LineCounter { inner: reader, offset: 0, newlines: std::collections::VecDeque::new(), lines_before: 0 };
+        let mut buffered = BufReader::with_capacity(64 * 1024, counter);
+        let start = buffered.fill_buf().map_err(|e| FormatError::file(format!("the file cannot be read: {e}")))?;
+        if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
+            return Err(FormatError::file("the file is UTF-16: save it as UTF-8 (CSV UTF-8) and import it again"));
+        }
+        let bom = if start.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+        buffered.consume(bom as usize);
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(buffered);
+        let mut record = csv::ByteRecord::new();
+        let has_header = reader.read_byte_record(&mut record).map_err(|e| FormatError::file(format!("the file is not valid CSV: {e}")))?;
+        if !has_header {
+            return Err(FormatError::file("the file is empty: it needs a header row"));
+        }
+        let header = record.iter().enumerate().map(|(c, bytes)| utf8(1, c, bytes).map(|h| h.trim().to_owned())).collect::<Result<_, _>>()?;
+        Ok(Self { header, source: Source::Csv(reader, csv::ByteRecord::new(), bom), position: 0 })
+    }
+
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// How far into the file the reader is, in bytes (0 for a workbook).
+    pub fn position(&self) -> u64 {
+        self.position
+    }
+
+    /// The next record, or `None` at the end. Blank rows are skipped.
+    pub fn next_record(&mut self) -> Option<Result<Record, FormatError>> {
+        match &mut self.source {
+            Source::Csv(reader, record, bom) => loop {
+                match reader.read_byte_record(record) {
+                    Ok(false) => return None,
+                    Err(e) => {
+                        let offset = (reader.position().byte() + *bom).saturating_sub(1);
+                        let row = reader.get_mut().get_mut().line_of(offset);
+                        return Some(Err(FormatError { row: Some(row), column: None, message: format!("the row is not valid CSV: {e}") }));
+                    }
+                    Ok(true) => {
+                        // The reader stands just past the record's last byte (its CR, or its LF).
+                        self.position = reader.position().byte();
+                        let row = reader.get_mut().get_mut().line_of((self.position + *bom).saturating_sub(1));
+                        if record.iter().all(|cell| cell.iter().all(u8::is_ascii_whitespace)) {
+                            continue;
+                        }
+                        let cells: Result<Vec<String>, FormatError> =
+                            record.iter().enumerate().map(|(c, bytes)| utf8(row, c, bytes)).collect();
+                        return Some(cells.map(|cells| Record { row, cells }));
+                    }
+                }
+            },
+            Source::Rows(rows) => rows.next().map(|(row, cells)| Ok(Record { row, cells })),
+        }
+    }
+}
+
+impl Table<std::io::Empty> {
+    /// Reads the first sheet of an XLSX workbook. The sheet is read whole (a sheet holds at most
+    /// about a million rows); a damaged or truncated workbook is refused.
+    pub fn xlsx(bytes: &[u8]) -> Result<Self, FormatError> {
+        let sheets = read_xlsx(bytes)?;
+        let sheet = sheets.into_iter().next().ok_or_else(|| FormatError::file("the workbook has no sheet"))?;
+        let text = |cell: &Cell| match cell {
+            Cell::Empty => String::new(),
+            Cell::Text(t) => t.clone(),
+            Cell::Number(n) => n.to_string(),
+        };
+        let mut rows = sheet.rows.into_iter().enumerate();
+        let header: Vec<String> = rows
+            .next()
+            .map(|(_, cells)| cells.iter().map(|c| text(c).trim().to_owned()).collect())
+            .ok_or_else(|| FormatError::file("the sheet is empty: it needs a header row"))?;
+        let records: Vec<(usize, Vec<String>)> = rows
+            .map(|(index, cells)| (index + 1, cells.iter().map(text).collect::<Vec<_>>()))
+            .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+            .collect();
+        Ok(Self { header, source: Source::Rows(records.into_iter()), position: 0 })
+    }
+}
+
+/// Finds a column by name, ignoring case and surrounding space.
+pub fn column_index(header: &[String], name: &str) -> Option<usize> {
+    header.iter().position(|h| h.trim().eq_ignore_ascii_case(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_csv_table_streams_its_records_with_spreadsheet_row_numbers() {
+        let mut table = Table::csv("\u{feff}Year,Value\r\n2020,1\r\n\r\n2021,\"2\"\n".as_bytes()).unwrap();
+        assert_eq!(table.header(), ["Year", "Value"]);
+        assert_eq!(table.next_record().unwrap().unwrap(), Record { row: 2, cells: vec!["2020".into(), "1".into()] });
+        assert_eq!(table.next_record().unwrap().unwrap().row, 4);
+        assert!(table.next_record().is_none());
+    }
+
+    #[test]
+    fn anything_but_utf8_is_refused_with_its_row() {
+        let error = Table::csv(&b"Year,Value\n2020,1\n2021,caf\xe9\n"[..]).unwrap().next_record().and_then(|_| None::<()>);
+        assert!(error.is_none());
+        let mut table = Table::csv(&b"Year,Value\n2020,1\n2021,caf\xe9\n"[..]).unwrap();
+        assert!(table.next_record().unwrap().is_ok());
+        let error = table.next_record().unwrap().unwrap_err();
+        assert_eq!((error.row, error.column.as_deref()), (Some(3), Some("B")));
+        assert!(Table::csv(&b"\xff\xfeY\x00e\x00"[..]).unwrap_err().message.contains("UTF-16"));
+        assert!(Table::csv(&b""[..]).unwrap_err().message.contains("empty"));
+    }
+
+    #[test]
+    fn a_truncated_workbook_is_refused() {
+        let sheet = crate::spreadsheet::Sheet {
+            name: "data".into(),
+            rows: vec![vec![Cell::Text("Year".into())], vec![Cell::Number(2020.0)]],
+        };
+        let bytes = crate::spreadsheet::write_xlsx(&[sheet]).unwrap();
+        let mut table = Table::xlsx(&bytes).unwrap();
+        assert_eq!(table.next_record().unwrap().unwrap(), Record { row: 2, cells: vec!["2020".into()] });
+        assert!(Table::xlsx(&bytes[..bytes.len() / 2]).is_err());
+    }
+}
