@@ -209,6 +209,19 @@ impl App {
         Ok(NewSession { token, user_id: user.id, expires_at })
     }
 
+    /// The actor a command-line user acts as: an enabled account, with its roles.
+    pub async fn actor_for_username(&self, username: &str) -> AppResult<Actor> {
+        let username = Username::parse(username).map_err(|e| AppError::Invalid(rightsmon_domain::FieldErrors::single("username", e)))?;
+        let user = match self.store.find_user(&username).await {
+            Ok(user) if !user.is_disabled => user,
+            Ok(_) => return Err(AppError::Forbidden),
+            Err(StoreError::NotFound) => return Err(AppError::NotFound),
+            Err(other) => return Err(other.into()),
+        };
+        let memberships = self.store.list_memberships(user.id).await?;
+        Ok(Actor::User { user, memberships })
+    }
+
     /// The actor a session token stands for; unknown, expired or disabled means anonymous.
     pub async fn actor_for_token(&self, token: Option<&str>) -> AppResult<Actor> {
         let Some(token) = token.filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())) else {

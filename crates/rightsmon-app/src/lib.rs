@@ -12,6 +12,7 @@ pub mod collection;
 pub mod demo;
 mod error;
 pub mod framework;
+pub mod imports;
 pub mod observations;
 pub mod reference;
 

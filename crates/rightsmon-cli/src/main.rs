@@ -57,6 +57,47 @@ enum Command {
         #[command(subcommand)]
         command: FrameworkCommand,
     },
+    /// Import values from a long CSV or XLSX table, or an Open SDG data folder, whole or not at
+    /// all, with a row-level report of every problem.
+    Import {
+        /// A .csv or .xlsx file in the long format, or an Open SDG folder (with data/ and meta/).
+        path: PathBuf,
+        /// The user the values are entered as; their roles decide what they may import.
+        #[arg(long = "as", value_name = "USERNAME")]
+        username: String,
+        /// long (default for files) or open-sdg (default for folders).
+        #[arg(long)]
+        format: Option<String>,
+        /// The city an Open SDG folder belongs to.
+        #[arg(long)]
+        city: Option<String>,
+        /// A TOML file mapping Open SDG indicators onto the catalogue (see docs).
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Why changed values are revised (needed when a value differs from the stored one).
+        #[arg(long)]
+        reason: Option<String>,
+        /// Submit the new values for validation instead of keeping them as drafts.
+        #[arg(long)]
+        submit: bool,
+        /// Check everything and report, without writing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the report as JSON to this file as well.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+    /// Export an indicator's values in an area in the Open SDG format.
+    Export {
+        indicator: String,
+        #[arg(long)]
+        area: String,
+        /// The user whose view is exported (default: published values only).
+        #[arg(long = "as", value_name = "USERNAME")]
+        username: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Configuration.
     Config {
         #[command(subcommand)]
@@ -247,8 +288,175 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<()>
         }
         Command::User { command } => user_command(app_for(store, &settings), command).await,
         Command::Framework { command } => framework_command(app_for(store, &settings), command).await,
+        Command::Import { path, username, format, city, mapping, reason, submit, dry_run, report } => {
+            let app = app_for(store, &settings);
+            let request = rightsmon_app::imports::ImportRequest { dry_run, reason, submit };
+            import_command(app, &path, &username, format.as_deref(), city.as_deref(), mapping.as_deref(), &request, report.as_deref()).await
+        }
+        Command::Export { indicator, area, username, output } => {
+            let app = app_for(store, &settings);
+            let actor = match username {
+                Some(name) => app.actor_for_username(&name).await.map_err(app_error)?,
+                None => rightsmon_domain::access::Actor::Anonymous,
+            };
+            let bytes = app.export_open_sdg(&actor, &indicator, &area).await.map_err(app_error)?;
+            match output {
+                Some(path) => std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?,
+                None => std::io::stdout().write_all(&bytes).context("cannot write to standard output")?,
+            }
+            Ok(())
+        }
         Command::Config { .. } => Ok(()),
     }
+}
+
+/// Prints the progress of an import on one line of the terminal (standard error).
+fn progress_printer(total_bytes: u64) -> impl Fn(u64, u64) + Send + Sync {
+    let terminal = std::io::stderr().is_terminal();
+    let last = std::sync::Mutex::new(std::time::Instant::now());
+    move |rows, bytes| {
+        let Ok(mut last) = last.lock() else { return };
+        if !terminal || last.elapsed() < std::time::Duration::from_millis(200) {
+            return;
+        }
+        *last = std::time::Instant::now();
+        let share = if total_bytes > 0 { (bytes as f64 / total_bytes as f64).min(1.0) } else { 0.0 };
+        let filled = (share * 30.0) as usize;
+        eprint!("\r[{}{}] {:>3.0}%  {rows} rows", "#".repeat(filled), " ".repeat(30 - filled), share * 100.0);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn import_command(
+    app: App,
+    path: &std::path::Path,
+    username: &str,
+    format: Option<&str>,
+    city: Option<&str>,
+    mapping: Option<&std::path::Path>,
+    request: &rightsmon_app::imports::ImportRequest,
+    report_path: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use rightsmon_app::imports::OpenSdgMapping;
+    let actor = app.actor_for_username(username).await.map_err(app_error)?;
+    let format = match format {
+        Some(f) => f.to_owned(),
+        None if path.is_dir() => "open-sdg".to_owned(),
+        None => "long".to_owned(),
+    };
+    let report = match format.as_str() {
+        "long" => {
+            let is_xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+            if is_xlsx {
+                let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+                let table = rightsmon_formats::table::Table::xlsx(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                let progress = progress_printer(0);
+                app.import_long(&actor, table, request, &progress).await.map_err(app_error)?
+            } else {
+                let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+                let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+                let table = rightsmon_formats::table::Table::csv(file).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                let progress = progress_printer(size);
+                app.import_long(&actor, table, request, &progress).await.map_err(app_error)?
+            }
+        }
+        "open-sdg" => {
+            let city = city.ok_or_else(|| anyhow::anyhow!("an Open SDG folder is imported for a city: give --city"))?;
+            let mapping = match mapping {
+                Some(file) => {
+                    OpenSdgMapping::parse(&std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?)
+                        .map_err(app_error)?
+                }
+                None => OpenSdgMapping::default(),
+            };
+            let (files, size) = open_sdg_files(path)?;
+            let progress = progress_printer(size);
+            app.import_open_sdg(&actor, city, files, &mapping, request, &progress).await.map_err(app_error)?
+        }
+        other => bail!("{other:?} is not an import format: use long or open-sdg"),
+    };
+    if std::io::stderr().is_terminal() {
+        eprintln!();
+    }
+    if let Some(file) = report_path {
+        std::fs::write(file, serde_json::to_vec_pretty(&report)?).with_context(|| format!("cannot write {}", file.display()))?;
+    }
+    for warning in &report.warnings {
+        eprintln!("warning: {}", describe(warning));
+    }
+    for problem in &report.problems {
+        eprintln!("{}", describe(problem));
+    }
+    if report.more_problems > 0 {
+        eprintln!("... and {} more problems", report.more_problems);
+    }
+    if report.problem_count() > 0 {
+        bail!("{} problem(s) in {} row(s) read; nothing was imported", report.problem_count(), report.rows);
+    }
+    let verb = if report.committed { "imported" } else { "checked (dry run, nothing written)" };
+    println!(
+        "{verb}: {} rows, {} created, {} revised, {} unchanged, {} without a value; {} warning(s); new indicators: {}",
+        report.rows,
+        report.created,
+        report.revised,
+        report.unchanged,
+        report.skipped,
+        report.warnings.len() as u64 + report.more_warnings,
+        report.indicators.len()
+    );
+    Ok(())
+}
+
+fn describe(problem: &rightsmon_app::imports::Problem) -> String {
+    let mut place = Vec::new();
+    if let Some(file) = &problem.file {
+        place.push(file.clone());
+    }
+    if let Some(row) = problem.row {
+        place.push(format!("row {row}"));
+    }
+    if let Some(column) = &problem.column {
+        place.push(format!("column {column}"));
+    }
+    if let Some(value) = &problem.value {
+        place.push(format!("value {value:?}"));
+    }
+    format!("{}: {} ({})", place.join(", "), problem.message, problem.code)
+}
+
+/// The indicators of an Open SDG folder: `data/indicator_<id>.csv`, with metadata from
+/// `meta/<id>.csv` or `csv-meta/<id>.csv` where it exists. With metadata, only indicators whose
+/// reporting status is `complete` are imported.
+fn open_sdg_files(folder: &std::path::Path) -> anyhow::Result<(Vec<rightsmon_app::imports::OpenSdgFile<std::fs::File>>, u64)> {
+    let data = folder.join("data");
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&data)
+        .with_context(|| format!("cannot read {}", data.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("indicator_") && n.ends_with(".csv")))
+        .collect();
+    entries.sort();
+    let mut files = Vec::new();
+    let mut size = 0;
+    for path in entries {
+        let Some(id) = path.file_stem().and_then(|s| s.to_str()).and_then(|s| s.strip_prefix("indicator_")).map(str::to_owned) else {
+            continue;
+        };
+        let meta_path = ["meta", "csv-meta"].iter().map(|m| folder.join(m).join(format!("{id}.csv"))).find(|p| p.exists());
+        let metadata = match &meta_path {
+            Some(p) => {
+                let file = std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?;
+                rightsmon_formats::open_sdg::read_metadata(file).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
+            }
+            None => Default::default(),
+        };
+        if meta_path.is_some() && metadata.get("Reporting status").map(String::as_str) != Some("complete") {
+            continue;
+        }
+        size += std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let open_path = path.clone();
+        files.push(rightsmon_app::imports::OpenSdgFile { id, metadata, open: Box::new(move || std::fs::File::open(&open_path)) });
+    }
+    Ok((files, size))
 }
 
 fn app_error(error: AppError) -> anyhow::Error {

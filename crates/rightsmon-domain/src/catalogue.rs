@@ -393,7 +393,10 @@ impl IndicatorDefinition {
         if additivity == Some(Additivity::Additive) && !matches!(value_type, Some(ValueType::Count | ValueType::Number) | None) {
             errors.push(
                 "additivity",
-                ParseError::new("not_additive", "percentages, rates and levels of groups do not add up: only counts and amounts are additive"),
+                ParseError::new(
+                    "not_additive",
+                    "percentages, rates and levels of groups do not add up: only counts and amounts are additive",
+                ),
             );
         }
         let frequency = match draft.frequency.as_deref() {

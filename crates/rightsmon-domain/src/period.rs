@@ -250,9 +250,22 @@ mod tests {
 
     #[test]
     fn invalid_periods_are_refused() {
-        for bad in
-            ["", "20", "2020-13", "2020-Q5", "2020-S0", "2020-M7", "2018/2017", "2018/2018", "abcd", "2020-Q", "999", "10000", "2020-02-30", "2020-7-01"]
-        {
+        for bad in [
+            "",
+            "20",
+            "2020-13",
+            "2020-Q5",
+            "2020-S0",
+            "2020-M7",
+            "2018/2017",
+            "2018/2018",
+            "abcd",
+            "2020-Q",
+            "999",
+            "10000",
+            "2020-02-30",
+            "2020-7-01",
+        ] {
             assert!(Period::parse(bad).is_err(), "{bad}");
         }
     }
@@ -276,8 +289,10 @@ mod tests {
 
     #[test]
     fn periods_sort_by_start_then_length() {
-        let mut periods: Vec<Period> =
-            ["2021", "2020-Q2", "2020", "2019/2020", "2020-01", "2020-S1", "2020-01-09", "2020-01-02"].iter().map(|p| Period::parse(p).unwrap()).collect();
+        let mut periods: Vec<Period> = ["2021", "2020-Q2", "2020", "2019/2020", "2020-01", "2020-S1", "2020-01-09", "2020-01-02"]
+            .iter()
+            .map(|p| Period::parse(p).unwrap())
+            .collect();
         periods.sort();
         let sorted: Vec<String> = periods.iter().map(ToString::to_string).collect();
         assert_eq!(sorted, ["2019/2020", "2020-01-02", "2020-01-09", "2020-01", "2020-S1", "2020", "2020-Q2", "2021"]);

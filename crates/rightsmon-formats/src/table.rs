@@ -91,7 +91,8 @@ impl<R: Read> Table<R> {
         if !has_header {
             return Err(FormatError::file("the file is empty: it needs a header row"));
         }
-        let header = record.iter().enumerate().map(|(c, bytes)| utf8(1, c, bytes).map(|h| h.trim().to_owned())).collect::<Result<_, _>>()?;
+        let header =
+            record.iter().enumerate().map(|(c, bytes)| utf8(1, c, bytes).map(|h| h.trim().to_owned())).collect::<Result<_, _>>()?;
         Ok(Self { header, source: Source::Csv(reader, csv::ByteRecord::new(), bom), position: 0 })
     }
 
@@ -177,8 +178,6 @@ mod tests {
 
     #[test]
     fn anything_but_utf8_is_refused_with_its_row() {
-        let error = Table::csv(&b"Year,Value\n2020,1\n2021,caf\xe9\n"[..]).unwrap().next_record().and_then(|_| None::<()>);
-        assert!(error.is_none());
         let mut table = Table::csv(&b"Year,Value\n2020,1\n2021,caf\xe9\n"[..]).unwrap();
         assert!(table.next_record().unwrap().is_ok());
         let error = table.next_record().unwrap().unwrap_err();
@@ -189,10 +188,8 @@ mod tests {
 
     #[test]
     fn a_truncated_workbook_is_refused() {
-        let sheet = crate::spreadsheet::Sheet {
-            name: "data".into(),
-            rows: vec![vec![Cell::Text("Year".into())], vec![Cell::Number(2020.0)]],
-        };
+        let sheet =
+            crate::spreadsheet::Sheet { name: "data".into(), rows: vec![vec![Cell::Text("Year".into())], vec![Cell::Number(2020.0)]] };
         let bytes = crate::spreadsheet::write_xlsx(&[sheet]).unwrap();
         let mut table = Table::xlsx(&bytes).unwrap();
         assert_eq!(table.next_record().unwrap().unwrap(), Record { row: 2, cells: vec!["2020".into()] });

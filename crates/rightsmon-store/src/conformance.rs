@@ -1234,7 +1234,14 @@ pub mod cases {
             observation(&def, "ghent", "2021", "", "12", WorkflowState::Draft),
             observation(&def, "ghent", "2019-03-25", "", "9", WorkflowState::Draft),
         ];
-        let options = ImportOptions { entered_by: None, at: Timestamp(5), reason: None, may_revise_approved: false, codelists: vec![], definitions: vec![] };
+        let options = ImportOptions {
+            entered_by: None,
+            at: Timestamp(5),
+            reason: None,
+            may_revise_approved: false,
+            codelists: vec![],
+            definitions: vec![],
+        };
         let all = ObservationQuery::new(Visibility::All);
         let mut refused = ListFeed::new(&values, false);
         let counts = store.import_observations(&mut refused, &options).await.unwrap();
