@@ -262,3 +262,76 @@ fn the_framework_is_exported_and_imported_from_the_command_line() {
         "{stderr}"
     );
 }
+
+/// How many values of RM-HOU-01 the database holds, read with the SQLite driver's own tools:
+/// the binary lists them through the Open SDG export.
+fn count_values(url: &str) -> usize {
+    let output = binary().args(["--database-url", url, "export", "RM-HOU-01", "--area", "ghent", "--as", "editor"]).output().unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    text(&output.stdout).lines().count().saturating_sub(1)
+}
+
+#[test]
+fn an_import_killed_midway_leaves_none_or_all_of_its_values() {
+    let scratch = Scratch::new("kill");
+    let url = scratch.url();
+    assert!(binary().args(["--database-url", &url, "init"]).output().unwrap().status.success());
+    let add = run(
+        binary().args(["--database-url", &url, "user", "add", "editor", "--name", "Editor", "--role", "data_editor", "--city", "ghent"]),
+        "a long enough password\n",
+    );
+    assert!(add.status.success(), "{}", text(&add.stderr));
+    // Enough rows that the import is still running when it is killed.
+    let rows = 30_000;
+    let mut csv = String::from("indicator,area,period,group,value\n");
+    for i in 0..rows {
+        let (year, month, day) = (1000 + i / 336, 1 + (i / 28) % 12, 1 + i % 28);
+        csv.push_str(&format!("RM-HOU-01,ghent,{year}-{month:02}-{day:02},,{}\n", (i % 1000) as f64 / 10.0));
+    }
+    let file = scratch.0.join("values.csv");
+    std::fs::write(&file, csv).unwrap();
+    let mut child = binary()
+        .args(["--database-url", &url, "import", file.to_str().unwrap(), "--as", "editor"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    let finished_before_kill = child.try_wait().unwrap().is_some();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let after_kill = count_values(&url);
+    if finished_before_kill {
+        assert_eq!(after_kill, rows as usize);
+    } else {
+        assert_eq!(after_kill, 0, "a killed import leaves nothing behind");
+    }
+    // Run to the end, it stores every value; again, it changes nothing.
+    let output = binary().args(["--database-url", &url, "import", file.to_str().unwrap(), "--as", "editor"]).output().unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains(&format!("{rows} created")), "{}", text(&output.stdout));
+    assert_eq!(count_values(&url), rows as usize);
+    let again = binary().args(["--database-url", &url, "import", file.to_str().unwrap(), "--as", "editor", "--dry-run"]).output().unwrap();
+    assert!(text(&again.stdout).contains(&format!("{rows} unchanged")), "{}", text(&again.stdout));
+}
+
+#[test]
+fn a_malformed_import_reports_its_rows_and_fails() {
+    let scratch = Scratch::new("malformed");
+    let url = scratch.url();
+    assert!(binary().args(["--database-url", &url, "init"]).output().unwrap().status.success());
+    let add = run(
+        binary().args(["--database-url", &url, "user", "add", "editor", "--name", "Editor", "--role", "data_editor", "--city", "ghent"]),
+        "a long enough password\n",
+    );
+    assert!(add.status.success());
+    let file = scratch.0.join("bad.csv");
+    std::fs::write(&file, "indicator,area,period,value\nRM-HOU-01,ghent,2020,12\nRM-HOU-01,ghent,2021,lots\n").unwrap();
+    let output = binary().args(["--database-url", &url, "import", file.to_str().unwrap(), "--as", "editor"]).output().unwrap();
+    assert!(!output.status.success());
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("row 3, column value, value \"lots\""), "{stderr}");
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+    assert_eq!(count_values(&url), 0);
+}
