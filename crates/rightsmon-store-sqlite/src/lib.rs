@@ -41,7 +41,10 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .journal_mode(if in_memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal })
-            .synchronous(SqliteSynchronous::Normal);
+            .synchronous(SqliteSynchronous::Normal)
+            // A page cache of up to 32 MB per connection: a long import's writes stay in memory
+            // until it commits, instead of spilling page by page.
+            .pragma("cache_size", "-32768");
         // Every connection to ":memory:" is a database of its own, so memory gets exactly one.
         let pool_options = if in_memory {
             SqlitePoolOptions::new().max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None)
