@@ -597,6 +597,10 @@ macro_rules! impl_sql_store {
                 a.value == b.value && a.lower_bound == b.lower_bound && a.upper_bound == b.upper_bound && a.status == b.status && a.provenance == b.provenance
             }
 
+            /// Values per insert statement of an import: 25 parameters each, well within the
+            /// limits of both databases.
+            const IMPORT_CHUNK: usize = 100;
+
             /// The writes and scans of a bulk import, inside its transaction.
             async fn import_in(
                 tx: &mut sqlx::Transaction<'_, $db>,
@@ -615,147 +619,182 @@ macro_rules! impl_sql_store {
                 let mut versions: std::collections::HashSet<(String, u32)> = std::collections::HashSet::new();
                 let mut cities: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
                 while let Some(batch) = feed.next_batch() {
-                    let mut outcomes = Vec::with_capacity(batch.len());
-                    for item in &batch {
-                        let observation = &item.observation;
-                        let version_key = (observation.indicator.as_str().to_owned(), observation.version);
-                        if !versions.contains(&version_key) {
-                            let exists = sqlx::query("SELECT 1 FROM indicator_versions WHERE indicator_code = $1 AND version = $2")
-                                .bind(version_key.0.clone())
-                                .bind(i64::from(observation.version))
-                                .fetch_optional(&mut **tx)
-                                .await
-                                .map_err(err)?
-                                .is_some();
-                            if !exists {
-                                return Err(StoreError::NotFound);
-                            }
-                            versions.insert(version_key);
-                        }
-                        let city_code = match cities.get(observation.area.as_str()) {
-                            Some(city) => city.clone(),
-                            None => {
-                                let area = sqlx::query("SELECT kind, parent_code FROM areas WHERE code = $1")
-                                    .bind(observation.area.as_str().to_owned())
+                    let mut outcomes: Vec<Option<ItemOutcome>> = vec![None; batch.len()];
+                    // Rows go in by statements of many values, as few round trips as possible.
+                    for (chunk_index, chunk) in batch.chunks(IMPORT_CHUNK).enumerate() {
+                        let mut city_codes = Vec::with_capacity(chunk.len());
+                        for item in chunk {
+                            let observation = &item.observation;
+                            let version_key = (observation.indicator.as_str().to_owned(), observation.version);
+                            if !versions.contains(&version_key) {
+                                let exists = sqlx::query("SELECT 1 FROM indicator_versions WHERE indicator_code = $1 AND version = $2")
+                                    .bind(version_key.0.clone())
+                                    .bind(i64::from(observation.version))
                                     .fetch_optional(&mut **tx)
                                     .await
                                     .map_err(err)?
-                                    .ok_or(StoreError::NotFound)?;
-                                let city: Option<String> = match get::<String>(&area, "kind")?.as_str() {
-                                    "city" => Some(observation.area.as_str().to_owned()),
-                                    "district" => get(&area, "parent_code")?,
-                                    _ => None,
-                                };
-                                cities.insert(observation.area.as_str().to_owned(), city.clone());
-                                city
+                                    .is_some();
+                                if !exists {
+                                    return Err(StoreError::NotFound);
+                                }
+                                versions.insert(version_key);
                             }
-                        };
-                        let (number, text) = match &observation.value {
-                            ObservationValue::Number(n) => (Some(*n), None),
-                            ObservationValue::Text(t) => (None, Some(t.clone())),
-                        };
-                        let provenance = &observation.provenance;
-                        let period = observation.period.to_string();
-                        let key = observation.key.to_string();
-                        let inserted = sqlx::query(
+                            let city_code = match cities.get(observation.area.as_str()) {
+                                Some(city) => city.clone(),
+                                None => {
+                                    let area = sqlx::query("SELECT kind, parent_code FROM areas WHERE code = $1")
+                                        .bind(observation.area.as_str().to_owned())
+                                        .fetch_optional(&mut **tx)
+                                        .await
+                                        .map_err(err)?
+                                        .ok_or(StoreError::NotFound)?;
+                                    let city: Option<String> = match get::<String>(&area, "kind")?.as_str() {
+                                        "city" => Some(observation.area.as_str().to_owned()),
+                                        "district" => get(&area, "parent_code")?,
+                                        _ => None,
+                                    };
+                                    cities.insert(observation.area.as_str().to_owned(), city.clone());
+                                    city
+                                }
+                            };
+                            city_codes.push(city_code);
+                        }
+                        let mut insert = sqlx::QueryBuilder::<$db>::new(
                             "INSERT INTO observations (indicator_code, version, area_code, city_code, period, period_start, period_months, \
                              disaggregation, number_value, text_value, lower_bound, upper_bound, status, organisation_id, provenance_kind, \
-                             source_name, source_reference, source_date, method_note, state, revision, entered_by, approved_by, created_at, updated_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, NULL, $22, $22) \
-                             ON CONFLICT (indicator_code, version, area_code, period, disaggregation) DO NOTHING RETURNING id",
-                        )
-                        .bind(observation.indicator.as_str().to_owned())
-                        .bind(i64::from(observation.version))
-                        .bind(observation.area.as_str().to_owned())
-                        .bind(city_code)
-                        .bind(period.clone())
-                        .bind(observation.period.start_month_index())
-                        .bind(observation.period.length_in_months())
-                        .bind(key.clone())
-                        .bind(number)
-                        .bind(text)
-                        .bind(observation.lower_bound)
-                        .bind(observation.upper_bound)
-                        .bind(observation.status.as_str())
-                        .bind(provenance.organisation_id)
-                        .bind(provenance.kind.as_str())
-                        .bind(provenance.source_name.clone())
-                        .bind(provenance.source_reference.clone())
-                        .bind(provenance.source_date.map(|d| d.to_string()))
-                        .bind(provenance.method_note.clone())
-                        .bind(observation.state.as_str())
-                        .bind(options.entered_by)
-                        .bind(options.at.seconds())
-                        .fetch_optional(&mut **tx)
-                        .await
-                        .map_err(err)?;
-                        if let Some(row) = inserted {
-                            let id: i64 = get(&row, "id")?;
-                            sqlx::query(
-                                "INSERT INTO observation_revisions (observation_id, revision, at, user_id, action, reason, snapshot) VALUES ($1, 1, $2, $3, 'created', NULL, $4)",
-                            )
-                            .bind(id)
-                            .bind(options.at.seconds())
-                            .bind(options.entered_by)
-                            .bind(to_json(observation)?)
-                            .execute(&mut **tx)
-                            .await
-                            .map_err(err)?;
-                            counts.created += 1;
-                            outcomes.push(ItemOutcome::Created(id));
-                            continue;
-                        }
-                        let sql = format!(
-                            "SELECT {OBSERVATION_COLUMNS} FROM observations o WHERE o.indicator_code = $1 AND o.version = $2 AND o.area_code = $3 \
-                             AND o.period = $4 AND o.disaggregation = $5"
+                             source_name, source_reference, source_date, method_note, state, revision, entered_by, approved_by, created_at, updated_at) ",
                         );
-                        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-                            .bind(observation.indicator.as_str().to_owned())
-                            .bind(i64::from(observation.version))
-                            .bind(observation.area.as_str().to_owned())
-                            .bind(period)
-                            .bind(key)
-                            .fetch_one(&mut **tx)
-                            .await
-                            .map_err(err)?;
-                        let existing = observation_of(&row)?;
-                        let editable = matches!(existing.data.state, WorkflowState::Draft | WorkflowState::Returned);
-                        let outcome = if same_content(&existing.data, observation) {
-                            counts.unchanged += 1;
-                            ItemOutcome::Unchanged(existing.id)
-                        } else if !editable && !options.may_revise_approved {
-                            ItemOutcome::Refused(existing.id, existing.data.state)
-                        } else if let Some(reason) = &options.reason {
-                            sqlx::query(
-                                "UPDATE observations SET number_value = $1, text_value = $2, lower_bound = $3, upper_bound = $4, status = $5, \
-                                 organisation_id = $6, provenance_kind = $7, source_name = $8, source_reference = $9, source_date = $10, \
-                                 method_note = $11, revision = revision + 1, updated_at = $12 WHERE id = $13",
-                            )
-                            .bind(number_of(observation))
-                            .bind(text_of(observation))
-                            .bind(observation.lower_bound)
-                            .bind(observation.upper_bound)
-                            .bind(observation.status.as_str())
-                            .bind(provenance.organisation_id)
-                            .bind(provenance.kind.as_str())
-                            .bind(provenance.source_name.clone())
-                            .bind(provenance.source_reference.clone())
-                            .bind(provenance.source_date.map(|d| d.to_string()))
-                            .bind(provenance.method_note.clone())
-                            .bind(options.at.seconds())
-                            .bind(existing.id)
-                            .execute(&mut **tx)
-                            .await
-                            .map_err(err)?;
-                            let stored = observation_in(tx, existing.id).await?;
-                            record_revision(tx, &stored, options.entered_by, RevisionAction::Revised, Some(reason)).await?;
-                            counts.revised += 1;
-                            ItemOutcome::Revised(existing.id)
-                        } else {
-                            ItemOutcome::NeedsReason(existing.id)
-                        };
-                        outcomes.push(outcome);
+                        insert.push_values(chunk.iter().zip(city_codes), |mut row, (item, city_code)| {
+                            let observation = &item.observation;
+                            let provenance = &observation.provenance;
+                            row.push_bind(observation.indicator.as_str().to_owned())
+                                .push_bind(i64::from(observation.version))
+                                .push_bind(observation.area.as_str().to_owned())
+                                .push_bind(city_code)
+                                .push_bind(observation.period.to_string())
+                                .push_bind(observation.period.start_month_index())
+                                .push_bind(observation.period.length_in_months())
+                                .push_bind(observation.key.to_string())
+                                .push_bind(number_of(observation))
+                                .push_bind(text_of(observation))
+                                .push_bind(observation.lower_bound)
+                                .push_bind(observation.upper_bound)
+                                .push_bind(observation.status.as_str())
+                                .push_bind(provenance.organisation_id)
+                                .push_bind(provenance.kind.as_str())
+                                .push_bind(provenance.source_name.clone())
+                                .push_bind(provenance.source_reference.clone())
+                                .push_bind(provenance.source_date.map(|d| d.to_string()))
+                                .push_bind(provenance.method_note.clone())
+                                .push_bind(observation.state.as_str())
+                                .push_bind(1_i64)
+                                .push_bind(options.entered_by)
+                                .push_bind(None::<i64>)
+                                .push_bind(options.at.seconds())
+                                .push_bind(options.at.seconds());
+                        });
+                        insert.push(
+                            " ON CONFLICT (indicator_code, version, area_code, period, disaggregation) DO NOTHING \
+                             RETURNING id, indicator_code, version, area_code, period, disaggregation",
+                        );
+                        let returned = insert.build().fetch_all(&mut **tx).await.map_err(err)?;
+                        let mut created: std::collections::HashMap<(String, i64, String, String, String), i64> =
+                            std::collections::HashMap::with_capacity(returned.len());
+                        for row in &returned {
+                            created.insert(
+                                (get(row, "indicator_code")?, get(row, "version")?, get(row, "area_code")?, get(row, "period")?, get(row, "disaggregation")?),
+                                get(row, "id")?,
+                            );
+                        }
+                        let mut pending = Vec::new();
+                        let mut revisions = Vec::new();
+                        for (offset, item) in chunk.iter().enumerate() {
+                            let o = &item.observation;
+                            let subject = (o.indicator.as_str().to_owned(), i64::from(o.version), o.area.as_str().to_owned(), o.period.to_string(), o.key.to_string());
+                            let index = chunk_index * IMPORT_CHUNK + offset;
+                            // The first of two rows about one subject is created, the second meets it.
+                            match created.remove(&subject) {
+                                Some(id) => {
+                                    counts.created += 1;
+                                    outcomes[index] = Some(ItemOutcome::Created(id));
+                                    revisions.push((id, to_json(o)?));
+                                }
+                                None => pending.push(index),
+                            }
+                        }
+                        if !revisions.is_empty() {
+                            let mut history = sqlx::QueryBuilder::<$db>::new(
+                                "INSERT INTO observation_revisions (observation_id, revision, at, user_id, action, reason, snapshot) ",
+                            );
+                            history.push_values(revisions, |mut row, (id, snapshot)| {
+                                row.push_bind(id)
+                                    .push_bind(1_i64)
+                                    .push_bind(options.at.seconds())
+                                    .push_bind(options.entered_by)
+                                    .push_bind("created")
+                                    .push_bind(None::<String>)
+                                    .push_bind(snapshot);
+                            });
+                            history.build().execute(&mut **tx).await.map_err(err)?;
+                        }
+                        for index in pending {
+                            let observation = &batch[index].observation;
+                            let provenance = &observation.provenance;
+                            let period = observation.period.to_string();
+                            let key = observation.key.to_string();
+                            let sql = format!(
+                                "SELECT {OBSERVATION_COLUMNS} FROM observations o WHERE o.indicator_code = $1 AND o.version = $2 AND o.area_code = $3 \
+                                 AND o.period = $4 AND o.disaggregation = $5"
+                            );
+                            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                                .bind(observation.indicator.as_str().to_owned())
+                                .bind(i64::from(observation.version))
+                                .bind(observation.area.as_str().to_owned())
+                                .bind(period)
+                                .bind(key)
+                                .fetch_one(&mut **tx)
+                                .await
+                                .map_err(err)?;
+                            let existing = observation_of(&row)?;
+                            let editable = matches!(existing.data.state, WorkflowState::Draft | WorkflowState::Returned);
+                            let outcome = if same_content(&existing.data, observation) {
+                                counts.unchanged += 1;
+                                ItemOutcome::Unchanged(existing.id)
+                            } else if !editable && !options.may_revise_approved {
+                                ItemOutcome::Refused(existing.id, existing.data.state)
+                            } else if let Some(reason) = &options.reason {
+                                sqlx::query(
+                                    "UPDATE observations SET number_value = $1, text_value = $2, lower_bound = $3, upper_bound = $4, status = $5, \
+                                     organisation_id = $6, provenance_kind = $7, source_name = $8, source_reference = $9, source_date = $10, \
+                                     method_note = $11, revision = revision + 1, updated_at = $12 WHERE id = $13",
+                                )
+                                .bind(number_of(observation))
+                                .bind(text_of(observation))
+                                .bind(observation.lower_bound)
+                                .bind(observation.upper_bound)
+                                .bind(observation.status.as_str())
+                                .bind(provenance.organisation_id)
+                                .bind(provenance.kind.as_str())
+                                .bind(provenance.source_name.clone())
+                                .bind(provenance.source_reference.clone())
+                                .bind(provenance.source_date.map(|d| d.to_string()))
+                                .bind(provenance.method_note.clone())
+                                .bind(options.at.seconds())
+                                .bind(existing.id)
+                                .execute(&mut **tx)
+                                .await
+                                .map_err(err)?;
+                                let stored = observation_in(tx, existing.id).await?;
+                                record_revision(tx, &stored, options.entered_by, RevisionAction::Revised, Some(reason)).await?;
+                                counts.revised += 1;
+                                ItemOutcome::Revised(existing.id)
+                            } else {
+                                ItemOutcome::NeedsReason(existing.id)
+                            };
+                            outcomes[index] = Some(outcome);
+                        }
                     }
+                    let outcomes: Vec<ItemOutcome> = outcomes.into_iter().map(|o| o.ok_or_else(|| StoreError::Corrupt("an import row without outcome".into()))).collect::<StoreResult<_>>()?;
                     feed.written(&batch, &outcomes);
                 }
                 for (index, scan) in feed.scans().into_iter().enumerate() {

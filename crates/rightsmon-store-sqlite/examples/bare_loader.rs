@@ -1,14 +1,17 @@
 //! The baseline of the import benchmark (`bench/import/run`): a bare CSV-to-SQLite loader that
 //! writes the same rows as `rightsmon import` into the same tables and indexes (each value and
-//! its first history entry), in one transaction, with no validation, lookups or reports.
+//! its first history entry), in one transaction, with the same driver, settings and statements
+//! of many rows, and no validation, lookups or reports.
 //!
 //! Usage: `bare_loader DATABASE_URL FILE.csv` for a file with the columns
-//! `indicator,area,period,group,value`.
+//! `indicator,area,period,group,value`, whose periods are days.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use sqlx::Connection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use std::str::FromStr;
+
+const CHUNK: usize = 100;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
@@ -24,39 +27,57 @@ async fn main() {
     let mut connection = sqlx::SqliteConnection::connect_with(&options).await.unwrap();
     let mut tx = connection.begin().await.unwrap();
     let mut reader = csv::Reader::from_path(path).unwrap();
-    let mut record = csv::StringRecord::new();
     let mut rows = 0u64;
-    while reader.read_record(&mut record).unwrap() {
-        let (indicator, area, period, group, value) = (&record[0], &record[1], &record[2], &record[3], &record[4]);
-        let number: f64 = value.parse().unwrap();
-        // Periods are days (YYYY-MM-DD): months since year 0, and no whole month.
-        let start = period[0..4].parse::<i64>().unwrap() * 12 + period[5..7].parse::<i64>().unwrap() - 1;
-        let id: i64 = sqlx::query_scalar(
+    let mut chunk: Vec<csv::StringRecord> = Vec::with_capacity(CHUNK);
+    let mut records = reader.records();
+    loop {
+        chunk.clear();
+        for record in records.by_ref().take(CHUNK) {
+            chunk.push(record.unwrap());
+        }
+        if chunk.is_empty() {
+            break;
+        }
+        let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
             "INSERT INTO observations (indicator_code, version, area_code, city_code, period, period_start, period_months, \
-             disaggregation, number_value, status, provenance_kind, state, revision, created_at, updated_at) \
-             VALUES ($1, 1, $2, $2, $3, $4, 0, $5, $6, 'normal', 'official', 'draft', 1, 0, 0) RETURNING id",
-        )
-        .bind(indicator)
-        .bind(area)
-        .bind(period)
-        .bind(start)
-        .bind(group)
-        .bind(number)
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
-        let snapshot = format!(
-            "{{\"indicator\":\"{indicator}\",\"version\":1,\"area\":\"{area}\",\"period\":\"{period}\",\"key\":\"{group}\",\"value\":{number},\
-             \"lower_bound\":null,\"upper_bound\":null,\"status\":\"normal\",\"provenance\":{{\"organisation_id\":null,\"kind\":\"official\",\
-             \"source_name\":null,\"source_reference\":null,\"source_date\":null,\"method_note\":null}},\"state\":\"draft\"}}"
+             disaggregation, number_value, status, provenance_kind, state, revision, created_at, updated_at) ",
         );
-        sqlx::query("INSERT INTO observation_revisions (observation_id, revision, at, user_id, action, reason, snapshot) VALUES ($1, 1, 0, NULL, 'created', NULL, $2)")
-            .bind(id)
-            .bind(snapshot)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        rows += 1;
+        insert.push_values(&chunk, |mut row, r| {
+            let period = &r[2];
+            // Days: months since year 0, and no whole month.
+            let start = period[0..4].parse::<i64>().unwrap() * 12 + period[5..7].parse::<i64>().unwrap() - 1;
+            row.push_bind(r[0].to_owned())
+                .push_bind(1_i64)
+                .push_bind(r[1].to_owned())
+                .push_bind(r[1].to_owned())
+                .push_bind(period.to_owned())
+                .push_bind(start)
+                .push_bind(0_i64)
+                .push_bind(r[3].to_owned())
+                .push_bind(r[4].parse::<f64>().unwrap())
+                .push_bind("normal")
+                .push_bind("official")
+                .push_bind("draft")
+                .push_bind(1_i64)
+                .push_bind(0_i64)
+                .push_bind(0_i64);
+        });
+        insert.push(" RETURNING id");
+        let ids: Vec<i64> = insert.build_query_scalar().fetch_all(&mut *tx).await.unwrap();
+        let mut history = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO observation_revisions (observation_id, revision, at, user_id, action, reason, snapshot) ",
+        );
+        history.push_values(ids.iter().zip(&chunk), |mut row, (id, r)| {
+            let (indicator, area, period, group, value) = (&r[0], &r[1], &r[2], &r[3], r[4].parse::<f64>().unwrap());
+            let snapshot = format!(
+                "{{\"indicator\":\"{indicator}\",\"version\":1,\"area\":\"{area}\",\"period\":\"{period}\",\"key\":\"{group}\",\"value\":{value},\
+                 \"lower_bound\":null,\"upper_bound\":null,\"status\":\"normal\",\"provenance\":{{\"organisation_id\":null,\"kind\":\"official\",\
+                 \"source_name\":null,\"source_reference\":null,\"source_date\":null,\"method_note\":null}},\"state\":\"draft\"}}"
+            );
+            row.push_bind(*id).push_bind(1_i64).push_bind(0_i64).push_bind(None::<i64>).push_bind("created").push_bind(None::<String>).push_bind(snapshot);
+        });
+        history.build().execute(&mut *tx).await.unwrap();
+        rows += chunk.len() as u64;
     }
     tx.commit().await.unwrap();
     println!("{rows} rows");
