@@ -271,6 +271,19 @@ async fn malformed_files_import_nothing_and_name_each_problem_with_its_row() {
     assert_eq!(report.problems[0].value.as_deref(), Some("twelve"));
     assert_eq!(stored(&app).await, 2, "nothing of the bad file was stored");
 
+    // The same subject twice in one file: the same value is a warning, another value a problem.
+    let twice = format!("{header}RM-HOU-01,ghent,2018,,11,x\nRM-HOU-01,ghent,2018,,11,x\n");
+    let report = long(&app, &editor, twice.as_bytes()).await;
+    assert!(report.committed, "{:#?}", report.problems);
+    assert_eq!((report.created, report.warnings.len()), (1, 1));
+    assert_eq!((report.warnings[0].row, report.warnings[0].code.as_str()), (Some(3), "repeated"));
+    let differs = format!("{header}RM-HOU-01,ghent,2017,,11,x\nRM-HOU-01,ghent,2017,,12,x\n");
+    let report = long(&app, &editor, differs.as_bytes()).await;
+    assert!(!report.committed);
+    assert_eq!((report.problems[0].row, report.problems[0].code.as_str()), (Some(3), "changed_value"));
+    assert!(report.problems[0].message.contains("row 2"), "{}", report.problems[0].message);
+    assert_eq!(stored(&app).await, 3);
+
     // Bad UTF-8.
     let mut latin1 = format!("{header}RM-HOU-01,ghent,2021,,12.5,").into_bytes();
     latin1.extend_from_slice(b"Enqu\xeate\n");
@@ -309,7 +322,7 @@ async fn malformed_files_import_nothing_and_name_each_problem_with_its_row() {
     let report = app.import_long(&editor, table, &ImportRequest::default(), &|_, _| {}).await.unwrap();
     assert_eq!(report.unchanged, 2, "the whole workbook reads as the CSV did");
     assert!(Table::xlsx(&workbook[..workbook.len() - 200]).is_err());
-    assert_eq!(stored(&app).await, 2);
+    assert_eq!(stored(&app).await, 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
