@@ -500,41 +500,77 @@ macro_rules! impl_sql_store {
                 })
             }
 
-            /// Stores one new observation within a transaction and records it in its history.
-            async fn insert_in(tx: &mut sqlx::Transaction<'_, $db>, observation: &NewObservation, entered_by: Option<i64>, at: Timestamp) -> StoreResult<i64> {
-                let version_exists = sqlx::query("SELECT 1 FROM indicator_versions WHERE indicator_code = $1 AND version = $2")
-                    .bind(observation.indicator.as_str().to_owned())
-                    .bind(i64::from(observation.version))
+            /// The columns of a new observation row, in the order the inserts bind them.
+            const OBSERVATION_INSERT_COLUMNS: &str = "indicator_code, version, area_code, city_code, period, period_start, period_months, \
+                disaggregation, number_value, text_value, lower_bound, upper_bound, status, organisation_id, provenance_kind, \
+                source_name, source_reference, source_date, method_note, state, revision, entered_by, approved_by, created_at, updated_at";
+
+            /// `NotFound` unless the indicator version exists.
+            async fn require_version_in(tx: &mut sqlx::Transaction<'_, $db>, indicator: &IndicatorCode, version: u32) -> StoreResult<()> {
+                let exists = sqlx::query("SELECT 1 FROM indicator_versions WHERE indicator_code = $1 AND version = $2")
+                    .bind(indicator.as_str().to_owned())
+                    .bind(i64::from(version))
                     .fetch_optional(&mut **tx)
                     .await
                     .map_err(err)?
                     .is_some();
-                if !version_exists {
-                    return Err(StoreError::NotFound);
-                }
-                let area = sqlx::query("SELECT kind, parent_code FROM areas WHERE code = $1")
-                    .bind(observation.area.as_str().to_owned())
+                if exists { Ok(()) } else { Err(StoreError::NotFound) }
+            }
+
+            /// The city an area is or lies in (`None` for the network); `NotFound` for no area.
+            async fn city_code_in(tx: &mut sqlx::Transaction<'_, $db>, area: &AreaCode) -> StoreResult<Option<String>> {
+                let row = sqlx::query("SELECT kind, parent_code FROM areas WHERE code = $1")
+                    .bind(area.as_str().to_owned())
                     .fetch_optional(&mut **tx)
                     .await
                     .map_err(err)?
                     .ok_or(StoreError::NotFound)?;
-                let city_code: Option<String> = match get::<String>(&area, "kind")?.as_str() {
-                    "city" => Some(observation.area.as_str().to_owned()),
-                    "district" => get(&area, "parent_code")?,
+                Ok(match get::<String>(&row, "kind")?.as_str() {
+                    "city" => Some(area.as_str().to_owned()),
+                    "district" => get(&row, "parent_code")?,
                     _ => None,
-                };
-                let (number, text) = match &observation.value {
-                    ObservationValue::Number(n) => (Some(*n), None),
-                    ObservationValue::Text(t) => (None, Some(t.clone())),
-                };
-                let provenance = &observation.provenance;
-                let row = sqlx::query(
-                    "INSERT INTO observations (indicator_code, version, area_code, city_code, period, period_start, period_months, \
-                     disaggregation, number_value, text_value, lower_bound, upper_bound, status, organisation_id, provenance_kind, \
-                     source_name, source_reference, source_date, method_note, state, revision, entered_by, approved_by, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, NULL, $22, $22) \
-                     RETURNING id",
+                })
+            }
+
+            /// Replaces the value, bounds, status and provenance of an observation and counts up
+            /// its revision; the caller records the revision in the history.
+            async fn update_value_in(tx: &mut sqlx::Transaction<'_, $db>, id: i64, value: &NewObservation, at: Timestamp) -> StoreResult<()> {
+                let provenance = &value.provenance;
+                sqlx::query(
+                    "UPDATE observations SET number_value = $1, text_value = $2, lower_bound = $3, upper_bound = $4, status = $5, \
+                     organisation_id = $6, provenance_kind = $7, source_name = $8, source_reference = $9, source_date = $10, \
+                     method_note = $11, revision = revision + 1, updated_at = $12 WHERE id = $13",
                 )
+                .bind(number_of(value))
+                .bind(text_of(value))
+                .bind(value.lower_bound)
+                .bind(value.upper_bound)
+                .bind(value.status.as_str())
+                .bind(provenance.organisation_id)
+                .bind(provenance.kind.as_str())
+                .bind(provenance.source_name.clone())
+                .bind(provenance.source_reference.clone())
+                .bind(provenance.source_date.map(|d| d.to_string()))
+                .bind(provenance.method_note.clone())
+                .bind(at.seconds())
+                .bind(id)
+                .execute(&mut **tx)
+                .await
+                .map_err(err)?;
+                Ok(())
+            }
+
+            /// Stores one new observation within a transaction and records it in its history.
+            async fn insert_in(tx: &mut sqlx::Transaction<'_, $db>, observation: &NewObservation, entered_by: Option<i64>, at: Timestamp) -> StoreResult<i64> {
+                require_version_in(tx, &observation.indicator, observation.version).await?;
+                let city_code = city_code_in(tx, &observation.area).await?;
+                let provenance = &observation.provenance;
+                let sql = format!(
+                    "INSERT INTO observations ({OBSERVATION_INSERT_COLUMNS}) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, NULL, $22, $22) \
+                     RETURNING id"
+                );
+                let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(observation.indicator.as_str().to_owned())
                 .bind(i64::from(observation.version))
                 .bind(observation.area.as_str().to_owned())
@@ -543,8 +579,8 @@ macro_rules! impl_sql_store {
                 .bind(observation.period.start_month_index())
                 .bind(observation.period.length_in_months())
                 .bind(observation.key.to_string())
-                .bind(number)
-                .bind(text)
+                .bind(number_of(observation))
+                .bind(text_of(observation))
                 .bind(observation.lower_bound)
                 .bind(observation.upper_bound)
                 .bind(observation.status.as_str())
@@ -627,43 +663,20 @@ macro_rules! impl_sql_store {
                             let observation = &item.observation;
                             let version_key = (observation.indicator.as_str().to_owned(), observation.version);
                             if !versions.contains(&version_key) {
-                                let exists = sqlx::query("SELECT 1 FROM indicator_versions WHERE indicator_code = $1 AND version = $2")
-                                    .bind(version_key.0.clone())
-                                    .bind(i64::from(observation.version))
-                                    .fetch_optional(&mut **tx)
-                                    .await
-                                    .map_err(err)?
-                                    .is_some();
-                                if !exists {
-                                    return Err(StoreError::NotFound);
-                                }
+                                require_version_in(tx, &observation.indicator, observation.version).await?;
                                 versions.insert(version_key);
                             }
                             let city_code = match cities.get(observation.area.as_str()) {
                                 Some(city) => city.clone(),
                                 None => {
-                                    let area = sqlx::query("SELECT kind, parent_code FROM areas WHERE code = $1")
-                                        .bind(observation.area.as_str().to_owned())
-                                        .fetch_optional(&mut **tx)
-                                        .await
-                                        .map_err(err)?
-                                        .ok_or(StoreError::NotFound)?;
-                                    let city: Option<String> = match get::<String>(&area, "kind")?.as_str() {
-                                        "city" => Some(observation.area.as_str().to_owned()),
-                                        "district" => get(&area, "parent_code")?,
-                                        _ => None,
-                                    };
+                                    let city = city_code_in(tx, &observation.area).await?;
                                     cities.insert(observation.area.as_str().to_owned(), city.clone());
                                     city
                                 }
                             };
                             city_codes.push(city_code);
                         }
-                        let mut insert = sqlx::QueryBuilder::<$db>::new(
-                            "INSERT INTO observations (indicator_code, version, area_code, city_code, period, period_start, period_months, \
-                             disaggregation, number_value, text_value, lower_bound, upper_bound, status, organisation_id, provenance_kind, \
-                             source_name, source_reference, source_date, method_note, state, revision, entered_by, approved_by, created_at, updated_at) ",
-                        );
+                        let mut insert = sqlx::QueryBuilder::<$db>::new(format!("INSERT INTO observations ({OBSERVATION_INSERT_COLUMNS}) "));
                         insert.push_values(chunk.iter().zip(city_codes), |mut row, (item, city_code)| {
                             let observation = &item.observation;
                             let provenance = &observation.provenance;
@@ -763,27 +776,7 @@ macro_rules! impl_sql_store {
                             } else if !editable && !options.may_revise_approved {
                                 ItemOutcome::Refused(existing.id, existing.data.state)
                             } else if let Some(reason) = &options.reason {
-                                sqlx::query(
-                                    "UPDATE observations SET number_value = $1, text_value = $2, lower_bound = $3, upper_bound = $4, status = $5, \
-                                     organisation_id = $6, provenance_kind = $7, source_name = $8, source_reference = $9, source_date = $10, \
-                                     method_note = $11, revision = revision + 1, updated_at = $12 WHERE id = $13",
-                                )
-                                .bind(number_of(observation))
-                                .bind(text_of(observation))
-                                .bind(observation.lower_bound)
-                                .bind(observation.upper_bound)
-                                .bind(observation.status.as_str())
-                                .bind(provenance.organisation_id)
-                                .bind(provenance.kind.as_str())
-                                .bind(provenance.source_name.clone())
-                                .bind(provenance.source_reference.clone())
-                                .bind(provenance.source_date.map(|d| d.to_string()))
-                                .bind(provenance.method_note.clone())
-                                .bind(options.at.seconds())
-                                .bind(existing.id)
-                                .execute(&mut **tx)
-                                .await
-                                .map_err(err)?;
+                                update_value_in(tx, existing.id, observation, options.at).await?;
                                 let stored = observation_in(tx, existing.id).await?;
                                 record_revision(tx, &stored, options.entered_by, RevisionAction::Revised, Some(reason)).await?;
                                 counts.revised += 1;
@@ -1340,32 +1333,7 @@ macro_rules! impl_sql_store {
                         if !current.data.same_subject(value) {
                             return Err(StoreError::Conflict { constraint: "observation_subject".into() });
                         }
-                        let (number, text) = match &value.value {
-                            ObservationValue::Number(n) => (Some(*n), None),
-                            ObservationValue::Text(t) => (None, Some(t.clone())),
-                        };
-                        let provenance = &value.provenance;
-                        sqlx::query(
-                            "UPDATE observations SET number_value = $1, text_value = $2, lower_bound = $3, upper_bound = $4, status = $5, \
-                             organisation_id = $6, provenance_kind = $7, source_name = $8, source_reference = $9, source_date = $10, \
-                             method_note = $11, revision = revision + 1, updated_at = $12 WHERE id = $13",
-                        )
-                        .bind(number)
-                        .bind(text)
-                        .bind(value.lower_bound)
-                        .bind(value.upper_bound)
-                        .bind(value.status.as_str())
-                        .bind(provenance.organisation_id)
-                        .bind(provenance.kind.as_str())
-                        .bind(provenance.source_name.clone())
-                        .bind(provenance.source_reference.clone())
-                        .bind(provenance.source_date.map(|d| d.to_string()))
-                        .bind(provenance.method_note.clone())
-                        .bind(at.seconds())
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(err)?;
+                        update_value_in(&mut tx, id, value, at).await?;
                         let stored = observation_in(&mut tx, id).await?;
                         record_revision(&mut tx, &stored, by, RevisionAction::Revised, Some(reason)).await?;
                         Ok(stored)
