@@ -250,6 +250,16 @@ pub struct Task {
     pub received: Option<WorkflowState>,
 }
 
+/// A value in the review queue, with who entered it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct QueueItem {
+    pub observation: Observation,
+    /// The display name of the person who entered it.
+    pub entered_by: Option<String>,
+    /// Whether the reader entered it, and so may not validate it.
+    pub own: bool,
+}
+
 /// How far a cycle has come: expected values and those received.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Completeness {
@@ -371,6 +381,45 @@ impl App {
         }
         tasks.sort_by(|a, b| a.cycle.cycle.deadline.cmp(&b.cycle.cycle.deadline).then(a.indicator.cmp(&b.indicator)));
         Ok(tasks)
+    }
+
+    /// The values waiting for the actor's review, in the cities where they approve data:
+    /// submitted values to validate or return, validated ones to publish or return.
+    pub async fn review_queue(&self, actor: &Actor, limit: u32, offset: u64) -> AppResult<rightsmon_store::Page<QueueItem>> {
+        let user = signed_in(actor)?;
+        let cities: Vec<AreaCode> = self
+            .store
+            .list_areas(Some(AreaKind::City), None)
+            .await?
+            .into_iter()
+            .map(|a| a.code)
+            .filter(|c| actor.may(Permission::ApproveData(c)))
+            .collect();
+        let mut query = rightsmon_store::ObservationQuery::new(rightsmon_store::Visibility::PublishedAndCities(cities.clone()));
+        query.states = vec![WorkflowState::Submitted, WorkflowState::Validated];
+        query.page = rightsmon_store::PageRequest::new(limit, offset);
+        if cities.is_empty() {
+            return Ok(rightsmon_store::Page { items: Vec::new(), total: 0, limit: query.page.limit(), offset: query.page.offset() });
+        }
+        let page = self.store.list_observations(&query).await?;
+        let mut names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+        let mut items = Vec::with_capacity(page.items.len());
+        for observation in page.items {
+            let entered_by = match observation.entered_by {
+                Some(id) => match names.get(&id) {
+                    Some(name) => Some(name.clone()),
+                    None => {
+                        let name = self.store.get_user(id).await?.display_name;
+                        names.insert(id, name.clone());
+                        Some(name)
+                    }
+                },
+                None => None,
+            };
+            let own = observation.entered_by == Some(user);
+            items.push(QueueItem { observation, entered_by, own });
+        }
+        Ok(rightsmon_store::Page { items, total: page.total, limit: page.limit, offset: page.offset })
     }
 
     pub async fn cycles(&self, city: &str) -> AppResult<Vec<rightsmon_domain::collection::Cycle>> {

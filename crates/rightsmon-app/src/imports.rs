@@ -66,7 +66,7 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
-    fn problem(&mut self, problem: Problem) {
+    pub(crate) fn problem(&mut self, problem: Problem) {
         if self.problems.len() < LISTED { self.problems.push(problem) } else { self.more_problems += 1 }
     }
     fn warning(&mut self, warning: Problem) {
@@ -74,6 +74,13 @@ impl ImportReport {
     }
     pub fn problem_count(&self) -> u64 {
         self.problems.len() as u64 + self.more_problems
+    }
+
+    /// The report of a file that cannot be read at all.
+    pub fn unreadable(file: Option<&str>, error: &FormatError, dry_run: bool) -> Self {
+        let mut report = Self { dry_run, outlier_method: OUTLIER_METHOD, ..Self::default() };
+        report.problem(format_problem(file, error));
+        report
     }
 }
 
@@ -90,7 +97,7 @@ pub struct ImportRequest {
 /// Called after each batch with the rows read and the bytes read so far.
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Send + Sync);
 
-fn problem(
+pub(crate) fn problem(
     file: Option<&str>,
     row: Option<u64>,
     column: Option<&str>,
@@ -112,14 +119,47 @@ fn format_problem(file: Option<&str>, e: &FormatError) -> Problem {
     problem(file, e.row.map(|r| r as u64), e.column.as_deref(), None, "unreadable", e.message.clone())
 }
 
+/// Where a value came from in the file(s), for problems found after the row was read.
+pub(crate) struct Place {
+    pub(crate) file: Option<String>,
+    pub(crate) row: u64,
+    pub(crate) column: Option<String>,
+}
+
+impl Place {
+    fn describe(&self) -> String {
+        match (&self.file, &self.column) {
+            (Some(file), Some(column)) => format!("{file} row {} column {column}", self.row),
+            (Some(file), None) => format!("{file} row {}", self.row),
+            (None, Some(column)) => format!("row {} column {column}", self.row),
+            (None, None) => format!("row {}", self.row),
+        }
+    }
+}
+
 /// A source of rows already turned into values, or into their problems.
-trait RowSource: Send {
+pub(crate) trait RowSource: Send {
     /// The next row: its number and value, its problems, or `Skip` for a row without value.
     fn next_row(&mut self, report: &mut ImportReport) -> Option<RowResult>;
     fn bytes_read(&self) -> u64;
+    /// Where the value numbered `row` (as `next_row` numbered it) is.
+    fn place(&self, row: u64) -> Place {
+        Place { file: None, row, column: None }
+    }
 }
 
-enum RowResult {
+/// Row numbers of sources with several files or sheets: the file's index in the high bits.
+const FILE_SHIFT: u32 = 40;
+
+pub(crate) fn file_row(file: usize, row: u64) -> u64 {
+    ((file as u64) << FILE_SHIFT) | row
+}
+
+pub(crate) fn split_file_row(encoded: u64) -> (usize, u64) {
+    ((encoded >> FILE_SHIFT) as usize, encoded & ((1 << FILE_SHIFT) - 1))
+}
+
+pub(crate) enum RowResult {
     Value(u64, Box<NewObservation>),
     Problems,
     Skip,
@@ -141,6 +181,12 @@ struct Judge<'a> {
 }
 
 impl Judge<'_> {
+    /// A problem at the value numbered `row`, in the column the source names or else `column`.
+    fn at(&self, row: u64, column: Option<&str>, value: Option<&str>, code: &str, message: String) -> Problem {
+        let place = self.source.place(row);
+        problem(place.file.as_deref(), Some(place.row), place.column.as_deref().or(column), value, code, message)
+    }
+
     fn row_of(&mut self, id: i64) -> Option<u64> {
         if !self.sorted {
             self.imported.sort_unstable();
@@ -161,17 +207,12 @@ impl Judge<'_> {
                 for (index, score) in outliers(&values) {
                     let value = &group[index];
                     if let Some(row) = self.row_of(value.id) {
-                        self.report.warning(problem(
-                            None,
-                            Some(row),
-                            Some("value"),
-                            Some(&value.value.to_string()),
-                            "outlier",
-                            format!(
-                                "{indicator} {} {} {}: far from the rest of its series (modified z-score {score:.1})",
-                                value.area, value.period, value.key
-                            ),
-                        ));
+                        let message = format!(
+                            "{indicator} {} {} {}: far from the rest of its series (modified z-score {score:.1})",
+                            value.area, value.period, value.key
+                        );
+                        let warning = self.at(row, Some("value"), Some(&value.value.to_string()), "outlier", message);
+                        self.report.warning(warning);
                     }
                 }
             }
@@ -181,26 +222,13 @@ impl Judge<'_> {
                 let counts = &self.codes_per_dimension;
                 let violations = check_cross_section(definition, &values, &|d| counts.get(d).copied());
                 for violation in violations {
-                    let rows: Vec<u64> = violation
-                        .keys
-                        .iter()
-                        .filter_map(|k| group.iter().find(|v| &v.key == k).map(|v| v.id))
-                        .collect::<Vec<_>>()
-                        .into_iter()
-                        .filter_map(|id| self.row_of(id))
-                        .collect();
+                    let ids: Vec<i64> = violation.keys.iter().filter_map(|k| group.iter().find(|v| &v.key == k).map(|v| v.id)).collect();
+                    let rows: Vec<u64> = ids.into_iter().filter_map(|id| self.row_of(id)).collect();
                     // Only rules this import breaks are its problems.
                     if let Some(&row) = rows.iter().min() {
-                        let area = &group[0].area;
-                        let period = group[0].period;
-                        self.report.problem(problem(
-                            None,
-                            Some(row),
-                            Some("value"),
-                            None,
-                            violation.rule,
-                            format!("{indicator} {area} {period}: {}", violation.message),
-                        ));
+                        let message = format!("{indicator} {} {}: {}", group[0].area, group[0].period, violation.message);
+                        let problem = self.at(row, Some("value"), None, violation.rule, message);
+                        self.report.problem(problem);
                     }
                 }
             }
@@ -233,7 +261,8 @@ impl ImportFeed for Judge<'_> {
         for (item, outcome) in items.iter().zip(outcomes) {
             let o = &item.observation;
             self.touched.entry((o.indicator.clone(), o.version)).or_default();
-            let subject = format!("{} {} {} {}", o.indicator, o.area, o.period, o.key);
+            let group = if o.key.is_total() { String::new() } else { format!(" {}", o.key) };
+            let subject = format!("{} {} {}{group}", o.indicator, o.area, o.period);
             match *outcome {
                 ItemOutcome::Created(id) => {
                     self.sorted = self.sorted && self.imported.last().is_none_or(|(last, _)| *last < id);
@@ -245,31 +274,26 @@ impl ImportFeed for Judge<'_> {
                 }
                 ItemOutcome::Unchanged(id) => {
                     if let Some(first) = self.row_of(id) {
-                        self.report.warning(problem(
-                            None,
-                            Some(item.row),
-                            None,
-                            None,
-                            "repeated",
-                            format!("{subject}: repeats row {first}"),
-                        ));
+                        let message = format!("{subject}: repeats {}", self.source.place(first).describe());
+                        let warning = self.at(item.row, None, None, "repeated", message);
+                        self.report.warning(warning);
                     }
                 }
                 ItemOutcome::NeedsReason(id) => {
                     let message = match self.row_of(id) {
-                        Some(first) => format!("{subject}: row {first} gives another value for the same subject"),
+                        Some(first) => {
+                            format!("{subject}: {} gives another value for the same subject", self.source.place(first).describe())
+                        }
                         None => format!("{subject}: the stored value differs; give a reason to revise it"),
                     };
-                    self.report.problem(problem(None, Some(item.row), Some("value"), None, "changed_value", message));
+                    let problem = self.at(item.row, Some("value"), None, "changed_value", message);
+                    self.report.problem(problem);
                 }
-                ItemOutcome::Refused(_, state) => self.report.problem(problem(
-                    None,
-                    Some(item.row),
-                    Some("value"),
-                    None,
-                    "approved_value",
-                    format!("{subject}: the stored value is {} and only a coordinator revises it", state.as_str()),
-                )),
+                ItemOutcome::Refused(_, state) => {
+                    let message = format!("{subject}: the stored value is {} and only a coordinator revises it", state.as_str());
+                    let problem = self.at(item.row, Some("value"), None, "approved_value", message);
+                    self.report.problem(problem);
+                }
             }
         }
     }
@@ -315,17 +339,17 @@ impl ImportFeed for Judge<'_> {
 }
 
 /// What the import needs to know of the catalogue, the areas and the actor.
-struct Context {
-    latest: HashMap<IndicatorCode, IndicatorDefinition>,
-    versions: HashMap<(IndicatorCode, u32), IndicatorDefinition>,
+pub(crate) struct Context {
+    pub(crate) latest: HashMap<IndicatorCode, IndicatorDefinition>,
+    pub(crate) versions: HashMap<(IndicatorCode, u32), IndicatorDefinition>,
     /// Area -> its city, for the areas the actor may enter data in.
-    allowed: HashMap<AreaCode, AreaCode>,
-    known_areas: BTreeSet<AreaCode>,
+    pub(crate) allowed: HashMap<AreaCode, AreaCode>,
+    pub(crate) known_areas: BTreeSet<AreaCode>,
     codes_per_dimension: HashMap<DimensionId, usize>,
 }
 
 impl App {
-    async fn import_context(&self, actor: &Actor) -> AppResult<Context> {
+    pub(crate) async fn import_context(&self, actor: &Actor) -> AppResult<Context> {
         let mut latest: HashMap<IndicatorCode, IndicatorDefinition> = HashMap::new();
         let mut versions = HashMap::new();
         let retired: BTreeSet<IndicatorCode> = self.store.list_retired().await?.into_iter().map(|r| r.indicator).collect();
@@ -363,7 +387,7 @@ impl App {
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn run_import(
+    pub(crate) async fn run_import(
         &self,
         actor: &Actor,
         context: Context,
@@ -519,7 +543,7 @@ fn field_problems(report: &mut ImportReport, file: Option<&str>, row: u64, error
 }
 
 /// Whether the area is known and the actor may enter its data, as problems of the row.
-fn check_area(
+pub(crate) fn check_area(
     report: &mut ImportReport,
     file: Option<&str>,
     row: u64,
@@ -1000,6 +1024,7 @@ impl App {
         let state = if request.submit { WorkflowState::Submitted } else { WorkflowState::Draft };
         let by_id: HashMap<String, FilePlan> = plans.into_iter().map(|p| (p.id.clone(), p)).collect();
         let source = OpenSdgSource {
+            names: Vec::new(),
             city: city.clone(),
             files: files.into_iter().filter(|f| by_id.contains_key(&f.id)).collect::<Vec<_>>().into_iter(),
             plans: by_id,
@@ -1021,6 +1046,8 @@ struct CurrentFile<R: Read> {
 }
 
 struct OpenSdgSource<R: Read> {
+    /// The files opened so far, by the index their rows carry.
+    names: Vec<String>,
     city: AreaCode,
     files: std::vec::IntoIter<OpenSdgFile<R>>,
     plans: HashMap<String, FilePlan>,
@@ -1051,6 +1078,7 @@ impl<R: Read + Send> RowSource for OpenSdgSource<R> {
                         return Some(RowResult::Problems);
                     }
                 };
+                self.names.push(name.clone());
                 self.current = Some(CurrentFile { name, plan_id: file.id, table, columns, seen: HashMap::new() });
             }
             let current = self.current.as_mut()?;
@@ -1112,7 +1140,7 @@ impl<R: Read + Send> RowSource for OpenSdgSource<R> {
                 ..ObservationDraft::default()
             };
             return match NewObservation::parse(&plan.definition, &draft, self.state) {
-                Ok(observation) => Some(RowResult::Value(row.row as u64, Box::new(observation))),
+                Ok(observation) => Some(RowResult::Value(file_row(self.names.len() - 1, row.row as u64), Box::new(observation))),
                 Err(errors) => {
                     let value = row.value.clone();
                     let labels = row.labels.join(", ");
@@ -1129,6 +1157,11 @@ impl<R: Read + Send> RowSource for OpenSdgSource<R> {
 
     fn bytes_read(&self) -> u64 {
         self.bytes + self.current.as_ref().map_or(0, |c| c.table.position())
+    }
+
+    fn place(&self, row: u64) -> Place {
+        let (file, row) = split_file_row(row);
+        Place { file: self.names.get(file).cloned(), row, column: None }
     }
 }
 

@@ -15,6 +15,7 @@ pub mod framework;
 pub mod imports;
 pub mod observations;
 pub mod reference;
+pub mod wide;
 
 pub use error::{AppError, AppResult};
 

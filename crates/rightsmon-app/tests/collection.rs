@@ -188,3 +188,79 @@ async fn a_cycle_shows_each_provider_its_tasks_and_the_city_its_completeness() {
     assert!(matches!(app.completeness(&Actor::Anonymous, cycle.id).await, Err(AppError::NotFound)));
     assert_eq!(app.cycles("ghent").await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_cycle_has_a_wide_template_that_imports_back_whole_or_not_at_all() {
+    use rightsmon_formats::spreadsheet::{Cell, read_xlsx, write_xlsx};
+    let app = fresh().await;
+    let coordinator = member(&app, "coordinator", "city_coordinator", "ghent").await;
+    let padova = member(&app, "padova", "city_coordinator", "padova").await;
+    let editor = member(&app, "editor", "data_editor", "ghent").await;
+    let department = app.create_organisation("Statistics office", "municipal_department", Some("ghent")).await.unwrap();
+    let cycle = app.create_cycle(&coordinator, "ghent", "Annual report 2023", "2023", "2024-03-31").await.unwrap();
+    for code in ["RM-HOU-01", "RM-EDU-01"] {
+        app.assign(&coordinator, cycle.id, code, department.id).await.unwrap();
+    }
+    app.enter_value(&editor, "RM-HOU-01", &value("2023", "12.5")).await.unwrap();
+
+    let (name, bytes) = app.wide_template(&editor, cycle.id, "en").await.unwrap();
+    assert_eq!(name, format!("ghent-cycle-{}-2023.xlsx", cycle.id));
+    assert!(matches!(app.wide_template(&padova, cycle.id, "en").await, Err(AppError::NotFound)), "a template stays in its city");
+    let mut sheets = read_xlsx(&bytes).unwrap();
+    let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["about", "RM-EDU-01", "RM-HOU-01"]);
+    let housing = &sheets[2];
+    assert_eq!(housing.rows[1][1], Cell::Text("RM-HOU-01".into()));
+    assert_eq!(housing.rows[2][1], Cell::Text("2023".into()));
+    assert_eq!(housing.rows[5][2], Cell::Text("_T".into()), "the first group is the whole population");
+    assert_eq!(housing.rows[7][0], Cell::Text("ghent".into()), "the city is the first area");
+    assert_eq!(housing.rows[7][2], Cell::Number(12.5), "a stored value is filled in");
+    let education = &sheets[1];
+    let groups = education.rows[5].len() - 2 - 4;
+    assert!(groups >= 3, "the groups of RM-EDU-01 are columns: {:?}", education.rows[5]);
+
+    // Fill in the whole population and one group of RM-EDU-01.
+    let fill = |sheets: &mut Vec<rightsmon_formats::spreadsheet::Sheet>, cells: &[(usize, Cell)]| {
+        let row = &mut sheets[1].rows[7];
+        row.resize(row.len().max(8), Cell::Empty);
+        for (column, cell) in cells {
+            row[*column] = cell.clone();
+        }
+    };
+    fill(&mut sheets, &[(2, Cell::Number(9.5)), (3, Cell::Text("abc".into()))]);
+    let request = rightsmon_app::imports::ImportRequest::default();
+    let report = app.import_workbook(&editor, &write_xlsx(&sheets).unwrap(), &request, &|_, _| {}).await.unwrap();
+    assert!(!report.committed);
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    let problem = &report.problems[0];
+    let header = match &sheets[1].rows[5][3] {
+        Cell::Text(text) => text.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        (problem.file.as_deref(), problem.row, problem.column.as_deref(), problem.value.as_deref()),
+        (Some("RM-EDU-01"), Some(8), Some(format!("D ({header})").as_str()), Some("abc"))
+    );
+    let count = |app: &App| {
+        let app = app.clone();
+        let editor = editor.clone();
+        async move {
+            let filter = ObservationFilter { area: Some("ghent".into()), ..ObservationFilter::default() };
+            app.observations(&editor, &filter).await.unwrap().total
+        }
+    };
+    assert_eq!(count(&app).await, 1, "a workbook with a problem imports nothing");
+
+    fill(&mut sheets, &[(3, Cell::Number(4.0))]);
+    let workbook = write_xlsx(&sheets).unwrap();
+    let report = app.import_workbook(&editor, &workbook, &request, &|_, _| {}).await.unwrap();
+    assert!(report.committed, "{:?}", report.problems);
+    assert_eq!((report.created, report.unchanged), (2, 1));
+    assert_eq!(count(&app).await, 3);
+    let again = app.import_workbook(&editor, &workbook, &request, &|_, _| {}).await.unwrap();
+    assert_eq!((again.created, again.unchanged, again.revised), (0, 3, 0), "importing the same workbook again changes nothing");
+
+    // A workbook that is not one (truncated) is refused with a clear problem.
+    let report = app.import_workbook(&editor, &workbook[..workbook.len() / 2], &request, &|_, _| {}).await.unwrap();
+    assert!(!report.committed && report.problem_count() == 1, "{:?}", report.problems);
+}

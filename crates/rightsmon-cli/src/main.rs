@@ -57,10 +57,11 @@ enum Command {
         #[command(subcommand)]
         command: FrameworkCommand,
     },
-    /// Import values from a long CSV or XLSX table, or an Open SDG data folder, whole or not at
-    /// all, with a row-level report of every problem.
+    /// Import values from a long CSV or XLSX table, a cycle's wide XLSX template, or an Open
+    /// SDG data folder, whole or not at all, with a row-level report of every problem.
     Import {
-        /// A .csv or .xlsx file in the long format, or an Open SDG folder (with data/ and meta/).
+        /// A .csv or .xlsx file in the long format, a filled-in template (.xlsx), or an Open SDG
+        /// folder (with data/ and meta/).
         path: PathBuf,
         /// The user the values are entered as; their roles decide what they may import.
         #[arg(long = "as", value_name = "USERNAME")]
@@ -86,6 +87,21 @@ enum Command {
         /// Write the report as JSON to this file as well.
         #[arg(long)]
         report: Option<PathBuf>,
+    },
+    /// Write the wide XLSX workbook of a reporting cycle, to fill in and import.
+    Template {
+        /// The cycle's number (see /api/v1/cities/CITY/cycles).
+        #[arg(long)]
+        cycle: i64,
+        /// The user the workbook is for; it holds the values they may see.
+        #[arg(long = "as", value_name = "USERNAME")]
+        username: String,
+        /// The language of names and group labels.
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// The file to write (default: a name made of the city, cycle and period).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
     /// Export an indicator's values in an area in the Open SDG format.
     Export {
@@ -293,6 +309,15 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<()>
             let request = rightsmon_app::imports::ImportRequest { dry_run, reason, submit };
             import_command(app, &path, &username, format.as_deref(), city.as_deref(), mapping.as_deref(), &request, report.as_deref()).await
         }
+        Command::Template { cycle, username, lang, output } => {
+            let app = app_for(store, &settings);
+            let actor = app.actor_for_username(&username).await.map_err(app_error)?;
+            let (name, bytes) = app.wide_template(&actor, cycle, &lang).await.map_err(app_error)?;
+            let path = output.unwrap_or_else(|| PathBuf::from(name));
+            std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            println!("wrote {}", path.display());
+            Ok(())
+        }
         Command::Export { indicator, area, username, output } => {
             let app = app_for(store, &settings);
             let actor = match username {
@@ -349,9 +374,8 @@ async fn import_command(
             let is_xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
             if is_xlsx {
                 let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-                let table = rightsmon_formats::table::Table::xlsx(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
                 let progress = progress_printer(0);
-                app.import_long(&actor, table, request, &progress).await.map_err(app_error)?
+                app.import_workbook(&actor, &bytes, request, &progress).await.map_err(app_error)?
             } else {
                 let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
                 let size = file.metadata().map(|m| m.len()).unwrap_or(0);

@@ -1272,6 +1272,14 @@ macro_rules! impl_sql_store {
                         if let Some(to) = query.period_to {
                             target.push(" AND o.period_start + o.period_months <= ").push_bind(to.start_month_index() + to.length_in_months());
                         }
+                        if !query.states.is_empty() {
+                            target.push(" AND o.state IN (");
+                            let mut separated = target.separated(", ");
+                            for state in &query.states {
+                                separated.push_bind(state.as_str());
+                            }
+                            target.push(")");
+                        }
                     }
                     let (limit, offset) = page_bounds(query.page);
                     items

@@ -550,6 +550,19 @@ pub mod cases {
                 .await,
         );
         expect_not_found(store.set_observation_state(stored.id + 99, 1, WorkflowState::Validated, None, Timestamp(3), None).await);
+        store
+            .insert_observation(&observation(&def, "ghent", "2022", "", "6", WorkflowState::Submitted), Some(editor.id), Timestamp(4))
+            .await
+            .unwrap();
+        let in_states = |states: Vec<WorkflowState>| {
+            let query = ObservationQuery { states, ..ObservationQuery::new(Visibility::All) };
+            let store = &store;
+            async move { store.list_observations(&query).await.unwrap().items.iter().map(|o| o.data.period.to_string()).collect::<Vec<_>>() }
+        };
+        assert_eq!(in_states(vec![WorkflowState::Validated]).await, ["2020"]);
+        assert_eq!(in_states(vec![WorkflowState::Submitted, WorkflowState::Validated]).await, ["2020", "2022"]);
+        assert!(in_states(vec![WorkflowState::Published]).await.is_empty());
+        assert_eq!(in_states(Vec::new()).await.len(), 2);
     }
 
     pub async fn benchmarks_are_upserted(store: S) {

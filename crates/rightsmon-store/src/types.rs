@@ -5,6 +5,7 @@ use rightsmon_domain::catalogue::{IndicatorDefinition, LinkType};
 use rightsmon_domain::codelist::DisaggregationKey;
 use rightsmon_domain::codesign::ProposalStatus;
 use rightsmon_domain::id::{AreaCode, IndicatorCode};
+use rightsmon_domain::observation::WorkflowState;
 use rightsmon_domain::period::Period;
 use rightsmon_domain::right::{RightCode, ThemeCode};
 use rightsmon_domain::time::Timestamp;
@@ -89,6 +90,8 @@ pub struct ObservationQuery {
     pub key: Option<DisaggregationKey>,
     pub period_from: Option<Period>,
     pub period_to: Option<Period>,
+    /// Only values in one of these states; empty means any state.
+    pub states: Vec<WorkflowState>,
     pub page: PageRequest,
 }
 
@@ -103,6 +106,7 @@ impl ObservationQuery {
             key: None,
             period_from: None,
             period_to: None,
+            states: Vec::new(),
             page: PageRequest::default(),
         }
     }
