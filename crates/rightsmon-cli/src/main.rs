@@ -496,6 +496,7 @@ async fn serve(app: App, settings: &Settings, demo_mode: bool) -> anyhow::Result
         secure_cookies: settings.secure_cookies,
         demo_mode,
         body_limit: settings.body_limit_bytes,
+        upload_limit: settings.upload_limit_bytes,
         request_timeout: std::time::Duration::from_secs(settings.request_timeout_seconds),
     };
     let housekeeping = app.clone();

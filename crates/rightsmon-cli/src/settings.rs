@@ -12,6 +12,7 @@ pub struct Settings {
     pub bind: String,
     pub secure_cookies: bool,
     pub body_limit_bytes: usize,
+    pub upload_limit_bytes: usize,
     pub request_timeout_seconds: u64,
     pub session_hours: i64,
     pub log_format: LogFormat,
@@ -32,6 +33,7 @@ pub struct Layer {
     pub bind: Option<String>,
     pub secure_cookies: Option<bool>,
     pub body_limit_bytes: Option<usize>,
+    pub upload_limit_bytes: Option<usize>,
     pub request_timeout_seconds: Option<u64>,
     pub session_hours: Option<i64>,
     pub log_format: Option<String>,
@@ -59,6 +61,9 @@ pub const DEFAULT_CONFIG: &str = r#"# Rights Monitor configuration. Every settin
 
 # The largest request body accepted, in bytes.
 # body_limit_bytes = 65536
+
+# The largest file accepted for an import in the browser, in bytes (256 MB).
+# upload_limit_bytes = 268435456
 
 # How long one request may take.
 # request_timeout_seconds = 30
@@ -100,6 +105,7 @@ impl Layer {
             bind: get("RIGHTSMON_BIND"),
             secure_cookies: parse_bool("RIGHTSMON_SECURE_COOKIES")?,
             body_limit_bytes: parse_number("RIGHTSMON_BODY_LIMIT_BYTES")?.map(|v| usize::try_from(v).unwrap_or(usize::MAX)),
+            upload_limit_bytes: parse_number("RIGHTSMON_UPLOAD_LIMIT_BYTES")?.map(|v| usize::try_from(v).unwrap_or(usize::MAX)),
             request_timeout_seconds: parse_number("RIGHTSMON_REQUEST_TIMEOUT_SECONDS")?,
             session_hours: parse_number("RIGHTSMON_SESSION_HOURS")?.map(|v| i64::try_from(v).unwrap_or(i64::MAX)),
             log_format: get("RIGHTSMON_LOG_FORMAT"),
@@ -113,6 +119,7 @@ impl Layer {
             bind: self.bind.or(base.bind),
             secure_cookies: self.secure_cookies.or(base.secure_cookies),
             body_limit_bytes: self.body_limit_bytes.or(base.body_limit_bytes),
+            upload_limit_bytes: self.upload_limit_bytes.or(base.upload_limit_bytes),
             request_timeout_seconds: self.request_timeout_seconds.or(base.request_timeout_seconds),
             session_hours: self.session_hours.or(base.session_hours),
             log_format: self.log_format.or(base.log_format),
@@ -137,6 +144,7 @@ impl Settings {
             bind: merged.bind.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             secure_cookies: merged.secure_cookies.unwrap_or(false),
             body_limit_bytes: merged.body_limit_bytes.unwrap_or(64 * 1024),
+            upload_limit_bytes: merged.upload_limit_bytes.unwrap_or(256 * 1024 * 1024),
             request_timeout_seconds: merged.request_timeout_seconds.unwrap_or(30),
             session_hours: merged.session_hours.unwrap_or(8),
             log_format,

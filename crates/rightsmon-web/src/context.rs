@@ -8,6 +8,8 @@
 //! CSRF protection uses a double-submit token: a random `rm_csrf` cookie (HttpOnly,
 //! SameSite=Strict) that every form repeats in a hidden `csrf` field (or an `X-CSRF-Token`
 //! header). A cross-site page can neither read the cookie nor make the browser send it.
+//! Uploads are streamed rather than read whole, so their forms carry the token in the query
+//! string of their action instead.
 
 use crate::WebState;
 use crate::error::{ErrorReport, WebError};
@@ -67,8 +69,25 @@ pub fn set_cookie(name: &str, value: &str, max_age_seconds: i64, same_site: &str
     HeaderValue::from_str(&format!("{name}={value}; Path=/; Max-Age={max_age_seconds}; HttpOnly; SameSite={same_site}{secure}")).ok()
 }
 
+fn query_field(query: Option<&str>, name: &str) -> Option<String> {
+    query?.split('&').filter_map(|pair| pair.split_once('=')).find(|(key, _)| *key == name).map(|(_, value)| value.to_owned())
+}
+
 fn query_language(query: Option<&str>) -> Option<String> {
-    query?.split('&').filter_map(|pair| pair.split_once('=')).find(|(key, _)| *key == "lang").map(|(_, value)| value.to_owned())
+    query_field(query, "lang")
+}
+
+/// The routes that take files; their bodies are streamed to the handler.
+const UPLOAD_PATHS: [&str; 1] = ["/workspace/imports"];
+
+/// Whether the request is a multipart upload to a route that takes files.
+fn is_upload(parts: &Parts) -> bool {
+    UPLOAD_PATHS.contains(&parts.uri.path())
+        && parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|h| h.to_str().ok())
+            .is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"))
 }
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {
@@ -128,6 +147,21 @@ pub async fn context_layer(State(state): State<WebState>, request: Request, next
             let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
             if unsafe_method && !same_origin(&parts.headers) {
                 WebError::Csrf.into_response()
+            } else if unsafe_method && is_upload(&parts) {
+                // An upload is streamed, not read here: its token comes in the query string.
+                let sent = parts
+                    .headers
+                    .get("x-csrf-token")
+                    .and_then(|h| h.to_str().ok())
+                    .map(str::to_owned)
+                    .or_else(|| query_field(parts.uri.query(), "csrf"));
+                match (&csrf_cookie, sent) {
+                    (Some(expected), Some(sent)) if constant_time_eq(expected, &sent) => {
+                        parts.extensions.insert(ctx.clone());
+                        next.run(Request::from_parts(parts, body)).await
+                    }
+                    _ => WebError::Csrf.into_response(),
+                }
             } else if unsafe_method {
                 match to_bytes(body, state.settings.body_limit).await {
                     Err(_) => WebError::TooLarge.into_response(),

@@ -11,6 +11,7 @@ mod codesign;
 pub mod context;
 pub mod error;
 pub mod i18n;
+mod imports;
 mod pages;
 mod workspace;
 
@@ -33,13 +34,21 @@ pub struct WebSettings {
     pub demo_mode: bool,
     /// The largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// The largest file accepted for an import, in bytes.
+    pub upload_limit: usize,
     /// How long a request may take before it is answered with 408.
     pub request_timeout: Duration,
 }
 
 impl Default for WebSettings {
     fn default() -> Self {
-        Self { secure_cookies: false, demo_mode: false, body_limit: 64 * 1024, request_timeout: Duration::from_secs(30) }
+        Self {
+            secure_cookies: false,
+            demo_mode: false,
+            body_limit: 64 * 1024,
+            upload_limit: 256 * 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+        }
     }
 }
 
@@ -50,6 +59,7 @@ pub struct WebState {
     pub i18n: Arc<i18n::I18n>,
     templates: Arc<minijinja::Environment<'static>>,
     pub settings: Arc<WebSettings>,
+    jobs: Arc<imports::Jobs>,
 }
 
 impl std::fmt::Debug for WebState {
@@ -72,6 +82,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("proposal_new.html", include_str!("../templates/proposal_new.html")),
     ("workspace.html", include_str!("../templates/workspace.html")),
     ("entry.html", include_str!("../templates/entry.html")),
+    ("queue.html", include_str!("../templates/queue.html")),
+    ("import_new.html", include_str!("../templates/import_new.html")),
+    ("import.html", include_str!("../templates/import.html")),
 ];
 
 const STYLE: &str = include_str!("../static/style.css");
@@ -110,7 +123,7 @@ impl WebState {
     pub fn new(app: App, settings: WebSettings) -> anyhow::Result<Self> {
         let i18n = Arc::new(i18n::I18n::load()?);
         let templates = Arc::new(build_templates(i18n.clone())?);
-        Ok(Self { app, i18n, templates, settings: Arc::new(settings) })
+        Ok(Self { app, i18n, templates, settings: Arc::new(settings), jobs: Arc::default() })
     }
 
     /// Renders a page: the template gets the request's common values and `page`.
@@ -145,6 +158,13 @@ pub fn routes() -> Routes {
         .route("/workspace", "GET", Access::SignedIn, get(workspace::tasks))
         .route("/workspace/values/new", "GET", Access::SignedIn, get(workspace::entry_form))
         .route("/workspace/values", "POST", Access::SignedIn, post(workspace::enter))
+        .route("/workspace/queue", "GET, POST", Access::SignedIn, get(workspace::queue).post(workspace::review))
+        .route("/workspace/imports/new", "GET", Access::SignedIn, get(imports::new_form))
+        .route("/workspace/imports", "POST", Access::SignedIn, post(imports::upload))
+        .route("/workspace/imports/{id}", "GET", Access::SignedIn, get(imports::show))
+        .route("/workspace/cycles/{id}/template", "GET", Access::SignedIn, get(imports::template))
+        .route("/api/v1/imports/{id}", "GET", Access::SignedIn, get(imports::status))
+        .route("/static/import.js", "GET", Access::Public, get(imports::script))
         .route("/indicators", "GET", Access::Public, get(catalogue::list))
         .route("/indicators/{code}", "GET", Access::Public, get(catalogue::show))
         .route("/proposals", "GET", Access::Public, get(codesign::list))
@@ -213,11 +233,14 @@ pub fn router(state: WebState) -> Router {
     let (routes, _) = routes().into_parts();
     let timeout = state.settings.request_timeout;
     let body_limit = state.settings.body_limit;
+    let upload_limit = state.settings.upload_limit.max(body_limit);
+    // Bodies are read whole up to `body_limit` (the context layer does that to check the CSRF
+    // token), except uploads, which are streamed up to `upload_limit`.
     routes
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), context::context_layer))
-        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit))
+        .layer(axum::extract::DefaultBodyLimit::max(upload_limit))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(upload_limit))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

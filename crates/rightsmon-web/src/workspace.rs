@@ -13,7 +13,6 @@ use rightsmon_app::AppError;
 use rightsmon_domain::FieldErrors;
 use rightsmon_domain::access::Permission;
 use rightsmon_domain::catalogue::IndicatorDefinition;
-use rightsmon_domain::codelist::DisaggregationKey;
 use rightsmon_domain::observation::ObservationDraft;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -49,36 +48,10 @@ pub async fn tasks(
     Ok(Html(state.render("workspace.html", &ctx, json!({"tasks": rows, "saved": query.saved}))?))
 }
 
-/// The groups of the grid: the whole population, then every combination of codes of each
-/// declared breakdown, as far as codelists know them.
+/// The rows of the grid: the whole population, then each declared group.
 async fn grid(state: &WebState, definition: &IndicatorDefinition, lang: &str) -> Result<Vec<Value>, WebError> {
-    let codelists = state.app.store.list_codelists().await.map_err(AppError::from)?;
-    let mut rows = vec![json!({"key": "", "label": null})];
-    for combination in &definition.disaggregations {
-        let mut keys: Vec<Vec<(String, String, String)>> = vec![Vec::new()];
-        for dimension in combination {
-            let Some(list) = codelists.iter().find(|c| c.dimension() == dimension) else { continue };
-            let mut next = Vec::new();
-            for partial in &keys {
-                for item in list.codes().iter().filter(|c| c.code.as_str() != rightsmon_domain::codelist::TOTAL) {
-                    let mut extended = partial.clone();
-                    extended.push((dimension.to_string(), item.code.to_string(), item.name.get(lang).text.to_owned()));
-                    next.push(extended);
-                }
-            }
-            keys = next;
-        }
-        for parts in keys.into_iter().filter(|k| k.len() == combination.len()) {
-            let key = DisaggregationKey::from_pairs(parts.iter().map(|(d, c, _)| (d.as_str(), c.as_str())))
-                .map_err(|e| WebError::BadRequest(e.message))?;
-            let label: Vec<&str> = parts.iter().map(|(_, _, name)| name.as_str()).collect();
-            rows.push(json!({"key": key.to_string(), "label": label.join(" · ")}));
-            if rows.len() >= MAX_ROWS {
-                return Ok(rows);
-            }
-        }
-    }
-    Ok(rows)
+    let groups = state.app.entry_groups(definition, lang, MAX_ROWS).await?;
+    Ok(groups.into_iter().map(|(key, label)| json!({"key": key.to_string(), "label": label})).collect())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -196,4 +169,141 @@ pub async fn enter(
     let mut response = Redirect::to(&format!("/workspace?saved={}", ids.len())).into_response();
     *response.status_mut() = StatusCode::SEE_OTHER;
     Ok(response)
+}
+
+/// Values listed on one page of the review queue.
+const QUEUE_PAGE: u32 = 100;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct QueueQuery {
+    #[serde(default)]
+    offset: u64,
+    #[serde(default)]
+    done: Option<usize>,
+}
+
+/// What a review form asked for and what came of it, to show again with the queue.
+#[derive(Debug, Default)]
+struct Review {
+    done: Option<usize>,
+    problems: Vec<Value>,
+    selected: Vec<i64>,
+    reason: String,
+}
+
+async fn queue_page(state: &WebState, ctx: &Ctx, offset: u64, review: Review, status: StatusCode) -> Result<Response, WebError> {
+    let page = state.app.review_queue(&ctx.actor, QUEUE_PAGE, offset).await?;
+    let mut names = std::collections::HashMap::new();
+    let mut items = Vec::with_capacity(page.items.len());
+    for item in &page.items {
+        let data = &item.observation.data;
+        let key = (data.indicator.clone(), data.version);
+        if !names.contains_key(&key) {
+            let definition = state.app.indicator(data.indicator.as_str(), Some(data.version)).await?;
+            names.insert(key.clone(), localised(&definition.name, &ctx.lang));
+        }
+        let value = match &data.value {
+            rightsmon_domain::observation::ObservationValue::Number(number) => number.to_string(),
+            rightsmon_domain::observation::ObservationValue::Text(text) => text.clone(),
+        };
+        items.push(json!({
+            "id": item.observation.id,
+            "indicator": data.indicator,
+            "name": names.get(&key),
+            "area": data.area,
+            "period": data.period.to_string(),
+            "group": data.key.to_string(),
+            "value": value,
+            "lower": data.lower_bound,
+            "upper": data.upper_bound,
+            "source": data.provenance.source_name,
+            "state": data.state.as_str(),
+            "entered_by": item.entered_by,
+            "own": item.own,
+        }));
+    }
+    let shown = u64::try_from(items.len()).unwrap_or(0);
+    let page = json!({
+        "items": items,
+        "total": page.total,
+        "done": review.done,
+        "problems": review.problems,
+        "selected": review.selected,
+        "reason": review.reason,
+        "previous": (offset > 0).then(|| offset.saturating_sub(u64::from(QUEUE_PAGE))),
+        "next": (offset + shown < page.total).then_some(offset + shown),
+    });
+    Ok((status, Html(state.render("queue.html", ctx, page)?)).into_response())
+}
+
+pub async fn queue(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    query: Result<Query<QueueQuery>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let Query(query) = query.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    queue_page(&state, &ctx, query.offset, Review { done: query.done, ..Review::default() }, StatusCode::OK).await
+}
+
+/// Validates, publishes or returns the selected values, one at a time: those that may move
+/// do, and the others are listed with the reason they could not.
+pub async fn review(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let Form(fields) = body.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let action = fields.iter().find(|(k, _)| k == "action").map_or("", |(_, v)| v.as_str()).to_owned();
+    let reason = fields.iter().find(|(k, _)| k == "reason").map_or("", |(_, v)| v.trim()).to_owned();
+    let mut review = Review { reason: reason.clone(), ..Review::default() };
+    for (name, value) in &fields {
+        if name == "id" {
+            match value.parse::<i64>() {
+                Ok(id) => review.selected.push(id),
+                Err(_) => return Err(WebError::BadRequest(format!("{value:?} is not the number of a value"))),
+            }
+        }
+    }
+    let problem = |message: String| json!({"id": null, "message": message});
+    if review.selected.is_empty() {
+        review.problems.push(problem(state.i18n.message(&ctx.lang, "queue-none-selected", &[])));
+    }
+    if !matches!(action.as_str(), "validate" | "publish" | "return") {
+        return Err(WebError::BadRequest(format!("{action:?} is not a review action: use validate, publish or return")));
+    }
+    if action == "return" && reason.is_empty() {
+        review.problems.push(problem(state.i18n.message(&ctx.lang, "queue-reason-missing", &[])));
+    }
+    if !review.problems.is_empty() {
+        return queue_page(&state, &ctx, 0, review, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let mut done = 0;
+    let mut refused = Vec::new();
+    for &id in &review.selected {
+        let result = match action.as_str() {
+            "validate" => state.app.validate_value(&ctx.actor, id).await,
+            "publish" => state.app.publish_value(&ctx.actor, id).await,
+            _ => state.app.return_value(&ctx.actor, id, &reason).await,
+        };
+        let message = match result {
+            Ok(_) => {
+                done += 1;
+                continue;
+            }
+            Err(AppError::Invalid(errors)) => errors.0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; "),
+            Err(AppError::Conflict(message)) => message,
+            Err(AppError::Forbidden | AppError::NotFound) => state.i18n.message(&ctx.lang, "queue-not-yours", &[]),
+            Err(other) => return Err(other.into()),
+        };
+        refused.push(id);
+        review.problems.push(json!({"id": id, "message": message}));
+    }
+    if review.problems.is_empty() {
+        let mut response = Redirect::to(&format!("/workspace/queue?done={done}")).into_response();
+        *response.status_mut() = StatusCode::SEE_OTHER;
+        return Ok(response);
+    }
+    review.done = Some(done);
+    review.selected = refused;
+    queue_page(&state, &ctx, 0, review, StatusCode::UNPROCESSABLE_ENTITY).await
 }
