@@ -230,3 +230,73 @@ entry-saved = { $count ->
 }
 entry-submit = Submit for validation
 entry-submitted = The value was submitted for validation.
+workspace-nav-label = Workspace
+queue-title = Review queue
+queue-intro = Values submitted in your cities wait here. Validate a value someone else entered, publish validated values, or return a value for correction with a reason.
+queue-empty = No values are waiting for your review.
+queue-caption = { $count ->
+    [one] One value waits for review.
+   *[other] { $count } values wait for review.
+}
+queue-select = Select
+queue-select-value = Select value { $id }
+queue-value = Value
+queue-value-number = Value { $id }
+queue-entered-by = Entered by
+queue-own = yours
+queue-own-hint = You cannot validate a value you entered yourself: another coordinator does that.
+queue-history = History
+queue-reason = Reason for returning
+queue-reason-help = Needed when you return values: say what needs correcting.
+queue-validate = Validate selected
+queue-publish = Publish selected
+queue-return = Return selected for correction
+queue-done = { $count ->
+    [one] One value was moved on.
+   *[other] { $count } values were moved on.
+}
+queue-none-selected = Select at least one value.
+queue-reason-missing = Say why the values are returned.
+queue-not-yours = You may not review this value.
+queue-pages = Pages of the queue
+queue-previous = Previous page
+queue-next = Next page
+import-title = Import
+import-intro = Upload a long table (CSV or XLSX) or a filled-in template of a cycle. The import checks every row and either keeps all values or none; you get a report of each problem with its row.
+import-file = File to import
+import-file-help = A .csv file (UTF-8) or an .xlsx workbook, at most { $limit } MB.
+import-dry-run = Check only: write nothing
+import-submit-values = Submit the new values for validation
+import-reason = Reason for changes
+import-reason-help = Needed when the file changes a value that is already stored.
+import-start = Import
+import-no-file = Choose a file to import.
+import-templates = Templates of your cycles
+import-templates-intro = A template is a workbook with one sheet per indicator of the cycle, a row per area and a column per group. Fill it in and upload it above.
+import-template-download = Download the template
+import-no-cycles = Your cities have no reporting cycles yet.
+import-of = Import of { $file }
+import-running = The import is running:
+import-rows-read = rows read:
+import-check-again = Check again
+import-failed = The import could not run
+import-nothing-imported = { $count ->
+    [one] Nothing was imported: one problem needs correcting.
+   *[other] Nothing was imported: { $count } problems need correcting.
+}
+import-done = The values were imported.
+import-checked = The file was checked and has no problems; nothing was written.
+import-rows = Rows read
+import-created = New values
+import-revised = Revised values
+import-unchanged = Unchanged values
+import-skipped = Rows without a value
+import-warnings = Warnings
+import-problems = Problems
+import-more = { $count } more not listed.
+import-where = Where
+import-column = Column
+import-problem = Problem
+import-row = row { $row }
+import-report-json = The report as JSON
+import-another = Import another file

@@ -230,3 +230,73 @@ entry-saved = { $count ->
 }
 entry-submit = Enviar para validación
 entry-submitted = El valor se envió para validación.
+workspace-nav-label = Espacio de trabajo
+queue-title = Cola de revisión
+queue-intro = Aquí esperan los valores enviados en sus ciudades. Valide un valor que haya introducido otra persona, publique los valores validados o devuelva un valor para corrección indicando un motivo.
+queue-empty = No hay valores pendientes de su revisión.
+queue-caption = { $count ->
+    [one] Un valor está pendiente de revisión.
+   *[other] { $count } valores están pendientes de revisión.
+}
+queue-select = Seleccionar
+queue-select-value = Seleccionar el valor { $id }
+queue-value = Valor
+queue-value-number = Valor { $id }
+queue-entered-by = Introducido por
+queue-own = suyo
+queue-own-hint = No puede validar un valor que haya introducido usted: debe hacerlo otro coordinador.
+queue-history = Historial
+queue-reason = Motivo de la devolución
+queue-reason-help = Obligatorio cuando devuelve valores: indique qué hay que corregir.
+queue-validate = Validar los seleccionados
+queue-publish = Publicar los seleccionados
+queue-return = Devolver los seleccionados para corrección
+queue-done = { $count ->
+    [one] Un valor ha pasado a la siguiente fase.
+   *[other] { $count } valores han pasado a la siguiente fase.
+}
+queue-none-selected = Seleccione al menos un valor.
+queue-reason-missing = Indique por qué se devuelven los valores.
+queue-not-yours = No tiene permiso para revisar este valor.
+queue-pages = Páginas de la cola
+queue-previous = Página anterior
+queue-next = Página siguiente
+import-title = Importación
+import-intro = Suba una tabla en formato largo (CSV o XLSX) o una plantilla cumplimentada de un ciclo de informe. La importación comprueba cada fila y guarda todos los valores o ninguno; recibirá un informe de cada problema con su fila.
+import-file = Archivo para importar
+import-file-help = Un archivo .csv (UTF-8) o un libro .xlsx, de { $limit } MB como máximo.
+import-dry-run = Solo comprobar: no guardar nada
+import-submit-values = Enviar los nuevos valores para validación
+import-reason = Motivo de los cambios
+import-reason-help = Obligatorio cuando el archivo modifica un valor ya almacenado.
+import-start = Importar
+import-no-file = Elija un archivo para importar.
+import-templates = Plantillas de sus ciclos de informe
+import-templates-intro = Una plantilla es un libro con una hoja por cada indicador del ciclo, una fila por zona y una columna por grupo. Cumpliméntela y súbala arriba.
+import-template-download = Descargar la plantilla
+import-no-cycles = Sus ciudades todavía no tienen ciclos de informe.
+import-of = Importación de { $file }
+import-running = La importación está en curso:
+import-rows-read = filas leídas:
+import-check-again = Volver a comprobar
+import-failed = No se ha podido realizar la importación
+import-nothing-imported = { $count ->
+    [one] No se ha importado nada: hay que corregir un problema.
+   *[other] No se ha importado nada: hay que corregir { $count } problemas.
+}
+import-done = Se han importado los valores.
+import-checked = Se ha comprobado el archivo y no tiene problemas; no se ha guardado nada.
+import-rows = Filas leídas
+import-created = Valores nuevos
+import-revised = Valores revisados
+import-unchanged = Valores sin cambios
+import-skipped = Filas sin valor
+import-warnings = Advertencias
+import-problems = Problemas
+import-more = { $count } más sin mostrar.
+import-where = Dónde
+import-column = Columna
+import-problem = Problema
+import-row = fila { $row }
+import-report-json = El informe en JSON
+import-another = Importar otro archivo

@@ -230,3 +230,73 @@ entry-saved = { $count ->
 }
 entry-submit = Soumettre pour validation
 entry-submitted = La valeur a été soumise pour validation.
+workspace-nav-label = Espace de travail
+queue-title = File d'examen
+queue-intro = Les valeurs soumises dans vos villes sont en attente ici. Validez une valeur saisie par une autre personne, publiez les valeurs validées ou renvoyez une valeur pour correction en indiquant un motif.
+queue-empty = Aucune valeur n'attend votre examen.
+queue-caption = { $count ->
+    [one] { $count } valeur en attente d'examen.
+   *[other] { $count } valeurs en attente d'examen.
+}
+queue-select = Sélectionner
+queue-select-value = Sélectionner la valeur { $id }
+queue-value = Valeur
+queue-value-number = Valeur { $id }
+queue-entered-by = Saisie par
+queue-own = la vôtre
+queue-own-hint = Vous ne pouvez pas valider une valeur que vous avez saisie vous-même : c'est à un autre coordinateur de le faire.
+queue-history = Historique
+queue-reason = Motif du renvoi
+queue-reason-help = Obligatoire lorsque vous renvoyez des valeurs : indiquez ce qui doit être corrigé.
+queue-validate = Valider la sélection
+queue-publish = Publier la sélection
+queue-return = Renvoyer la sélection pour correction
+queue-done = { $count ->
+    [one] { $count } valeur est passée à l'étape suivante.
+   *[other] { $count } valeurs sont passées à l'étape suivante.
+}
+queue-none-selected = Sélectionnez au moins une valeur.
+queue-reason-missing = Indiquez pourquoi les valeurs sont renvoyées.
+queue-not-yours = Vous n'avez pas l'autorisation d'examiner cette valeur.
+queue-pages = Pages de la file d'examen
+queue-previous = Page précédente
+queue-next = Page suivante
+import-title = Importation
+import-intro = Téléversez un tableau au format long (CSV ou XLSX) ou un modèle rempli d'un cycle de rapport. L'importation vérifie chaque ligne et conserve soit toutes les valeurs, soit aucune ; vous recevez un rapport indiquant chaque problème avec sa ligne.
+import-file = Fichier à importer
+import-file-help = Un fichier .csv (UTF-8) ou un classeur .xlsx, de { $limit } MB au maximum.
+import-dry-run = Vérification seule : ne rien enregistrer
+import-submit-values = Soumettre les nouvelles valeurs pour validation
+import-reason = Motif des modifications
+import-reason-help = Obligatoire lorsque le fichier modifie une valeur déjà enregistrée.
+import-start = Importer
+import-no-file = Choisissez un fichier à importer.
+import-templates = Modèles de vos cycles de rapport
+import-templates-intro = Un modèle est un classeur comportant une feuille par indicateur du cycle, une ligne par zone et une colonne par groupe. Remplissez-le et téléversez-le ci-dessus.
+import-template-download = Télécharger le modèle
+import-no-cycles = Vos villes n'ont pas encore de cycle de rapport.
+import-of = Importation de { $file }
+import-running = L'importation est en cours :
+import-rows-read = lignes lues :
+import-check-again = Vérifier à nouveau
+import-failed = L'importation n'a pas pu être effectuée
+import-nothing-imported = { $count ->
+    [one] Rien n'a été importé : { $count } problème doit être corrigé.
+   *[other] Rien n'a été importé : { $count } problèmes doivent être corrigés.
+}
+import-done = Les valeurs ont été importées.
+import-checked = Le fichier a été vérifié et ne présente aucun problème ; rien n'a été enregistré.
+import-rows = Lignes lues
+import-created = Nouvelles valeurs
+import-revised = Valeurs révisées
+import-unchanged = Valeurs inchangées
+import-skipped = Lignes sans valeur
+import-warnings = Avertissements
+import-problems = Problèmes
+import-more = Non affichés : { $count } de plus.
+import-where = Emplacement
+import-column = Colonne
+import-problem = Problème
+import-row = ligne { $row }
+import-report-json = Le rapport au format JSON
+import-another = Importer un autre fichier

@@ -230,3 +230,73 @@ entry-saved = { $count ->
 }
 entry-submit = Beküldés validálásra
 entry-submitted = Az értéket beküldték validálásra.
+workspace-nav-label = Munkaterület
+queue-title = Ellenőrzési várólista
+queue-intro = Itt várakoznak a városaiban beküldött értékek. Validálja a valaki más által megadott értékeket, tegye közzé a validált értékeket, vagy indoklással küldje vissza javításra az értéket.
+queue-empty = Nincs az Ön ellenőrzésére váró érték.
+queue-caption = { $count ->
+    [one] Egy érték ellenőrzésre vár.
+   *[other] { $count } érték ellenőrzésre vár.
+}
+queue-select = Kijelölés
+queue-select-value = { $id }. érték kijelölése
+queue-value = Érték
+queue-value-number = { $id }. érték
+queue-entered-by = Megadta
+queue-own = saját
+queue-own-hint = Saját maga által megadott értéket nem validálhat: ezt egy másik koordinátor végzi.
+queue-history = Előzmények
+queue-reason = A visszaküldés oka
+queue-reason-help = Értékek visszaküldésekor kötelező: írja le, mit kell javítani.
+queue-validate = Kijelöltek validálása
+queue-publish = Kijelöltek közzététele
+queue-return = Kijelöltek visszaküldése javításra
+queue-done = { $count ->
+    [one] Egy érték továbblépett a következő szakaszba.
+   *[other] { $count } érték továbblépett a következő szakaszba.
+}
+queue-none-selected = Jelöljön ki legalább egy értéket.
+queue-reason-missing = Adja meg, miért küldi vissza az értékeket.
+queue-not-yours = Nincs jogosultsága ennek az értéknek az ellenőrzéséhez.
+queue-pages = A várólista oldalai
+queue-previous = Előző oldal
+queue-next = Következő oldal
+import-title = Importálás
+import-intro = Töltsön fel egy hosszú formátumú táblázatot (CSV vagy XLSX) vagy egy jelentési ciklus kitöltött sablonját. Az importálás minden sort ellenőriz, és vagy az összes értéket megtartja, vagy egyiket sem; minden problémáról jelentést kap a hozzá tartozó sorral együtt.
+import-file = Importálandó fájl
+import-file-help = Egy .csv kiterjesztésű fájl (UTF-8) vagy egy .xlsx munkafüzet, legfeljebb { $limit } MB méretben.
+import-dry-run = Csak ellenőrzés: semmi sem kerül mentésre
+import-submit-values = Az új értékek beküldése validálásra
+import-reason = A módosítások oka
+import-reason-help = Kötelező, ha a fájl egy már tárolt értéket módosít.
+import-start = Importálás
+import-no-file = Válassza ki az importálandó fájlt.
+import-templates = Jelentési ciklusainak sablonjai
+import-templates-intro = A sablon egy munkafüzet, amelyben a ciklus minden mutatójához egy munkalap, minden területhez egy sor és minden csoporthoz egy oszlop tartozik. Töltse ki, majd töltse fel fent.
+import-template-download = A sablon letöltése
+import-no-cycles = Városainak még nincsenek jelentési ciklusai.
+import-of = Importálás: { $file }
+import-running = Az importálás folyamatban van:
+import-rows-read = beolvasott sorok:
+import-check-again = Újbóli ellenőrzés
+import-failed = Az importálást nem sikerült lefuttatni
+import-nothing-imported = { $count ->
+    [one] Nem történt importálás: egy problémát ki kell javítani.
+   *[other] Nem történt importálás: { $count } problémát ki kell javítani.
+}
+import-done = Az értékek importálása megtörtént.
+import-checked = A fájlt ellenőriztük, és nincs benne probléma; semmit sem mentettünk.
+import-rows = Beolvasott sorok
+import-created = Új értékek
+import-revised = Módosított értékek
+import-unchanged = Változatlan értékek
+import-skipped = Érték nélküli sorok
+import-warnings = Figyelmeztetések
+import-problems = Problémák
+import-more = További { $count } nincs felsorolva.
+import-where = Hely
+import-column = Oszlop
+import-problem = Probléma
+import-row = { $row }. sor
+import-report-json = A jelentés JSON formátumban
+import-another = Másik fájl importálása

@@ -230,3 +230,73 @@ entry-saved = { $count ->
 }
 entry-submit = Inviare per la convalida
 entry-submitted = Il valore è stato inviato per la convalida.
+workspace-nav-label = Area di lavoro
+queue-title = Coda di revisione
+queue-intro = Qui sono in attesa i valori inviati nelle sue città. Convalidare un valore inserito da un'altra persona, pubblicare i valori convalidati oppure restituire un valore per correzione indicandone il motivo.
+queue-empty = Nessun valore è in attesa della sua revisione.
+queue-caption = { $count ->
+    [one] Un valore è in attesa di revisione.
+   *[other] { $count } valori sono in attesa di revisione.
+}
+queue-select = Selezione
+queue-select-value = Selezionare il valore { $id }
+queue-value = Valore
+queue-value-number = Valore { $id }
+queue-entered-by = Inserito da
+queue-own = suo
+queue-own-hint = Non è possibile convalidare un valore inserito personalmente: questo compito spetta a un altro coordinatore.
+queue-history = Cronologia
+queue-reason = Motivo della restituzione
+queue-reason-help = Obbligatorio quando si restituiscono valori: indicare che cosa va corretto.
+queue-validate = Convalidare i selezionati
+queue-publish = Pubblicare i selezionati
+queue-return = Restituire i selezionati per correzione
+queue-done = { $count ->
+    [one] Un valore è passato alla fase successiva.
+   *[other] { $count } valori sono passati alla fase successiva.
+}
+queue-none-selected = Selezionare almeno un valore.
+queue-reason-missing = Indicare perché i valori vengono restituiti.
+queue-not-yours = Non si dispone dell'autorizzazione per esaminare questo valore.
+queue-pages = Pagine della coda
+queue-previous = Pagina precedente
+queue-next = Pagina successiva
+import-title = Importazione
+import-intro = Caricare una tabella in formato lungo (CSV o XLSX) oppure un modello compilato di un ciclo di rendicontazione. L'importazione controlla ogni riga e conserva tutti i valori oppure nessuno; si riceve un rapporto con ciascun problema e la relativa riga.
+import-file = File da importare
+import-file-help = Un file .csv (UTF-8) o una cartella di lavoro .xlsx, al massimo { $limit } MB.
+import-dry-run = Solo controllo: non salvare nulla
+import-submit-values = Inviare i nuovi valori per la convalida
+import-reason = Motivo delle modifiche
+import-reason-help = Obbligatorio quando il file modifica un valore già memorizzato.
+import-start = Importare
+import-no-file = Scegliere un file da importare.
+import-templates = Modelli dei suoi cicli di rendicontazione
+import-templates-intro = Un modello è una cartella di lavoro con un foglio per ciascun indicatore del ciclo, una riga per area e una colonna per gruppo. Compilarlo e caricarlo qui sopra.
+import-template-download = Scaricare il modello
+import-no-cycles = Le sue città non hanno ancora cicli di rendicontazione.
+import-of = Importazione di { $file }
+import-running = Importazione in corso:
+import-rows-read = righe lette:
+import-check-again = Controllare di nuovo
+import-failed = Impossibile eseguire l'importazione
+import-nothing-imported = { $count ->
+    [one] Non è stato importato nulla: un problema deve essere corretto.
+   *[other] Non è stato importato nulla: { $count } problemi devono essere corretti.
+}
+import-done = I valori sono stati importati.
+import-checked = Il file è stato controllato e non presenta problemi; non è stato salvato nulla.
+import-rows = Righe lette
+import-created = Nuovi valori
+import-revised = Valori rivisti
+import-unchanged = Valori invariati
+import-skipped = Righe senza valore
+import-warnings = Avvisi
+import-problems = Problemi
+import-more = Ulteriori elementi non elencati: { $count }.
+import-where = Dove
+import-column = Colonna
+import-problem = Problema
+import-row = riga { $row }
+import-report-json = Il rapporto in JSON
+import-another = Importare un altro file

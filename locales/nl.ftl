@@ -230,3 +230,73 @@ entry-saved = { $count ->
 }
 entry-submit = Indienen voor validatie
 entry-submitted = De waarde is ingediend voor validatie.
+workspace-nav-label = Werkruimte
+queue-title = Beoordelingswachtrij
+queue-intro = Hier wachten de waarden die in uw steden zijn ingediend. Valideer een waarde die iemand anders heeft ingevoerd, publiceer gevalideerde waarden of stuur een waarde met opgave van een reden terug voor correctie.
+queue-empty = Er wachten geen waarden op uw beoordeling.
+queue-caption = { $count ->
+    [one] Eén waarde wacht op beoordeling.
+   *[other] { $count } waarden wachten op beoordeling.
+}
+queue-select = Selecteren
+queue-select-value = Waarde { $id } selecteren
+queue-value = Waarde
+queue-value-number = Waarde { $id }
+queue-entered-by = Ingevoerd door
+queue-own = van u
+queue-own-hint = U kunt een waarde die u zelf hebt ingevoerd niet valideren: dat doet een andere coördinator.
+queue-history = Geschiedenis
+queue-reason = Reden voor terugsturen
+queue-reason-help = Verplicht wanneer u waarden terugstuurt: geef aan wat er gecorrigeerd moet worden.
+queue-validate = Selectie valideren
+queue-publish = Selectie publiceren
+queue-return = Selectie terugsturen voor correctie
+queue-done = { $count ->
+    [one] Eén waarde is doorgezet naar de volgende stap.
+   *[other] { $count } waarden zijn doorgezet naar de volgende stap.
+}
+queue-none-selected = Selecteer ten minste één waarde.
+queue-reason-missing = Geef aan waarom de waarden worden teruggestuurd.
+queue-not-yours = U hebt geen toestemming om deze waarde te beoordelen.
+queue-pages = Pagina's van de wachtrij
+queue-previous = Vorige pagina
+queue-next = Volgende pagina
+import-title = Importeren
+import-intro = Upload een lange tabel (CSV of XLSX) of een ingevuld sjabloon van een rapportageronde. De import controleert elke rij en bewaart alle waarden of geen enkele; u krijgt een rapport van elk probleem met de bijbehorende rij.
+import-file = Te importeren bestand
+import-file-help = Een .csv-bestand (UTF-8) of een .xlsx-werkmap, maximaal { $limit } MB.
+import-dry-run = Alleen controleren: niets opslaan
+import-submit-values = De nieuwe waarden indienen voor validatie
+import-reason = Reden voor de wijzigingen
+import-reason-help = Verplicht wanneer het bestand een waarde wijzigt die al is opgeslagen.
+import-start = Importeren
+import-no-file = Kies een bestand om te importeren.
+import-templates = Sjablonen van uw rapportagerondes
+import-templates-intro = Een sjabloon is een werkmap met één werkblad per indicator van de rapportageronde, één rij per gebied en één kolom per groep. Vul het in en upload het hierboven.
+import-template-download = Het sjabloon downloaden
+import-no-cycles = Uw steden hebben nog geen rapportagerondes.
+import-of = Import van { $file }
+import-running = De import loopt:
+import-rows-read = gelezen rijen:
+import-check-again = Opnieuw controleren
+import-failed = De import kon niet worden uitgevoerd
+import-nothing-imported = { $count ->
+    [one] Er is niets geïmporteerd: één probleem moet worden gecorrigeerd.
+   *[other] Er is niets geïmporteerd: { $count } problemen moeten worden gecorrigeerd.
+}
+import-done = De waarden zijn geïmporteerd.
+import-checked = Het bestand is gecontroleerd en bevat geen problemen; er is niets opgeslagen.
+import-rows = Gelezen rijen
+import-created = Nieuwe waarden
+import-revised = Herziene waarden
+import-unchanged = Ongewijzigde waarden
+import-skipped = Rijen zonder waarde
+import-warnings = Waarschuwingen
+import-problems = Problemen
+import-more = Nog { $count } niet weergegeven.
+import-where = Waar
+import-column = Kolom
+import-problem = Probleem
+import-row = rij { $row }
+import-report-json = Het rapport als JSON
+import-another = Nog een bestand importeren

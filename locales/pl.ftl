@@ -238,3 +238,79 @@ entry-saved = { $count ->
 }
 entry-submit = Prześlij do zatwierdzenia
 entry-submitted = Wartość została przesłana do zatwierdzenia.
+workspace-nav-label = Obszar roboczy
+queue-title = Kolejka do przeglądu
+queue-intro = Tutaj czekają wartości przesłane w Państwa miastach. Można zatwierdzić wartość wprowadzoną przez inną osobę, opublikować zatwierdzone wartości lub zwrócić wartość do poprawy, podając powód.
+queue-empty = Żadne wartości nie czekają na Państwa przegląd.
+queue-caption = { $count ->
+    [one] Jedna wartość czeka na przegląd.
+    [few] { $count } wartości czekają na przegląd.
+    [many] { $count } wartości czeka na przegląd.
+   *[other] { $count } wartości czeka na przegląd.
+}
+queue-select = Wybierz
+queue-select-value = Wybierz wartość { $id }
+queue-value = Wartość
+queue-value-number = Wartość { $id }
+queue-entered-by = Osoba wprowadzająca
+queue-own = własna
+queue-own-hint = Nie można zatwierdzić wartości wprowadzonej samodzielnie: robi to inny koordynator.
+queue-history = Historia
+queue-reason = Powód zwrotu
+queue-reason-help = Wymagane przy zwracaniu wartości: należy wskazać, co wymaga poprawy.
+queue-validate = Zatwierdź zaznaczone
+queue-publish = Opublikuj zaznaczone
+queue-return = Zwróć zaznaczone do poprawy
+queue-done = { $count ->
+    [one] Jedna wartość przeszła do kolejnego etapu.
+    [few] { $count } wartości przeszły do kolejnego etapu.
+    [many] { $count } wartości przeszło do kolejnego etapu.
+   *[other] { $count } wartości przeszło do kolejnego etapu.
+}
+queue-none-selected = Należy zaznaczyć co najmniej jedną wartość.
+queue-reason-missing = Należy podać powód zwrotu wartości.
+queue-not-yours = Brak uprawnień do przeglądu tej wartości.
+queue-pages = Strony kolejki
+queue-previous = Poprzednia strona
+queue-next = Następna strona
+import-title = Import
+import-intro = Można przesłać tabelę w formacie długim (CSV lub XLSX) albo wypełniony szablon cyklu sprawozdawczego. Import sprawdza każdy wiersz i zapisuje albo wszystkie wartości, albo żadnej; raport wskazuje każdy problem wraz z wierszem.
+import-file = Plik do zaimportowania
+import-file-help = Plik .csv (UTF-8) lub skoroszyt .xlsx, maksymalnie { $limit } MB.
+import-dry-run = Tylko sprawdzenie: nic nie zostanie zapisane
+import-submit-values = Prześlij nowe wartości do zatwierdzenia
+import-reason = Powód zmian
+import-reason-help = Wymagane, gdy plik zmienia wartość, która jest już zapisana.
+import-start = Importuj
+import-no-file = Należy wybrać plik do zaimportowania.
+import-templates = Szablony Państwa cykli sprawozdawczych
+import-templates-intro = Szablon to skoroszyt z jednym arkuszem na każdy wskaźnik cyklu, jednym wierszem na każdy obszar i jedną kolumną na każdą grupę. Należy go wypełnić i przesłać powyżej.
+import-template-download = Pobierz szablon
+import-no-cycles = Państwa miasta nie mają jeszcze cykli sprawozdawczych.
+import-of = Import pliku { $file }
+import-running = Trwa import:
+import-rows-read = odczytane wiersze:
+import-check-again = Sprawdź ponownie
+import-failed = Nie udało się przeprowadzić importu
+import-nothing-imported = { $count ->
+    [one] Nic nie zaimportowano: jeden problem wymaga poprawy.
+    [few] Nic nie zaimportowano: { $count } problemy wymagają poprawy.
+    [many] Nic nie zaimportowano: { $count } problemów wymaga poprawy.
+   *[other] Nic nie zaimportowano: { $count } problemu wymaga poprawy.
+}
+import-done = Wartości zostały zaimportowane.
+import-checked = Plik został sprawdzony i nie zawiera problemów; niczego nie zapisano.
+import-rows = Odczytane wiersze
+import-created = Nowe wartości
+import-revised = Zmienione wartości
+import-unchanged = Niezmienione wartości
+import-skipped = Wiersze bez wartości
+import-warnings = Ostrzeżenia
+import-problems = Problemy
+import-more = Pozostałe niewymienione: { $count }.
+import-where = Miejsce
+import-column = Kolumna
+import-problem = Problem
+import-row = wiersz { $row }
+import-report-json = Raport w formacie JSON
+import-another = Importuj kolejny plik

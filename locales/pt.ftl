@@ -230,3 +230,73 @@ entry-saved = { $count ->
 }
 entry-submit = Submeter para validação
 entry-submitted = O valor foi submetido para validação.
+workspace-nav-label = Área de trabalho
+queue-title = Fila de revisão
+queue-intro = Os valores submetidos nas suas cidades aguardam aqui. Valide um valor introduzido por outra pessoa, publique os valores validados ou devolva um valor para correção, indicando o motivo.
+queue-empty = Não há valores a aguardar a sua revisão.
+queue-caption = { $count ->
+    [one] Um valor aguarda revisão.
+   *[other] { $count } valores aguardam revisão.
+}
+queue-select = Selecionar
+queue-select-value = Selecionar o valor { $id }
+queue-value = Valor
+queue-value-number = Valor { $id }
+queue-entered-by = Introduzido por
+queue-own = seu
+queue-own-hint = Não pode validar um valor que tenha introduzido: essa tarefa cabe a outro coordenador.
+queue-history = Histórico
+queue-reason = Motivo da devolução
+queue-reason-help = Obrigatório quando devolve valores: indique o que é preciso corrigir.
+queue-validate = Validar os selecionados
+queue-publish = Publicar os selecionados
+queue-return = Devolver os selecionados para correção
+queue-done = { $count ->
+    [one] Um valor avançou para a fase seguinte.
+   *[other] { $count } valores avançaram para a fase seguinte.
+}
+queue-none-selected = Selecione pelo menos um valor.
+queue-reason-missing = Indique por que motivo os valores são devolvidos.
+queue-not-yours = Não é permitido rever este valor.
+queue-pages = Páginas da fila
+queue-previous = Página anterior
+queue-next = Página seguinte
+import-title = Importação
+import-intro = Carregue uma tabela em formato longo (CSV ou XLSX) ou um modelo preenchido de um ciclo de reporte. A importação verifica cada linha e guarda todos os valores ou nenhum; receberá um relatório de cada problema com a respetiva linha.
+import-file = Ficheiro a importar
+import-file-help = Um ficheiro .csv (UTF-8) ou um livro .xlsx, com um máximo de { $limit } MB.
+import-dry-run = Apenas verificar: não guardar nada
+import-submit-values = Submeter os novos valores para validação
+import-reason = Motivo das alterações
+import-reason-help = Obrigatório quando o ficheiro altera um valor já guardado.
+import-start = Importar
+import-no-file = Escolha um ficheiro para importar.
+import-templates = Modelos dos seus ciclos de reporte
+import-templates-intro = Um modelo é um livro com uma folha por indicador do ciclo, uma linha por área e uma coluna por grupo. Preencha-o e carregue-o acima.
+import-template-download = Descarregar o modelo
+import-no-cycles = As suas cidades ainda não têm ciclos de reporte.
+import-of = Importação de { $file }
+import-running = A importação está em curso:
+import-rows-read = linhas lidas:
+import-check-again = Verificar novamente
+import-failed = Não foi possível executar a importação
+import-nothing-imported = { $count ->
+    [one] Nada foi importado: é necessário corrigir um problema.
+   *[other] Nada foi importado: é necessário corrigir { $count } problemas.
+}
+import-done = Os valores foram importados.
+import-checked = O ficheiro foi verificado e não tem problemas; nada foi guardado.
+import-rows = Linhas lidas
+import-created = Valores novos
+import-revised = Valores revistos
+import-unchanged = Valores inalterados
+import-skipped = Linhas sem valor
+import-warnings = Avisos
+import-problems = Problemas
+import-more = Não apresentados: mais { $count }.
+import-where = Onde
+import-column = Coluna
+import-problem = Problema
+import-row = linha { $row }
+import-report-json = O relatório em JSON
+import-another = Importar outro ficheiro

@@ -234,3 +234,76 @@ entry-saved = { $count ->
 }
 entry-submit = Trimiteți spre validare
 entry-submitted = Valoarea a fost trimisă spre validare.
+workspace-nav-label = Spațiu de lucru
+queue-title = Coada de verificare
+queue-intro = Aici așteaptă valorile trimise în orașele dumneavoastră. Validați o valoare introdusă de altcineva, publicați valorile validate sau returnați o valoare pentru corectare, indicând motivul.
+queue-empty = Nicio valoare nu așteaptă verificarea dumneavoastră.
+queue-caption = { $count ->
+    [one] O valoare așteaptă verificarea.
+    [few] { $count } valori așteaptă verificarea.
+   *[other] { $count } de valori așteaptă verificarea.
+}
+queue-select = Selectare
+queue-select-value = Selectați valoarea { $id }
+queue-value = Valoare
+queue-value-number = Valoarea { $id }
+queue-entered-by = Introdusă de
+queue-own = a dumneavoastră
+queue-own-hint = Nu puteți valida o valoare introdusă chiar de dumneavoastră: acest lucru îl face un alt coordonator.
+queue-history = Istoric
+queue-reason = Motivul returnării
+queue-reason-help = Obligatoriu când returnați valori: precizați ce trebuie corectat.
+queue-validate = Validați selecția
+queue-publish = Publicați selecția
+queue-return = Returnați selecția pentru corectare
+queue-done = { $count ->
+    [one] O valoare a trecut la etapa următoare.
+    [few] { $count } valori au trecut la etapa următoare.
+   *[other] { $count } de valori au trecut la etapa următoare.
+}
+queue-none-selected = Selectați cel puțin o valoare.
+queue-reason-missing = Precizați de ce sunt returnate valorile.
+queue-not-yours = Nu aveți permisiunea să verificați această valoare.
+queue-pages = Paginile cozii
+queue-previous = Pagina anterioară
+queue-next = Pagina următoare
+import-title = Import
+import-intro = Încărcați un tabel în format lung (CSV sau XLSX) sau un șablon completat al unui ciclu de raportare. Importul verifică fiecare rând și păstrează fie toate valorile, fie niciuna; veți primi un raport cu fiecare problemă și rândul în care apare.
+import-file = Fișierul de importat
+import-file-help = Un fișier .csv (UTF-8) sau un registru de lucru .xlsx, de cel mult { $limit } MB.
+import-dry-run = Doar verificare: nu se salvează nimic
+import-submit-values = Trimiteți valorile noi spre validare
+import-reason = Motivul modificărilor
+import-reason-help = Obligatoriu atunci când fișierul modifică o valoare deja stocată.
+import-start = Importați
+import-no-file = Alegeți un fișier de importat.
+import-templates = Șabloane pentru ciclurile dumneavoastră de raportare
+import-templates-intro = Un șablon este un registru de lucru cu o foaie pentru fiecare indicator al ciclului, un rând pentru fiecare zonă și o coloană pentru fiecare grup. Completați-l și încărcați-l mai sus.
+import-template-download = Descărcați șablonul
+import-no-cycles = Orașele dumneavoastră nu au încă cicluri de raportare.
+import-of = Importul fișierului { $file }
+import-running = Importul este în curs:
+import-rows-read = rânduri citite:
+import-check-again = Verificați din nou
+import-failed = Importul nu a putut fi efectuat
+import-nothing-imported = { $count ->
+    [one] Nu s-a importat nimic: o problemă trebuie corectată.
+    [few] Nu s-a importat nimic: { $count } probleme trebuie corectate.
+   *[other] Nu s-a importat nimic: { $count } de probleme trebuie corectate.
+}
+import-done = Valorile au fost importate.
+import-checked = Fișierul a fost verificat și nu are probleme; nu s-a salvat nimic.
+import-rows = Rânduri citite
+import-created = Valori noi
+import-revised = Valori revizuite
+import-unchanged = Valori nemodificate
+import-skipped = Rânduri fără valoare
+import-warnings = Avertismente
+import-problems = Probleme
+import-more = Neincluse în listă: { $count }.
+import-where = Unde
+import-column = Coloană
+import-problem = Problemă
+import-row = rândul { $row }
+import-report-json = Raportul în format JSON
+import-another = Importați un alt fișier
