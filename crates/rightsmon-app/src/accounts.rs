@@ -165,6 +165,15 @@ impl App {
         Ok(created)
     }
 
+    /// The organisations of a city (with `Some`), or all of them.
+    pub async fn organisations(&self, city: Option<&str>) -> AppResult<Vec<Organisation>> {
+        let city = match city {
+            Some(code) => Some(self.city(code).await?.code),
+            None => None,
+        };
+        Ok(self.store.list_organisations(city.as_ref()).await?)
+    }
+
     /// Checks a login and opens a session. Every failure looks the same to the caller, and
     /// repeated failures for the same account or from the same client are refused for a while.
     pub async fn login(&self, username: &str, password: &str, client: &str) -> AppResult<NewSession> {

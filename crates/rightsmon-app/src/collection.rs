@@ -422,6 +422,37 @@ impl App {
         Ok(rightsmon_store::Page { items, total: page.total, limit: page.limit, offset: page.offset })
     }
 
+    /// The organisations that can provide a city's values: its own and the network's.
+    pub async fn organisations_for(&self, city: &AreaCode) -> AppResult<Vec<rightsmon_domain::access::Organisation>> {
+        let mut organisations: Vec<_> =
+            self.store.list_organisations(None).await?.into_iter().filter(|o| o.city.is_none() || o.city.as_ref() == Some(city)).collect();
+        organisations.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(organisations)
+    }
+
+    /// The indicators a city collects: the core ones it has not left out and its own, in their
+    /// latest versions, without retired ones.
+    pub async fn collected_indicators(&self, city: &AreaCode) -> AppResult<Vec<rightsmon_domain::catalogue::IndicatorDefinition>> {
+        use rightsmon_domain::catalogue::IndicatorScope;
+        let retired: std::collections::BTreeSet<_> = self.store.list_retired().await?.into_iter().map(|r| r.indicator).collect();
+        let left_out: std::collections::BTreeSet<_> =
+            self.store.list_adoptions(Some(city), None).await?.into_iter().filter(|a| !a.is_adopted).map(|a| a.indicator).collect();
+        let mut latest: std::collections::BTreeMap<_, rightsmon_domain::catalogue::IndicatorDefinition> = std::collections::BTreeMap::new();
+        for definition in self.store.list_all_indicator_versions().await? {
+            let collected = match &definition.scope {
+                IndicatorScope::Core => !left_out.contains(&definition.code),
+                IndicatorScope::Local(own) => own == city,
+            };
+            if collected
+                && !retired.contains(&definition.code)
+                && latest.get(&definition.code).is_none_or(|d| d.version < definition.version)
+            {
+                latest.insert(definition.code.clone(), definition);
+            }
+        }
+        Ok(latest.into_values().collect())
+    }
+
     pub async fn cycles(&self, city: &str) -> AppResult<Vec<rightsmon_domain::collection::Cycle>> {
         let city = self.city(city).await?;
         Ok(self.store.list_cycles(&city.code).await?)

@@ -299,7 +299,6 @@ struct WideSource {
     state: WorkflowState,
     known_areas: BTreeSet<AreaCode>,
     allowed: HashMap<AreaCode, AreaCode>,
-    cells: u64,
 }
 
 /// The cell at `row` (from 1) and `column` (from 0), encoded as a row number of the import.
@@ -396,7 +395,6 @@ impl WideSource {
             state,
             known_areas: context.known_areas.clone(),
             allowed: context.allowed.clone(),
-            cells: 0,
         }
     }
 }
@@ -419,7 +417,6 @@ impl RowSource for WideSource {
             let (row, column) = (self.row, *column);
             self.group += 1;
             let Some(value) = cell_text(cells.get(column)) else { continue };
-            self.cells += 1;
             let source = |index: usize| sheet.sources[index].and_then(|c| cell_text(cells.get(c)));
             let area = cell_text(cells.first()).unwrap_or_default();
             let draft = ObservationDraft {
@@ -468,8 +465,9 @@ impl RowSource for WideSource {
         }
     }
 
+    /// A workbook is read whole before its cells are: there is no position in the file.
     fn bytes_read(&self) -> u64 {
-        self.cells
+        0
     }
 
     fn place(&self, encoded: u64) -> Place {

@@ -52,6 +52,16 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage organisations: municipal departments, civil-society organisations, academics.
+    Organisation {
+        #[command(subcommand)]
+        command: OrganisationCommand,
+    },
+    /// Manage reporting cycles: open one, assign its indicators, see how complete it is.
+    Cycle {
+        #[command(subcommand)]
+        command: CycleCommand,
+    },
     /// Export or import the indicator framework.
     Framework {
         #[command(subcommand)]
@@ -137,6 +147,19 @@ enum UserCommand {
         /// The city of the role (none for network-wide roles).
         #[arg(long)]
         city: Option<String>,
+        /// The number of the organisation the user works for (see `organisation list`).
+        #[arg(long)]
+        organisation: Option<i64>,
+    },
+    /// Give a user one more role, in a city or the whole network.
+    Grant {
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        city: Option<String>,
+        #[arg(long)]
+        organisation: Option<i64>,
     },
     /// List users and their roles.
     List,
@@ -146,6 +169,66 @@ enum UserCommand {
     Disable { username: String },
     /// Enable a disabled user again.
     Enable { username: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum OrganisationCommand {
+    /// Add an organisation and print its number.
+    Add {
+        name: String,
+        /// municipal_department, cso, academic or network.
+        #[arg(long)]
+        kind: String,
+        /// The city it works in (none for organisations of the whole network).
+        #[arg(long)]
+        city: Option<String>,
+    },
+    /// List organisations, with their numbers.
+    List {
+        #[arg(long)]
+        city: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CycleCommand {
+    /// Open a reporting cycle for a city and print its number.
+    Add {
+        #[arg(long)]
+        city: String,
+        #[arg(long)]
+        name: String,
+        /// The period its values describe, e.g. 2024.
+        #[arg(long)]
+        period: String,
+        /// The date values are due, e.g. 2025-03-31.
+        #[arg(long)]
+        deadline: String,
+        /// A coordinator of the city.
+        #[arg(long = "as", value_name = "USERNAME")]
+        username: String,
+    },
+    /// Assign an indicator of a cycle to the organisation that provides it.
+    Assign {
+        cycle: i64,
+        indicator: String,
+        /// The organisation's number (see `organisation list`).
+        #[arg(long)]
+        organisation: i64,
+        #[arg(long = "as", value_name = "USERNAME")]
+        username: String,
+    },
+    /// List a city's cycles.
+    List {
+        #[arg(long)]
+        city: String,
+    },
+    /// Show how complete a cycle is: each assigned indicator and whether its value came in.
+    Status {
+        cycle: i64,
+        #[arg(long = "as", value_name = "USERNAME")]
+        username: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -304,6 +387,8 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<()>
         }
         Command::User { command } => user_command(app_for(store, &settings), command).await,
         Command::Framework { command } => framework_command(app_for(store, &settings), command).await,
+        Command::Organisation { command } => organisation_command(app_for(store, &settings), command).await,
+        Command::Cycle { command } => cycle_command(app_for(store, &settings), command).await,
         Command::Import { path, username, format, city, mapping, reason, submit, dry_run, report } => {
             let app = app_for(store, &settings);
             let request = rightsmon_app::imports::ImportRequest { dry_run, reason, submit };
@@ -610,17 +695,71 @@ fn read_password() -> anyhow::Result<String> {
     }
 }
 
+async fn organisation_command(app: App, command: OrganisationCommand) -> anyhow::Result<()> {
+    match command {
+        OrganisationCommand::Add { name, kind, city } => {
+            let organisation = app.create_organisation(&name, &kind, city.as_deref()).await.map_err(app_error)?;
+            println!("organisation {} added: {}", organisation.id, organisation.name);
+        }
+        OrganisationCommand::List { city } => {
+            for o in app.organisations(city.as_deref()).await.map_err(app_error)? {
+                let city = o.city.as_ref().map_or("network", |c| c.as_str());
+                println!("{:>5}  {:<40} {:<22} {city}", o.id, o.name, o.kind.as_str());
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn cycle_command(app: App, command: CycleCommand) -> anyhow::Result<()> {
+    match command {
+        CycleCommand::Add { city, name, period, deadline, username } => {
+            let actor = app.actor_for_username(&username).await.map_err(app_error)?;
+            let cycle = app.create_cycle(&actor, &city, &name, &period, &deadline).await.map_err(app_error)?;
+            println!("cycle {} opened: {} ({}, due {})", cycle.id, cycle.cycle.name, cycle.cycle.period, cycle.cycle.deadline);
+        }
+        CycleCommand::Assign { cycle, indicator, organisation, username } => {
+            let actor = app.actor_for_username(&username).await.map_err(app_error)?;
+            app.assign(&actor, cycle, &indicator, organisation).await.map_err(app_error)?;
+            println!("{indicator} assigned to organisation {organisation} in cycle {cycle}");
+        }
+        CycleCommand::List { city } => {
+            for cycle in app.cycles(&city).await.map_err(app_error)? {
+                println!("{:>5}  {:<40} {:<10} due {}", cycle.id, cycle.cycle.name, cycle.cycle.period.to_string(), cycle.cycle.deadline);
+            }
+        }
+        CycleCommand::Status { cycle, username } => {
+            let actor = app.actor_for_username(&username).await.map_err(app_error)?;
+            let completeness = app.completeness(&actor, cycle).await.map_err(app_error)?;
+            println!(
+                "{}: {} expected, {} received, {} published",
+                completeness.cycle.cycle.name, completeness.expected, completeness.received, completeness.published
+            );
+            for task in &completeness.tasks {
+                let state = task.received.map_or("missing", |s| s.as_str());
+                println!("  {:<24} organisation {:>5}  {state}", task.indicator.as_str(), task.organisation_id);
+            }
+        }
+    }
+    Ok(())
+}
+
 async fn user_command(app: App, command: UserCommand) -> anyhow::Result<()> {
     match command {
-        UserCommand::Add { username, name, email, role, city } => {
+        UserCommand::Add { username, name, email, role, city, organisation } => {
+            if role.is_none() && (city.is_some() || organisation.is_some()) {
+                bail!("--city and --organisation need --role");
+            }
             let password = read_password()?;
             let user = app.create_user(None, &UserForm { username, display_name: name, email, password }).await.map_err(app_error)?;
             if let Some(role) = role {
-                app.add_membership(user.username.as_str(), &role, city.as_deref(), None).await.map_err(app_error)?;
-            } else if city.is_some() {
-                bail!("--city needs --role");
+                app.add_membership(user.username.as_str(), &role, city.as_deref(), organisation).await.map_err(app_error)?;
             }
             println!("user {} added", user.username);
+        }
+        UserCommand::Grant { username, role, city, organisation } => {
+            app.add_membership(&username, &role, city.as_deref(), organisation).await.map_err(app_error)?;
+            println!("{username} is now {role}{}", city.map(|c| format!(" in {c}")).unwrap_or_default());
         }
         UserCommand::List => {
             for (user, memberships) in app.list_users().await.map_err(app_error)? {

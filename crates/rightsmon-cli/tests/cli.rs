@@ -335,3 +335,78 @@ fn a_malformed_import_reports_its_rows_and_fails() {
     assert!(!stderr.contains("panicked"));
     assert_eq!(count_values(&url), 0);
 }
+
+#[test]
+fn a_city_sets_up_a_cycle_its_providers_and_its_template_from_the_command_line() {
+    let scratch = Scratch::new("cycle");
+    let url = scratch.url();
+    let ok = |args: &[&str], stdin: &str| {
+        let mut full = vec!["--database-url", url.as_str()];
+        full.extend_from_slice(args);
+        let output = run(binary().args(&full), stdin);
+        assert!(output.status.success(), "{args:?}: {}", text(&output.stderr));
+        text(&output.stdout)
+    };
+    ok(&["init"], "");
+    let added = ok(&["organisation", "add", "Statistics office", "--kind", "municipal_department", "--city", "ghent"], "");
+    let organisation = added.split_whitespace().nth(1).unwrap().trim_end_matches(':').to_owned();
+    assert!(ok(&["organisation", "list", "--city", "ghent"], "").contains("Statistics office"));
+    let password = "a long enough password\n";
+    ok(&["user", "add", "coordinator", "--name", "Coordinator", "--role", "city_coordinator", "--city", "ghent"], password);
+    ok(&["user", "add", "stats", "--name", "Stats", "--role", "data_editor", "--city", "ghent", "--organisation", &organisation], password);
+    let opened = ok(
+        &[
+            "cycle",
+            "add",
+            "--city",
+            "ghent",
+            "--name",
+            "Annual report 2024",
+            "--period",
+            "2024",
+            "--deadline",
+            "2025-03-31",
+            "--as",
+            "coordinator",
+        ],
+        "",
+    );
+    let cycle = opened.split_whitespace().nth(1).unwrap().to_owned();
+    ok(&["cycle", "assign", &cycle, "RM-HOU-01", "--organisation", &organisation, "--as", "coordinator"], "");
+    assert!(ok(&["cycle", "list", "--city", "ghent"], "").contains("Annual report 2024"));
+    let status = ok(&["cycle", "status", &cycle, "--as", "stats"], "");
+    assert!(status.contains("1 expected, 0 received") && status.contains("RM-HOU-01") && status.contains("missing"), "{status}");
+
+    // The provider fills in the template and imports it; the cycle then has its value.
+    let template = scratch.0.join("template.xlsx");
+    ok(&["template", "--cycle", &cycle, "--as", "stats", "--output", template.to_str().unwrap()], "");
+    let mut sheets = rightsmon_formats::spreadsheet::read_xlsx(&std::fs::read(&template).unwrap()).unwrap();
+    sheets[1].rows[7].resize(3, rightsmon_formats::spreadsheet::Cell::Empty);
+    sheets[1].rows[7][2] = rightsmon_formats::spreadsheet::Cell::Number(12.5);
+    std::fs::write(&template, rightsmon_formats::spreadsheet::write_xlsx(&sheets).unwrap()).unwrap();
+    let imported = ok(&["import", template.to_str().unwrap(), "--as", "stats", "--submit"], "");
+    assert!(imported.contains("1 created"), "{imported}");
+    assert!(ok(&["cycle", "status", &cycle, "--as", "stats"], "").contains("1 received"));
+
+    // A data editor cannot open cycles; the error is one clear line.
+    let output = binary()
+        .args([
+            "--database-url",
+            &url,
+            "cycle",
+            "add",
+            "--city",
+            "ghent",
+            "--name",
+            "X",
+            "--period",
+            "2025",
+            "--deadline",
+            "2026-01-01",
+            "--as",
+            "stats",
+        ])
+        .output()
+        .unwrap();
+    assert_one_line_error(&output, "");
+}

@@ -37,6 +37,8 @@ pub struct Job {
     owner: i64,
     file_name: String,
     total_bytes: u64,
+    /// A workbook is read whole before its rows are: how far it is cannot be told.
+    is_workbook: bool,
     rows: AtomicU64,
     bytes: AtomicU64,
     outcome: Mutex<Option<(Instant, Result<ImportReport, String>)>>,
@@ -47,12 +49,12 @@ impl Job {
         self.outcome.lock().ok().and_then(|o| o.clone())
     }
 
-    /// How far the job is, from 0 to 100.
-    fn percent(&self) -> u64 {
-        if self.total_bytes == 0 {
-            return 0;
+    /// How far the job is, from 0 to 100, where that can be told.
+    fn percent(&self) -> Option<u64> {
+        if self.total_bytes == 0 || self.is_workbook {
+            return None;
         }
-        (self.bytes.load(Ordering::Relaxed).saturating_mul(100) / self.total_bytes).min(99)
+        Some((self.bytes.load(Ordering::Relaxed).saturating_mul(100) / self.total_bytes).min(99))
     }
 
     fn status(&self, id: &str) -> Value {
@@ -150,7 +152,7 @@ pub async fn upload(
     let user = owner(&ctx)?;
     let mut multipart = multipart.map_err(|e| WebError::BadRequest(e.body_text()))?;
     let mut request = ImportRequest::default();
-    let mut upload: Option<(String, TempFile, u64)> = None;
+    let mut upload: Option<(String, TempFile, u64, bool)> = None;
     let too_large =
         |state: &WebState| WebError::BadRequest(format!("the file is larger than {} MB", state.settings.upload_limit / (1024 * 1024)));
     loop {
@@ -169,10 +171,14 @@ pub async fn upload(
                     .await
                     .map_err(|e| WebError::App(AppError::Internal(anyhow::anyhow!("cannot store the upload: {e}"))))?;
                 let mut size = 0u64;
+                let mut is_workbook = false;
                 let mut field = field;
                 loop {
                     match field.chunk().await {
                         Ok(Some(chunk)) => {
+                            if size == 0 {
+                                is_workbook = chunk.starts_with(b"PK\x03\x04");
+                            }
                             size += chunk.len() as u64;
                             file.write_all(&chunk)
                                 .await
@@ -184,7 +190,7 @@ pub async fn upload(
                     }
                 }
                 file.flush().await.map_err(|e| WebError::App(AppError::Internal(anyhow::anyhow!("cannot store the upload: {e}"))))?;
-                upload = Some((name, temp, size));
+                upload = Some((name, temp, size, is_workbook));
             }
             "dry_run" => request.dry_run = true,
             "submit" => request.submit = true,
@@ -195,7 +201,7 @@ pub async fn upload(
             _ => {}
         }
     }
-    let Some((file_name, temp, size)) = upload.filter(|(_, _, size)| *size > 0) else {
+    let Some((file_name, temp, size, is_workbook)) = upload.filter(|(_, _, size, _)| *size > 0) else {
         let message = state.i18n.message(&ctx.lang, "import-no-file", &[]);
         return form_page(&state, &ctx, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await;
     };
@@ -204,6 +210,7 @@ pub async fn upload(
         owner: user,
         file_name,
         total_bytes: size,
+        is_workbook,
         rows: AtomicU64::new(0),
         bytes: AtomicU64::new(0),
         outcome: Mutex::new(None),

@@ -9,6 +9,7 @@ mod api;
 mod catalogue;
 mod codesign;
 pub mod context;
+mod cycles;
 pub mod error;
 pub mod i18n;
 mod imports;
@@ -85,6 +86,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("queue.html", include_str!("../templates/queue.html")),
     ("import_new.html", include_str!("../templates/import_new.html")),
     ("import.html", include_str!("../templates/import.html")),
+    ("cycles.html", include_str!("../templates/cycles.html")),
+    ("cycle.html", include_str!("../templates/cycle.html")),
 ];
 
 const STYLE: &str = include_str!("../static/style.css");
@@ -162,6 +165,9 @@ pub fn routes() -> Routes {
         .route("/workspace/imports/new", "GET", Access::SignedIn, get(imports::new_form))
         .route("/workspace/imports", "POST", Access::SignedIn, post(imports::upload))
         .route("/workspace/imports/{id}", "GET", Access::SignedIn, get(imports::show))
+        .route("/workspace/cycles", "GET, POST", Access::SignedIn, get(cycles::list).post(cycles::create))
+        .route("/workspace/cycles/{id}", "GET", Access::SignedIn, get(cycles::show))
+        .route("/workspace/cycles/{id}/assignments", "POST", Access::SignedIn, post(cycles::assign))
         .route("/workspace/cycles/{id}/template", "GET", Access::SignedIn, get(imports::template))
         .route("/api/v1/imports/{id}", "GET", Access::SignedIn, get(imports::status))
         .route("/static/import.js", "GET", Access::Public, get(imports::script))

@@ -20,8 +20,10 @@
           window.location.reload();
           return;
         }
-        bar.value = status.percent;
-        if (percent) { percent.textContent = String(status.percent); }
+        if (status.percent !== null) {
+          bar.value = status.percent;
+          if (percent) { percent.textContent = String(status.percent); }
+        }
         if (rows) { rows.textContent = String(status.rows); }
         window.setTimeout(poll, 1000);
       })

@@ -118,3 +118,57 @@ async fn a_provider_sees_their_task_and_enters_its_values_all_or_nothing() {
         .await;
     assert_eq!(foreign.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_coordinator_opens_a_cycle_and_assigns_its_indicators_in_the_browser() {
+    use rightsmon_app::demo::DEMO_PASSWORD;
+    let app = test_app().await;
+    let department = app.app.create_organisation("Statistics office", "municipal_department", Some("ghent")).await.unwrap();
+    let mut coordinator = app.browser();
+    coordinator.sign_in("ghent-coordinator", DEMO_PASSWORD).await;
+    let page = coordinator.get("/workspace/cycles").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("action=\"/workspace/cycles\""), "a coordinator gets the form to open a cycle");
+    let csrf = coordinator.csrf();
+    let fields =
+        |deadline: &'static str| vec![("city", "ghent"), ("name", "Annual report 2030"), ("period", "2030"), ("deadline", deadline)];
+    let mut bad = vec![("csrf", csrf.as_str())];
+    bad.extend(fields("tomorrow"));
+    let reply = coordinator.post_form("/workspace/cycles", &bad).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("error-summary") && reply.body.contains("value=\"Annual report 2030\""), "the form keeps what was typed");
+    let mut good = vec![("csrf", csrf.as_str())];
+    good.extend(fields("2031-03-31"));
+    let reply = coordinator.post_form("/workspace/cycles", &good).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let location = reply.headers.get(axum::http::header::LOCATION).unwrap().to_str().unwrap().to_owned();
+    let page = coordinator.get(&location).await;
+    assert!(page.body.contains("No indicator is assigned in this cycle yet.") && page.body.contains("Statistics office"));
+    assert!(page.body.contains("<option value=\"RM-HOU-01\""));
+
+    let department_id = department.id.to_string();
+    let assignments = format!("{location}/assignments");
+    let reply = coordinator.post_form(&assignments, &[("csrf", &csrf), ("indicator", "RM-HOU-01"), ("organisation", &department_id)]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let page = coordinator.get(&location).await;
+    assert!(page.body.contains("Statistics office") && page.body.contains("not entered yet"));
+    assert!(!page.body.contains("<option value=\"RM-HOU-01\""), "an assigned indicator is not offered again");
+    let reply =
+        coordinator.post_form(&assignments, &[("csrf", &csrf), ("indicator", "RM-NOPE-99"), ("organisation", &department_id)]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("there is no such indicator"), "{}", reply.body);
+
+    // An editor of the city follows the cycle but cannot open or assign; other cities see nothing.
+    let mut editor = app.browser();
+    editor.sign_in("ghent-editor", DEMO_PASSWORD).await;
+    let page = editor.get("/workspace/cycles").await;
+    assert!(page.body.contains("Annual report 2030") && !page.body.contains("action=\"/workspace/cycles\""));
+    let csrf = editor.csrf();
+    let mut attempt = vec![("csrf", csrf.as_str())];
+    attempt.extend(vec![("city", "ghent"), ("name", "Another"), ("period", "2031"), ("deadline", "2032-03-31")]);
+    assert_eq!(editor.post_form("/workspace/cycles", &attempt).await.status, StatusCode::FORBIDDEN);
+    let mut padova = app.browser();
+    padova.sign_in("padova-editor", DEMO_PASSWORD).await;
+    assert_eq!(padova.get(&location).await.status, StatusCode::NOT_FOUND);
+    assert!(!padova.get("/workspace/cycles").await.body.contains("Annual report 2030"));
+}

@@ -1,0 +1,185 @@
+//! Reporting cycles in the workspace: the cycles of one's cities with how complete they are,
+//! opening a cycle, and assigning its indicators to the organisations that provide them.
+
+use crate::WebState;
+use crate::catalogue::localised;
+use crate::context::Ctx;
+use crate::error::WebError;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use rightsmon_app::AppError;
+use rightsmon_domain::FieldErrors;
+use rightsmon_domain::access::Permission;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+fn see_other(path: &str) -> Response {
+    let mut response = Redirect::to(path).into_response();
+    *response.status_mut() = StatusCode::SEE_OTHER;
+    response
+}
+
+async fn list_page(
+    state: &WebState,
+    ctx: &Ctx,
+    values: Value,
+    errors: Option<&FieldErrors>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let mut cycles = Vec::new();
+    let mut managed = Vec::new();
+    for city in state.app.network_overview().await?.cities {
+        if !ctx.actor.may(Permission::ReadUnpublished(&city.code)) {
+            continue;
+        }
+        if ctx.actor.may(Permission::ManageCity(&city.code)) {
+            managed.push(json!({"code": city.code, "name": city.name}));
+        }
+        for cycle in state.app.cycles(city.code.as_str()).await? {
+            let completeness = state.app.completeness(&ctx.actor, cycle.id).await?;
+            cycles.push(json!({
+                "id": cycle.id,
+                "name": cycle.cycle.name,
+                "city": city.name,
+                "period": cycle.cycle.period.to_string(),
+                "deadline": cycle.cycle.deadline.to_string(),
+                "expected": completeness.expected,
+                "received": completeness.received,
+                "published": completeness.published,
+            }));
+        }
+    }
+    let page = json!({"cycles": cycles, "managed": managed, "values": values, "errors": errors.map(|e| &e.0)});
+    Ok((status, Html(state.render("cycles.html", ctx, page)?)).into_response())
+}
+
+pub async fn list(State(state): State<WebState>, ctx: Ctx) -> Result<Response, WebError> {
+    list_page(&state, &ctx, json!({}), None, StatusCode::OK).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CycleForm {
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    deadline: String,
+}
+
+pub async fn create(State(state): State<WebState>, ctx: Ctx, form: Result<Form<CycleForm>, FormRejection>) -> Result<Response, WebError> {
+    let Form(form) = form.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    match state.app.create_cycle(&ctx.actor, &form.city, &form.name, &form.period, &form.deadline).await {
+        Ok(cycle) => Ok(see_other(&format!("/workspace/cycles/{}", cycle.id))),
+        Err(AppError::Invalid(errors)) => {
+            let values = json!({"city": form.city, "name": form.name, "period": form.period, "deadline": form.deadline});
+            list_page(&state, &ctx, values, Some(&errors), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn cycle_page(
+    state: &WebState,
+    ctx: &Ctx,
+    id: i64,
+    values: Value,
+    errors: Option<&FieldErrors>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let completeness = state.app.completeness(&ctx.actor, id).await?;
+    let city = completeness.cycle.cycle.city.clone();
+    let organisations = state.app.organisations_for(&city).await?;
+    let mut tasks = Vec::new();
+    for task in &completeness.tasks {
+        let definition = state.app.indicator(task.indicator.as_str(), None).await?;
+        let organisation = organisations.iter().find(|o| o.id == task.organisation_id).map(|o| o.name.clone());
+        tasks.push(json!({
+            "code": task.indicator,
+            "name": localised(&definition.name, &ctx.lang),
+            "organisation": organisation,
+            "received": task.received.map(|s| s.as_str()),
+        }));
+    }
+    let manages = ctx.actor.may(Permission::ManageCity(&city));
+    let indicators: Vec<Value> = if manages {
+        state
+            .app
+            .collected_indicators(&city)
+            .await?
+            .iter()
+            .filter(|d| !completeness.tasks.iter().any(|t| t.indicator == d.code))
+            .map(|d| json!({"code": d.code, "name": localised(&d.name, &ctx.lang)}))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let cycle = &completeness.cycle;
+    let page = json!({
+        "cycle": {
+            "id": cycle.id,
+            "name": cycle.cycle.name,
+            "city": state.app.city(city.as_str()).await?.name,
+            "period": cycle.cycle.period.to_string(),
+            "deadline": cycle.cycle.deadline.to_string(),
+        },
+        "expected": completeness.expected,
+        "received": completeness.received,
+        "published": completeness.published,
+        "tasks": tasks,
+        "manages": manages,
+        "may_enter": ctx.actor.may(Permission::EnterData(&city)),
+        "indicators": indicators,
+        "organisations": organisations.iter().map(|o| json!({"id": o.id, "name": o.name, "kind": o.kind.as_str()})).collect::<Vec<_>>(),
+        "values": values,
+        "errors": errors.map(|e| &e.0),
+    });
+    Ok((status, Html(state.render("cycle.html", ctx, page)?)).into_response())
+}
+
+fn cycle_id(id: &str) -> Result<i64, WebError> {
+    id.parse().map_err(|_| WebError::App(AppError::NotFound))
+}
+
+pub async fn show(State(state): State<WebState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, WebError> {
+    cycle_page(&state, &ctx, cycle_id(&id)?, json!({}), None, StatusCode::OK).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AssignmentForm {
+    #[serde(default)]
+    indicator: String,
+    #[serde(default)]
+    organisation: String,
+}
+
+pub async fn assign(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: Result<Form<AssignmentForm>, FormRejection>,
+) -> Result<Response, WebError> {
+    let id = cycle_id(&id)?;
+    let Form(form) = form.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    // The cycle must be one the actor may see; past this, "not found" is about the indicator.
+    state.app.completeness(&ctx.actor, id).await?;
+    let values = json!({"indicator": form.indicator, "organisation": form.organisation});
+    let Ok(organisation) = form.organisation.parse::<i64>() else {
+        let errors = FieldErrors::single("organisation", rightsmon_domain::ParseError::new("required", "choose an organisation"));
+        return cycle_page(&state, &ctx, id, values, Some(&errors), StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    match state.app.assign(&ctx.actor, id, &form.indicator, organisation).await {
+        Ok(()) => Ok(see_other(&format!("/workspace/cycles/{id}"))),
+        Err(AppError::Invalid(errors)) => cycle_page(&state, &ctx, id, values, Some(&errors), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(AppError::NotFound) if !form.indicator.trim().is_empty() => {
+            let errors =
+                FieldErrors::single("indicator", rightsmon_domain::ParseError::new("unknown_indicator", "there is no such indicator"));
+            cycle_page(&state, &ctx, id, values, Some(&errors), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
