@@ -261,8 +261,11 @@ impl ImportFeed for Judge<'_> {
         for (item, outcome) in items.iter().zip(outcomes) {
             let o = &item.observation;
             self.touched.entry((o.indicator.clone(), o.version)).or_default();
-            let group = if o.key.is_total() { String::new() } else { format!(" {}", o.key) };
-            let subject = format!("{} {} {}{group}", o.indicator, o.area, o.period);
+            // Only problems and warnings name the value; most rows need no name.
+            let subject = || {
+                let group = if o.key.is_total() { String::new() } else { format!(" {}", o.key) };
+                format!("{} {} {}{group}", o.indicator, o.area, o.period)
+            };
             match *outcome {
                 ItemOutcome::Created(id) => {
                     self.sorted = self.sorted && self.imported.last().is_none_or(|(last, _)| *last < id);
@@ -274,7 +277,7 @@ impl ImportFeed for Judge<'_> {
                 }
                 ItemOutcome::Unchanged(id) => {
                     if let Some(first) = self.row_of(id) {
-                        let message = format!("{subject}: repeats {}", self.source.place(first).describe());
+                        let message = format!("{}: repeats {}", subject(), self.source.place(first).describe());
                         let warning = self.at(item.row, None, None, "repeated", message);
                         self.report.warning(warning);
                     }
@@ -282,15 +285,15 @@ impl ImportFeed for Judge<'_> {
                 ItemOutcome::NeedsReason(id) => {
                     let message = match self.row_of(id) {
                         Some(first) => {
-                            format!("{subject}: {} gives another value for the same subject", self.source.place(first).describe())
+                            format!("{}: {} gives another value for the same subject", subject(), self.source.place(first).describe())
                         }
-                        None => format!("{subject}: the stored value differs; give a reason to revise it"),
+                        None => format!("{}: the stored value differs; give a reason to revise it", subject()),
                     };
                     let problem = self.at(item.row, Some("value"), None, "changed_value", message);
                     self.report.problem(problem);
                 }
                 ItemOutcome::Refused(_, state) => {
-                    let message = format!("{subject}: the stored value is {} and only a coordinator revises it", state.as_str());
+                    let message = format!("{}: the stored value is {} and only a coordinator revises it", subject(), state.as_str());
                     let problem = self.at(item.row, Some("value"), None, "approved_value", message);
                     self.report.problem(problem);
                 }

@@ -637,6 +637,51 @@ macro_rules! impl_sql_store {
             /// limits of both databases.
             const IMPORT_CHUNK: usize = 100;
 
+            /// The id each value of an insert's chunk was created with, or `None` for a value
+            /// whose subject was stored already (or came earlier in the chunk: the first of two
+            /// rows about one subject is created, the second meets it). When every value was new,
+            /// the rows come back in the order of the values, which is checked cheaply; otherwise
+            /// they are matched by subject.
+            fn created_ids(returned: &[DbRow], chunk: &[rightsmon_store::ImportItem]) -> StoreResult<Vec<Option<i64>>> {
+                use std::fmt::Write;
+                let mut buffer = String::new();
+                let mut text_is = |row: &DbRow, column: &str, value: &dyn std::fmt::Display| -> StoreResult<bool> {
+                    buffer.clear();
+                    let _ = write!(buffer, "{value}");
+                    Ok(row.try_get::<&str, _>(column).map_err(err)? == buffer)
+                };
+                let mut in_order = returned.len() == chunk.len();
+                for (row, item) in returned.iter().zip(chunk) {
+                    if !in_order {
+                        break;
+                    }
+                    let o = &item.observation;
+                    in_order = row.try_get::<&str, _>("indicator_code").map_err(err)? == o.indicator.as_str()
+                        && get::<i64>(row, "version")? == i64::from(o.version)
+                        && row.try_get::<&str, _>("area_code").map_err(err)? == o.area.as_str()
+                        && text_is(row, "period", &o.period)?
+                        && text_is(row, "disaggregation", &o.key)?;
+                }
+                if in_order {
+                    return returned.iter().map(|row| get::<i64>(row, "id").map(Some)).collect();
+                }
+                let mut created: std::collections::HashMap<(String, i64, String, String, String), i64> =
+                    std::collections::HashMap::with_capacity(returned.len());
+                for row in returned {
+                    created.insert(
+                        (get(row, "indicator_code")?, get(row, "version")?, get(row, "area_code")?, get(row, "period")?, get(row, "disaggregation")?),
+                        get(row, "id")?,
+                    );
+                }
+                Ok(chunk
+                    .iter()
+                    .map(|item| {
+                        let o = &item.observation;
+                        created.remove(&(o.indicator.as_str().to_owned(), i64::from(o.version), o.area.as_str().to_owned(), o.period.to_string(), o.key.to_string()))
+                    })
+                    .collect())
+            }
+
             /// The writes and scans of a bulk import, inside its transaction.
             async fn import_in(
                 tx: &mut sqlx::Transaction<'_, $db>,
@@ -711,22 +756,13 @@ macro_rules! impl_sql_store {
                              RETURNING id, indicator_code, version, area_code, period, disaggregation",
                         );
                         let returned = insert.build().fetch_all(&mut **tx).await.map_err(err)?;
-                        let mut created: std::collections::HashMap<(String, i64, String, String, String), i64> =
-                            std::collections::HashMap::with_capacity(returned.len());
-                        for row in &returned {
-                            created.insert(
-                                (get(row, "indicator_code")?, get(row, "version")?, get(row, "area_code")?, get(row, "period")?, get(row, "disaggregation")?),
-                                get(row, "id")?,
-                            );
-                        }
+                        let created_ids = created_ids(&returned, chunk)?;
                         let mut pending = Vec::new();
                         let mut revisions = Vec::new();
-                        for (offset, item) in chunk.iter().enumerate() {
+                        for (offset, (item, created)) in chunk.iter().zip(created_ids).enumerate() {
                             let o = &item.observation;
-                            let subject = (o.indicator.as_str().to_owned(), i64::from(o.version), o.area.as_str().to_owned(), o.period.to_string(), o.key.to_string());
                             let index = chunk_index * IMPORT_CHUNK + offset;
-                            // The first of two rows about one subject is created, the second meets it.
-                            match created.remove(&subject) {
+                            match created {
                                 Some(id) => {
                                     counts.created += 1;
                                     outcomes[index] = Some(ItemOutcome::Created(id));
