@@ -17,7 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use rightsmon_app::AppError;
-use rightsmon_app::imports::{ImportReport, ImportRequest};
+use rightsmon_app::imports::{ImportReport, ImportRequest, OpenSdgFile, OpenSdgMapping};
 use rightsmon_domain::access::Permission;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -125,13 +125,31 @@ async fn cycles(state: &WebState, ctx: &Ctx) -> Result<Vec<Value>, WebError> {
 
 async fn form_page(state: &WebState, ctx: &Ctx, error: Option<String>, status: StatusCode) -> Result<Response, WebError> {
     let errors = error.map(|message| vec![json!({"field": "file", "message": message})]);
-    let page = json!({"cycles": cycles(state, ctx).await?, "errors": errors, "limit_mb": state.settings.upload_limit / (1024 * 1024)});
+    let cities: Vec<Value> = state
+        .app
+        .network_overview()
+        .await?
+        .cities
+        .iter()
+        .filter(|c| ctx.actor.may(Permission::EnterData(&c.code)))
+        .map(|c| json!({"code": c.code, "name": c.name}))
+        .collect();
+    let page = json!({
+        "cycles": cycles(state, ctx).await?,
+        "cities": cities,
+        "errors": errors,
+        "limit_mb": state.settings.upload_limit / (1024 * 1024),
+    });
     Ok((status, Html(state.render("import_new.html", ctx, page)?)).into_response())
 }
 
 pub async fn new_form(State(state): State<WebState>, ctx: Ctx) -> Result<Response, WebError> {
     owner(&ctx)?;
     form_page(&state, &ctx, None, StatusCode::OK).await
+}
+
+fn storing(error: std::io::Error) -> WebError {
+    WebError::App(AppError::Internal(anyhow::anyhow!("cannot store the upload: {error}")))
 }
 
 /// Removes the upload's temporary file when dropped, whatever happens to the import.
@@ -153,6 +171,7 @@ pub async fn upload(
     let mut multipart = multipart.map_err(|e| WebError::BadRequest(e.body_text()))?;
     let mut request = ImportRequest::default();
     let mut upload: Option<(String, TempFile, u64, bool)> = None;
+    let (mut format, mut city) = (String::new(), String::new());
     let too_large =
         |state: &WebState| WebError::BadRequest(format!("the file is larger than {} MB", state.settings.upload_limit / (1024 * 1024)));
     loop {
@@ -167,9 +186,7 @@ pub async fn upload(
                 let name = field.file_name().unwrap_or_default().chars().take(200).collect::<String>();
                 let path = std::env::temp_dir().join(format!("rightsmon-upload-{}", rightsmon_app::accounts::random_token()));
                 let temp = TempFile(path);
-                let mut file = tokio::fs::File::create(&temp.0)
-                    .await
-                    .map_err(|e| WebError::App(AppError::Internal(anyhow::anyhow!("cannot store the upload: {e}"))))?;
+                let mut file = tokio::fs::File::create(&temp.0).await.map_err(storing)?;
                 let mut size = 0u64;
                 let mut is_workbook = false;
                 let mut field = field;
@@ -180,18 +197,18 @@ pub async fn upload(
                                 is_workbook = chunk.starts_with(b"PK\x03\x04");
                             }
                             size += chunk.len() as u64;
-                            file.write_all(&chunk)
-                                .await
-                                .map_err(|e| WebError::App(AppError::Internal(anyhow::anyhow!("cannot store the upload: {e}"))))?;
+                            file.write_all(&chunk).await.map_err(storing)?;
                         }
                         Ok(None) => break,
                         Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large(&state)),
                         Err(e) => return Err(WebError::BadRequest(format!("the upload is not complete: {}", e.body_text()))),
                     }
                 }
-                file.flush().await.map_err(|e| WebError::App(AppError::Internal(anyhow::anyhow!("cannot store the upload: {e}"))))?;
+                file.flush().await.map_err(storing)?;
                 upload = Some((name, temp, size, is_workbook));
             }
+            "format" => format = field.text().await.map_err(|e| WebError::BadRequest(e.body_text()))?.trim().to_owned(),
+            "city" => city = field.text().await.map_err(|e| WebError::BadRequest(e.body_text()))?.trim().to_owned(),
             "dry_run" => request.dry_run = true,
             "submit" => request.submit = true,
             "reason" => {
@@ -204,6 +221,19 @@ pub async fn upload(
     let Some((file_name, temp, size, is_workbook)) = upload.filter(|(_, _, size, _)| *size > 0) else {
         let message = state.i18n.message(&ctx.lang, "import-no-file", &[]);
         return form_page(&state, &ctx, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    // An Open SDG file is one indicator of one city, named as in an Open SDG data folder.
+    let open_sdg = match format.as_str() {
+        "" | "auto" => None,
+        "open-sdg" => {
+            let id = file_name.strip_prefix("indicator_").and_then(|n| n.strip_suffix(".csv")).filter(|id| !id.is_empty());
+            let Some(id) = id else {
+                let message = state.i18n.message(&ctx.lang, "import-open-sdg-name", &[]);
+                return form_page(&state, &ctx, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await;
+            };
+            Some((id.to_owned(), city))
+        }
+        other => return Err(WebError::BadRequest(format!("{other:?} is not an import format: use auto or open-sdg"))),
     };
     let id = rightsmon_app::accounts::random_token();
     let job = Arc::new(Job {
@@ -226,10 +256,25 @@ pub async fn upload(
                 job.bytes.store(bytes, Ordering::Relaxed);
             }
         };
-        let outcome = match std::fs::File::open(&temp.0) {
-            Ok(file) => app.import_file(&actor, std::io::BufReader::new(file), &request, &progress).await.map_err(|e| e.to_string()),
-            Err(e) => Err(format!("the upload cannot be read: {e}")),
+        let outcome = match open_sdg {
+            None => match std::fs::File::open(&temp.0) {
+                Ok(file) => app.import_file(&actor, std::io::BufReader::new(file), &request, &progress).await,
+                Err(e) => Err(AppError::Internal(anyhow::anyhow!("the upload cannot be read: {e}"))),
+            },
+            Some((id, city)) => {
+                let path = temp.0.clone();
+                let files = vec![OpenSdgFile {
+                    id,
+                    metadata: std::collections::BTreeMap::new(),
+                    open: Box::new(move || std::fs::File::open(&path)),
+                }];
+                app.import_open_sdg(&actor, &city, files, &OpenSdgMapping::default(), &request, &progress).await
+            }
         };
+        let outcome = outcome.map_err(|e| match e {
+            AppError::Invalid(errors) => errors.0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; "),
+            other => other.to_string(),
+        });
         drop(temp);
         if let Err(message) = &outcome {
             tracing::warn!(error = %message, "import failed");

@@ -173,6 +173,17 @@ async fn a_file_is_imported_in_the_background_with_its_progress_and_report() {
         import(&mut editor, "latin1.csv", b"indicator,area,period,value,source_name\nRM-HOU-01,ghent,2034,12,Gen\xe8ve\n", &[]).await;
     assert!(status["report"]["problems"][0]["message"].as_str().unwrap().contains("not UTF-8"), "{status}");
 
+    // One Open SDG file becomes a local indicator of the chosen city.
+    let open_sdg = "Year,Sex,Value\n2019,,10\n2019,Female,4\n2019,Male,6\n2020,,11\n";
+    let fields = [("format", "open-sdg"), ("city", "ghent")];
+    let (_, status) = import(&mut editor, "indicator_16-1-3.csv", open_sdg.as_bytes(), &fields).await;
+    assert_eq!(status["report"]["committed"], true, "{status}");
+    assert_eq!((status["report"]["created"].as_u64(), status["report"]["indicators"][0].as_str()), (Some(4), Some("ghent.16-1-3")));
+    let (body, content_type) = multipart("sdg.csv", open_sdg.as_bytes(), &fields);
+    let reply = editor.post_raw(&format!("/workspace/imports?csrf={}", editor.csrf()), body, &content_type).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("indicator_16-1-3.csv"), "the form says how to name the file");
+
     // An upload without the token in its query is refused; so is a form without a file.
     let (body, content_type) = multipart("values.csv", good.as_bytes(), &[]);
     assert_eq!(editor.post_raw("/workspace/imports", body, &content_type).await.status, StatusCode::FORBIDDEN);
