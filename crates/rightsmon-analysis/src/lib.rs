@@ -5,4 +5,5 @@
 //! the numbers.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod composite;
 pub mod progress;
