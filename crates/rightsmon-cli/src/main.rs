@@ -1,6 +1,7 @@
 //! `rightsmon`: the one binary of Rights Monitor. It chooses the storage backend from the
 //! database URL, applies the settings and runs a command.
 
+mod analysis;
 mod settings;
 
 use anyhow::{Context, bail};
@@ -123,6 +124,34 @@ enum Command {
         username: Option<String>,
         #[arg(long, short)]
         output: Option<PathBuf>,
+    },
+    /// Build a composite index from files, without a database: an indicator table, its
+    /// structure and options in; every stage and the results out as CSV, with a manifest.
+    Composite {
+        /// The indicator table: wide (a row per unit, a column per indicator) or long (unit,
+        /// indicator, optionally year, value).
+        #[arg(long)]
+        data: PathBuf,
+        /// The hierarchy: id, parent, weight, direction, worst, best, target, denominator, per,
+        /// red, green, missing, aggregation (see docs/analysis.md).
+        #[arg(long)]
+        structure: PathBuf,
+        /// A TOML file of options: normalisation, missing, outliers, aggregation, dashboard,
+        /// ranks, sensitivity.
+        #[arg(long)]
+        options: Option<PathBuf>,
+        /// The column naming the units (default: unit).
+        #[arg(long)]
+        unit: Option<String>,
+        /// The column naming each unit's group, for group-mean imputation.
+        #[arg(long)]
+        group: Option<String>,
+        /// In a long table with years: the year to compute (default: the latest).
+        #[arg(long)]
+        year: Option<i32>,
+        /// The folder to write the results to.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Configuration.
     Config {
@@ -296,6 +325,9 @@ fn init_logging(format: LogFormat) {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Composite { data, structure, options, unit, group, year, out } = cli.command {
+        return analysis::composite_command(analysis::CompositeArgs { data, structure, options, unit, group, year, out });
+    }
     if let Command::Config { command: ConfigCommand::Default } = &cli.command {
         print!("{}", settings::DEFAULT_CONFIG);
         return Ok(());
@@ -416,7 +448,7 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<()>
             }
             Ok(())
         }
-        Command::Config { .. } => Ok(()),
+        Command::Config { .. } | Command::Composite { .. } => Ok(()),
     }
 }
 

@@ -1,0 +1,135 @@
+//! The analysts' commands on files: `rightsmon composite` rebuilds the REDS-SDSN Spanish Cities
+//! SDG Index 2018 from the published table, every stage written out, and refuses bad input
+//! with the row and column at fault.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../../rightsmon-analysis/tests/support/reds.rs"]
+mod reds;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn binary() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rightsmon"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("RIGHTSMON_") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let path = std::env::temp_dir().join(format!("rightsmon-analysis-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        Self(path)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+/// A wide result file as (unit, column) -> cell.
+fn wide(path: &Path) -> HashMap<(String, String), String> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    let mut cells = HashMap::new();
+    for record in reader.records() {
+        let record = record.unwrap();
+        for (name, cell) in header.iter().zip(record.iter()).skip(1) {
+            cells.insert((record[0].to_owned(), name.clone()), cell.to_owned());
+        }
+    }
+    cells
+}
+
+fn numbers(cells: HashMap<(String, String), String>) -> HashMap<(String, String), f64> {
+    cells.into_iter().map(|(k, v)| (k, if v.is_empty() { f64::NAN } else { v.parse().unwrap() })).collect()
+}
+
+#[test]
+fn composite_rebuilds_the_reds_index_from_the_published_table() {
+    let scratch = Scratch::new("reds");
+    let structure = scratch.0.join("structure.csv");
+    std::fs::write(&structure, reds::structure_csv(&reds::indicators())).unwrap();
+    let options = scratch.0.join("options.toml");
+    std::fs::write(&options, "normalisation = \"goalposts\"\ndashboard = true\n").unwrap();
+    let out = scratch.0.join("out");
+    let output = binary()
+        .args(["composite", "--unit", "id", "--out"])
+        .arg(&out)
+        .arg("--data")
+        .arg(reds::oracle().join("cities_index_2018_full.csv"))
+        .arg("--structure")
+        .arg(&structure)
+        .arg("--options")
+        .arg(&options)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(text(&output).contains("100 units, 85 indicators, 18 aggregates; 57 value(s) imputed"), "{}", text(&output));
+
+    let mut results = reds::Results { normalised: numbers(wide(&out.join("normalised.csv"))), ..reds::Results::default() };
+    for ((unit, node), v) in numbers(wide(&out.join("scores.csv"))) {
+        if node == "index" {
+            results.index.insert(unit, v);
+        } else {
+            results.goals.insert((unit, node), v);
+        }
+    }
+    results.dashboard = numbers(wide(&out.join("dashboard.csv")));
+    results.colours = wide(&out.join("dashboard_colours.csv"));
+    reds::verify(&results);
+
+    // The manifest names the method, its version, the options and every input by its hash.
+    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["method"]["name"], "composite-index-jrc-oecd");
+    assert_eq!(manifest["method"]["version"], 1);
+    assert_eq!(manifest["options"]["normalisation"], "goalposts");
+    assert_eq!(manifest["inputs"].as_array().unwrap().len(), 3);
+    assert_eq!(manifest["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+    let imputations = std::fs::read_to_string(out.join("imputations.csv")).unwrap();
+    assert!(imputations.lines().any(|l| l.starts_with("Albacete,sdg14,mean,64.4434011153479")), "{imputations}");
+}
+
+#[test]
+fn composite_reports_bad_files_with_their_rows_and_writes_nothing() {
+    let scratch = Scratch::new("bad");
+    let structure = scratch.0.join("structure.csv");
+    let data = scratch.0.join("data.csv");
+    let out = scratch.0.join("out");
+    let run = |s: &str, d: &str| {
+        std::fs::write(&structure, s).unwrap();
+        std::fs::write(&data, d).unwrap();
+        binary().arg("composite").arg("--data").arg(&data).arg("--structure").arg(&structure).arg("--out").arg(&out).output().unwrap()
+    };
+    let good = "id,parent,direction\nindex,,\nx,index,positive\ny,index,negative\n";
+    let output = run("id,parent,direction\nindex,,\nx,index,sideways\ny,missing,positive\n", "unit,x,y\na,1,2\n");
+    assert!(!output.status.success());
+    assert!(text(&output).contains("row 3, column direction"), "{}", text(&output));
+    let output = run(good, "unit,x,y\na,1,2\nb,three,4\n");
+    assert!(text(&output).contains("row 3, column x: \"three\" is not a number"), "{}", text(&output));
+    let output = run(good, "unit,x\na,1\n");
+    assert!(text(&output).contains("no column y"), "{}", text(&output));
+    let output = run(good, "unit,x,y\na,1,2\nb,1,4\n");
+    assert!(text(&output).contains("same value for every unit"), "{}", text(&output));
+    assert!(!text(&output).contains("panicked"));
+    assert!(!out.exists(), "nothing is written when the input is refused");
+
+    let output = run(good, "unit,x,y\n=cmd(),1,2\nb,3,4\n");
+    assert!(output.status.success(), "{}", text(&output));
+    let scores = std::fs::read_to_string(out.join("scores.csv")).unwrap();
+    assert!(scores.contains("'=cmd(),"), "{scores}");
+}
