@@ -23,6 +23,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::progress::{Direction, Method};
+use crate::stats::mean;
+pub use crate::stats::quantile;
 
 /// The composite index method as this module builds it.
 pub const COMPOSITE_INDEX: Method = Method { name: "composite-index-jrc-oecd", version: 1 };
@@ -868,16 +870,6 @@ fn impute(
     Ok(())
 }
 
-/// The mean of the values that are not `NaN`; `NaN` when there are none.
-fn mean(values: impl Iterator<Item = f64>) -> f64 {
-    let (mut sum, mut count) = (0.0, 0usize);
-    for v in values.filter(|v| !v.is_nan()) {
-        sum += v;
-        count += 1;
-    }
-    if count == 0 { f64::NAN } else { sum / count as f64 }
-}
-
 /// Sample-adjusted skewness and excess kurtosis (as spreadsheets' SKEW and KURT compute them),
 /// `NaN` with fewer than 4 values or none spread.
 pub fn skewness_kurtosis(values: &[f64]) -> (f64, f64) {
@@ -1254,21 +1246,6 @@ fn sensitivity(
             }
         })
         .collect())
-}
-
-/// The `q` quantile of sorted values, interpolating linearly between order statistics (the
-/// default of R and of NumPy).
-pub fn quantile(sorted: &[f64], q: f64) -> f64 {
-    match sorted.len() {
-        0 => f64::NAN,
-        1 => sorted[0],
-        len => {
-            let h = (len - 1) as f64 * q;
-            let lo = h.floor() as usize;
-            let hi = (lo + 1).min(len - 1);
-            sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-        }
-    }
 }
 
 #[cfg(test)]
