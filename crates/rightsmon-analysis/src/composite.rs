@@ -979,7 +979,8 @@ fn normalise(id: &str, values: &[f64], spec: &IndicatorSpec, method: Normalisati
                 return Err(CompositeError::Data(format!("{id} has the same value for every unit, so min-max cannot normalise it")));
             }
             let range = max - min;
-            values.iter().map(|&x| if positive { scale * (x - min) / range } else { scale * (max - x) / range }).collect()
+            // The share first: x - min never exceeds the range, so the share never exceeds 1.
+            values.iter().map(|&x| if positive { scale * ((x - min) / range) } else { scale * ((max - x) / range) }).collect()
         }
         Normalisation::ZScore => {
             let m = mean(present());
