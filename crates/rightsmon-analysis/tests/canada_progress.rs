@@ -3,9 +3,8 @@
 //! whose data file is empty is not assessable.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use rightsmon_analysis::progress::{CagrOptions, Direction, Outcome, Point, open_sdg_cagr_score, open_sdg_year};
-use rightsmon_formats::open_sdg::{self, OpenSdgColumns};
-use rightsmon_formats::table::Table;
+use rightsmon_analysis::progress::{CagrOptions, Outcome, Point, open_sdg_cagr_score};
+use rightsmon_formats::open_sdg_progress::{self, ProgressConfig, read_config};
 use std::path::PathBuf;
 
 fn oracle() -> PathBuf {
@@ -38,47 +37,20 @@ fn published() -> Vec<(String, Published)> {
         .collect()
 }
 
-/// The first entry of `progress_calculation_options` in an indicator's configuration, with
-/// Open SDG's defaults for what it leaves out. The entries are flat `key: value` pairs.
-fn options(id: &str) -> CagrOptions {
+/// The indicator's configuration, read as Open SDG reads it.
+fn config(id: &str) -> ProgressConfig {
     let text = std::fs::read_to_string(oracle().join(format!("indicator-config/{id}.yml"))).unwrap();
-    let mut options = CagrOptions::default();
-    let mut lines = text.lines().skip_while(|l| !l.trim_start_matches('\u{feff}').starts_with("progress_calculation_options:"));
-    if lines.next().is_none_or(|l| l.trim_end().ends_with("[]")) {
-        return options;
-    }
-    for (index, line) in lines.enumerate() {
-        let entry = line.strip_prefix("- ").or_else(|| line.strip_prefix("  "));
-        let Some(entry) = entry.filter(|_| index == 0 || !line.starts_with("- ")) else { break };
-        let Some((key, value)) = entry.split_once(':') else { break };
-        let value = value.trim();
-        match key.trim() {
-            "direction" => options.direction = if value == "positive" { Direction::Positive } else { Direction::Negative },
-            "target" => options.target = value.parse().ok(),
-            "target_year" => options.target_year = value.parse().unwrap(),
-            "base_year" => options.base_year = value.parse().unwrap(),
-            other => panic!("{id}: unexpected option {other}"),
-        }
-    }
-    options
+    read_config(&text).unwrap_or_else(|e| panic!("{id}: {e}"))
+}
+
+fn options(id: &str) -> CagrOptions {
+    config(id).options
 }
 
 /// The headline series: rows whose columns between Year and Value are all empty.
 fn headline(id: &str) -> Vec<Point> {
     let bytes = std::fs::read(oracle().join(format!("data/indicator_{id}.csv"))).unwrap();
-    if bytes.is_empty() {
-        return Vec::new();
-    }
-    let mut table = Table::csv(&bytes[..]).unwrap();
-    let columns = OpenSdgColumns::find(table.header()).unwrap();
-    let mut points = Vec::new();
-    while let Some(row) = open_sdg::next_row(&mut table, &columns) {
-        let row = row.unwrap();
-        if row.labels.iter().all(|l| l.trim().is_empty()) && !open_sdg::is_missing(&row.value) {
-            points.push(Point { year: open_sdg_year(&row.year).unwrap(), value: row.value.trim().parse().unwrap() });
-        }
-    }
-    points
+    open_sdg_progress::headline(&bytes).unwrap_or_else(|e| panic!("{id}: {e}"))
 }
 
 #[test]

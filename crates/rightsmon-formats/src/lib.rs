@@ -5,6 +5,7 @@
 pub mod composite;
 pub mod framework_xlsx;
 pub mod open_sdg;
+pub mod open_sdg_progress;
 pub mod spreadsheet;
 pub mod table;
 
