@@ -55,8 +55,19 @@ impl Default for CagrOptions {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Outcome {
-    Score { score: f64 },
-    NotAssessable { reason: String },
+    Score {
+        score: f64,
+    },
+    /// A category: its code, the words users see (in English; pages translate the code) and its
+    /// level, from 0 (the worst) up, so that categories of one method can be ordered.
+    Category {
+        code: &'static str,
+        words: &'static str,
+        level: u8,
+    },
+    NotAssessable {
+        reason: String,
+    },
 }
 
 /// An assessment with the inputs it rests on.
@@ -81,7 +92,15 @@ impl Assessment {
     pub fn score(&self) -> Option<f64> {
         match self.outcome {
             Outcome::Score { score } => Some(score),
-            Outcome::NotAssessable { .. } => None,
+            Outcome::Category { .. } | Outcome::NotAssessable { .. } => None,
+        }
+    }
+
+    /// The category's code and level, for methods that give one.
+    pub fn category(&self) -> Option<(&'static str, u8)> {
+        match self.outcome {
+            Outcome::Category { code, level, .. } => Some((code, level)),
+            _ => None,
         }
     }
 
@@ -105,32 +124,26 @@ fn cagr(from: f64, to: f64, years: f64) -> Option<f64> {
     rate.is_finite().then_some(rate)
 }
 
-/// The CAGR score ([`OPEN_SDG_CAGR_SCORE`]).
-///
-/// The current point is the latest year; the base point is `base_year`, or the first later
-/// year the series has. Without a target, the score is 250 times the observed growth rate
-/// (negated when lower is better), within -5 and 5. With a target, a target already met scores
-/// 5; otherwise the observed rate is compared with the rate that would reach the target by the
-/// target year: R = observed / required, scored 7.1429 R - 4.2857 (at most 5) above R = 0.6,
-/// and 4.1667 R - 2.5 (at least -5) below.
-pub fn open_sdg_cagr_score(series: &[Point], options: &CagrOptions) -> Assessment {
-    let method = OPEN_SDG_CAGR_SCORE;
+/// The inputs the growth-rate methods share: base and current point, observed rate and, with a
+/// target, whether it is met, the required rate and the ratio observed / required. Or the
+/// assessment that says why there are none.
+fn growth(method: Method, series: &[Point], options: &CagrOptions) -> Result<Assessment, Assessment> {
     let mut points: Vec<Point> = series.iter().copied().filter(|p| p.value.is_finite()).collect();
-    if points.is_empty() {
-        return Assessment::not_assessable(method, "the series has no values");
-    }
     points.sort_by_key(|p| p.year);
     let Some(current) = points.last().copied() else {
-        return Assessment::not_assessable(method, "the series has no values");
+        return Err(Assessment::not_assessable(method, "the series has no values"));
     };
     let Some(base) = points.iter().copied().find(|p| p.year >= options.base_year) else {
-        return Assessment::not_assessable(method, format!("the series has no value in or after the base year {}", options.base_year));
+        return Err(Assessment::not_assessable(method, format!("the series has no value in or after the base year {}", options.base_year)));
     };
     if base.year >= current.year {
-        return Assessment::not_assessable(method, "the series has no value after its base year");
+        return Err(Assessment::not_assessable(method, "the series has no value after its base year"));
     }
     let Some(observed) = cagr(base.value, current.value, f64::from(current.year - base.year)) else {
-        return Assessment::not_assessable(method, "the growth rate is not defined for these values (a base of 0, or a change of sign)");
+        return Err(Assessment::not_assessable(
+            method,
+            "the growth rate is not defined for these values (a base of 0, or a change of sign)",
+        ));
     };
     let mut assessment = Assessment {
         method,
@@ -142,35 +155,61 @@ pub fn open_sdg_cagr_score(series: &[Point], options: &CagrOptions) -> Assessmen
         ratio: None,
         target_used: None,
     };
-    let score = match options.target {
-        None => {
-            let x = match options.direction {
-                Direction::Positive => observed,
-                Direction::Negative => -observed,
-            };
-            (250.0 * x).clamp(-5.0, 5.0)
-        }
-        Some(target) => {
-            let target = if target == 0.0 { 0.001 } else { target };
-            assessment.target_used = Some(target);
-            let met = match options.direction {
-                Direction::Positive => current.value >= target,
-                Direction::Negative => current.value <= target,
-            };
-            // The required rate and the ratio are recorded even when the target is met.
-            let required = cagr(base.value, target, f64::from(options.target_year - base.year));
-            assessment.cagr_required = required;
-            let ratio = required.map(|r| observed / r).filter(|r| r.is_finite());
-            assessment.ratio = ratio;
-            if met {
-                5.0
-            } else {
-                let Some(ratio) = ratio else {
-                    return Assessment::not_assessable(method, "the growth rate to the target is not defined for these values");
-                };
-                if ratio > 0.6 { (7.1429 * ratio - 4.2857).min(5.0) } else { (4.1667 * ratio - 2.5).max(-5.0) }
-            }
-        }
+    if let Some(target) = options.target {
+        // Growth rates need a non-zero end: a target of 0 counts as 0.001.
+        let target = if target == 0.0 { 0.001 } else { target };
+        assessment.target_used = Some(target);
+        // The required rate and the ratio are recorded even when the target is met.
+        let required =
+            if options.target_year > base.year { cagr(base.value, target, f64::from(options.target_year - base.year)) } else { None };
+        assessment.cagr_required = required;
+        assessment.ratio = required.map(|r| observed / r).filter(|r| r.is_finite());
+    }
+    Ok(assessment)
+}
+
+fn target_met(assessment: &Assessment, direction: Direction) -> bool {
+    match (assessment.target_used, assessment.current) {
+        (Some(target), Some(current)) => match direction {
+            Direction::Positive => current.value >= target,
+            Direction::Negative => current.value <= target,
+        },
+        _ => false,
+    }
+}
+
+/// The observed rate with the sign that makes improvement positive.
+fn signed(rate: f64, direction: Direction) -> f64 {
+    match direction {
+        Direction::Positive => rate,
+        Direction::Negative => -rate,
+    }
+}
+
+/// The CAGR score ([`OPEN_SDG_CAGR_SCORE`]).
+///
+/// The current point is the latest year; the base point is `base_year`, or the first later
+/// year the series has. Without a target, the score is 250 times the observed growth rate
+/// (negated when lower is better), within -5 and 5. With a target, a target already met scores
+/// 5; otherwise the observed rate is compared with the rate that would reach the target by the
+/// target year: R = observed / required, scored 7.1429 R - 4.2857 (at most 5) above R = 0.6,
+/// and 4.1667 R - 2.5 (at least -5) below.
+pub fn open_sdg_cagr_score(series: &[Point], options: &CagrOptions) -> Assessment {
+    let method = OPEN_SDG_CAGR_SCORE;
+    let mut assessment = match growth(method, series, options) {
+        Ok(a) => a,
+        Err(a) => return a,
+    };
+    let observed = assessment.cagr_observed.unwrap_or(f64::NAN);
+    let score = if assessment.target_used.is_none() {
+        (250.0 * signed(observed, options.direction)).clamp(-5.0, 5.0)
+    } else if target_met(&assessment, options.direction) {
+        5.0
+    } else {
+        let Some(ratio) = assessment.ratio else {
+            return Assessment::not_assessable(method, "the growth rate to the target is not defined for these values");
+        };
+        if ratio > 0.6 { (7.1429 * ratio - 4.2857).min(5.0) } else { (4.1667 * ratio - 2.5).max(-5.0) }
     };
     assessment.outcome = Outcome::Score { score };
     assessment
