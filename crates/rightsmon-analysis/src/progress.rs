@@ -4,7 +4,7 @@
 //! inputs it used (base and current point, growth rates), so that its verdict can be checked and
 //! recomputed. A series too short to judge is "not assessable", with the reason, never a number.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A named, versioned way of assessing progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -126,24 +126,21 @@ fn cagr(from: f64, to: f64, years: f64) -> Option<f64> {
 
 /// The inputs the growth-rate methods share: base and current point, observed rate and, with a
 /// target, whether it is met, the required rate and the ratio observed / required. Or the
-/// assessment that says why there are none.
-fn growth(method: Method, series: &[Point], options: &CagrOptions) -> Result<Assessment, Assessment> {
+/// reason there are none.
+fn growth(method: Method, series: &[Point], options: &CagrOptions) -> Result<Assessment, String> {
     let mut points: Vec<Point> = series.iter().copied().filter(|p| p.value.is_finite()).collect();
     points.sort_by_key(|p| p.year);
     let Some(current) = points.last().copied() else {
-        return Err(Assessment::not_assessable(method, "the series has no values"));
+        return Err("the series has no values".into());
     };
     let Some(base) = points.iter().copied().find(|p| p.year >= options.base_year) else {
-        return Err(Assessment::not_assessable(method, format!("the series has no value in or after the base year {}", options.base_year)));
+        return Err(format!("the series has no value in or after the base year {}", options.base_year));
     };
     if base.year >= current.year {
-        return Err(Assessment::not_assessable(method, "the series has no value after its base year"));
+        return Err("the series has no value after its base year".into());
     }
     let Some(observed) = cagr(base.value, current.value, f64::from(current.year - base.year)) else {
-        return Err(Assessment::not_assessable(
-            method,
-            "the growth rate is not defined for these values (a base of 0, or a change of sign)",
-        ));
+        return Err("the growth rate is not defined for these values (a base of 0, or a change of sign)".into());
     };
     let mut assessment = Assessment {
         method,
@@ -198,7 +195,7 @@ pub fn open_sdg_cagr_score(series: &[Point], options: &CagrOptions) -> Assessmen
     let method = OPEN_SDG_CAGR_SCORE;
     let mut assessment = match growth(method, series, options) {
         Ok(a) => a,
-        Err(a) => return a,
+        Err(reason) => return Assessment::not_assessable(method, reason),
     };
     let observed = assessment.cagr_observed.unwrap_or(f64::NAN);
     let score = if assessment.target_used.is_none() {
@@ -213,6 +210,153 @@ pub fn open_sdg_cagr_score(series: &[Point], options: &CagrOptions) -> Assessmen
     };
     assessment.outcome = Outcome::Score { score };
     assessment
+}
+
+/// The progress status of Open SDG's build tools (sdg-build), with the labels Statistics Canada
+/// publishes: target achieved, substantial, moderate or negligible progress, deterioration.
+pub const OPEN_SDG_PROGRESS_STATUS: Method = Method { name: "open-sdg-progress-status", version: 1 };
+/// How much of the way from a city's baseline to its own target has been covered, against the
+/// share of the time that has passed.
+pub const CITY_TARGET_DISTANCE: Method = Method { name: "city-target-distance", version: 1 };
+
+/// The three thresholds of a status method, highest first; each band includes its lower bound.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Thresholds {
+    pub high: f64,
+    pub med: f64,
+    pub low: f64,
+}
+
+impl Thresholds {
+    /// Open SDG's defaults without a target: for the observed growth rate per year.
+    pub const WITHOUT_TARGET: Self = Self { high: 0.015, med: 0.005, low: 0.0 };
+    /// Open SDG's defaults with a target: for the ratio of observed to required growth.
+    pub const WITH_TARGET: Self = Self { high: 0.95, med: 0.6, low: 0.0 };
+}
+
+/// One category of a method: its code, the words users see and its level (0 is the worst).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Category {
+    pub code: &'static str,
+    pub words: &'static str,
+    pub level: u8,
+}
+
+impl Category {
+    fn outcome(self) -> Outcome {
+        Outcome::Category { code: self.code, words: self.words, level: self.level }
+    }
+}
+
+/// The categories of [`OPEN_SDG_PROGRESS_STATUS`], worst first.
+pub const OPEN_SDG_STATUSES: [Category; 5] = [
+    Category { code: "deterioration", words: "Deterioration", level: 0 },
+    Category { code: "negligible_progress", words: "Negligible progress", level: 1 },
+    Category { code: "moderate_progress", words: "Moderate progress", level: 2 },
+    Category { code: "substantial_progress", words: "Substantial progress", level: 3 },
+    Category { code: "target_achieved", words: "Target achieved", level: 4 },
+];
+
+/// The band of `value`: the first of `bands` (best first) whose lower bound it reaches, else `below`.
+fn band(value: f64, bands: &[(f64, Category)], below: Category) -> Category {
+    bands.iter().find(|(lower, _)| value >= *lower).map(|(_, c)| *c).unwrap_or(below)
+}
+
+/// The progress status ([`OPEN_SDG_PROGRESS_STATUS`]): the same base, current point and growth
+/// rates as the CAGR score. With a target: met is "target achieved"; otherwise the ratio R of
+/// observed to required growth is banded. Without: the observed growth rate per year (negated
+/// when lower is better). Bands: from `high` substantial, from `med` moderate, from `low`
+/// negligible progress, below it deterioration; the defaults are [`Thresholds::WITH_TARGET`]
+/// and [`Thresholds::WITHOUT_TARGET`].
+pub fn open_sdg_progress_status(series: &[Point], options: &CagrOptions, thresholds: Option<Thresholds>) -> Assessment {
+    let method = OPEN_SDG_PROGRESS_STATUS;
+    let mut assessment = match growth(method, series, options) {
+        Ok(a) => a,
+        Err(reason) => return Assessment::not_assessable(method, reason),
+    };
+    let [deterioration, negligible, moderate, substantial, achieved] = OPEN_SDG_STATUSES;
+    let (value, t) = if assessment.target_used.is_none() {
+        (signed(assessment.cagr_observed.unwrap_or(f64::NAN), options.direction), thresholds.unwrap_or(Thresholds::WITHOUT_TARGET))
+    } else if target_met(&assessment, options.direction) {
+        assessment.outcome = achieved.outcome();
+        return assessment;
+    } else {
+        let Some(ratio) = assessment.ratio else {
+            return Assessment::not_assessable(method, "the growth rate to the target is not defined for these values");
+        };
+        (ratio, thresholds.unwrap_or(Thresholds::WITH_TARGET))
+    };
+    assessment.outcome = band(value, &[(t.high, substantial), (t.med, moderate), (t.low, negligible)], deterioration).outcome();
+    assessment
+}
+
+/// The categories of [`CITY_TARGET_DISTANCE`], worst first.
+pub const CITY_TARGET_STATUSES: [Category; 4] = [
+    Category { code: "moving_away", words: "Moving away from the target", level: 0 },
+    Category { code: "too_slow", words: "Progress, but too slow to reach the target in time", level: 1 },
+    Category { code: "on_track", words: "On track to reach the target", level: 2 },
+    Category { code: "target_reached", words: "Target reached", level: 3 },
+];
+
+/// A city's own target: from its baseline (a year and value) to a value by a year.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CityTarget {
+    pub baseline: Point,
+    pub target: Point,
+}
+
+/// What [`city_target_distance`] found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Distance {
+    pub method: Method,
+    pub outcome: Outcome,
+    pub target: CityTarget,
+    pub latest: Option<Point>,
+    /// (latest - baseline) / (target - baseline): 1 is the target, 0 the baseline, below 0 worse.
+    pub covered: Option<f64>,
+    /// The share of the time from baseline to target year that has passed at the latest point.
+    pub elapsed: Option<f64>,
+}
+
+/// Baseline to latest against the city's own target ([`CITY_TARGET_DISTANCE`]): the target is
+/// reached when the share covered is 1 or more; on track when the share covered is at least the
+/// share of time elapsed; too slow when some but not enough of the way is covered; moving away
+/// when the latest value is no better than the baseline. The latest point is the latest year
+/// from the baseline year on.
+pub fn city_target_distance(series: &[Point], target: CityTarget) -> Distance {
+    let method = CITY_TARGET_DISTANCE;
+    let mut result =
+        Distance { method, outcome: Outcome::NotAssessable { reason: String::new() }, target, latest: None, covered: None, elapsed: None };
+    let (base, goal) = (target.baseline, target.target);
+    if !(base.value.is_finite() && goal.value.is_finite()) || goal.value == base.value {
+        result.outcome = Outcome::NotAssessable { reason: "the target equals the baseline, so there is no distance to cover".into() };
+        return result;
+    }
+    if goal.year <= base.year {
+        result.outcome = Outcome::NotAssessable { reason: "the target year is not after the baseline year".into() };
+        return result;
+    }
+    let Some(latest) = series.iter().copied().filter(|p| p.value.is_finite() && p.year > base.year).max_by_key(|p| p.year) else {
+        result.outcome = Outcome::NotAssessable { reason: format!("the series has no value after the baseline year {}", base.year) };
+        return result;
+    };
+    let covered = (latest.value - base.value) / (goal.value - base.value);
+    let elapsed = (f64::from(latest.year - base.year) / f64::from(goal.year - base.year)).min(1.0);
+    let [away, slow, on_track, reached] = CITY_TARGET_STATUSES;
+    let category = if covered >= 1.0 {
+        reached
+    } else if covered <= 0.0 {
+        away
+    } else if covered >= elapsed {
+        on_track
+    } else {
+        slow
+    };
+    result.latest = Some(latest);
+    result.covered = Some(covered);
+    result.elapsed = Some(elapsed);
+    result.outcome = category.outcome();
+    result
 }
 
 /// The year of an Open SDG `Year` value: `2019`, or the first year of a range such as `2017-18`
@@ -268,6 +412,39 @@ mod tests {
             assert!(matches!(&a.outcome, Outcome::NotAssessable { reason } if !reason.is_empty()), "{points:?}: {a:?}");
             assert_eq!(a.score(), None);
         }
+    }
+
+    #[test]
+    fn the_status_bands_include_their_lower_bound() {
+        let up = CagrOptions { direction: Direction::Positive, ..CagrOptions::default() };
+        let status = |end: f64| open_sdg_progress_status(&series(&[(2015, 100.0), (2016, end)]), &up, None).category().unwrap().0;
+        assert_eq!(status(101.6), "substantial_progress");
+        assert_eq!(status(100.6), "moderate_progress");
+        assert_eq!(status(100.0), "negligible_progress");
+        assert_eq!(status(99.0), "deterioration");
+        let target = CagrOptions { target: Some(7.25), ..CagrOptions::default() };
+        let a = open_sdg_progress_status(&series(&[(2015, 14.5), (2022, 9.9)]), &target, None);
+        assert_eq!(a.category(), Some(("substantial_progress", 3)), "R = 1.17");
+        let met = open_sdg_progress_status(&series(&[(2015, 14.5), (2022, 7.0)]), &target, None);
+        assert_eq!(met.category(), Some(("target_achieved", 4)));
+        let custom = Thresholds { high: 2.0, med: 1.0, low: 0.5 };
+        assert_eq!(
+            open_sdg_progress_status(&series(&[(2015, 14.5), (2022, 9.9)]), &target, Some(custom)).category().unwrap().0,
+            "moderate_progress"
+        );
+    }
+
+    #[test]
+    fn a_city_target_is_judged_by_the_way_covered_against_the_time_passed() {
+        let target = CityTarget { baseline: Point { year: 2020, value: 40.0 }, target: Point { year: 2030, value: 20.0 } };
+        let judge = |year, value| city_target_distance(&series(&[(2018, 50.0), (year, value)]), target);
+        let d = judge(2025, 30.0);
+        assert_eq!((d.covered, d.elapsed), (Some(0.5), Some(0.5)));
+        assert_eq!(d.outcome, Outcome::Category { code: "on_track", words: "On track to reach the target", level: 2 });
+        assert!(matches!(judge(2025, 35.0).outcome, Outcome::Category { code: "too_slow", .. }));
+        assert!(matches!(judge(2025, 41.0).outcome, Outcome::Category { code: "moving_away", .. }));
+        assert!(matches!(judge(2024, 20.0).outcome, Outcome::Category { code: "target_reached", .. }));
+        assert!(matches!(city_target_distance(&series(&[(2019, 1.0)]), target).outcome, Outcome::NotAssessable { .. }));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! whose data file is empty is not assessable.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use rightsmon_analysis::progress::{CagrOptions, Outcome, Point, open_sdg_cagr_score};
+use rightsmon_analysis::progress::{CagrOptions, Outcome, Point, open_sdg_cagr_score, open_sdg_progress_status};
 use rightsmon_formats::open_sdg_progress::{self, ProgressConfig, read_config};
 use std::path::PathBuf;
 
@@ -109,4 +109,27 @@ fn the_worked_examples_give_the_same_intermediate_values() {
             assert!(close(assessment.ratio.unwrap(), ratio), "{id}: R");
         }
     }
+}
+
+/// The status each configuration states (`progress_status`) is the status of the same growth
+/// rates, banded: for every indicator that is assessable.
+#[test]
+fn every_published_status_is_reproduced() {
+    let mut compared = 0;
+    for (id, published) in published() {
+        if matches!(published, Published::Skipped) {
+            continue;
+        }
+        let config = config(&id);
+        let Some(status) = config.published_status.as_deref() else { continue };
+        let assessment = open_sdg_progress_status(&headline(&id), &config.options, config.thresholds);
+        match assessment.category() {
+            Some((ours, _)) => {
+                assert_eq!(ours, status, "{id}: {assessment:?}");
+                compared += 1;
+            }
+            None => assert!(["8-1-1", "8-5-1"].contains(&id.as_str()), "{id} is not assessable: {assessment:?}"),
+        }
+    }
+    assert_eq!(compared, 55);
 }

@@ -2,20 +2,12 @@
 //! `indicator-config/<id>.yml` or the front matter of its metadata) and the headline series of
 //! its data file.
 
-use rightsmon_analysis::progress::{CagrOptions, Direction, Point, open_sdg_year};
+use rightsmon_analysis::progress::{CagrOptions, Direction, Point, Thresholds, open_sdg_year};
 use serde::Deserialize;
 
 use crate::FormatError;
 use crate::open_sdg::{self, OpenSdgColumns};
 use crate::table::Table;
-
-/// Thresholds of the progress status, as Open SDG's `progress_thresholds` give them.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-pub struct StatusThresholds {
-    pub high: f64,
-    pub med: f64,
-    pub low: f64,
-}
 
 #[derive(Debug, Clone, Default, Deserialize)]
 struct RawOptions {
@@ -30,7 +22,7 @@ struct RawOptions {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 enum RawThresholds {
-    Set(StatusThresholds),
+    Set(Thresholds),
     Empty(#[allow(dead_code)] Vec<serde::de::IgnoredAny>),
 }
 
@@ -47,7 +39,7 @@ pub struct ProgressConfig {
     /// `auto_progress_calculation`: whether Open SDG calculates progress for it.
     pub enabled: bool,
     pub options: CagrOptions,
-    pub thresholds: Option<StatusThresholds>,
+    pub thresholds: Option<Thresholds>,
     /// The status the configuration states (`progress_status`), if any.
     pub published_status: Option<String>,
 }
@@ -132,7 +124,7 @@ mod tests {
         assert_eq!((c.thresholds, c.published_status.as_deref()), (None, Some("moderate_progress")));
         let c = read_config("progress_calculation_options: [{base_year: 2010, progress_thresholds: {high: 2, med: 1, low: 0}}]").unwrap();
         assert_eq!(c.options.base_year, 2010);
-        assert_eq!(c.thresholds, Some(StatusThresholds { high: 2.0, med: 1.0, low: 0.0 }));
+        assert_eq!(c.thresholds, Some(Thresholds { high: 2.0, med: 1.0, low: 0.0 }));
         assert!(!c.enabled);
         assert!(read_config("progress_calculation_options:\n- direction: up\n").is_err());
         assert!(read_config("a: [unclosed").is_err());
