@@ -2,9 +2,10 @@
 
 use anyhow::{Context, bail};
 use rightsmon_analysis::composite::{self, Colour, Composite, Missing, Options};
-use rightsmon_analysis::progress::Method;
+use rightsmon_analysis::progress::{Assessment, Method, Outcome, Point, open_sdg_cagr_score, open_sdg_progress_status};
 use rightsmon_formats::FormatError;
 use rightsmon_formats::composite::{DataOptions, number, read_data, read_structure, write_rows, write_wide};
+use rightsmon_formats::open_sdg_progress::{ProgressConfig, headline, read_config};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -188,4 +189,168 @@ fn write_stages(dir: &Path, c: &Composite) -> anyhow::Result<Vec<&'static str>> 
         written.push("sensitivity.csv");
     }
     Ok(written)
+}
+
+/// What `rightsmon progress` reads.
+#[derive(Debug)]
+pub struct ProgressArgs {
+    pub data: PathBuf,
+    pub config: Option<PathBuf>,
+    pub methods: Vec<String>,
+    pub output: Option<PathBuf>,
+}
+
+/// The progress methods the command line offers, by name.
+pub const PROGRESS_METHODS: &[&str] = &["open-sdg-cagr-score", "open-sdg-progress-status"];
+
+fn assess(method: &str, series: &[Point], config: &ProgressConfig) -> Assessment {
+    match method {
+        "open-sdg-progress-status" => open_sdg_progress_status(series, &config.options, config.thresholds),
+        _ => open_sdg_cagr_score(series, &config.options),
+    }
+}
+
+/// The indicator id of an Open SDG data file name: `indicator_1-2-1.csv` is `1-2-1`.
+fn indicator_id(path: &Path) -> Option<String> {
+    let stem = path.file_stem()?.to_str()?;
+    Some(stem.strip_prefix("indicator_").unwrap_or(stem).to_owned())
+}
+
+pub fn progress_command(args: ProgressArgs) -> anyhow::Result<()> {
+    let methods: Vec<&str> = if args.methods.is_empty() || args.methods.iter().any(|m| m == "all") {
+        PROGRESS_METHODS.to_vec()
+    } else {
+        let mut chosen = Vec::new();
+        for m in &args.methods {
+            let Some(known) = PROGRESS_METHODS.iter().find(|k| **k == m.as_str()) else {
+                bail!("unknown method {m:?}; the methods are {} (or all)", PROGRESS_METHODS.join(", "));
+            };
+            chosen.push(*known);
+        }
+        chosen
+    };
+    // (indicator, data file, configuration file)
+    let mut jobs: Vec<(String, PathBuf, Option<PathBuf>)> = Vec::new();
+    if args.data.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&args.data)
+            .with_context(|| format!("cannot read {}", args.data.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            bail!("{} holds no .csv data files", args.data.display());
+        }
+        for file in files {
+            let id = indicator_id(&file).unwrap_or_default();
+            let config = match &args.config {
+                Some(dir) if dir.is_dir() => Some(dir.join(format!("{id}.yml"))).filter(|p| p.is_file()),
+                Some(file) => Some(file.clone()),
+                None => None,
+            };
+            jobs.push((id, file, config));
+        }
+    } else {
+        let id = indicator_id(&args.data).unwrap_or_default();
+        let config = match &args.config {
+            Some(dir) if dir.is_dir() => Some(dir.join(format!("{id}.yml"))).filter(|p| p.is_file()),
+            other => other.clone(),
+        };
+        jobs.push((id, args.data.clone(), config));
+    }
+    let mut rows = Vec::new();
+    let mut problems_found = Vec::new();
+    for (id, data, config_path) in &jobs {
+        let config = match config_path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+                match read_config(&text) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        problems_found.push(format!("{}: {e}", path.display()));
+                        continue;
+                    }
+                }
+            }
+            None => read_config("").map_err(|e| anyhow::anyhow!("{e}"))?,
+        };
+        let bytes = std::fs::read(data).with_context(|| format!("cannot read {}", data.display()))?;
+        let series = match headline(&bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                problems_found.push(format!("{}: {e}", data.display()));
+                continue;
+            }
+        };
+        for method in &methods {
+            let a = assess(method, &series, &config);
+            let (outcome, words, score, level, reason) = match &a.outcome {
+                Outcome::Score { score } => ("score".to_owned(), String::new(), number(*score), String::new(), String::new()),
+                Outcome::Category { code, words, level } => {
+                    ((*code).to_owned(), (*words).to_owned(), String::new(), level.to_string(), String::new())
+                }
+                Outcome::NotAssessable { reason } => {
+                    ("not_assessable".to_owned(), "Not assessable".to_owned(), String::new(), String::new(), reason.clone())
+                }
+            };
+            let point =
+                |p: Option<Point>| (p.map(|p| p.year.to_string()).unwrap_or_default(), p.map(|p| number(p.value)).unwrap_or_default());
+            let (base_year, base_value) = point(a.base);
+            let (current_year, current_value) = point(a.current);
+            let opt = |v: Option<f64>| v.map(number).unwrap_or_default();
+            rows.push(vec![
+                id.clone(),
+                a.method.name.to_owned(),
+                a.method.version.to_string(),
+                outcome,
+                words,
+                score,
+                level,
+                base_year,
+                base_value,
+                current_year,
+                current_value,
+                opt(a.cagr_observed),
+                opt(a.cagr_required),
+                opt(a.ratio),
+                opt(a.target_used),
+                config.enabled.to_string(),
+                reason,
+            ]);
+        }
+    }
+    if !problems_found.is_empty() {
+        let mut text = format!("{} file(s) could not be read; nothing was written:", problems_found.len());
+        for p in &problems_found {
+            text.push_str(&format!("\n  {p}"));
+        }
+        bail!(text);
+    }
+    let header = [
+        "indicator",
+        "method",
+        "version",
+        "outcome",
+        "words",
+        "score",
+        "level",
+        "base_year",
+        "base_value",
+        "current_year",
+        "current_value",
+        "cagr_observed",
+        "cagr_required",
+        "ratio",
+        "target",
+        "configured",
+        "reason",
+    ];
+    match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+            write_rows(std::io::BufWriter::new(file), &header, rows).with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        None => write_rows(std::io::stdout().lock(), &header, rows).context("cannot write to standard output")?,
+    }
+    Ok(())
 }

@@ -153,6 +153,23 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Assess progress from Open SDG files, without a database: an indicator's data CSV (or a
+    /// folder of them) and its configuration YAML (or a folder of them) in, a CSV of every
+    /// method's verdict with its inputs out.
+    Progress {
+        /// An Open SDG data file (indicator_1-2-1.csv) or a folder of them.
+        #[arg(long)]
+        data: PathBuf,
+        /// The indicator's configuration (1-2-1.yml) or a folder of them; Open SDG's defaults without.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// A method to apply (repeatable): open-sdg-cagr-score, open-sdg-progress-status, or all (default).
+        #[arg(long = "method")]
+        methods: Vec<String>,
+        /// The CSV file to write (default: standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Configuration.
     Config {
         #[command(subcommand)]
@@ -328,6 +345,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Composite { data, structure, options, unit, group, year, out } = cli.command {
         return analysis::composite_command(analysis::CompositeArgs { data, structure, options, unit, group, year, out });
     }
+    if let Command::Progress { data, config, methods, output } = cli.command {
+        return analysis::progress_command(analysis::ProgressArgs { data, config, methods, output });
+    }
     if let Command::Config { command: ConfigCommand::Default } = &cli.command {
         print!("{}", settings::DEFAULT_CONFIG);
         return Ok(());
@@ -448,7 +468,7 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<()>
             }
             Ok(())
         }
-        Command::Config { .. } | Command::Composite { .. } => Ok(()),
+        Command::Config { .. } | Command::Composite { .. } | Command::Progress { .. } => Ok(()),
     }
 }
 

@@ -133,3 +133,72 @@ fn composite_reports_bad_files_with_their_rows_and_writes_nothing() {
     let scores = std::fs::read_to_string(out.join("scores.csv")).unwrap();
     assert!(scores.contains("'=cmd(),"), "{scores}");
 }
+
+fn canada() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/oracles/canada-progress");
+    assert!(dir.is_dir(), "the Canada oracle is missing: {}", dir.display());
+    dir
+}
+
+#[test]
+fn progress_scores_a_folder_of_open_sdg_files_as_statistics_canada_published() {
+    let scratch = Scratch::new("progress");
+    let out = scratch.0.join("progress.csv");
+    let output = binary()
+        .arg("progress")
+        .arg("--data")
+        .arg(canada().join("data"))
+        .arg("--config")
+        .arg(canada().join("indicator-config"))
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    let mut ours: HashMap<(String, String), HashMap<String, String>> = HashMap::new();
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    for record in reader.records() {
+        let row: HashMap<String, String> = header.iter().cloned().zip(record.unwrap().iter().map(str::to_owned)).collect();
+        ours.insert((row["indicator"].clone(), row["method"].clone()), row);
+    }
+    let published = std::fs::read_to_string(canada().join("indicator_scores.yml")).unwrap();
+    let mut compared = 0;
+    for (id, score) in published.lines().filter_map(|l| l.split_once(':')).map(|(a, b)| (a.trim(), b.trim())) {
+        let Ok(score) = score.parse::<f64>() else { continue };
+        let row = &ours[&(id.to_owned(), "open-sdg-cagr-score".to_owned())];
+        if id == "8-5-1" {
+            assert_eq!(row["outcome"], "not_assessable", "8-5-1 has no data");
+            assert!(!row["reason"].is_empty());
+            continue;
+        }
+        let ours: f64 = row["score"].parse().unwrap_or_else(|_| panic!("{id}: {row:?}"));
+        assert!((ours - score).abs() <= 1e-6, "{id}: {ours} vs {score}");
+        assert_eq!(row["version"], "1");
+        compared += 1;
+    }
+    assert_eq!(compared, 55);
+    let status = &ours[&("1-2-1".to_owned(), "open-sdg-progress-status".to_owned())];
+    assert_eq!((status["outcome"].as_str(), status["words"].as_str()), ("substantial_progress", "Substantial progress"));
+    assert_eq!((status["base_year"].as_str(), status["current_year"].as_str(), status["target"].as_str()), ("2015", "2022", "7.25"));
+}
+
+#[test]
+fn progress_refuses_a_bad_file_naming_it_and_its_row() {
+    let scratch = Scratch::new("progress-bad");
+    let data = scratch.0.join("indicator_1-1-1.csv");
+    std::fs::write(&data, "Year,Value\n2015,10\n2016,ten\n").unwrap();
+    let output = binary().arg("progress").arg("--data").arg(&data).output().unwrap();
+    assert!(!output.status.success());
+    assert!(text(&output).contains("row 3, column Value"), "{}", text(&output));
+    let config = scratch.0.join("1-1-1.yml");
+    std::fs::write(&data, "Year,Value\n2015,10\n2016,11\n").unwrap();
+    std::fs::write(&config, "progress_calculation_options:\n- direction: sideways\n").unwrap();
+    let output = binary().arg("progress").arg("--data").arg(&data).arg("--config").arg(&config).output().unwrap();
+    assert!(text(&output).contains("direction \"sideways\""), "{}", text(&output));
+    let output = binary().arg("progress").arg("--data").arg(&data).args(["--method", "astrology"]).output().unwrap();
+    assert!(text(&output).contains("unknown method"), "{}", text(&output));
+    let output = binary().arg("progress").arg("--data").arg(&data).output().unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("1-1-1,open-sdg-cagr-score,1,score,,"), "{}", text(&output));
+}

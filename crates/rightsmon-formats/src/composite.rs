@@ -375,9 +375,10 @@ pub fn read_data<R: Read>(reader: R, columns: &[&str], options: &DataOptions) ->
     }
 }
 
-/// Text that a spreadsheet would take for a formula gets a leading apostrophe.
+/// Text that a spreadsheet would take for a formula gets a leading apostrophe; numbers (such as
+/// -0.5) stay as they are.
 pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}").into() } else { text.into() }
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) && text.parse::<f64>().is_err() { format!("'{text}").into() } else { text.into() }
 }
 
 /// Writes a wide table: a row per unit, a column per name; `NaN` is an empty cell. Numbers are
@@ -455,5 +456,8 @@ mod tests {
         let units = vec!["=HYPERLINK(1)".to_owned(), "b".to_owned()];
         write_wide(&mut out, "unit", &units, &["x".to_owned()], &[vec![0.1 + 0.2, f64::NAN]]).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "unit,x\n'=HYPERLINK(1),0.30000000000000004\nb,\n");
+        assert_eq!(neutralise("-0.5"), "-0.5");
+        assert_eq!(neutralise("-1+cmd|' /C calc'!A0"), "'-1+cmd|' /C calc'!A0");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
     }
 }
