@@ -11,6 +11,7 @@ pub mod codesign;
 pub mod collection;
 pub mod demo;
 mod error;
+pub mod findings;
 pub mod framework;
 pub mod imports;
 pub mod observations;

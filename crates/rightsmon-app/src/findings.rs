@@ -1,0 +1,262 @@
+//! Findings: the analysis engine applied to the values a reader may see. Every verdict names
+//! its method and version and carries the inputs it rests on, so it can be recomputed; the
+//! public sees findings on published values only.
+
+use crate::observations::{ObservationFilter, SeriesPoint};
+use crate::{App, AppError, AppResult};
+use rightsmon_analysis::gaps::{self, Dispersion, GapTrend, Gaps};
+use rightsmon_analysis::progress::{
+    self, Assessment, CagrOptions, CityTarget, Direction, Distance, Method, Point, city_target_distance, open_sdg_cagr_score,
+    open_sdg_progress_status,
+};
+use rightsmon_analysis::trends::{self, Retrogression, Trend};
+use rightsmon_domain::access::Actor;
+use rightsmon_domain::catalogue::Direction as IndicatorDirection;
+use rightsmon_domain::id::{AreaCode, IndicatorCode};
+use rightsmon_domain::observation::ObservationValue;
+use rightsmon_domain::period::Period;
+use rightsmon_store::BenchmarkKind;
+use serde::Serialize;
+
+/// The confidence level of trend intervals and of the non-retrogression test.
+pub const CONFIDENCE: f64 = 0.95;
+
+/// Every method a finding can name, for the methodology pages.
+pub const METHODS: &[Method] = &[
+    progress::OPEN_SDG_CAGR_SCORE,
+    progress::OPEN_SDG_PROGRESS_STATUS,
+    progress::CITY_TARGET_DISTANCE,
+    trends::TREND_OLS,
+    trends::NON_RETROGRESSION,
+    gaps::EQUALITY_GAP,
+    gaps::DISPERSION,
+    gaps::COMPARISON,
+    rightsmon_analysis::composite::COMPOSITE_INDEX,
+    rightsmon_analysis::composite::SDSN_DASHBOARD,
+];
+
+/// The method of this name, if there is one.
+pub fn method(name: &str) -> Option<Method> {
+    METHODS.iter().copied().find(|m| m.name == name)
+}
+
+/// The findings on one indicator in one city, on the total series of its current definition.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorFindings {
+    pub indicator: String,
+    pub area: String,
+    /// The definition version whose values the findings rest on (the latest one measured).
+    pub version: Option<u32>,
+    pub direction: &'static str,
+    /// Whether only published values were used (true for readers outside the city).
+    pub published_only: bool,
+    /// The yearly values used, oldest first.
+    pub points: Vec<Point>,
+    pub progress: Vec<Assessment>,
+    pub city_target: Option<Distance>,
+    pub trend: Trend,
+    pub retrogression: Retrogression,
+    /// Groups of the latest period with group values, against the reference group.
+    pub gaps: Option<Gaps>,
+    pub gap_period: Option<String>,
+    /// Women against men over the years, where both are measured.
+    pub gap_trend: Option<GapTrend>,
+    pub dispersion: Option<Dispersion>,
+    pub dispersion_period: Option<String>,
+    /// Why the progress methods could not run, if they could not.
+    pub note: Option<&'static str>,
+}
+
+impl IndicatorFindings {
+    /// The headline verdict: the progress status, else the score.
+    pub fn headline(&self) -> Option<&Assessment> {
+        self.progress.iter().find(|a| a.category().is_some()).or_else(|| self.progress.iter().find(|a| a.score().is_some()))
+    }
+}
+
+fn direction(d: IndicatorDirection) -> Option<Direction> {
+    match d {
+        IndicatorDirection::HigherIsBetter => Some(Direction::Positive),
+        IndicatorDirection::LowerIsBetter => Some(Direction::Negative),
+        IndicatorDirection::TargetBand | IndicatorDirection::Unstated => None,
+    }
+}
+
+fn number(value: &ObservationValue) -> Option<f64> {
+    match value {
+        ObservationValue::Number(n) if n.is_finite() => Some(*n),
+        _ => None,
+    }
+}
+
+/// The year of an annual period (a calendar year, or a school or financial year by its start).
+fn annual(period: Period) -> Option<i32> {
+    match period {
+        Period::Year(y) | Period::YearRange { start: y, .. } => Some(y),
+        _ => None,
+    }
+}
+
+impl App {
+    /// The findings on an indicator in a city, from the values `actor` may see.
+    pub async fn indicator_findings(&self, actor: &Actor, indicator: &str, area: &str) -> AppResult<IndicatorFindings> {
+        let city = self.city(area).await?;
+        let definition = self.indicator(indicator, None).await?;
+        let series = self.series(actor, indicator, city.code.as_str(), "").await?;
+        let published_only = crate::observations::visibility_for(actor) == rightsmon_store::Visibility::PublishedOnly;
+        let current_version = series.last().map(|p| p.version);
+        let in_current: Vec<&SeriesPoint> = series.iter().filter(|p| Some(p.version) == current_version).collect();
+        let mut note = None;
+        let mut points: Vec<Point> = Vec::new();
+        for p in &in_current {
+            let (Some(year), Some(value)) = (annual(p.period), number(&p.value)) else {
+                note = Some("progress_needs_yearly_numbers");
+                continue;
+            };
+            if points.iter().any(|q| q.year == year) {
+                note = Some("progress_needs_yearly_numbers");
+                continue;
+            }
+            points.push(Point { year, value });
+        }
+        let observations: Vec<trends::Observation> = series
+            .iter()
+            .filter_map(|p| {
+                Some(trends::Observation {
+                    year: annual(p.period)?,
+                    value: number(&p.value)?,
+                    version: p.version,
+                    lower: p.lower_bound,
+                    upper: p.upper_bound,
+                })
+            })
+            .collect();
+        let direction = direction(definition.direction);
+        let code = IndicatorCode::parse(indicator).map_err(|_| AppError::NotFound)?;
+        let benchmarks = self.store.list_benchmarks(&code, &city.code).await?;
+        let benchmark = |kind: BenchmarkKind| {
+            benchmarks
+                .iter()
+                .filter(|(k, b)| *k == kind && b.key.is_total())
+                .filter_map(|(_, b)| Some(Point { year: annual(b.period)?, value: b.value }))
+                .max_by_key(|p| p.year)
+        };
+        let (baseline, target) = (benchmark(BenchmarkKind::Baseline), benchmark(BenchmarkKind::Target));
+        let mut progress = Vec::new();
+        let mut city_target = None;
+        match direction {
+            None => note = Some("progress_needs_direction"),
+            Some(direction) => {
+                let mut options = CagrOptions { direction, ..CagrOptions::default() };
+                if let Some(b) = baseline {
+                    options.base_year = b.year;
+                }
+                if let Some(t) = target {
+                    options.target = Some(t.value);
+                    options.target_year = t.year;
+                }
+                progress.push(open_sdg_cagr_score(&points, &options));
+                progress.push(open_sdg_progress_status(&points, &options, None));
+                if let (Some(baseline), Some(target)) = (baseline, target) {
+                    city_target = Some(city_target_distance(&points, CityTarget { baseline, target }));
+                }
+            }
+        }
+        let retrogression = trends::retrogression(&observations, direction.unwrap_or(Direction::Positive), CONFIDENCE);
+        let mut findings = IndicatorFindings {
+            indicator: definition.code.to_string(),
+            area: city.code.to_string(),
+            version: current_version,
+            direction: definition.direction.as_str(),
+            published_only,
+            points,
+            progress,
+            city_target,
+            trend: trends::trend(&observations, CONFIDENCE),
+            retrogression: if direction.is_some() { retrogression } else { Retrogression { flagged: false, ..retrogression } },
+            gaps: None,
+            gap_period: None,
+            gap_trend: None,
+            dispersion: None,
+            dispersion_period: None,
+            note,
+        };
+        if let Some(direction) = direction {
+            self.group_findings(actor, &mut findings, &city.code, direction, current_version).await?;
+        }
+        Ok(findings)
+    }
+
+    /// Gaps between the groups of the latest period, their trend, and the spread over districts.
+    async fn group_findings(
+        &self,
+        actor: &Actor,
+        findings: &mut IndicatorFindings,
+        city: &AreaCode,
+        direction: Direction,
+        version: Option<u32>,
+    ) -> AppResult<()> {
+        let filter = ObservationFilter {
+            indicator: Some(findings.indicator.clone()),
+            area: Some(city.to_string()),
+            include_districts: true,
+            limit: Some(rightsmon_store::MAX_PAGE_SIZE),
+            ..ObservationFilter::default()
+        };
+        let observations = self.observations(actor, &filter).await?.items;
+        let usable = observations.iter().filter(|o| Some(o.data.version) == version);
+        // In the city itself: the groups, by period.
+        let mut by_period: std::collections::BTreeMap<Period, Vec<(String, f64)>> = std::collections::BTreeMap::new();
+        let mut districts: std::collections::BTreeMap<Period, Vec<(String, f64)>> = std::collections::BTreeMap::new();
+        let mut women: Vec<(i32, f64)> = Vec::new();
+        let mut men: Vec<(i32, f64)> = Vec::new();
+        for o in usable {
+            let Some(value) = number(&o.data.value) else { continue };
+            let key = o.data.key.to_string();
+            if o.data.area == *city {
+                by_period.entry(o.data.period).or_default().push((key.clone(), value));
+                if let Some(year) = annual(o.data.period) {
+                    match key.as_str() {
+                        "SEX=F" => women.push((year, value)),
+                        "SEX=M" => men.push((year, value)),
+                        _ => {}
+                    }
+                }
+            } else if o.data.key.is_total() {
+                districts.entry(o.data.period).or_default().push((o.data.area.to_string(), value));
+            }
+        }
+        if let Some((period, values)) = by_period.iter().rev().find(|(_, v)| v.iter().any(|(k, _)| !k.is_empty())) {
+            // Women to men where both are there; otherwise every group against the total.
+            let reference = if values.iter().any(|(k, _)| k == "SEX=M") && values.iter().any(|(k, _)| k == "SEX=F") { "SEX=M" } else { "" };
+            let groups: Vec<(String, f64)> = values.iter().filter(|(k, _)| reference.is_empty() || !k.is_empty()).cloned().collect();
+            findings.gaps = gaps::equality_gaps(&groups, reference, direction);
+            findings.gap_period = Some(period.to_string());
+        }
+        findings.gap_trend = gaps::gap_trend(&women, &men);
+        if let Some((period, values)) = districts.iter().rev().find(|(_, v)| v.len() >= 2) {
+            findings.dispersion = gaps::dispersion(values);
+            findings.dispersion_period = Some(period.to_string());
+        }
+        Ok(())
+    }
+
+    /// The findings on every indicator with values in a city, in code order.
+    pub async fn city_findings(&self, actor: &Actor, area: &str) -> AppResult<Vec<IndicatorFindings>> {
+        let city = self.city(area).await?;
+        let filter = ObservationFilter {
+            area: Some(city.code.to_string()),
+            key: Some(String::new()),
+            limit: Some(rightsmon_store::MAX_PAGE_SIZE),
+            ..ObservationFilter::default()
+        };
+        let mut codes: Vec<String> = self.observations(actor, &filter).await?.items.iter().map(|o| o.data.indicator.to_string()).collect();
+        codes.sort();
+        codes.dedup();
+        let mut all = Vec::with_capacity(codes.len());
+        for code in codes {
+            all.push(self.indicator_findings(actor, &code, city.code.as_str()).await?);
+        }
+        Ok(all)
+    }
+}

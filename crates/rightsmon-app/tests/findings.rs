@@ -1,0 +1,63 @@
+//! Findings on the demo network: each verdict names its method and rests on exactly the values
+//! the reader may see, so that it can be recomputed from them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use rightsmon_analysis::progress::{CagrOptions, Direction, Outcome, open_sdg_cagr_score};
+use rightsmon_app::App;
+use rightsmon_domain::access::Actor;
+use rightsmon_store::Store;
+use rightsmon_store_sqlite::SqliteStore;
+use std::sync::Arc;
+
+async fn demo() -> App {
+    let store = SqliteStore::connect("sqlite::memory:").await.unwrap();
+    store.migrate().await.unwrap();
+    let app = App::new(Arc::new(store));
+    rightsmon_app::reference::initialise(&app).await.unwrap();
+    app.load_demo().await.unwrap();
+    app
+}
+
+#[tokio::test]
+async fn the_public_sees_verdicts_on_published_values_that_recompute_from_them() {
+    let app = demo().await;
+    // Share of households overcrowded, lower is better, by sex; the latest year is still in review.
+    let f = app.indicator_findings(&Actor::Anonymous, "RM-HOU-01", "ghent").await.unwrap();
+    assert!(f.published_only);
+    assert_eq!(f.direction, "lower_is_better");
+    let years: Vec<i32> = f.points.iter().map(|p| p.year).collect();
+    assert_eq!(years, (2019..=2023).collect::<Vec<_>>(), "the submitted 2024 value is not public");
+    let names: Vec<&str> = f.progress.iter().map(|a| a.method.name).collect();
+    assert_eq!(names, ["open-sdg-cagr-score", "open-sdg-progress-status"]);
+    // The baseline benchmark sets the base year; the score recomputes from the points.
+    let score = &f.progress[0];
+    assert_eq!(score.base.unwrap().year, 2019);
+    let again = open_sdg_cagr_score(&f.points, &CagrOptions { direction: Direction::Negative, base_year: 2019, ..CagrOptions::default() });
+    assert_eq!(score.score(), again.score());
+    assert!(matches!(f.progress[1].outcome, Outcome::Category { .. }));
+    assert!(f.headline().is_some());
+    // Trend, non-retrogression and the gap between women and men.
+    assert_eq!(f.trend.current().unwrap().points, 5);
+    assert!(f.retrogression.latest.is_some());
+    let gaps = f.gaps.as_ref().expect("the demo breaks this indicator down by sex");
+    assert_eq!(gaps.reference, "SEX=M");
+    assert_eq!(gaps.groups.iter().map(|g| g.group.as_str()).collect::<Vec<_>>(), ["SEX=F"]);
+    assert!(f.gap_trend.is_some());
+
+    // A member of the city also sees the value in review.
+    let token = app.login("ghent-viewer", rightsmon_app::demo::DEMO_PASSWORD, "test").await.unwrap().token;
+    let member = app.actor_for_token(Some(&token)).await.unwrap();
+    let inside = app.indicator_findings(&member, "RM-HOU-01", "ghent").await.unwrap();
+    assert!(!inside.published_only);
+    assert_eq!(inside.points.last().unwrap().year, 2024);
+}
+
+#[tokio::test]
+async fn a_city_has_findings_for_each_of_its_indicators_and_unknown_ones_are_not_found() {
+    let app = demo().await;
+    let all = app.city_findings(&Actor::Anonymous, "padova").await.unwrap();
+    assert!(all.len() >= 5, "{}", all.len());
+    assert!(all.windows(2).all(|w| w[0].indicator < w[1].indicator));
+    assert!(matches!(app.indicator_findings(&Actor::Anonymous, "RM-NOPE-01", "padova").await, Err(rightsmon_app::AppError::NotFound)));
+    assert!(matches!(app.city_findings(&Actor::Anonymous, "atlantis").await, Err(rightsmon_app::AppError::NotFound)));
+}
