@@ -323,7 +323,8 @@ pub struct Distance {
 /// share of time elapsed; too slow when some but not enough of the way is covered; moving away
 /// when the latest value is no better than the baseline. The latest point is the latest year
 /// from the baseline year on.
-pub fn city_target_distance(series: &[Point], target: CityTarget) -> Distance {
+/// A target that is not better than the baseline in the indicator's `direction` is not assessable.
+pub fn city_target_distance(series: &[Point], target: CityTarget, direction: Direction) -> Distance {
     let method = CITY_TARGET_DISTANCE;
     let mut result =
         Distance { method, outcome: Outcome::NotAssessable { reason: String::new() }, target, latest: None, covered: None, elapsed: None };
@@ -334,6 +335,10 @@ pub fn city_target_distance(series: &[Point], target: CityTarget) -> Distance {
     }
     if goal.year <= base.year {
         result.outcome = Outcome::NotAssessable { reason: "the target year is not after the baseline year".into() };
+        return result;
+    }
+    if signed(goal.value - base.value, direction) <= 0.0 {
+        result.outcome = Outcome::NotAssessable { reason: "the target is not better than the baseline for this indicator".into() };
         return result;
     }
     let Some(latest) = series.iter().copied().filter(|p| p.value.is_finite() && p.year > base.year).max_by_key(|p| p.year) else {
@@ -437,14 +442,19 @@ mod tests {
     #[test]
     fn a_city_target_is_judged_by_the_way_covered_against_the_time_passed() {
         let target = CityTarget { baseline: Point { year: 2020, value: 40.0 }, target: Point { year: 2030, value: 20.0 } };
-        let judge = |year, value| city_target_distance(&series(&[(2018, 50.0), (year, value)]), target);
+        let judge = |year, value| city_target_distance(&series(&[(2018, 50.0), (year, value)]), target, Direction::Negative);
         let d = judge(2025, 30.0);
         assert_eq!((d.covered, d.elapsed), (Some(0.5), Some(0.5)));
         assert_eq!(d.outcome, Outcome::Category { code: "on_track", words: "On track to reach the target", level: 2 });
         assert!(matches!(judge(2025, 35.0).outcome, Outcome::Category { code: "too_slow", .. }));
         assert!(matches!(judge(2025, 41.0).outcome, Outcome::Category { code: "moving_away", .. }));
         assert!(matches!(judge(2024, 20.0).outcome, Outcome::Category { code: "target_reached", .. }));
-        assert!(matches!(city_target_distance(&series(&[(2019, 1.0)]), target).outcome, Outcome::NotAssessable { .. }));
+        assert!(matches!(
+            city_target_distance(&series(&[(2019, 1.0)]), target, Direction::Negative).outcome,
+            Outcome::NotAssessable { .. }
+        ));
+        let wrong_way = city_target_distance(&series(&[(2025, 30.0)]), target, Direction::Positive);
+        assert!(matches!(wrong_way.outcome, Outcome::NotAssessable { ref reason } if reason.contains("not better")));
     }
 
     #[test]

@@ -9,7 +9,9 @@
 use rightsmon_analysis::composite::{
     Aggregation, IndicatorSpec, NodeSpec, Normalisation, Options, SplitMix64, Structure, Table, compute, rank_descending,
 };
-use rightsmon_analysis::progress::{CagrOptions, Direction, Point, open_sdg_cagr_score};
+use rightsmon_analysis::progress::{
+    CagrOptions, CityTarget, Direction, Outcome, Point, city_target_distance, open_sdg_cagr_score, open_sdg_progress_status,
+};
 
 const CASES: u64 = 300;
 
@@ -167,6 +169,34 @@ fn the_cagr_score_is_monotone_in_the_latest_value() {
                 Direction::Negative => pair[1] <= pair[0] + 1e-12,
             };
             assert!(ok, "case {case}: {options:?} base {base:?} latest {values:?} scores {scores:?}");
+        }
+    }
+}
+
+/// The level of a category never falls when the latest value improves.
+#[test]
+fn each_status_method_is_monotone_in_the_latest_value() {
+    let mut rng = SplitMix64::new(43);
+    for case in 0..CASES * 10 {
+        let direction = if rng.next_f64() < 0.5 { Direction::Positive } else { Direction::Negative };
+        let target = (rng.next_f64() < 0.6).then(|| 1.0 + 99.0 * rng.next_f64());
+        let options = CagrOptions { direction, target, ..CagrOptions::default() };
+        let base = Point { year: 2015, value: 1.0 + 99.0 * rng.next_f64() };
+        let year = 2016 + rng.below(10) as i32;
+        let mut values: Vec<f64> = (0..8).map(|_| 1.0 + 99.0 * rng.next_f64()).collect();
+        // Ordered from worst to best.
+        values.sort_by(|a, b| if direction == Direction::Positive { a.total_cmp(b) } else { b.total_cmp(a) });
+        let better = if direction == Direction::Positive { base.value + 50.0 } else { base.value / 2.0 };
+        let city = CityTarget { baseline: base, target: Point { year: 2030, value: better } };
+        let levels = |f: &dyn Fn(f64) -> Option<u8>| values.iter().map(|&v| f(v)).collect::<Vec<_>>();
+        let status = levels(&|v| open_sdg_progress_status(&[base, Point { year, value: v }], &options, None).category().map(|c| c.1));
+        let distance = levels(&|v| match city_target_distance(&[base, Point { year, value: v }], city, direction).outcome {
+            Outcome::Category { level, .. } => Some(level),
+            _ => None,
+        });
+        for (name, levels) in [("status", &status), ("city target", &distance)] {
+            let known: Vec<u8> = levels.iter().flatten().copied().collect();
+            assert!(known.windows(2).all(|w| w[1] >= w[0]), "case {case} {name}: {options:?} {city:?} {values:?} -> {levels:?}");
         }
     }
 }

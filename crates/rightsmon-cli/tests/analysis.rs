@@ -202,3 +202,61 @@ fn progress_refuses_a_bad_file_naming_it_and_its_row() {
     assert!(output.status.success(), "{}", text(&output));
     assert!(String::from_utf8_lossy(&output.stdout).contains("1-1-1,open-sdg-cagr-score,1,score,,"), "{}", text(&output));
 }
+
+#[test]
+fn composite_takes_its_options_from_a_file_with_outliers_sensitivity_and_ranks() {
+    let scratch = Scratch::new("options");
+    let structure = scratch.0.join("structure.csv");
+    let data = scratch.0.join("data.csv");
+    let options = scratch.0.join("options.toml");
+    let out = scratch.0.join("out");
+    std::fs::write(&structure, "id,parent,weight,direction,label\nindex,,,,Index\nhealth,index,2,,Health\nx,health,1,positive,Doctors\ny,health,1,negative,Waiting\nz,index,1,positive,Parks\n").unwrap();
+    let mut rows = String::from("unit,region,x,y,z\n");
+    for u in 0..30 {
+        let x = if u == 29 { 1000.0 } else { f64::from(u % 7) };
+        rows.push_str(&format!("u{u},r{},{x},{},{}\n", u % 3, 30 - u, if u == 4 { "NA".to_owned() } else { (u * 2).to_string() }));
+    }
+    std::fs::write(&data, rows).unwrap();
+    std::fs::write(
+        &options,
+        "normalisation = \"min-max\"\nmissing = \"group-mean\"\nranks = true\n[outliers]\nmethod = \"winsorise\"\n[sensitivity]\nruns = 50\nseed = 7\nnormalisations = [\"min-max\", \"rank\"]\naggregations = [\"arithmetic\", \"geometric\"]\n",
+    )
+    .unwrap();
+    let output = binary()
+        .arg("composite")
+        .args(["--group", "region", "--data"])
+        .arg(&data)
+        .arg("--structure")
+        .arg(&structure)
+        .arg("--options")
+        .arg(&options)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    let treatment = std::fs::read_to_string(out.join("treatment.csv")).unwrap();
+    assert!(treatment.lines().any(|l| l.starts_with("x,") && l.contains(",winsorised,1,")), "{treatment}");
+    let imputations = std::fs::read_to_string(out.join("imputations.csv")).unwrap();
+    assert!(imputations.contains("u4,z,group-mean,"), "{imputations}");
+    let scores = std::fs::read_to_string(out.join("scores.csv")).unwrap();
+    assert!(scores.starts_with("unit,health,index,rank\n"), "{scores}");
+    let sensitivity = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
+    assert_eq!(sensitivity.lines().count(), 31, "{sensitivity}");
+    // Options with a typo are refused, naming it.
+    std::fs::write(&options, "normalisaton = \"rank\"\n").unwrap();
+    let output = binary()
+        .arg("composite")
+        .arg("--data")
+        .arg(&data)
+        .arg("--structure")
+        .arg(&structure)
+        .arg("--options")
+        .arg(&options)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(text(&output).contains("normalisaton"), "{}", text(&output));
+}
