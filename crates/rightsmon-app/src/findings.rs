@@ -158,7 +158,7 @@ impl App {
                 progress.push(open_sdg_cagr_score(&points, &options));
                 progress.push(open_sdg_progress_status(&points, &options, None));
                 if let (Some(baseline), Some(target)) = (baseline, target) {
-                    city_target = Some(city_target_distance(&points, CityTarget { baseline, target }));
+                    city_target = Some(city_target_distance(&points, CityTarget { baseline, target }, direction));
                 }
             }
         }
