@@ -16,6 +16,12 @@ for name, key in keys.items():
         worst = float("inf")
         continue
     for column in x.columns:
+        if not (pd.api.types.is_numeric_dtype(x[column]) and pd.api.types.is_numeric_dtype(y[column])):
+            # Categories: every mismatch is a difference of infinity.
+            if not (x[column].fillna("") == y[column].fillna("")).all():
+                print(f"{name}.{column}: categories differ", file=sys.stderr)
+                worst = float("inf")
+            continue
         p, q = x[column].to_numpy(dtype=float), y[column].to_numpy(dtype=float)
         both = np.isnan(p) & np.isnan(q)
         one = np.isnan(p) ^ np.isnan(q)

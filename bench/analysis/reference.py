@@ -9,6 +9,9 @@ The computation, per (city, indicator) series of values.csv:
   target: clip(250 g, -5, 5), negated when lower is better. With a target (0 counts as 0.001):
   5 when met; otherwise R = g / required, required = (target / base)^(1 / (2030 - base year)) - 1,
   min(7.1429 R - 4.2857, 5) above R = 0.6, else max(4.1667 R - 2.5, -5);
+- its progress status (open-sdg-progress-status v1): target achieved when met; otherwise R (with a
+  target) or the signed growth rate (without) banded at 0.95 / 0.6 / 0 or 0.015 / 0.005 / 0 into
+  substantial, moderate, negligible progress and deterioration;
 - the gap women - men and the ratio women / men (groups.csv);
 - a composite index: each indicator's latest value min-max normalised over the cities to
   0..100 (reversed when lower is better), each goal the mean of its indicators, the index the
@@ -40,6 +43,25 @@ def score(direction, target, yc, vc, yb, vb):
     return np.where(np.isnan(g), np.nan, result)
 
 
+def status(direction, target, yc, vc, yb, vb):
+    """Vectorised progress status (open-sdg-progress-status v1); empty where not assessable."""
+    positive = direction == "positive"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        years = (yc - yb).astype(float)
+        g = np.where(years > 0, (vc / vb) ** (1.0 / np.where(years > 0, years, 1.0)) - 1.0, np.nan)
+        t = np.where(target == 0, 0.001, target)
+        has_target = ~np.isnan(t)
+        r = g / ((t / vb) ** (1.0 / (2030 - yb)) - 1.0)
+        value = np.where(has_target, r, np.where(positive, g, -g))
+        high = np.where(has_target, 0.95, 0.015)
+        med = np.where(has_target, 0.6, 0.005)
+        band = np.select([value >= high, value >= med, value >= 0.0], ["substantial_progress", "moderate_progress", "negligible_progress"], "deterioration")
+        met = has_target & np.where(positive, vc >= t, vc <= t)
+        out = np.where(met, "target_achieved", band)
+        out = np.where(np.isnan(g) | (has_target & ~met & ~np.isfinite(r)), "", out)
+    return out
+
+
 def run_pandas():
     load = time.perf_counter()
     ind = pd.read_csv(f"{src}/indicators.csv")
@@ -54,7 +76,9 @@ def run_pandas():
     j = cur.merge(base, left_index=True, right_index=True, how="left", suffixes=("_c", "_b")).reset_index().merge(ind, on="indicator", how="left")
     j["score"] = score(j["direction"].to_numpy(), j["target"].to_numpy(dtype=float), j["year_c"].to_numpy(), j["value_c"].to_numpy(),
                        j["year_b"].to_numpy(), j["value_b"].to_numpy())
-    progress = j[["city", "indicator", "score"]]
+    j["status"] = status(j["direction"].to_numpy(), j["target"].to_numpy(dtype=float), j["year_c"].to_numpy(), j["value_c"].to_numpy(),
+                         j["year_b"].to_numpy(), j["value_b"].to_numpy())
+    progress = j[["city", "indicator", "score", "status"]]
 
     w = groups.pivot_table(index=["city", "indicator"], columns="group", values="value", aggfunc="first")
     gaps = pd.DataFrame({"absolute": w["women"] - w["men"], "ratio": w["women"] / w["men"]}).reset_index()
@@ -95,8 +119,16 @@ def run_duckdb():
             WHEN t IS NULL THEN greatest(-5.0, least(5.0, 250.0 * CASE WHEN direction = 'positive' THEN cagr ELSE -cagr END))
             WHEN (direction = 'positive' AND vc >= t) OR (direction = 'negative' AND vc <= t) THEN 5.0
             WHEN cagr / req > 0.6 THEN least(7.1429 * (cagr / req) - 4.2857, 5.0)
-            ELSE greatest(4.1667 * (cagr / req) - 2.5, -5.0) END AS score
-        FROM k""")
+            ELSE greatest(4.1667 * (cagr / req) - 2.5, -5.0) END AS score,
+        CASE
+            WHEN cagr IS NULL THEN NULL
+            WHEN t IS NOT NULL AND ((direction = 'positive' AND vc >= t) OR (direction = 'negative' AND vc <= t)) THEN 'target_achieved'
+            WHEN t IS NOT NULL AND NOT isfinite(cagr / req) THEN NULL
+            WHEN v >= (CASE WHEN t IS NULL THEN 0.015 ELSE 0.95 END) THEN 'substantial_progress'
+            WHEN v >= (CASE WHEN t IS NULL THEN 0.005 ELSE 0.6 END) THEN 'moderate_progress'
+            WHEN v >= 0 THEN 'negligible_progress'
+            ELSE 'deterioration' END AS status
+        FROM (SELECT *, CASE WHEN t IS NULL THEN (CASE WHEN direction = 'positive' THEN cagr ELSE -cagr END) ELSE cagr / req END AS v FROM k)""")
     con.execute("""
         CREATE TABLE gaps AS
         SELECT city, indicator, w - m AS absolute, w / m AS ratio FROM (

@@ -1,5 +1,5 @@
 //! The analysis benchmark's Rust side (see bench/analysis/run): reads the generated tables,
-//! then, timed, computes every series' CAGR score, every city and indicator's gap between women
+//! then, timed, computes every series' CAGR score and progress status, every city and indicator's gap between women
 //! and men, and a composite index (min-max, goals as the mean of their indicators, the index as
 //! the mean of the goals), and writes the results for comparison.
 //!
@@ -8,7 +8,7 @@
 
 use rightsmon_analysis::composite::{self, IndicatorSpec, NodeSpec, Normalisation, Options, Structure, Table};
 use rightsmon_analysis::gaps::equality_gaps;
-use rightsmon_analysis::progress::{CagrOptions, Direction, Point, open_sdg_cagr_score};
+use rightsmon_analysis::progress::{CagrOptions, Direction, Point, open_sdg_cagr_score, open_sdg_progress_status};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
@@ -90,6 +90,7 @@ fn main() {
         next[k] += 1;
     }
     let mut scores = vec![f64::NAN; nc * ni];
+    let mut statuses = vec![""; nc * ni];
     let mut latest = vec![f64::NAN; nc * ni];
     let mut points = Vec::new();
     for s in 0..nc * ni {
@@ -99,6 +100,7 @@ fn main() {
             latest[s] = last.value;
         }
         scores[s] = open_sdg_cagr_score(&points, &options[s % ni]).score().unwrap_or(f64::NAN);
+        statuses[s] = open_sdg_progress_status(&points, &options[s % ni], None).category().map_or("", |c| c.0);
     }
     let mut women = vec![f64::NAN; nc * ni];
     let mut men = vec![f64::NAN; nc * ni];
@@ -133,13 +135,13 @@ fn main() {
 
     let file = |name: &str| std::io::BufWriter::new(std::fs::File::create(output.join(name)).unwrap());
     let mut f = file("progress.csv");
-    writeln!(f, "city,indicator,score").unwrap();
+    writeln!(f, "city,indicator,score,status").unwrap();
     let mut g = file("gaps.csv");
     writeln!(g, "city,indicator,absolute,ratio").unwrap();
     for c in 0..nc {
         for i in 0..ni {
             let s = c * ni + i;
-            writeln!(f, "{},{},{}", cities.names[c], indicators.names[i], scores[s]).unwrap();
+            writeln!(f, "{},{},{},{}", cities.names[c], indicators.names[i], scores[s], statuses[s]).unwrap();
             writeln!(g, "{},{},{},{}", cities.names[c], indicators.names[i], gaps[s].0, gaps[s].1).unwrap();
         }
     }
