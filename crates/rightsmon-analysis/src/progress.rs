@@ -290,6 +290,126 @@ pub fn open_sdg_progress_status(series: &[Point], options: &CagrOptions, thresho
     assessment
 }
 
+/// The UN Statistics Division's SDG Progress Chart trend assessment.
+pub const UNSD_PROGRESS_CHART: Method = Method { name: "unsd-progress-chart", version: 1 };
+/// Eurostat's assessment of progress in its SDG monitoring report.
+pub const EUROSTAT_SDG_ASSESSMENT: Method = Method { name: "eurostat-sdg-assessment", version: 1 };
+
+/// The categories of [`UNSD_PROGRESS_CHART`], worst first.
+pub const UNSD_STATUSES: [Category; 5] = [
+    Category { code: "deterioration", words: "Deterioration", level: 0 },
+    Category { code: "limited_progress", words: "Limited or no progress", level: 1 },
+    Category { code: "fair_progress", words: "Fair progress, but acceleration needed", level: 2 },
+    Category { code: "substantial_progress", words: "Substantial progress / on track", level: 3 },
+    Category { code: "target_met", words: "Target met or almost met", level: 4 },
+];
+
+/// The Progress Chart's trend levels ([`UNSD_PROGRESS_CHART`]), from the same base, current
+/// point and growth rates as Open SDG's. With a target: met, or the current ratio CR = observed
+/// / required growth from 0.95 substantial progress (on track), from 0.5 fair progress, from
+/// −0.1 limited or no progress, below deterioration. Without a target, three levels on the
+/// observed growth per year (negated when lower is better): from 0.01 substantial progress,
+/// from −0.01 limited or no progress, below deterioration.
+pub fn unsd_progress_chart(series: &[Point], options: &CagrOptions) -> Assessment {
+    let method = UNSD_PROGRESS_CHART;
+    let mut assessment = match growth(method, series, options) {
+        Ok(a) => a,
+        Err(reason) => return Assessment::not_assessable(method, reason),
+    };
+    let [deterioration, limited, fair, substantial, met] = UNSD_STATUSES;
+    let category = if assessment.target_used.is_none() {
+        let g = signed(assessment.cagr_observed.unwrap_or(f64::NAN), options.direction);
+        band(g, &[(0.01, substantial), (-0.01, limited)], deterioration)
+    } else if target_met(&assessment, options.direction) {
+        met
+    } else {
+        let Some(ratio) = assessment.ratio else {
+            return Assessment::not_assessable(method, "the growth rate to the target is not defined for these values");
+        };
+        band(ratio, &[(0.95, substantial), (0.5, fair), (-0.1, limited)], deterioration)
+    };
+    assessment.outcome = category.outcome();
+    assessment
+}
+
+/// The categories of [`EUROSTAT_SDG_ASSESSMENT`] with a quantified target, worst first.
+pub const EUROSTAT_TARGET_STATUSES: [Category; 4] = [
+    Category { code: "movement_away", words: "Movement away from the target", level: 0 },
+    Category { code: "insufficient_progress", words: "Insufficient progress towards the target", level: 1 },
+    Category { code: "moderate_progress", words: "Moderate progress", level: 2 },
+    Category { code: "significant_progress", words: "Significant progress", level: 3 },
+];
+
+/// The categories of [`EUROSTAT_SDG_ASSESSMENT`] without a quantified target, worst first.
+pub const EUROSTAT_STATUSES: [Category; 4] = [
+    Category { code: "significant_movement_away", words: "Significant movement away", level: 0 },
+    Category { code: "moderate_movement_away", words: "Moderate movement away", level: 1 },
+    Category { code: "moderate_progress", words: "Moderate progress", level: 2 },
+    Category { code: "significant_progress", words: "Significant progress", level: 3 },
+];
+
+/// The period Eurostat assesses: the last `years` years up to the latest value (5 for the
+/// short term, 15 for the long term).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct EurostatOptions {
+    pub direction: Direction,
+    pub target: Option<f64>,
+    pub target_year: i32,
+    pub years: i32,
+}
+
+impl Default for EurostatOptions {
+    /// The short term (5 years), target year 2030, higher is better, no target.
+    fn default() -> Self {
+        Self { direction: Direction::Positive, target: None, target_year: 2030, years: 5 }
+    }
+}
+
+/// Eurostat's assessment ([`EUROSTAT_SDG_ASSESSMENT`]) over the last `years` years: the base is
+/// the first value from `latest year − years`; the period needs at least three values. With a
+/// target: the ratio of observed to required growth from 0.95 significant progress, from 0.6
+/// moderate, from 0 insufficient progress, below movement away (a target already met is
+/// significant progress). Without: the observed growth per year (negated when lower is better)
+/// above 0.01 significant progress, from 0 moderate progress, from −0.01 moderate movement
+/// away, below significant movement away.
+pub fn eurostat_sdg_assessment(series: &[Point], options: &EurostatOptions) -> Assessment {
+    let method = EUROSTAT_SDG_ASSESSMENT;
+    let Some(latest) = series.iter().filter(|p| p.value.is_finite()).map(|p| p.year).max() else {
+        return Assessment::not_assessable(method, "the series has no values");
+    };
+    let start = latest - options.years;
+    let window: Vec<Point> = series.iter().copied().filter(|p| p.value.is_finite() && p.year >= start).collect();
+    if window.len() < 3 {
+        return Assessment::not_assessable(
+            method,
+            format!("the {} years up to {latest} hold {} value(s); the assessment needs at least 3", options.years, window.len()),
+        );
+    }
+    let cagr_options =
+        CagrOptions { direction: options.direction, target: options.target, base_year: start, target_year: options.target_year };
+    let mut assessment = match growth(method, &window, &cagr_options) {
+        Ok(a) => a,
+        Err(reason) => return Assessment::not_assessable(method, reason),
+    };
+    let category = if assessment.target_used.is_none() {
+        let [significant_away, moderate_away, moderate, significant] = EUROSTAT_STATUSES;
+        let g = signed(assessment.cagr_observed.unwrap_or(f64::NAN), options.direction);
+        if g > 0.01 { significant } else { band(g, &[(0.0, moderate), (-0.01, moderate_away)], significant_away) }
+    } else {
+        let [away, insufficient, moderate, significant] = EUROSTAT_TARGET_STATUSES;
+        if target_met(&assessment, options.direction) {
+            significant
+        } else {
+            let Some(ratio) = assessment.ratio else {
+                return Assessment::not_assessable(method, "the growth rate to the target is not defined for these values");
+            };
+            band(ratio, &[(0.95, significant), (0.6, moderate), (0.0, insufficient)], away)
+        }
+    };
+    assessment.outcome = category.outcome();
+    assessment
+}
+
 /// The categories of [`CITY_TARGET_DISTANCE`], worst first.
 pub const CITY_TARGET_STATUSES: [Category; 4] = [
     Category { code: "moving_away", words: "Moving away from the target", level: 0 },
@@ -437,6 +557,37 @@ mod tests {
             open_sdg_progress_status(&series(&[(2015, 14.5), (2022, 9.9)]), &target, Some(custom)).category().unwrap().0,
             "moderate_progress"
         );
+    }
+
+    #[test]
+    fn the_progress_chart_has_three_levels_without_a_target_and_more_with_one() {
+        let up = CagrOptions { direction: Direction::Positive, ..CagrOptions::default() };
+        let level = |end: f64| unsd_progress_chart(&series(&[(2015, 100.0), (2016, end)]), &up).category().unwrap().0;
+        assert_eq!((level(101.1), level(100.0), level(98.9)), ("substantial_progress", "limited_progress", "deterioration"));
+        let target = CagrOptions { target: Some(7.25), ..CagrOptions::default() };
+        // R = 1.17: on track; a target met; R between 0.5 and 0.95: fair progress.
+        assert_eq!(unsd_progress_chart(&series(&[(2015, 14.5), (2022, 9.9)]), &target).category().unwrap().0, "substantial_progress");
+        assert_eq!(unsd_progress_chart(&series(&[(2015, 14.5), (2022, 7.0)]), &target).category().unwrap().0, "target_met");
+        assert_eq!(unsd_progress_chart(&series(&[(2015, 14.5), (2022, 12.0)]), &target).category().unwrap().0, "fair_progress");
+        assert_eq!(unsd_progress_chart(&series(&[(2015, 14.5), (2022, 14.8)]), &target).category().unwrap().0, "limited_progress");
+        assert_eq!(unsd_progress_chart(&series(&[(2015, 14.5), (2022, 18.0)]), &target).category().unwrap().0, "deterioration");
+    }
+
+    #[test]
+    fn eurostat_assesses_the_last_five_years_with_at_least_three_values() {
+        let up = EurostatOptions::default();
+        let s = series(&[(2010, 50.0), (2018, 90.0), (2019, 100.0), (2021, 104.0), (2024, 110.0)]);
+        let a = eurostat_sdg_assessment(&s, &up);
+        assert_eq!(a.base.unwrap().year, 2019, "the base is the first value of the last five years");
+        assert_eq!(a.category().unwrap().0, "significant_progress", "1.9% a year over 2019-2024: {a:?}");
+        let slow = series(&[(2019, 100.0), (2021, 101.0), (2024, 102.0)]);
+        assert_eq!(eurostat_sdg_assessment(&slow, &up).category().unwrap().0, "moderate_progress");
+        let few = eurostat_sdg_assessment(&series(&[(2018, 1.0), (2024, 2.0)]), &up);
+        assert!(matches!(few.outcome, Outcome::NotAssessable { .. }));
+        let down = EurostatOptions { direction: Direction::Negative, ..up };
+        assert_eq!(eurostat_sdg_assessment(&s, &down).category().unwrap().0, "significant_movement_away");
+        let target = EurostatOptions { target: Some(160.0), ..up };
+        assert_eq!(eurostat_sdg_assessment(&s, &target).category().unwrap().0, "insufficient_progress");
     }
 
     #[test]

@@ -10,7 +10,8 @@ use rightsmon_analysis::composite::{
     Aggregation, IndicatorSpec, NodeSpec, Normalisation, Options, SplitMix64, Structure, Table, compute, rank_descending,
 };
 use rightsmon_analysis::progress::{
-    CagrOptions, CityTarget, Direction, Outcome, Point, city_target_distance, open_sdg_cagr_score, open_sdg_progress_status,
+    CagrOptions, CityTarget, Direction, EurostatOptions, Outcome, Point, city_target_distance, eurostat_sdg_assessment,
+    open_sdg_cagr_score, open_sdg_progress_status, unsd_progress_chart,
 };
 
 const CASES: u64 = 300;
@@ -194,7 +195,16 @@ fn each_status_method_is_monotone_in_the_latest_value() {
             Outcome::Category { level, .. } => Some(level),
             _ => None,
         });
-        for (name, levels) in [("status", &status), ("city target", &distance)] {
+        let unsd = levels(&|v| unsd_progress_chart(&[base, Point { year, value: v }], &options).category().map(|c| c.1));
+        let mid = Point { year: 2015 + (year - 2015) / 2, value: base.value };
+        let eurostat_options = EurostatOptions { direction, target, years: 15, ..EurostatOptions::default() };
+        let later = Point { year: year + 1, value: 0.0 };
+        let eurostat = levels(&|v| {
+            let mid = if mid.year == base.year { Point { year: base.year + 1, ..mid } } else { mid };
+            let latest = if mid.year >= year { Point { value: v, ..later } } else { Point { year, value: v } };
+            eurostat_sdg_assessment(&[base, mid, latest], &eurostat_options).category().map(|c| c.1)
+        });
+        for (name, levels) in [("status", &status), ("city target", &distance), ("UNSD", &unsd), ("Eurostat", &eurostat)] {
             let known: Vec<u8> = levels.iter().flatten().copied().collect();
             assert!(known.windows(2).all(|w| w[1] >= w[0]), "case {case} {name}: {options:?} {city:?} {values:?} -> {levels:?}");
         }

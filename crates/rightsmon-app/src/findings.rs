@@ -6,8 +6,8 @@ use crate::observations::{ObservationFilter, SeriesPoint};
 use crate::{App, AppError, AppResult};
 use rightsmon_analysis::gaps::{self, Dispersion, GapTrend, Gaps};
 use rightsmon_analysis::progress::{
-    self, Assessment, CagrOptions, CityTarget, Direction, Distance, Method, Point, city_target_distance, open_sdg_cagr_score,
-    open_sdg_progress_status,
+    self, Assessment, CagrOptions, CityTarget, Direction, Distance, EurostatOptions, Method, Point, city_target_distance,
+    eurostat_sdg_assessment, open_sdg_cagr_score, open_sdg_progress_status, unsd_progress_chart,
 };
 use rightsmon_analysis::trends::{self, Retrogression, Trend};
 use rightsmon_domain::access::Actor;
@@ -25,6 +25,8 @@ pub const CONFIDENCE: f64 = 0.95;
 pub const METHODS: &[Method] = &[
     progress::OPEN_SDG_CAGR_SCORE,
     progress::OPEN_SDG_PROGRESS_STATUS,
+    progress::UNSD_PROGRESS_CHART,
+    progress::EUROSTAT_SDG_ASSESSMENT,
     progress::CITY_TARGET_DISTANCE,
     trends::TREND_OLS,
     trends::NON_RETROGRESSION,
@@ -157,6 +159,10 @@ impl App {
                 }
                 progress.push(open_sdg_cagr_score(&points, &options));
                 progress.push(open_sdg_progress_status(&points, &options, None));
+                progress.push(unsd_progress_chart(&points, &options));
+                let eurostat =
+                    EurostatOptions { direction, target: options.target, target_year: options.target_year, ..EurostatOptions::default() };
+                progress.push(eurostat_sdg_assessment(&points, &eurostat));
                 if let (Some(baseline), Some(target)) = (baseline, target) {
                     city_target = Some(city_target_distance(&points, CityTarget { baseline, target }, direction));
                 }
@@ -258,5 +264,77 @@ impl App {
             all.push(self.indicator_findings(actor, &code, city.code.as_str()).await?);
         }
         Ok(all)
+    }
+}
+
+/// Cities compared on one indicator, in one period, under one definition version.
+#[derive(Debug, Clone, Serialize)]
+pub struct CityComparison {
+    pub indicator: String,
+    pub version: u32,
+    pub period: String,
+    /// Each city's value (those measured in the period under the version).
+    pub values: Vec<(String, f64)>,
+    pub comparison: Option<gaps::Comparison>,
+}
+
+impl App {
+    /// The cities' values of an indicator in `period` (default: the latest period any city has
+    /// under the indicator's latest version), their distribution and, for `city`, its quartile,
+    /// its nearest peers and, only when asked for, its rank. Values of other definition versions
+    /// are never mixed in.
+    pub async fn comparison(
+        &self,
+        actor: &Actor,
+        indicator: &str,
+        city: Option<&str>,
+        period: Option<&str>,
+        with_rank: bool,
+    ) -> AppResult<CityComparison> {
+        let definition = self.indicator(indicator, None).await?;
+        let version = definition.version;
+        let period = match period.map(str::trim).filter(|p| !p.is_empty()) {
+            Some(p) => Some(Period::parse(p).map_err(|e| {
+                let mut errors = rightsmon_domain::FieldErrors::new();
+                errors.push("period", e);
+                AppError::Invalid(errors)
+            })?),
+            None => None,
+        };
+        if let Some(c) = city {
+            self.city(c).await?;
+        }
+        let cities = self.network_overview().await?.cities;
+        let mut latest: Vec<(String, Period, f64)> = Vec::new();
+        for c in &cities {
+            let filter = ObservationFilter {
+                indicator: Some(definition.code.to_string()),
+                version: Some(version),
+                area: Some(c.code.to_string()),
+                key: Some(String::new()),
+                limit: Some(rightsmon_store::MAX_PAGE_SIZE),
+                ..ObservationFilter::default()
+            };
+            for o in self.observations(actor, &filter).await?.items {
+                if let Some(v) = number(&o.data.value) {
+                    latest.push((c.code.to_string(), o.data.period, v));
+                }
+            }
+        }
+        let Some(chosen) = period.or_else(|| latest.iter().map(|(_, p, _)| *p).max()) else {
+            return Ok(CityComparison {
+                indicator: definition.code.to_string(),
+                version,
+                period: String::new(),
+                values: Vec::new(),
+                comparison: None,
+            });
+        };
+        let mut values: Vec<(String, f64)> = latest.into_iter().filter(|(_, p, _)| *p == chosen).map(|(c, _, v)| (c, v)).collect();
+        values.sort_by(|a, b| a.0.cmp(&b.0));
+        let direction = direction(definition.direction).unwrap_or(Direction::Positive);
+        let with_rank = with_rank && self::direction(definition.direction).is_some();
+        let comparison = gaps::compare(&values, city, 3, direction, with_rank);
+        Ok(CityComparison { indicator: definition.code.to_string(), version, period: chosen.to_string(), values, comparison })
     }
 }

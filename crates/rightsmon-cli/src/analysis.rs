@@ -2,7 +2,10 @@
 
 use anyhow::{Context, bail};
 use rightsmon_analysis::composite::{self, Colour, Composite, Missing, Options};
-use rightsmon_analysis::progress::{Assessment, Method, Outcome, Point, open_sdg_cagr_score, open_sdg_progress_status};
+use rightsmon_analysis::progress::{
+    Assessment, EurostatOptions, Method, Outcome, Point, eurostat_sdg_assessment, open_sdg_cagr_score, open_sdg_progress_status,
+    unsd_progress_chart,
+};
 use rightsmon_formats::FormatError;
 use rightsmon_formats::composite::{DataOptions, number, read_data, read_structure, write_rows, write_wide};
 use rightsmon_formats::open_sdg_progress::{ProgressConfig, headline, read_config};
@@ -201,11 +204,20 @@ pub struct ProgressArgs {
 }
 
 /// The progress methods the command line offers, by name.
-pub const PROGRESS_METHODS: &[&str] = &["open-sdg-cagr-score", "open-sdg-progress-status"];
+pub const PROGRESS_METHODS: &[&str] =
+    &["open-sdg-cagr-score", "open-sdg-progress-status", "unsd-progress-chart", "eurostat-sdg-assessment"];
 
 fn assess(method: &str, series: &[Point], config: &ProgressConfig) -> Assessment {
     match method {
         "open-sdg-progress-status" => open_sdg_progress_status(series, &config.options, config.thresholds),
+        "unsd-progress-chart" => unsd_progress_chart(series, &config.options),
+        "eurostat-sdg-assessment" => {
+            let o = &config.options;
+            eurostat_sdg_assessment(
+                series,
+                &EurostatOptions { direction: o.direction, target: o.target, target_year: o.target_year, ..EurostatOptions::default() },
+            )
+        }
         _ => open_sdg_cagr_score(series, &config.options),
     }
 }

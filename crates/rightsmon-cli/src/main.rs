@@ -163,7 +163,8 @@ enum Command {
         /// The indicator's configuration (1-2-1.yml) or a folder of them; Open SDG's defaults without.
         #[arg(long)]
         config: Option<PathBuf>,
-        /// A method to apply (repeatable): open-sdg-cagr-score, open-sdg-progress-status, or all (default).
+        /// A method to apply (repeatable): open-sdg-cagr-score, open-sdg-progress-status,
+        /// unsd-progress-chart, eurostat-sdg-assessment, or all (default).
         #[arg(long = "method")]
         methods: Vec<String>,
         /// The CSV file to write (default: standard output).
