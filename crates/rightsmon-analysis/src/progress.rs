@@ -85,6 +85,8 @@ pub struct Assessment {
     pub ratio: Option<f64>,
     /// The target as used (a target of 0 counts as 0.001, since growth rates need a non-zero end).
     pub target_used: Option<f64>,
+    /// For methods that give a category from a score: the score (from −5 to 5).
+    pub category_score: Option<f64>,
 }
 
 impl Assessment {
@@ -92,7 +94,8 @@ impl Assessment {
     pub fn score(&self) -> Option<f64> {
         match self.outcome {
             Outcome::Score { score } => Some(score),
-            Outcome::Category { .. } | Outcome::NotAssessable { .. } => None,
+            Outcome::Category { .. } => self.category_score,
+            Outcome::NotAssessable { .. } => None,
         }
     }
 
@@ -114,6 +117,7 @@ impl Assessment {
             cagr_required: None,
             ratio: None,
             target_used: None,
+            category_score: None,
         }
     }
 }
@@ -128,6 +132,11 @@ fn cagr(from: f64, to: f64, years: f64) -> Option<f64> {
 /// target, whether it is met, the required rate and the ratio observed / required. Or the
 /// reason there are none.
 fn growth(method: Method, series: &[Point], options: &CagrOptions) -> Result<Assessment, String> {
+    growth_with(method, series, options, false)
+}
+
+/// [`growth`], optionally counting a base value of 0 as 0.001 (as Open SDG 2.4 does).
+fn growth_with(method: Method, series: &[Point], options: &CagrOptions, zero_base: bool) -> Result<Assessment, String> {
     let mut points: Vec<Point> = series.iter().copied().filter(|p| p.value.is_finite()).collect();
     points.sort_by_key(|p| p.year);
     let Some(current) = points.last().copied() else {
@@ -139,6 +148,7 @@ fn growth(method: Method, series: &[Point], options: &CagrOptions) -> Result<Ass
     if base.year >= current.year {
         return Err("the series has no value after its base year".into());
     }
+    let base = if zero_base && base.value == 0.0 { Point { value: 0.001, ..base } } else { base };
     let Some(observed) = cagr(base.value, current.value, f64::from(current.year - base.year)) else {
         return Err("the growth rate is not defined for these values (a base of 0, or a change of sign)".into());
     };
@@ -151,6 +161,7 @@ fn growth(method: Method, series: &[Point], options: &CagrOptions) -> Result<Ass
         cagr_required: None,
         ratio: None,
         target_used: None,
+        category_score: None,
     };
     if let Some(target) = options.target {
         // Growth rates need a non-zero end: a target of 0 counts as 0.001.
@@ -290,6 +301,84 @@ pub fn open_sdg_progress_status(series: &[Point], options: &CagrOptions, thresho
     assessment
 }
 
+/// Open SDG's progress measure since version 2.4 (sdg-build's `ProgressMeasure`): a score from
+/// −5 to 5 that is piecewise linear in the growth rate, so that its categories' edges fall on
+/// −2.5, 0 and 2.5, and the category from the score.
+pub const OPEN_SDG_PROGRESS_MEASURE: Method = Method { name: "open-sdg-progress-measure", version: 1 };
+
+/// The categories of [`OPEN_SDG_PROGRESS_MEASURE`], worst first, with Open SDG's codes.
+pub const OPEN_SDG_MEASURE_STATUSES: [Category; 5] = [
+    Category { code: "deterioration", words: "Deterioration", level: 0 },
+    Category { code: "limited_progress", words: "Limited progress", level: 1 },
+    Category { code: "moderate_progress", words: "Progress made but acceleration needed", level: 2 },
+    Category { code: "substantial_progress", words: "On track", level: 3 },
+    Category { code: "target_achieved", words: "Target achieved", level: 4 },
+];
+
+/// The natural-limit factor C of Open SDG 2.4: 1 far from the limit, falling to 0 at it.
+fn limit_factor(base: f64, limit: f64) -> f64 {
+    let (b, l) = (base.abs(), limit.abs());
+    if l == 0.0 || b >= 2.0 * l {
+        1.0
+    } else if b <= l {
+        1.0 - (b / l).powf(4.44)
+    } else {
+        1.0 - ((2.0 * l - b) / l).powf(4.44)
+    }
+}
+
+/// Open SDG's progress measure ([`OPEN_SDG_PROGRESS_MEASURE`]). The value p is d × CAGR without a
+/// target and R = d × CAGR / |CAGR_required| with one (d is +1 when higher is better, −1 when
+/// lower is, turned round again when the values are negative); a base of 0 counts as 0.001. A
+/// target met scores 5, "target achieved". With a target: min(7.1429 p − 4.2857, 5) from p = 0.6,
+/// max(4.1667 p − 2.5, −5) below. Without: max(125 p − 2.5, −5) below 0, 500 p / C − 2.5 up to
+/// 0.5% C, 250 p / C − 1.25 up to 1.5% C, min(500 p / C − 5, 5) above, where C is the
+/// natural-limit factor (1 without a `limit`). Categories from the score: on track from 2.5,
+/// acceleration needed from 0, limited progress from −2.5, deterioration below.
+pub fn open_sdg_progress_measure(series: &[Point], options: &CagrOptions, limit: Option<f64>) -> Assessment {
+    let method = OPEN_SDG_PROGRESS_MEASURE;
+    let mut assessment = match growth_with(method, series, options, true) {
+        Ok(a) => a,
+        Err(reason) => return Assessment::not_assessable(method, reason),
+    };
+    let [deterioration, limited, moderate, substantial, achieved] = OPEN_SDG_MEASURE_STATUSES;
+    let base = assessment.base.map_or(1.0, |p| p.value);
+    let sign = if base < 0.0 { -1.0 } else { 1.0 };
+    let observed = assessment.cagr_observed.unwrap_or(f64::NAN);
+    let d = sign * signed(1.0, options.direction);
+    let score = if assessment.target_used.is_some() {
+        if target_met(&assessment, options.direction) {
+            assessment.category_score = Some(5.0);
+            assessment.outcome = achieved.outcome();
+            return assessment;
+        }
+        let Some(required) = assessment.cagr_required.filter(|r| *r != 0.0) else {
+            return Assessment::not_assessable(method, "the growth rate to the target is not defined for these values");
+        };
+        let p = d * observed / required.abs();
+        assessment.ratio = Some(p);
+        if p >= 0.6 { (7.1429 * p - 4.2857).min(5.0) } else { (4.1667 * p - 2.5).max(-5.0) }
+    } else {
+        let p = d * observed;
+        let c = limit.map_or(1.0, |l| limit_factor(base, l));
+        if p < 0.0 {
+            (125.0 * p - 2.5).max(-5.0)
+        } else if c == 0.0 {
+            5.0
+        } else if p >= 0.015 * c {
+            (500.0 * p / c - 5.0).min(5.0)
+        } else if p >= 0.005 * c {
+            250.0 * p / c - 1.25
+        } else {
+            500.0 * p / c - 2.5
+        }
+    };
+    let category = band(score, &[(2.5, substantial), (0.0, moderate), (-2.5, limited)], deterioration);
+    assessment.category_score = Some(score);
+    assessment.outcome = category.outcome();
+    assessment
+}
+
 /// The UN Statistics Division's SDG Progress Chart trend assessment.
 pub const UNSD_PROGRESS_CHART: Method = Method { name: "unsd-progress-chart", version: 1 };
 /// Eurostat's assessment of progress in its SDG monitoring report.
@@ -307,9 +396,9 @@ pub const UNSD_STATUSES: [Category; 5] = [
 /// The Progress Chart's trend levels ([`UNSD_PROGRESS_CHART`]), from the same base, current
 /// point and growth rates as Open SDG's. With a target: met, or the current ratio CR = observed
 /// / required growth from 0.95 substantial progress (on track), from 0.5 fair progress, from
-/// −0.1 limited or no progress, below deterioration. Without a target, three levels on the
-/// observed growth per year (negated when lower is better): from 0.01 substantial progress,
-/// from −0.01 limited or no progress, below deterioration.
+/// −0.1 limited or no progress, below deterioration. Without a target, on the observed growth
+/// per year (negated when lower is better): above 1% substantial progress, above 0.5% fair
+/// progress, above −1% limited or no progress, otherwise deterioration.
 pub fn unsd_progress_chart(series: &[Point], options: &CagrOptions) -> Assessment {
     let method = UNSD_PROGRESS_CHART;
     let mut assessment = match growth(method, series, options) {
@@ -319,7 +408,15 @@ pub fn unsd_progress_chart(series: &[Point], options: &CagrOptions) -> Assessmen
     let [deterioration, limited, fair, substantial, met] = UNSD_STATUSES;
     let category = if assessment.target_used.is_none() {
         let g = signed(assessment.cagr_observed.unwrap_or(f64::NAN), options.direction);
-        band(g, &[(0.01, substantial), (-0.01, limited)], deterioration)
+        if g > 0.01 {
+            substantial
+        } else if g > 0.005 {
+            fair
+        } else if g > -0.01 {
+            limited
+        } else {
+            deterioration
+        }
     } else if target_met(&assessment, options.direction) {
         met
     } else {
@@ -560,10 +657,40 @@ mod tests {
     }
 
     #[test]
-    fn the_progress_chart_has_three_levels_without_a_target_and_more_with_one() {
+    fn the_newer_open_sdg_score_is_piecewise_with_edges_on_its_categories() {
+        let up = CagrOptions { direction: Direction::Positive, ..CagrOptions::default() };
+        let measure = |end: f64| {
+            let a = open_sdg_progress_measure(&series(&[(2015, 100.0), (2016, end)]), &up, None);
+            (a.score().unwrap(), a.category().unwrap().0)
+        };
+        // 1.5% a year scores 2.5 (on track), 0.5% scores 0, 0% scores -2.5, -2% scores -5.
+        assert!((measure(101.5).0 - 2.5).abs() < 1e-9);
+        assert!((measure(100.5).0 - 0.0).abs() < 1e-9);
+        assert_eq!(measure(100.0), (-2.5, "limited_progress"));
+        assert!((measure(98.0).0 - -5.0).abs() < 1e-9);
+        assert_eq!(measure(99.0).1, "deterioration");
+        assert_eq!(measure(110.0), (5.0, "substantial_progress"));
+        assert_eq!(measure(101.0).1, "moderate_progress");
+        // With a target, the old formula of R; a met target scores 5.
+        let target = CagrOptions { target: Some(7.25), ..CagrOptions::default() };
+        let a = open_sdg_progress_measure(&series(&[(2015, 14.5), (2022, 9.9)]), &target, None);
+        assert!((a.score().unwrap() - 4.106_540_5).abs() < 1e-6, "{a:?}");
+        let met = open_sdg_progress_measure(&series(&[(2015, 14.5), (2022, 7.0)]), &target, None);
+        assert_eq!((met.score(), met.category().unwrap().0), (Some(5.0), "target_achieved"));
+        // A base of 0 counts as 0.001; close to a natural limit the thresholds shrink.
+        assert!(open_sdg_progress_measure(&series(&[(2015, 0.0), (2016, 1.0)]), &up, None).score().is_some());
+        let near = open_sdg_progress_measure(&series(&[(2015, 95.0), (2016, 95.5)]), &up, Some(100.0));
+        assert_eq!(near.category().unwrap().0, "substantial_progress", "{near:?}");
+    }
+
+    #[test]
+    fn the_progress_chart_levels_with_and_without_a_target() {
         let up = CagrOptions { direction: Direction::Positive, ..CagrOptions::default() };
         let level = |end: f64| unsd_progress_chart(&series(&[(2015, 100.0), (2016, end)]), &up).category().unwrap().0;
-        assert_eq!((level(101.1), level(100.0), level(98.9)), ("substantial_progress", "limited_progress", "deterioration"));
+        assert_eq!(
+            (level(101.1), level(100.7), level(100.0), level(98.9)),
+            ("substantial_progress", "fair_progress", "limited_progress", "deterioration")
+        );
         let target = CagrOptions { target: Some(7.25), ..CagrOptions::default() };
         // R = 1.17: on track; a target met; R between 0.5 and 0.95: fair progress.
         assert_eq!(unsd_progress_chart(&series(&[(2015, 14.5), (2022, 9.9)]), &target).category().unwrap().0, "substantial_progress");

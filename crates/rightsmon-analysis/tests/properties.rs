@@ -11,7 +11,7 @@ use rightsmon_analysis::composite::{
 };
 use rightsmon_analysis::progress::{
     CagrOptions, CityTarget, Direction, EurostatOptions, Outcome, Point, city_target_distance, eurostat_sdg_assessment,
-    open_sdg_cagr_score, open_sdg_progress_status, unsd_progress_chart,
+    open_sdg_cagr_score, open_sdg_progress_measure, open_sdg_progress_status, unsd_progress_chart,
 };
 
 const CASES: u64 = 300;
@@ -149,8 +149,8 @@ fn aggregating_equal_values_returns_that_value() {
     }
 }
 
-/// Raising the latest value never lowers the score when higher is better, and never raises it
-/// when lower is better.
+/// Raising the latest value never lowers either Open SDG score when higher is better, and never
+/// raises it when lower is better.
 #[test]
 fn the_cagr_score_is_monotone_in_the_latest_value() {
     let mut rng = SplitMix64::new(41);
@@ -162,14 +162,18 @@ fn the_cagr_score_is_monotone_in_the_latest_value() {
         let year = 2016 + rng.below(10) as i32;
         let mut values: Vec<f64> = (0..8).map(|_| 1.0 + 99.0 * rng.next_f64()).collect();
         values.sort_by(f64::total_cmp);
-        let scores: Vec<f64> =
+        let old: Vec<f64> =
             values.iter().map(|&v| open_sdg_cagr_score(&[base, Point { year, value: v }], &options).score().unwrap()).collect();
-        for pair in scores.windows(2) {
-            let ok = match direction {
-                Direction::Positive => pair[1] >= pair[0] - 1e-12,
-                Direction::Negative => pair[1] <= pair[0] + 1e-12,
-            };
-            assert!(ok, "case {case}: {options:?} base {base:?} latest {values:?} scores {scores:?}");
+        let new: Vec<f64> =
+            values.iter().map(|&v| open_sdg_progress_measure(&[base, Point { year, value: v }], &options, None).score().unwrap()).collect();
+        for scores in [&old, &new] {
+            for pair in scores.windows(2) {
+                let ok = match direction {
+                    Direction::Positive => pair[1] >= pair[0] - 1e-12,
+                    Direction::Negative => pair[1] <= pair[0] + 1e-12,
+                };
+                assert!(ok, "case {case}: {options:?} base {base:?} latest {values:?} scores {scores:?}");
+            }
         }
     }
 }
@@ -195,6 +199,7 @@ fn each_status_method_is_monotone_in_the_latest_value() {
             Outcome::Category { level, .. } => Some(level),
             _ => None,
         });
+        let measure = levels(&|v| open_sdg_progress_measure(&[base, Point { year, value: v }], &options, None).category().map(|c| c.1));
         let unsd = levels(&|v| unsd_progress_chart(&[base, Point { year, value: v }], &options).category().map(|c| c.1));
         let mid = Point { year: 2015 + (year - 2015) / 2, value: base.value };
         let eurostat_options = EurostatOptions { direction, target, years: 15, ..EurostatOptions::default() };
@@ -204,7 +209,9 @@ fn each_status_method_is_monotone_in_the_latest_value() {
             let latest = if mid.year >= year { Point { value: v, ..later } } else { Point { year, value: v } };
             eurostat_sdg_assessment(&[base, mid, latest], &eurostat_options).category().map(|c| c.1)
         });
-        for (name, levels) in [("status", &status), ("city target", &distance), ("UNSD", &unsd), ("Eurostat", &eurostat)] {
+        for (name, levels) in
+            [("status", &status), ("measure", &measure), ("city target", &distance), ("UNSD", &unsd), ("Eurostat", &eurostat)]
+        {
             let known: Vec<u8> = levels.iter().flatten().copied().collect();
             assert!(known.windows(2).all(|w| w[1] >= w[0]), "case {case} {name}: {options:?} {city:?} {values:?} -> {levels:?}");
         }

@@ -7,7 +7,7 @@ use crate::{App, AppError, AppResult};
 use rightsmon_analysis::gaps::{self, Dispersion, GapTrend, Gaps};
 use rightsmon_analysis::progress::{
     self, Assessment, CagrOptions, CityTarget, Direction, Distance, EurostatOptions, Method, Point, city_target_distance,
-    eurostat_sdg_assessment, open_sdg_cagr_score, open_sdg_progress_status, unsd_progress_chart,
+    eurostat_sdg_assessment, open_sdg_cagr_score, open_sdg_progress_measure, open_sdg_progress_status, unsd_progress_chart,
 };
 use rightsmon_analysis::trends::{self, Retrogression, Trend};
 use rightsmon_domain::access::Actor;
@@ -25,6 +25,7 @@ pub const CONFIDENCE: f64 = 0.95;
 pub const METHODS: &[Method] = &[
     progress::OPEN_SDG_CAGR_SCORE,
     progress::OPEN_SDG_PROGRESS_STATUS,
+    progress::OPEN_SDG_PROGRESS_MEASURE,
     progress::UNSD_PROGRESS_CHART,
     progress::EUROSTAT_SDG_ASSESSMENT,
     progress::CITY_TARGET_DISTANCE,
@@ -70,9 +71,13 @@ pub struct IndicatorFindings {
 }
 
 impl IndicatorFindings {
-    /// The headline verdict: the progress status, else the score.
+    /// The headline verdict: Open SDG's current progress measure, else the first verdict with a
+    /// category, else the first with a score.
     pub fn headline(&self) -> Option<&Assessment> {
-        self.progress.iter().find(|a| a.category().is_some()).or_else(|| self.progress.iter().find(|a| a.score().is_some()))
+        let with_category = |name: &str| self.progress.iter().find(|a| a.method.name == name && a.category().is_some());
+        with_category(progress::OPEN_SDG_PROGRESS_MEASURE.name)
+            .or_else(|| self.progress.iter().find(|a| a.category().is_some()))
+            .or_else(|| self.progress.iter().find(|a| a.score().is_some()))
     }
 }
 
@@ -159,6 +164,7 @@ impl App {
                 }
                 progress.push(open_sdg_cagr_score(&points, &options));
                 progress.push(open_sdg_progress_status(&points, &options, None));
+                progress.push(open_sdg_progress_measure(&points, &options, None));
                 progress.push(unsd_progress_chart(&points, &options));
                 let eurostat =
                     EurostatOptions { direction, target: options.target, target_year: options.target_year, ..EurostatOptions::default() };

@@ -28,7 +28,10 @@ async fn the_public_sees_verdicts_on_published_values_that_recompute_from_them()
     let years: Vec<i32> = f.points.iter().map(|p| p.year).collect();
     assert_eq!(years, (2019..=2023).collect::<Vec<_>>(), "the submitted 2024 value is not public");
     let names: Vec<&str> = f.progress.iter().map(|a| a.method.name).collect();
-    assert_eq!(names, ["open-sdg-cagr-score", "open-sdg-progress-status", "unsd-progress-chart", "eurostat-sdg-assessment"]);
+    assert_eq!(
+        names,
+        ["open-sdg-cagr-score", "open-sdg-progress-status", "open-sdg-progress-measure", "unsd-progress-chart", "eurostat-sdg-assessment"]
+    );
     // The baseline benchmark sets the base year; the score recomputes from the points.
     let score = &f.progress[0];
     assert_eq!(score.base.unwrap().year, 2019);

@@ -3,8 +3,8 @@
 use anyhow::{Context, bail};
 use rightsmon_analysis::composite::{self, Colour, Composite, Missing, Options};
 use rightsmon_analysis::progress::{
-    Assessment, EurostatOptions, Method, Outcome, Point, eurostat_sdg_assessment, open_sdg_cagr_score, open_sdg_progress_status,
-    unsd_progress_chart,
+    Assessment, EurostatOptions, Method, Outcome, Point, eurostat_sdg_assessment, open_sdg_cagr_score, open_sdg_progress_measure,
+    open_sdg_progress_status, unsd_progress_chart,
 };
 use rightsmon_formats::FormatError;
 use rightsmon_formats::composite::{DataOptions, number, read_data, read_structure, write_rows, write_wide};
@@ -210,6 +210,7 @@ pub const PROGRESS_METHODS: &[&str] =
 fn assess(method: &str, series: &[Point], config: &ProgressConfig) -> Assessment {
     match method {
         "open-sdg-progress-status" => open_sdg_progress_status(series, &config.options, config.thresholds),
+        "open-sdg-progress-measure" => open_sdg_progress_measure(series, &config.options, config.limit),
         "unsd-progress-chart" => unsd_progress_chart(series, &config.options),
         "eurostat-sdg-assessment" => {
             let o = &config.options;

@@ -164,7 +164,7 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
         /// A method to apply (repeatable): open-sdg-cagr-score, open-sdg-progress-status,
-        /// unsd-progress-chart, eurostat-sdg-assessment, or all (default).
+        /// open-sdg-progress-measure, unsd-progress-chart, eurostat-sdg-assessment, or all (default).
         #[arg(long = "method")]
         methods: Vec<String>,
         /// The CSV file to write (default: standard output).

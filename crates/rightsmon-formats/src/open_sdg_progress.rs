@@ -15,6 +15,7 @@ struct RawOptions {
     target: Option<f64>,
     target_year: Option<i32>,
     base_year: Option<i32>,
+    limit: Option<f64>,
     progress_thresholds: Option<RawThresholds>,
 }
 
@@ -40,6 +41,8 @@ pub struct ProgressConfig {
     pub enabled: bool,
     pub options: CagrOptions,
     pub thresholds: Option<Thresholds>,
+    /// A natural limit (`limit`), for Open SDG 2.4's progress measure.
+    pub limit: Option<f64>,
     /// The status the configuration states (`progress_status`), if any.
     pub published_status: Option<String>,
 }
@@ -78,6 +81,7 @@ pub fn read_config(text: &str) -> Result<ProgressConfig, FormatError> {
         enabled: raw.auto_progress_calculation.unwrap_or(false),
         options,
         thresholds,
+        limit: entry.limit.filter(|l| l.is_finite()),
         published_status: raw.progress_status,
     })
 }
