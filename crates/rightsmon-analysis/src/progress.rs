@@ -390,7 +390,7 @@ pub const UNSD_STATUSES: [Category; 5] = [
     Category { code: "limited_progress", words: "Limited or no progress", level: 1 },
     Category { code: "fair_progress", words: "Fair progress, but acceleration needed", level: 2 },
     Category { code: "substantial_progress", words: "Substantial progress / on track", level: 3 },
-    Category { code: "target_met", words: "Target met or almost met", level: 4 },
+    Category { code: "target_met", words: "Target met", level: 4 },
 ];
 
 /// The Progress Chart's trend levels ([`UNSD_PROGRESS_CHART`]), from the same base, current

@@ -11,6 +11,7 @@ mod codesign;
 pub mod context;
 mod cycles;
 pub mod error;
+mod findings;
 pub mod i18n;
 mod imports;
 mod pages;
@@ -88,6 +89,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("import.html", include_str!("../templates/import.html")),
     ("cycles.html", include_str!("../templates/cycles.html")),
     ("cycle.html", include_str!("../templates/cycle.html")),
+    ("findings.html", include_str!("../templates/findings.html")),
+    ("right.html", include_str!("../templates/right.html")),
+    ("methods.html", include_str!("../templates/methods.html")),
+    ("method.html", include_str!("../templates/method.html")),
 ];
 
 const STYLE: &str = include_str!("../static/style.css");
@@ -156,6 +161,15 @@ pub fn routes() -> Routes {
     Routes::new()
         .route("/", "GET", Access::Public, get(pages::home))
         .route("/cities/{code}", "GET", Access::Public, get(pages::city))
+        .route("/cities/{code}/indicators/{indicator}", "GET", Access::Public, get(findings::indicator_page))
+        .route("/rights/{code}", "GET", Access::Public, get(findings::right_page))
+        .route("/methods", "GET", Access::Public, get(findings::methods_page))
+        .route("/methods/{name}", "GET", Access::Public, get(findings::method_page))
+        .route("/api/v1/cities/{code}/findings", "GET", Access::Public, get(findings::api_city))
+        .route("/api/v1/cities/{code}/indicators/{indicator}/findings", "GET", Access::Public, get(findings::api_indicator))
+        .route("/api/v1/rights/{code}/findings", "GET", Access::Public, get(findings::api_right))
+        .route("/api/v1/methods", "GET", Access::Public, get(findings::api_methods))
+        .route("/api/v1/indicators/{code}/comparison", "GET", Access::Public, get(findings::api_comparison))
         .route("/login", "GET, POST", Access::Public, get(pages::login_form).post(pages::login))
         .route("/logout", "POST", Access::SignedIn, post(pages::logout))
         .route("/workspace", "GET", Access::SignedIn, get(workspace::tasks))

@@ -54,6 +54,13 @@ pub async fn city(State(state): State<WebState>, ctx: Ctx, Path(code): Path<Stri
             latest.insert(code, observation);
         }
     }
+    let findings: BTreeMap<String, serde_json::Value> = state
+        .app
+        .city_findings(&ctx.actor, city.code.as_str())
+        .await?
+        .iter()
+        .map(|f| (f.indicator.clone(), crate::findings::summary(f)))
+        .collect();
     let mut rows = Vec::new();
     for (code, observation) in latest {
         let definition = state.app.indicator(&code, Some(observation.data.version)).await?;
@@ -69,6 +76,7 @@ pub async fn city(State(state): State<WebState>, ctx: Ctx, Path(code): Path<Stri
             "unit": definition.unit,
             "source": observation.data.provenance.source_name,
             "synthetic": observation.data.provenance.source_name.as_deref() == Some(rightsmon_app::demo::DEMO_SOURCE),
+            "findings": findings.get(&code),
         }));
     }
     let page = serde_json::json!({
