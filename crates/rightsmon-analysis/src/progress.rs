@@ -259,6 +259,26 @@ impl Category {
     }
 }
 
+/// Every category `method` can give, worst first within each of its scales (none for methods
+/// that give scores or no verdict).
+pub fn categories(method: Method) -> Vec<Category> {
+    let scales: &[&[Category]] = match method.name {
+        n if n == OPEN_SDG_PROGRESS_STATUS.name => &[&OPEN_SDG_STATUSES],
+        n if n == OPEN_SDG_PROGRESS_MEASURE.name => &[&OPEN_SDG_MEASURE_STATUSES],
+        n if n == UNSD_PROGRESS_CHART.name => &[&UNSD_STATUSES],
+        n if n == EUROSTAT_SDG_ASSESSMENT.name => &[&EUROSTAT_TARGET_STATUSES, &EUROSTAT_STATUSES],
+        n if n == CITY_TARGET_DISTANCE.name => &[&CITY_TARGET_STATUSES],
+        _ => &[],
+    };
+    let mut all: Vec<Category> = Vec::new();
+    for category in scales.iter().flat_map(|scale| scale.iter()) {
+        if !all.iter().any(|c| c.code == category.code) {
+            all.push(*category);
+        }
+    }
+    all
+}
+
 /// The categories of [`OPEN_SDG_PROGRESS_STATUS`], worst first.
 pub const OPEN_SDG_STATUSES: [Category; 5] = [
     Category { code: "deterioration", words: "Deterioration", level: 0 },

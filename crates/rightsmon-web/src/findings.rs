@@ -28,6 +28,11 @@ fn method_view(m: Method) -> Value {
     json!({"name": m.name, "version": m.version, "href": format!("/methods/{}", m.name)})
 }
 
+/// The UI message of a method's category: each method keeps the words its source publishes.
+pub fn status_key(method: Method, code: &str) -> String {
+    format!("status-{}-{code}", method.name)
+}
+
 /// A verdict as a page shows it: a translated category, a score, or "not assessable" with the reason.
 fn verdict(a: &Assessment) -> Value {
     let (kind, code, score, reason) = match &a.outcome {
@@ -38,6 +43,7 @@ fn verdict(a: &Assessment) -> Value {
     json!({
         "method": method_view(a.method),
         "kind": kind,
+        "status_key": if code.is_empty() { String::new() } else { status_key(a.method, &code) },
         "code": code,
         "level": a.category().map(|c| c.1),
         "score": score,
@@ -86,7 +92,7 @@ fn findings_view(f: &IndicatorFindings) -> Value {
         "progress": f.progress.iter().map(verdict).collect::<Vec<_>>(),
         "city_target": f.city_target.as_ref().map(|d| json!({
             "method": method_view(d.method),
-            "code": match d.outcome { Outcome::Category { code, .. } => code, _ => "" },
+            "status_key": match d.outcome { Outcome::Category { code, .. } => Some(status_key(d.method, code)), _ => None },
             "reason": match &d.outcome { Outcome::NotAssessable { reason } => Some(reason.clone()), _ => None },
             "baseline": json!({"year": d.target.baseline.year, "value": shown(d.target.baseline.value, 4)}),
             "target": json!({"year": d.target.target.year, "value": shown(d.target.target.value, 4)}),
@@ -256,4 +262,23 @@ pub async fn api_comparison(
     let axum::extract::Query(q) = q.map_err(|e| WebError::BadRequest(e.body_text()))?;
     let c = state.app.comparison(&ctx.actor, &code, q.city.as_deref(), q.period.as_deref(), q.ranks).await?;
     Ok(Json(json!(c)))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use crate::i18n::{I18n, LANGUAGES};
+
+    #[test]
+    fn every_method_and_category_has_its_words() {
+        let english = I18n::keys(LANGUAGES[0].2);
+        let mut missing = Vec::new();
+        for &m in METHODS {
+            let mut keys = vec![format!("method-{}", m.name), format!("method-{}-about", m.name)];
+            keys.extend(rightsmon_analysis::progress::categories(m).iter().map(|c| status_key(m, c.code)));
+            missing.extend(keys.into_iter().filter(|k| !english.contains(k)));
+        }
+        assert!(missing.is_empty(), "locales/en.ftl lacks {missing:?}");
+    }
 }

@@ -15,6 +15,9 @@ async fn an_indicator_in_a_city_shows_every_finding_with_its_method() {
     for fragment in [
         "href=\"/methods/open-sdg-cagr-score\"",
         "href=\"/methods/open-sdg-progress-status\"",
+        "href=\"/methods/open-sdg-progress-measure\"",
+        "href=\"/methods/unsd-progress-chart\"",
+        "href=\"/methods/eurostat-sdg-assessment\"",
         "href=\"/methods/trend-ols\"",
         "href=\"/methods/non-retrogression\"",
         "href=\"/methods/equality-gap\"",
@@ -23,6 +26,7 @@ async fn an_indicator_in_a_city_shows_every_finding_with_its_method() {
         assert!(reply.body.contains(fragment), "{fragment} is missing");
     }
     assert!(!reply.body.contains("2024:"), "the value still in review is not used");
+    assert!(!reply.body.contains(">status-") && !reply.body.contains(">method-"), "a message key is shown instead of its words");
 
     let api = app.get("/api/v1/cities/ghent/indicators/RM-HOU-01/findings").await.json();
     assert_eq!(api["progress"][0]["method"]["name"], "open-sdg-cagr-score");
@@ -34,6 +38,8 @@ async fn an_indicator_in_a_city_shows_every_finding_with_its_method() {
     // In another language, the same page with translated words.
     let dutch = app.get("/cities/ghent/indicators/RM-HOU-01?lang=nl").await;
     assert_eq!(dutch.status, StatusCode::OK);
+    assert!(dutch.body.contains("lang=\"nl\""));
+    assert!(!dutch.body.contains(">status-") && !dutch.body.contains(">method-"), "a message key is shown instead of its words");
     assert_eq!(app.get("/cities/ghent/indicators/RM-NOPE-99").await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.get("/api/v1/cities/atlantis/findings").await.status, StatusCode::NOT_FOUND);
 }
