@@ -46,8 +46,13 @@ async fn the_demo_loads_once_and_keeps_work_in_progress_inside_its_city() {
     let first = app.load_demo().await.unwrap();
     assert!(first.observations > 500);
     assert_eq!(first.accounts_created, rightsmon_app::demo::DEMO_ACCOUNTS.len());
+    assert_eq!(first.cycles, 1, "Ghent's reporting cycle");
     let second = app.load_demo().await.unwrap();
-    assert_eq!((second.observations, second.accounts_created), (0, 0));
+    assert_eq!((second.observations, second.accounts_created, second.cycles), (0, 0, 0));
+    let editor = app.login("ghent-editor", rightsmon_app::demo::DEMO_PASSWORD, "test").await.unwrap();
+    let editor = app.actor_for_token(Some(&editor.token)).await.unwrap();
+    let tasks = app.my_tasks(&editor).await.unwrap();
+    assert_eq!(tasks.len(), rightsmon_app::demo::DEMO_SERIES_COUNT, "the editor's office provides every demo series");
 
     let viewer = app.login("ghent-viewer", rightsmon_app::demo::DEMO_PASSWORD, "test").await.unwrap();
     let viewer = app.actor_for_token(Some(&viewer.token)).await.unwrap();

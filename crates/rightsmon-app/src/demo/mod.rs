@@ -26,10 +26,16 @@ pub const DEMO_ACCOUNTS: &[(&str, Role, Option<&str>)] = &[
     ("padova-editor", Role::DataEditor, Some("padova")),
 ];
 
+/// The organisation the demo's Ghent editor works for, which provides the values of its cycle.
+const DEMO_OFFICE: &str = "Ghent data and information office";
+
 const YEARS: std::ops::RangeInclusive<i32> = 2019..=2024;
 
 /// The core indicators the demo fills with synthetic values: code, the range a city's level is
 /// drawn from, the change per year, and whether values are broken down by sex.
+/// How many core indicators the demo fills (and assigns in Ghent's cycle).
+pub const DEMO_SERIES_COUNT: usize = DEMO_SERIES.len();
+
 const DEMO_SERIES: &[(&str, f64, f64, f64, bool)] = &[
     ("RM-HOU-01", 6.0, 20.0, -0.4, true),
     ("RM-EDU-01", 4.0, 14.0, -0.3, true),
@@ -86,6 +92,7 @@ pub struct DemoReport {
     pub observations: usize,
     pub accounts_created: usize,
     pub proposals: usize,
+    pub cycles: usize,
 }
 
 impl App {
@@ -109,6 +116,10 @@ impl App {
             ));
         }
         report.indicators = definitions.len();
+        let office = match self.organisations(Some("ghent")).await?.into_iter().find(|o| o.name == DEMO_OFFICE) {
+            Some(office) => office,
+            None => self.create_organisation(DEMO_OFFICE, "municipal_department", Some("ghent")).await?,
+        };
         for &(username, role, city) in DEMO_ACCOUNTS {
             let form = UserForm {
                 username: username.to_owned(),
@@ -121,7 +132,8 @@ impl App {
                 Err(AppError::Invalid(_)) => {} // exists from an earlier run
                 Err(other) => return Err(other),
             }
-            self.add_membership(username, role.as_str(), city, None).await?;
+            let organisation = (username == "ghent-editor").then_some(office.id);
+            self.add_membership(username, role.as_str(), city, organisation).await?;
         }
         for city in &cities {
             for (definition, series) in &definitions {
@@ -167,6 +179,7 @@ impl App {
             }
         }
         report.proposals = self.demo_proposals().await?;
+        report.cycles = self.demo_cycle(office.id).await?;
         if report.observations > 0 || report.accounts_created > 0 {
             self.audit(None, "demo.loaded", "demo".into(), serde_json::json!({"observations": report.observations})).await?;
         }
@@ -249,6 +262,33 @@ impl App {
         self.endorse(&coordinator, local.id, None).await?;
         self.object(&cso, local.id, "Counting households on the list misses those who no longer apply because they have given up; add the share of applicants housed within two years.").await?;
         Ok(2)
+    }
+}
+
+impl App {
+    /// Ghent's annual report on the year after the demo's values: its data office provides the
+    /// demo's indicators and the demo editor works there, so the workspace shows tasks with a
+    /// deadline.
+    async fn demo_cycle(&self, office: i64) -> AppResult<usize> {
+        let ghent = rightsmon_domain::id::AreaCode::parse("ghent").map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+        if !self.store.list_cycles(&ghent).await?.is_empty() {
+            return Ok(0);
+        }
+        let user = self.find_user("ghent-coordinator").await?;
+        let memberships = self.store.list_memberships(user.id).await?;
+        let coordinator = Actor::User { user, memberships };
+        let year = YEARS.end() + 1;
+        // Three months from today, and never before the reporting year is over.
+        let soon = rightsmon_domain::time::Date::of_timestamp(self.now().plus_seconds(91 * 86_400));
+        let after_the_year =
+            rightsmon_domain::time::Date::from_ymd(year + 1, 3, 31).map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+        let deadline = soon.max(after_the_year);
+        let cycle =
+            self.create_cycle(&coordinator, "ghent", &format!("Annual report {year}"), &year.to_string(), &deadline.to_string()).await?;
+        for series in DEMO_SERIES {
+            self.assign(&coordinator, cycle.id, series.0, office).await?;
+        }
+        Ok(1)
     }
 }
 

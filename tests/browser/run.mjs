@@ -1,0 +1,285 @@
+// Rights Monitor in a real browser (headless Chromium driven by playwright-core):
+//  1. axe-core's WCAG 2.2 AA rules on every page type, in English and in Dutch: 0 violations;
+//  2. every page type at 320 CSS pixels wide without sideways scrolling of the page;
+//  3. every page type with JavaScript disabled, and the walkthrough with JavaScript disabled:
+//     an editor signs in, enters a value and submits it, the city's coordinator validates and
+//     publishes it, and it appears on the public pages;
+//  4. no Content-Security-Policy violation on any page with JavaScript on;
+//  5. screenshots of the main pages in tests/browser/artifacts/.
+//
+// Usage: node tests/browser/run.mjs   (RIGHTSMON_BIN: the binary, default target/debug/rightsmon;
+// CHROMIUM: the browser, default /usr/bin/chromium)
+import { chromium } from "playwright-core";
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const binary = process.env.RIGHTSMON_BIN || path.join(root, "target/debug/rightsmon");
+const browserPath = process.env.CHROMIUM || "/usr/bin/chromium";
+const artifacts = path.join(here, "artifacts");
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const PASSWORD = "rightsmon-demo";
+const LANGUAGES = ["en", "nl"];
+
+const failures = [];
+function fail(message) {
+  failures.push(message);
+  console.log(`  FAIL ${message}`);
+}
+function check(condition, message) {
+  if (!condition) fail(message);
+  return condition;
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer() {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "rightsmon-browser-"));
+  const child = spawn(binary, ["demo", "--bind", `127.0.0.1:${port}`, "--data-dir", dataDir], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, RUST_LOG: "warn" },
+  });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`rightsmon demo stopped:\n${output}`);
+    try {
+      const reply = await fetch(`${base}/healthz`);
+      if (reply.ok) return { base, child, dataDir };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error(`rightsmon demo did not answer within 60 s:\n${output}`);
+}
+
+async function json(base, url) {
+  const reply = await fetch(base + url);
+  if (!reply.ok) throw new Error(`${url}: ${reply.status}`);
+  return reply.json();
+}
+
+async function signIn(page, base, username) {
+  await page.goto(`${base}/login`);
+  await page.fill("#username", username);
+  await page.fill("#password", PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click("form.stacked-form button[type=submit]")]);
+  if (!check(new URL(page.url()).pathname !== "/login", `${username} could not sign in`)) {
+    throw new Error("sign-in failed");
+  }
+}
+
+/** The page types: name, URL, and whether they need a signed-in user (and which). */
+async function pageTypes(base) {
+  const proposals = await json(base, "/api/v1/proposals");
+  const proposal = (proposals.items || proposals)[0];
+  const cycles = await json(base, "/api/v1/cities/ghent/cycles");
+  const cycle = (cycles.items || cycles)[0];
+  const types = [
+    { name: "home", url: "/" },
+    { name: "city", url: "/cities/ghent" },
+    { name: "indicator-in-city", url: "/cities/ghent/indicators/RM-HOU-01" },
+    { name: "right", url: "/rights/CFR-34" },
+    { name: "catalogue", url: "/indicators" },
+    { name: "indicator", url: "/indicators/RM-HOU-01" },
+    { name: "proposals", url: "/proposals" },
+    { name: "methods", url: "/methods" },
+    { name: "method", url: "/methods/open-sdg-cagr-score" },
+    { name: "login", url: "/login" },
+    { name: "not-found", url: "/cities/atlantis", status: 404 },
+    { name: "workspace", url: "/workspace", user: "ghent-coordinator" },
+    { name: "entry", url: "/workspace/values/new?indicator=RM-HOU-01", user: "ghent-editor" },
+    { name: "queue", url: "/workspace/queue", user: "ghent-coordinator" },
+    { name: "cycles", url: "/workspace/cycles", user: "ghent-coordinator" },
+    { name: "import", url: "/workspace/imports/new", user: "ghent-editor" },
+    { name: "new-proposal", url: "/proposals/new", user: "ghent-cso" },
+  ];
+  if (proposal) types.push({ name: "proposal", url: `/proposals/${proposal.id}` });
+  else fail("the demo has no proposal to look at");
+  if (cycle) types.push({ name: "cycle", url: `/workspace/cycles/${cycle.id}`, user: "ghent-coordinator" });
+  else fail("the demo has no cycle of Ghent to look at");
+  return types;
+}
+
+/** Forms in their error state: the login with a wrong password, and an entry with a bad value. */
+async function errorStates(page, base, lang) {
+  await page.goto(`${base}/login?lang=${lang}`);
+  await page.fill("#username", "ghent-editor");
+  await page.fill("#password", "not the password");
+  await Promise.all([page.waitForNavigation(), page.click("form.stacked-form button[type=submit]")]);
+  await axeCheck(page, `login-error (${lang})`);
+  check((await page.locator(".error-summary").count()) === 1, `login-error (${lang}): no error summary`);
+}
+
+async function axeCheck(page, label) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } }),
+  );
+  for (const v of result.violations) {
+    const nodes = v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ");
+    fail(`${label}: axe ${v.id} (${v.impact}): ${v.help} at ${nodes}`);
+  }
+  return result.violations.length;
+}
+
+async function reflowCheck(page, label) {
+  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+  check(widths.page <= widths.viewport, `${label}: at 320 px the page is ${widths.page} px wide and scrolls sideways`);
+}
+
+async function withUser(browser, base, user, options, work) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  try {
+    if (user) await signIn(page, base, user);
+    return await work(page, context);
+  } finally {
+    await context.close();
+  }
+}
+
+async function accessibility(browser, base, types) {
+  console.log("axe-core (WCAG 2.2 AA), CSP and 320 px reflow on every page type, in English and Dutch");
+  fs.mkdirSync(artifacts, { recursive: true });
+  for (const lang of LANGUAGES) {
+    const users = [...new Set(types.map((t) => t.user || null))];
+    for (const user of users) {
+      await withUser(browser, base, user, {}, async (page) => {
+        const csp = [];
+        page.on("console", (m) => {
+          if (/Content[- ]Security[- ]Policy/i.test(m.text())) csp.push(m.text());
+        });
+        for (const type of types.filter((t) => (t.user || null) === user)) {
+          const label = `${type.name} (${lang})`;
+          const url = base + type.url + (type.url.includes("?") ? "&" : "?") + `lang=${lang}`;
+          await page.setViewportSize({ width: 1280, height: 900 });
+          const reply = await page.goto(url);
+          check(reply.status() === (type.status || 200), `${label}: status ${reply.status()}`);
+          check((await page.getAttribute("html", "lang")) === lang, `${label}: html lang is not ${lang}`);
+          const count = await axeCheck(page, label);
+          await page.screenshot({ path: path.join(artifacts, `${type.name}-${lang}.png`), fullPage: true });
+          await page.setViewportSize({ width: 320, height: 640 });
+          await reflowCheck(page, label);
+          console.log(`  ${count === 0 ? "ok  " : "FAIL"} ${label}`);
+        }
+        for (const message of csp) fail(`${user || "anonymous"} (${lang}): ${message}`);
+      });
+    }
+    await withUser(browser, base, null, {}, (page) => errorStates(page, base, lang));
+    await withUser(browser, base, "ghent-editor", {}, async (page) => {
+      await page.goto(`${base}/workspace/values/new?indicator=RM-HOU-01&lang=${lang}`);
+      await page.fill("#field-period", "not a period");
+      await Promise.all([page.waitForNavigation(), page.click("button[value=draft]")]);
+      check((await page.locator(".error-summary").count()) === 1, `entry-error (${lang}): no error summary`);
+      await axeCheck(page, `entry-error (${lang})`);
+      console.log(`  ok   entry-error (${lang})`);
+    });
+  }
+}
+
+async function withoutJavaScript(browser, base, types) {
+  console.log("every page type with JavaScript disabled");
+  const users = [...new Set(types.map((t) => t.user || null))];
+  for (const user of users) {
+    await withUser(browser, base, user, { javaScriptEnabled: false }, async (page) => {
+      for (const type of types.filter((t) => (t.user || null) === user)) {
+        const reply = await page.goto(base + type.url);
+        const ok =
+          check(reply.status() === (type.status || 200), `${type.name} without JavaScript: status ${reply.status()}`) &&
+          check((await page.locator("main h1").count()) === 1, `${type.name} without JavaScript: no heading in main`) &&
+          check(!/>(status|method|findings|nav|table)-[a-z]/.test(await page.content()), `${type.name}: a message key shows instead of its words`);
+        console.log(`  ${ok ? "ok  " : "FAIL"} ${type.name}`);
+      }
+    });
+  }
+}
+
+async function walkthrough(browser, base) {
+  console.log("walkthrough without JavaScript: enter, submit, validate, publish, see it in public");
+  const options = { javaScriptEnabled: false };
+  const value = "17.5";
+  await withUser(browser, base, "ghent-editor", options, async (page) => {
+    await page.goto(`${base}/workspace/values/new?indicator=RM-HOU-01`);
+    await page.selectOption("#field-area", "ghent");
+    await page.fill("#field-period", "2025");
+    await page.locator("input[name='value.']").fill(value);
+    await page.fill("#field-source_name", "Housing survey 2025");
+    await Promise.all([page.waitForNavigation(), page.click("button[value=submit]")]);
+    check((await page.locator(".error-summary").count()) === 0, `the editor's submission was refused: ${await page.locator("main").innerText()}`);
+    await page.screenshot({ path: path.join(artifacts, "walkthrough-1-submitted.png"), fullPage: true });
+  });
+  await withUser(browser, base, "ghent-coordinator", options, async (page) => {
+    for (const action of ["validate", "publish"]) {
+      await page.goto(`${base}/workspace/queue`);
+      const row = page.locator("tbody tr", { hasText: "RM-HOU-01" }).filter({ hasText: "2025" }).filter({ hasText: value });
+      if (!check((await row.count()) === 1, `the queue shows ${await row.count()} rows for the submitted value (${action})`)) return;
+      await row.locator("input[type=checkbox]").check();
+      await Promise.all([page.waitForNavigation(), page.click(`button[value=${action}]`)]);
+      check((await page.locator(".error-summary").count()) === 0, `${action} was refused: ${await page.locator("main").innerText()}`);
+      await page.screenshot({ path: path.join(artifacts, `walkthrough-2-${action}.png`), fullPage: true });
+    }
+  });
+  await withUser(browser, base, null, options, async (page) => {
+    await page.goto(`${base}/cities/ghent`);
+    const row = page.locator("tbody tr", { hasText: "RM-HOU-01" });
+    const text = await row.innerText();
+    check(text.includes("2025") && text.includes(value), `the published value is not on the city page: ${text}`);
+    await page.goto(`${base}/cities/ghent/indicators/RM-HOU-01`);
+    check((await page.content()).includes(`2025: ${value}`), "the published value is not in the indicator's findings");
+    await page.screenshot({ path: path.join(artifacts, "walkthrough-3-public.png"), fullPage: true });
+  });
+  console.log(`  ${failures.length === 0 ? "ok  " : "FAIL"} walkthrough`);
+}
+
+async function main() {
+  if (!fs.existsSync(binary)) throw new Error(`${binary} is missing: build it first (cargo build)`);
+  if (!fs.existsSync(browserPath)) throw new Error(`${browserPath} is missing: install Debian's chromium`);
+  const server = await startServer();
+  const browser = await chromium.launch({
+    executablePath: browserPath,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const types = await pageTypes(server.base);
+    await accessibility(browser, server.base, types);
+    await withoutJavaScript(browser, server.base, types);
+    await walkthrough(browser, server.base);
+  } finally {
+    await browser.close();
+    server.child.kill();
+    fs.rmSync(server.dataDir, { recursive: true, force: true });
+  }
+  if (failures.length > 0) {
+    console.log(`\n${failures.length} browser check(s) failed:`);
+    for (const f of failures) console.log(`  - ${f}`);
+    process.exit(1);
+  }
+  console.log(`\nbrowser tests passed; screenshots in ${path.relative(root, artifacts)}/`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
