@@ -55,6 +55,9 @@ pub struct IndicatorFindings {
     pub published_only: bool,
     /// The yearly values used, oldest first.
     pub points: Vec<Point>,
+    /// The city's baseline and target of the indicator (whole population), where it set them.
+    pub baseline: Option<Point>,
+    pub target: Option<Point>,
     pub progress: Vec<Assessment>,
     pub city_target: Option<Distance>,
     pub trend: Trend,
@@ -66,6 +69,8 @@ pub struct IndicatorFindings {
     pub gap_trend: Option<GapTrend>,
     pub dispersion: Option<Dispersion>,
     pub dispersion_period: Option<String>,
+    /// The districts' values of the dispersion's period, in code order.
+    pub district_values: Vec<(String, f64)>,
     /// Why the progress methods could not run, if they could not.
     pub note: Option<&'static str>,
 }
@@ -182,6 +187,8 @@ impl App {
             direction: definition.direction.as_str(),
             published_only,
             points,
+            baseline,
+            target,
             progress,
             city_target,
             trend: trends::trend(&observations, CONFIDENCE),
@@ -191,6 +198,7 @@ impl App {
             gap_trend: None,
             dispersion: None,
             dispersion_period: None,
+            district_values: Vec::new(),
             note,
         };
         if let Some(direction) = direction {
@@ -249,6 +257,9 @@ impl App {
         if let Some((period, values)) = districts.iter().rev().find(|(_, v)| v.len() >= 2) {
             findings.dispersion = gaps::dispersion(values);
             findings.dispersion_period = Some(period.to_string());
+            let mut values = values.clone();
+            values.sort_by(|a, b| a.0.cmp(&b.0));
+            findings.district_values = values;
         }
         Ok(())
     }

@@ -37,6 +37,7 @@ pub struct SeriesPoint {
     pub version: u32,
     pub state: rightsmon_domain::observation::WorkflowState,
     pub break_before: bool,
+    pub provenance: rightsmon_domain::observation::Provenance,
 }
 
 /// What an actor may see.
@@ -119,9 +120,37 @@ impl App {
                 version: observation.data.version,
                 state: observation.data.state,
                 break_before,
+                provenance: observation.data.provenance,
             });
         }
         Ok(points)
+    }
+
+    /// Every value of an indicator in a city and its districts that the actor may see, as CSV:
+    /// every group and definition version, by period.
+    pub async fn values_csv(&self, actor: &Actor, indicator: &str, area: &str) -> AppResult<Vec<u8>> {
+        let definition = self.indicator(indicator, None).await?;
+        let city = self.city(area).await?;
+        let filter = ObservationFilter {
+            indicator: Some(definition.code.to_string()),
+            area: Some(city.code.to_string()),
+            include_districts: true,
+            limit: Some(rightsmon_store::MAX_PAGE_SIZE),
+            ..ObservationFilter::default()
+        };
+        let mut values = self.observations(actor, &filter).await?.items;
+        values.sort_by(|a, b| {
+            (a.data.area != city.code, &a.data.area, a.data.period, a.data.key.to_string(), a.data.version).cmp(&(
+                b.data.area != city.code,
+                &b.data.area,
+                b.data.period,
+                b.data.key.to_string(),
+                b.data.version,
+            ))
+        });
+        let mut out = Vec::new();
+        rightsmon_formats::series_csv::write(&mut out, values.iter().map(|o| &o.data)).map_err(|e| AppError::Internal(e.into()))?;
+        Ok(out)
     }
 
     /// One observation, if the actor may see it.

@@ -6,6 +6,7 @@ pub mod composite;
 pub mod framework_xlsx;
 pub mod open_sdg;
 pub mod open_sdg_progress;
+pub mod series_csv;
 pub mod spreadsheet;
 pub mod table;
 

@@ -14,15 +14,7 @@ use rightsmon_app::catalogue::IndicatorFilter;
 use rightsmon_app::findings::{IndicatorFindings, METHODS, method};
 use serde_json::{Value, json};
 
-/// A number as pages show it: up to `digits` decimals, without trailing zeros.
-fn shown(value: f64, digits: usize) -> String {
-    if !value.is_finite() {
-        return String::new();
-    }
-    let text = format!("{value:.digits$}");
-    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text };
-    if text == "-0" { "0".to_owned() } else { text }
-}
+use crate::charts::label as shown;
 
 fn method_view(m: Method) -> Value {
     json!({"name": m.name, "version": m.version, "href": format!("/methods/{}", m.name)})
@@ -69,7 +61,7 @@ pub fn summary(f: &IndicatorFindings) -> Value {
     })
 }
 
-fn findings_view(f: &IndicatorFindings) -> Value {
+pub(crate) fn findings_view(f: &IndicatorFindings) -> Value {
     let trend: Vec<Value> = f
         .trend
         .segments
@@ -139,23 +131,6 @@ fn findings_view(f: &IndicatorFindings) -> Value {
         "published_only": f.published_only,
         "version": f.version,
     })
-}
-
-/// One indicator in one city: every finding with its inputs.
-pub async fn indicator_page(
-    State(state): State<WebState>,
-    ctx: Ctx,
-    Path((city, indicator)): Path<(String, String)>,
-) -> Result<Html<String>, WebError> {
-    let findings = state.app.indicator_findings(&ctx.actor, &indicator, &city).await?;
-    let city = state.app.city(&city).await?;
-    let definition = state.app.indicator(&indicator, None).await?;
-    let page = json!({
-        "city": city,
-        "indicator": {"code": definition.code, "name": localised(&definition.name, &ctx.lang), "unit": definition.unit},
-        "findings": findings_view(&findings),
-    });
-    Ok(Html(state.render("findings.html", &ctx, page)?))
 }
 
 /// A right: its indicators, each city's headline verdict on each.

@@ -7,6 +7,7 @@
 pub mod access;
 mod api;
 mod catalogue;
+mod charts;
 mod codesign;
 pub mod context;
 mod cycles;
@@ -15,6 +16,7 @@ mod findings;
 pub mod i18n;
 mod imports;
 mod pages;
+mod portal;
 mod workspace;
 
 use access::{Access, RouteRule, Routes};
@@ -77,6 +79,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("login.html", include_str!("../templates/login.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("macros.html", include_str!("../templates/macros.html")),
+    ("charts.html", include_str!("../templates/charts.html")),
     ("indicators.html", include_str!("../templates/indicators.html")),
     ("indicator.html", include_str!("../templates/indicator.html")),
     ("proposals.html", include_str!("../templates/proposals.html")),
@@ -161,7 +164,8 @@ pub fn routes() -> Routes {
     Routes::new()
         .route("/", "GET", Access::Public, get(pages::home))
         .route("/cities/{code}", "GET", Access::Public, get(pages::city))
-        .route("/cities/{code}/indicators/{indicator}", "GET", Access::Public, get(findings::indicator_page))
+        .route("/cities/{code}/indicators/{indicator}", "GET", Access::Public, get(portal::indicator_page))
+        .route("/cities/{code}/indicators/{indicator}/values.csv", "GET", Access::Public, get(portal::values_csv))
         .route("/rights/{code}", "GET", Access::Public, get(findings::right_page))
         .route("/methods", "GET", Access::Public, get(findings::methods_page))
         .route("/methods/{name}", "GET", Access::Public, get(findings::method_page))

@@ -28,7 +28,7 @@ async fn a_provider_sees_their_task_and_enters_its_values_all_or_nothing() {
         let session = app.app.login("ghent-coordinator", rightsmon_app::demo::DEMO_PASSWORD, "test").await.unwrap();
         app.app.actor_for_token(Some(&session.token)).await.unwrap()
     };
-    let cycle = app.app.create_cycle(&coordinator, "ghent", "Annual report 2025", "2025", "2026-03-31").await.unwrap();
+    let cycle = app.app.create_cycle(&coordinator, "ghent", "Housing survey 2025", "2025", "2026-03-31").await.unwrap();
     app.app.assign(&coordinator, cycle.id, "RM-HOU-01", department.id).await.unwrap();
 
     let mut provider = app.browser();

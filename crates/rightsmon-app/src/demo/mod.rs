@@ -26,6 +26,12 @@ pub const DEMO_ACCOUNTS: &[(&str, Role, Option<&str>)] = &[
     ("padova-editor", Role::DataEditor, Some("padova")),
 ];
 
+/// The demo series measured by a survey, whose values have lower and upper bounds.
+const SURVEY_SERIES: &str = "RM-HOU-01";
+const SURVEY_MARGIN: f64 = 0.8;
+/// The year of Ghent's demo targets.
+const TARGET_YEAR: i32 = 2030;
+
 /// The organisation the demo's Ghent editor works for, which provides the values of its cycle.
 const DEMO_OFFICE: &str = "Ghent data and information office";
 
@@ -93,6 +99,7 @@ pub struct DemoReport {
     pub accounts_created: usize,
     pub proposals: usize,
     pub cycles: usize,
+    pub shadow_values: usize,
 }
 
 impl App {
@@ -146,11 +153,15 @@ impl App {
                     let state = if year == *YEARS.end() { WorkflowState::Submitted } else { WorkflowState::Published };
                     for sex in sexes {
                         let value = synthetic_value(definition, series, city.code.as_str(), year, *sex);
+                        // The survey-based housing rate comes with its sampling margin.
+                        let margin = (definition.code.as_str() == SURVEY_SERIES && sex.is_none()).then_some(SURVEY_MARGIN);
                         let draft = ObservationDraft {
                             area: city.code.to_string(),
                             period: year.to_string(),
                             key: sex.map(|s| format!("SEX={s}")).unwrap_or_default(),
                             value: definition.format_value(value),
+                            lower_bound: margin.map(|m| definition.format_value(value - m)),
+                            upper_bound: margin.map(|m| definition.format_value(value + m)),
                             provenance_kind: Some("official".into()),
                             source_name: Some(DEMO_SOURCE.into()),
                             method_note: Some("Generated for the demonstration; not a measurement.".into()),
@@ -175,11 +186,28 @@ impl App {
                         value: baseline,
                     };
                     self.store.put_benchmark(BenchmarkKind::Baseline, &benchmark).await?;
+                    // Ghent's working group set itself targets: a quarter better by 2030.
+                    if city.code.as_str() == "ghent" {
+                        let better = match definition.direction {
+                            rightsmon_domain::catalogue::Direction::LowerIsBetter => 0.75,
+                            _ => 1.25,
+                        };
+                        let value = (baseline * better)
+                            .clamp(definition.lower_limit.unwrap_or(f64::MIN), definition.upper_limit.unwrap_or(f64::MAX));
+                        let factor = 10f64.powi(i32::from(definition.decimals));
+                        let target = rightsmon_domain::observation::Benchmark {
+                            period: rightsmon_domain::period::Period::Year(TARGET_YEAR),
+                            value: (value * factor).round() / factor,
+                            ..benchmark
+                        };
+                        self.store.put_benchmark(BenchmarkKind::Target, &target).await?;
+                    }
                 }
             }
         }
         report.proposals = self.demo_proposals().await?;
         report.cycles = self.demo_cycle(office.id).await?;
+        report.shadow_values = self.demo_shadow_value().await?;
         if report.observations > 0 || report.accounts_created > 0 {
             self.audit(None, "demo.loaded", "demo".into(), serde_json::json!({"observations": report.observations})).await?;
         }
@@ -288,6 +316,39 @@ impl App {
         for series in DEMO_SERIES {
             self.assign(&coordinator, cycle.id, series.0, office).await?;
         }
+        Ok(1)
+    }
+}
+
+impl App {
+    /// A tenants' organisation in Ghent files its own housing figure beside the official one, and
+    /// the city replies.
+    async fn demo_shadow_value(&self) -> AppResult<usize> {
+        if !self.shadow_values(SURVEY_SERIES, "ghent").await?.is_empty() {
+            return Ok(0);
+        }
+        let actor = |name: &'static str| async move {
+            let user = self.find_user(name).await?;
+            let memberships = self.store.list_memberships(user.id).await?;
+            Ok::<Actor, AppError>(Actor::User { user, memberships })
+        };
+        let (cso, coordinator) = (actor("ghent-cso").await?, actor("ghent-coordinator").await?);
+        let year = YEARS.end() - 1;
+        let draft = rightsmon_domain::observation::ShadowDraft {
+            area: "ghent".into(),
+            period: year.to_string(),
+            key: String::new(),
+            value: "16.9".into(),
+            assessment: "Our door-to-door survey counts tenants in private rented flats that the official survey under-samples.".into(),
+            sources: format!("Tenants' union survey {year}, 1,240 households (synthetic demo data)"),
+        };
+        let filed = self.file_shadow_value(&cso, SURVEY_SERIES, &draft, None).await?;
+        self.reply_to_shadow(
+            &coordinator,
+            filed.id,
+            "We will add private rented flats to the sample of the next housing survey and report both figures until then.",
+        )
+        .await?;
         Ok(1)
     }
 }

@@ -1,0 +1,211 @@
+//! The public page of one indicator in one city: its time series as a chart and a table, the
+//! groups and districts, the official and the civil-society values side by side, the sources,
+//! every verdict (from `findings`), the metadata and the downloads.
+
+use crate::WebState;
+use crate::catalogue::localised;
+use crate::charts::{self, TimeSeries, TimeValue, label};
+use crate::context::Ctx;
+use crate::error::WebError;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse};
+use rightsmon_app::observations::SeriesPoint;
+use rightsmon_domain::observation::ObservationValue;
+use rightsmon_domain::period::Period;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// The height of the time-series chart, in SVG units.
+const SERIES_HEIGHT: f64 = 300.0;
+/// The most groups the page names (the entry grid's limit).
+const MAX_GROUPS: usize = 200;
+
+fn year(period: Period) -> Option<i32> {
+    match period {
+        Period::Year(y) => Some(y),
+        _ => None,
+    }
+}
+
+fn number(value: &ObservationValue) -> Option<f64> {
+    match value {
+        ObservationValue::Number(n) if n.is_finite() => Some(*n),
+        _ => None,
+    }
+}
+
+/// The rows of the series table and the chart's input: every yearly value of the whole
+/// population, a new segment wherever the definition broke the series.
+fn series_view(series: &[SeriesPoint], digits: usize) -> (Vec<Value>, Vec<TimeValue>) {
+    let mut segment = 0;
+    let mut rows = Vec::new();
+    let mut values = Vec::new();
+    for p in series {
+        if p.break_before {
+            segment += 1;
+        }
+        let shown = match &p.value {
+            ObservationValue::Number(n) => label(*n, digits),
+            ObservationValue::Text(t) => t.clone(),
+        };
+        rows.push(json!({
+            "period": p.period.to_string(),
+            "value": shown,
+            "lower": p.lower_bound.map(|v| label(v, digits)),
+            "upper": p.upper_bound.map(|v| label(v, digits)),
+            "version": p.version,
+            "state": p.state.as_str(),
+            "published": p.state.is_public(),
+            "break_before": p.break_before,
+            "source": p.provenance.source_name,
+            "reference": p.provenance.source_reference,
+        }));
+        if let (Some(year), Some(value)) = (year(p.period), number(&p.value)) {
+            values.push(TimeValue { year, value, lower: p.lower_bound, upper: p.upper_bound, segment });
+        }
+    }
+    (rows, values)
+}
+
+/// One indicator in one city.
+pub async fn indicator_page(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path((city, indicator)): Path<(String, String)>,
+) -> Result<Html<String>, WebError> {
+    let findings = state.app.indicator_findings(&ctx.actor, &indicator, &city).await?;
+    let city = state.app.city(&city).await?;
+    let definition = state.app.indicator(&indicator, None).await?;
+    let (code, area) = (definition.code.as_str(), city.code.as_str());
+    let series = state.app.series(&ctx.actor, code, area, "").await?;
+    let shadow = state.app.shadow_values(code, area).await?;
+    let districts = state.app.districts(&city.code).await?;
+    let groups: BTreeMap<String, String> = state
+        .app
+        .entry_groups(&definition, &ctx.lang, MAX_GROUPS)
+        .await?
+        .into_iter()
+        .filter_map(|(key, label)| Some((key.to_string(), label?)))
+        .collect();
+    let digits = usize::from(definition.decimals);
+    let name_of_group = |key: &str| groups.get(key).cloned().unwrap_or_else(|| key.to_owned());
+
+    let (rows, values) = series_view(&series, digits);
+    let shadow_points: Vec<(i32, f64)> =
+        shadow.iter().filter(|s| s.data.key.is_total()).filter_map(|s| Some((year(s.data.period)?, s.data.value?))).collect();
+    let time = TimeSeries {
+        official: values,
+        shadow: shadow_points,
+        baseline: findings.baseline.map(|p| (p.year, p.value)),
+        target: findings.target.map(|p| (p.year, p.value)),
+        digits,
+    };
+    let chart = charts::line_chart(&time, SERIES_HEIGHT);
+    let numeric: Vec<&TimeValue> = time.official.iter().collect();
+    let summary = match (numeric.first(), numeric.last()) {
+        (Some(first), Some(last)) => json!({
+            "from": first.year, "first": label(first.value, digits), "to": last.year, "last": label(last.value, digits),
+            "bounded": numeric.iter().any(|p| p.lower.is_some() && p.upper.is_some()),
+            "breaks": series.iter().filter(|p| p.break_before).count(),
+        }),
+        _ => Value::Null,
+    };
+
+    let group_bars: Vec<(String, f64, bool)> = findings
+        .gaps
+        .as_ref()
+        .map(|g| {
+            let mut bars = vec![(name_of_group(&g.reference), g.reference_value, true)];
+            bars.extend(g.groups.iter().map(|x| (name_of_group(&x.group), x.value, false)));
+            bars
+        })
+        .unwrap_or_default();
+    let group_chart = charts::bar_chart(&group_bars, digits);
+    let district_name = |code: &str| districts.iter().find(|d| d.code.as_str() == code).map_or(code.to_owned(), |d| d.name.clone());
+    let district_rows: Vec<Value> = findings
+        .district_values
+        .iter()
+        .map(|(code, v)| json!({"code": code, "name": district_name(code), "value": label(*v, digits)}))
+        .collect();
+
+    // Official and civil-society values of each period, side by side.
+    let mut periods: BTreeMap<String, (Vec<Value>, Vec<Value>)> = BTreeMap::new();
+    for p in &series {
+        periods.entry(p.period.to_string()).or_default().0.push(json!({
+            "value": match &p.value { ObservationValue::Number(n) => label(*n, digits), ObservationValue::Text(t) => t.clone() },
+            "state": p.state.as_str(), "published": p.state.is_public(),
+        }));
+    }
+    let organisations = state.app.organisations(Some(area)).await?;
+    for s in &shadow {
+        let organisation = s.data.organisation_id.and_then(|id| organisations.iter().find(|o| o.id == id)).map(|o| o.name.clone());
+        periods.entry(s.data.period.to_string()).or_default().1.push(json!({
+            "group": if s.data.key.is_total() { None } else { Some(name_of_group(&s.data.key.to_string())) },
+            "value": s.data.value.map(|v| label(v, digits)),
+            "assessment": s.data.assessment,
+            "sources": s.data.sources,
+            "organisation": organisation,
+            "reply": s.reply.as_ref().map(|r| r.text.clone()),
+        }));
+    }
+    let side_by_side: Vec<Value> = periods
+        .into_iter()
+        .rev()
+        .filter(|(_, (_, shadow))| !shadow.is_empty())
+        .map(|(period, (official, shadow))| json!({"period": period, "official": official, "shadow": shadow}))
+        .collect();
+
+    let mut sources: Vec<Value> = Vec::new();
+    for p in &series {
+        let entry = json!({"name": p.provenance.source_name, "reference": p.provenance.source_reference});
+        if p.provenance.source_name.is_some() && !sources.contains(&entry) {
+            sources.push(entry);
+        }
+    }
+
+    let page = json!({
+        "city": city,
+        "indicator": {
+            "code": definition.code,
+            "version": definition.version,
+            "name": localised(&definition.name, &ctx.lang),
+            "definition": localised(&definition.definition, &ctx.lang),
+            "unit": definition.unit,
+            "direction": definition.direction.as_str(),
+            "frequency": definition.frequency.as_str(),
+            "source": definition.source.as_ref().map(|s| json!({"name": s.name, "url": s.url})),
+        },
+        "findings": crate::findings::findings_view(&findings),
+        "series": rows,
+        "summary": summary,
+        "chart": chart,
+        "baseline": findings.baseline.map(|p| json!({"year": p.year, "value": label(p.value, digits)})),
+        "target": findings.target.map(|p| json!({"year": p.year, "value": label(p.value, digits)})),
+        "shadow_count": time.shadow.len(),
+        "group_chart": group_chart,
+        "group_period": findings.gap_period,
+        "districts": district_rows,
+        "district_period": findings.dispersion_period,
+        "side_by_side": side_by_side,
+        "sources": sources,
+        "group_names": groups,
+    });
+    Ok(Html(state.render("findings.html", &ctx, page)?))
+}
+
+/// Every value of the indicator in the city and its districts that the reader may see, as CSV.
+pub async fn values_csv(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path((city, indicator)): Path<(String, String)>,
+) -> Result<impl IntoResponse, WebError> {
+    let body = state.app.values_csv(&ctx.actor, &indicator, &city).await?;
+    let name = format!("attachment; filename=\"{}-{}.csv\"", safe_name(&city), safe_name(&indicator));
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], body))
+}
+
+/// A file name from a code: letters, digits and dashes only.
+fn safe_name(code: &str) -> String {
+    code.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
+}

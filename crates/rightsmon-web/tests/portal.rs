@@ -1,0 +1,86 @@
+//! The public page of an indicator in a city: charts drawn on the server with their text and
+//! their table, official and civil-society values side by side, sources, metadata and downloads,
+//! on published values only.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use axum::http::{StatusCode, header};
+use rightsmon_app::demo::DEMO_PASSWORD;
+use support::test_app;
+
+#[tokio::test]
+async fn an_indicator_page_draws_its_series_and_groups_with_their_words_and_numbers() {
+    let app = test_app().await;
+    let page = app.get("/cities/ghent/indicators/RM-HOU-01").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    // The series chart: an image with a title and a summary, its legend, and the same numbers as a table.
+    assert_eq!(body.matches("<svg class=\"chart\"").count(), 2, "the series and the groups");
+    for fragment in [
+        "role=\"img\" aria-labelledby=\"series-chart-title series-chart-desc\"",
+        "<title id=\"series-chart-title\">Housing cost overburden rate in Ghent (%)</title>",
+        "The value went from",
+        "Its target is",
+        "class=\"chart-band\"",
+        "class=\"chart-baseline\"",
+        "class=\"chart-target\"",
+        "class=\"chart-shadow\"",
+        "Official value (line with dots)",
+        "Civil-society value (diamond)",
+        "Reference group (hatched)",
+        "<th scope=\"row\">Male</th>",
+    ] {
+        assert!(body.contains(fragment), "{fragment} is missing");
+    }
+    assert!(!body.contains("<script"), "no script on the page");
+    // Only published values: the demo's 2024 values are still being validated.
+    assert!(body.contains("<th scope=\"row\">2023</th>") && !body.contains("<th scope=\"row\">2024</th>"));
+    // Civil society beside the official value, with the city's reply; the sources and metadata.
+    assert!(body.contains("16.9") && body.contains("Tenants&#x27; union survey") && body.contains("We will add private rented flats"));
+    assert!(body.contains("every year") && body.contains("lower is better"));
+    // In Dutch, the same page with translated words and no message keys.
+    let dutch = app.get("/cities/ghent/indicators/RM-HOU-01?lang=nl").await;
+    assert_eq!(dutch.status, StatusCode::OK);
+    assert!(!dutch.body.contains(">portal-") && !dutch.body.contains(">frequency-"), "a message key is shown");
+}
+
+#[tokio::test]
+async fn the_download_holds_what_the_reader_may_see_with_formulas_neutralised() {
+    let app = test_app().await;
+    let mut editor = app.browser();
+    editor.sign_in("ghent-editor", DEMO_PASSWORD).await;
+    let csrf = editor.csrf();
+    let saved = editor
+        .post_form(
+            "/workspace/values",
+            &[
+                ("csrf", &csrf),
+                ("indicator", "RM-HOU-01"),
+                ("area", "ghent"),
+                ("period", "2025"),
+                ("value.", "11.5"),
+                ("source_name", "=HYPERLINK(\"http://example.org\")"),
+                ("action", "draft"),
+            ],
+        )
+        .await;
+    assert!(saved.status.is_redirection() || saved.status == StatusCode::OK, "{}", saved.body);
+
+    let public = app.get("/cities/ghent/indicators/RM-HOU-01/values.csv").await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert_eq!(public.headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    assert!(public.headers[header::CONTENT_DISPOSITION].to_str().unwrap().contains("ghent-RM-HOU-01.csv"));
+    let mut lines = public.body.lines();
+    assert_eq!(lines.next().unwrap(), rightsmon_formats::series_csv::COLUMNS.join(","));
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 15, "2019-2023, whole population, women and men: {rows:?}");
+    assert!(rows.iter().all(|r| r.contains(",published,")), "only published values in public");
+    assert!(rows[0].starts_with("RM-HOU-01,1,ghent,2019,,14.3,13.5,15.1,published,official,"), "{}", rows[0]);
+
+    let own = editor.get("/cities/ghent/indicators/RM-HOU-01/values.csv").await;
+    assert!(own.body.contains(",2025,,11.5,,,draft,"), "the city's own members see its drafts: {}", own.body);
+    assert!(own.body.contains("\"'=HYPERLINK(\"\"http://example.org\"\")\""), "a formula is neutralised: {}", own.body);
+    assert_eq!(app.get("/cities/atlantis/indicators/RM-HOU-01/values.csv").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/cities/ghent/indicators/RM-NOPE-01/values.csv").await.status, StatusCode::NOT_FOUND);
+}
