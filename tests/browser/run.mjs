@@ -100,6 +100,7 @@ async function pageTypes(base) {
     { name: "city", url: "/cities/ghent" },
     { name: "indicator-in-city", url: "/cities/ghent/indicators/RM-HOU-01" },
     { name: "right", url: "/rights/CFR-34" },
+    { name: "comparison", url: "/indicators/RM-HOU-01/comparison?city=ghent&ranks=true" },
     { name: "catalogue", url: "/indicators" },
     { name: "indicator", url: "/indicators/RM-HOU-01" },
     { name: "proposals", url: "/proposals" },

@@ -80,6 +80,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("error.html", include_str!("../templates/error.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("charts.html", include_str!("../templates/charts.html")),
+    ("comparison.html", include_str!("../templates/comparison.html")),
     ("indicators.html", include_str!("../templates/indicators.html")),
     ("indicator.html", include_str!("../templates/indicator.html")),
     ("proposals.html", include_str!("../templates/proposals.html")),
@@ -191,6 +192,7 @@ pub fn routes() -> Routes {
         .route("/static/import.js", "GET", Access::Public, get(imports::script))
         .route("/indicators", "GET", Access::Public, get(catalogue::list))
         .route("/indicators/{code}", "GET", Access::Public, get(catalogue::show))
+        .route("/indicators/{code}/comparison", "GET", Access::Public, get(portal::comparison_page))
         .route("/proposals", "GET", Access::Public, get(codesign::list))
         .route("/proposals", "POST", Access::SignedIn, post(codesign::create))
         .route("/proposals/new", "GET", Access::SignedIn, get(codesign::new_form))

@@ -209,3 +209,58 @@ pub async fn values_csv(
 fn safe_name(code: &str) -> String {
     code.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
 }
+
+#[derive(Debug, serde::Deserialize)]
+pub struct CompareQuery {
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    period: String,
+    /// `true` to show the highlighted city's rank; never by default.
+    #[serde(default)]
+    ranks: bool,
+}
+
+/// Cities compared on one indicator under one definition: each city's value by name, the
+/// distribution, and for a highlighted city its quarter, its peers and, on request, its rank.
+pub async fn comparison_page(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    q: Result<axum::extract::Query<CompareQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Html<String>, WebError> {
+    let axum::extract::Query(q) = q.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let definition = state.app.indicator(&code, None).await?;
+    let city = Some(q.city.trim()).filter(|c| !c.is_empty());
+    let c = state.app.comparison(&ctx.actor, definition.code.as_str(), city, Some(q.period.as_str()), q.ranks).await?;
+    let cities = state.app.network_overview().await?.cities;
+    let name_of = |code: &str| cities.iter().find(|c| c.code.as_str() == code).map_or(code.to_owned(), |c| c.name.clone());
+    let digits = usize::from(definition.decimals);
+    let mut values: Vec<(String, String, f64)> = c.values.iter().map(|(code, v)| (code.clone(), name_of(code), *v)).collect();
+    values.sort_by(|a, b| a.1.cmp(&b.1));
+    let bars: Vec<(String, f64, bool)> = values.iter().map(|(code, name, v)| (name.clone(), *v, Some(code.as_str()) == city)).collect();
+    let rows: Vec<Value> = values
+        .iter()
+        .map(|(code, name, v)| json!({"code": code, "name": name, "value": label(*v, digits), "selected": Some(code.as_str()) == city}))
+        .collect();
+    let distribution = c.comparison.as_ref().map(|d| {
+        json!({
+            "cities": d.cities, "min": label(d.min, digits), "q1": label(d.q1, digits), "median": label(d.median, digits),
+            "q3": label(d.q3, digits), "max": label(d.max, digits), "method": {"name": d.method.name, "version": d.method.version},
+            "value": d.value.map(|v| label(v, digits)), "quartile": d.quartile, "rank": d.rank,
+            "peers": d.peers.iter().map(|p| name_of(p)).collect::<Vec<_>>().join(", "),
+        })
+    });
+    let page = json!({
+        "indicator": {"code": definition.code, "name": localised(&definition.name, &ctx.lang), "unit": definition.unit, "version": c.version},
+        "period": c.period,
+        "chart": charts::bar_chart(&bars, digits),
+        "rows": rows,
+        "distribution": distribution,
+        "city": city.map(|code| json!({"code": code, "name": name_of(code)})),
+        "cities": cities.iter().map(|c| json!({"code": c.code, "name": c.name})).collect::<Vec<_>>(),
+        "ranks": q.ranks,
+        "query_period": q.period,
+    });
+    Ok(Html(state.render("comparison.html", &ctx, page)?))
+}

@@ -84,3 +84,27 @@ async fn the_download_holds_what_the_reader_may_see_with_formulas_neutralised() 
     assert_eq!(app.get("/cities/atlantis/indicators/RM-HOU-01/values.csv").await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.get("/cities/ghent/indicators/RM-NOPE-01/values.csv").await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn cities_are_compared_by_name_with_a_rank_only_on_request() {
+    let app = test_app().await;
+    let page = app.get("/indicators/RM-HOU-01/comparison?city=ghent").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(body.contains("9 cities measured it under version 1 of the definition in 2023."), "{body}");
+    assert!(body.contains("Ghent: ") && body.contains("in quarter"));
+    assert!(!body.contains(" ranks "), "no rank unless asked for");
+    assert!(body.contains("class=\"chart-bar chart-bar-reference\""), "the highlighted city is hatched");
+    // Listed by name, not by value.
+    let (benalmadena, the_hague) = (body.find(">Benalmádena</a>").unwrap(), body.find(">The Hague</a>").unwrap());
+    assert!(benalmadena < the_hague);
+    let ranked = app.get("/indicators/RM-HOU-01/comparison?city=ghent&ranks=true").await;
+    assert!(ranked.body.contains("Ghent ranks "), "the rank when asked for");
+    // Bad input gets a clear answer, never a 500.
+    assert_eq!(app.get("/indicators/RM-HOU-01/comparison?period=someday").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.get("/indicators/RM-HOU-01/comparison?city=atlantis").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/indicators/RM-HOU-01/comparison?ranks=perhaps").await.status, StatusCode::BAD_REQUEST);
+    let none = app.get("/indicators/RM-HOU-01/comparison?period=1990").await;
+    assert_eq!(none.status, StatusCode::OK);
+    assert!(none.body.contains("No city has a value"));
+}
