@@ -112,6 +112,7 @@ async function pageTypes(base) {
     { name: "entry", url: "/workspace/values/new?indicator=RM-HOU-01", user: "ghent-editor" },
     { name: "queue", url: "/workspace/queue", user: "ghent-coordinator" },
     { name: "cycles", url: "/workspace/cycles", user: "ghent-coordinator" },
+    { name: "districts", url: "/workspace/districts", user: "ghent-coordinator" },
     { name: "import", url: "/workspace/imports/new", user: "ghent-editor" },
     { name: "new-proposal", url: "/proposals/new", user: "ghent-cso" },
   ];

@@ -14,6 +14,7 @@ mod error;
 pub mod findings;
 pub mod framework;
 pub mod imports;
+pub mod maps;
 pub mod observations;
 pub mod reference;
 pub mod wide;

@@ -103,6 +103,14 @@ pub struct Area {
     pub valid_to: Option<Date>,
 }
 
+/// The outline of a district, as its city uploaded it: polygons in longitude and latitude
+/// (WGS 84), each an outer ring followed by its holes, each ring closed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Boundary {
+    pub area: AreaCode,
+    pub polygons: Vec<Vec<Vec<[f64; 2]>>>,
+}
+
 /// The fields of an area before validation.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct AreaDraft {

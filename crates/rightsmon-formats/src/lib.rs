@@ -4,6 +4,7 @@
 
 pub mod composite;
 pub mod framework_xlsx;
+pub mod geojson;
 pub mod open_sdg;
 pub mod open_sdg_progress;
 pub mod series_csv;

@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
     (2, "codesign", include_str!("../migrations/0002_codesign.sql")),
     (3, "collection", include_str!("../migrations/0003_collection.sql")),
     (4, "cycles", include_str!("../migrations/0004_cycles.sql")),
+    (5, "boundaries", include_str!("../migrations/0005_boundaries.sql")),
 ];
 
 const MIGRATION_LOCK: i64 = 0x7269_6768_7473;

@@ -47,7 +47,7 @@ macro_rules! impl_sql_store {
             #![allow(clippy::too_many_lines)]
             use super::*;
             use rightsmon_domain::access::{Membership, NewOrganisation, Organisation, OrganisationKind, Role, Scope, User, Username};
-            use rightsmon_domain::area::{Area, AreaKind};
+            use rightsmon_domain::area::{Area, AreaKind, Boundary};
             use rightsmon_domain::audit::{AuditEvent, NewAuditEvent};
             use rightsmon_domain::catalogue::IndicatorDefinition;
             use rightsmon_domain::codelist::{CodeItem, Codelist, DisaggregationKey};
@@ -71,6 +71,66 @@ macro_rules! impl_sql_store {
             use sqlx::Row;
 
             type DbRow = <$db as sqlx::Database>::Row;
+
+            /// Creates or updates an area inside a transaction; its parent must exist and be of
+            /// the kind above it, and an area never changes kind.
+            async fn write_area(tx: &mut sqlx::Transaction<'_, $db>, area: &Area) -> StoreResult<Written> {
+                if let Some(parent) = &area.parent {
+                    let row = sqlx::query("SELECT kind FROM areas WHERE code = $1")
+                        .bind(parent.as_str().to_owned())
+                        .fetch_optional(&mut **tx)
+                        .await
+                        .map_err(err)?
+                        .ok_or(StoreError::NotFound)?;
+                    let parent_kind = parsed("kind", AreaKind::parse(&get::<String>(&row, "kind")?))?;
+                    if Some(parent_kind) != area.kind.parent_kind() {
+                        return Err(StoreError::Conflict { constraint: "area_parent_kind".into() });
+                    }
+                }
+                let existing = sqlx::query(
+                    "SELECT code, kind, parent_code, name, local_name, country, language, is_observer, valid_from, valid_to \
+                     FROM areas WHERE code = $1",
+                )
+                .bind(area.code.as_str().to_owned())
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(err)?;
+                let written = match existing {
+                    Some(row) => {
+                        let stored = area_of(&row)?;
+                        if stored == *area {
+                            return Ok(Written::Unchanged);
+                        }
+                        if stored.kind != area.kind {
+                            return Err(StoreError::Conflict { constraint: "area_kind".into() });
+                        }
+                        Written::Updated
+                    }
+                    None => Written::Created,
+                };
+                let sql = if written == Written::Created {
+                    "INSERT INTO areas (kind, parent_code, name, local_name, country, language, is_observer, valid_from, valid_to, code) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+                } else {
+                    "UPDATE areas SET kind = $1, parent_code = $2, name = $3, local_name = $4, country = $5, language = $6, \
+                     is_observer = $7, valid_from = $8, valid_to = $9 WHERE code = $10"
+                };
+                sqlx::query(sql)
+                    .bind(area.kind.as_str())
+                    .bind(area.parent.as_ref().map(|p| p.as_str().to_owned()))
+                    .bind(area.name.clone())
+                    .bind(area.local_name.clone())
+                    .bind(area.country.as_ref().map(|c| c.as_str().to_owned()))
+                    .bind(area.language.as_ref().map(|l| l.as_str().to_owned()))
+                    .bind(area.is_observer)
+                    .bind(area.valid_from.map(|d| d.to_string()))
+                    .bind(area.valid_to.map(|d| d.to_string()))
+                    .bind(area.code.as_str().to_owned())
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(err)?;
+                Ok(written)
+            }
 
             fn err(error: sqlx::Error) -> StoreError {
                 <$store>::map_error(error)
@@ -1023,63 +1083,71 @@ macro_rules! impl_sql_store {
 
                 async fn upsert_area(&self, area: &Area) -> StoreResult<Written> {
                     let _guard = self.write_guard().await;
+                    $crate::in_transaction!(self.pool(), tx, { write_area(&mut tx, area).await })
+                }
+
+                async fn replace_boundaries(&self, city: &AreaCode, districts: &[(Area, Boundary)], at: Timestamp) -> StoreResult<()> {
+                    let _guard = self.write_guard().await;
                     $crate::in_transaction!(self.pool(), tx, {
-                        if let Some(parent) = &area.parent {
-                            let row = sqlx::query("SELECT kind FROM areas WHERE code = $1")
-                                .bind(parent.as_str().to_owned())
+                        let row = sqlx::query("SELECT kind FROM areas WHERE code = $1")
+                            .bind(city.as_str().to_owned())
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(err)?
+                            .ok_or(StoreError::NotFound)?;
+                        if parsed("kind", AreaKind::parse(&get::<String>(&row, "kind")?))? != AreaKind::City {
+                            return Err(StoreError::Conflict { constraint: "boundary_city".into() });
+                        }
+                        for (area, boundary) in districts {
+                            if area.kind != AreaKind::District || area.parent.as_ref() != Some(city) || boundary.area != area.code {
+                                return Err(StoreError::Conflict { constraint: "boundary_district".into() });
+                            }
+                            let existing = sqlx::query("SELECT kind, parent_code FROM areas WHERE code = $1")
+                                .bind(area.code.as_str().to_owned())
                                 .fetch_optional(&mut *tx)
                                 .await
-                                .map_err(err)?
-                                .ok_or(StoreError::NotFound)?;
-                            let parent_kind = parsed("kind", AreaKind::parse(&get::<String>(&row, "kind")?))?;
-                            if Some(parent_kind) != area.kind.parent_kind() {
-                                return Err(StoreError::Conflict { constraint: "area_parent_kind".into() });
+                                .map_err(err)?;
+                            if let Some(row) = existing
+                                && get::<Option<String>>(&row, "parent_code")?.as_deref() != Some(city.as_str())
+                            {
+                                return Err(StoreError::Conflict { constraint: "boundary_district".into() });
                             }
+                            write_area(&mut tx, area).await?;
                         }
-                        let existing = sqlx::query(
-                            "SELECT code, kind, parent_code, name, local_name, country, language, is_observer, valid_from, valid_to \
-                             FROM areas WHERE code = $1",
-                        )
-                        .bind(area.code.as_str().to_owned())
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(err)?;
-                        let written = match existing {
-                            Some(row) => {
-                                let stored = area_of(&row)?;
-                                if stored == *area {
-                                    return Ok(Written::Unchanged);
-                                }
-                                if stored.kind != area.kind {
-                                    return Err(StoreError::Conflict { constraint: "area_kind".into() });
-                                }
-                                Written::Updated
-                            }
-                            None => Written::Created,
-                        };
-                        let sql = if written == Written::Created {
-                            "INSERT INTO areas (kind, parent_code, name, local_name, country, language, is_observer, valid_from, valid_to, code) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-                        } else {
-                            "UPDATE areas SET kind = $1, parent_code = $2, name = $3, local_name = $4, country = $5, language = $6, \
-                             is_observer = $7, valid_from = $8, valid_to = $9 WHERE code = $10"
-                        };
-                        sqlx::query(sql)
-                            .bind(area.kind.as_str())
-                            .bind(area.parent.as_ref().map(|p| p.as_str().to_owned()))
-                            .bind(area.name.clone())
-                            .bind(area.local_name.clone())
-                            .bind(area.country.as_ref().map(|c| c.as_str().to_owned()))
-                            .bind(area.language.as_ref().map(|l| l.as_str().to_owned()))
-                            .bind(area.is_observer)
-                            .bind(area.valid_from.map(|d| d.to_string()))
-                            .bind(area.valid_to.map(|d| d.to_string()))
-                            .bind(area.code.as_str().to_owned())
+                        sqlx::query("DELETE FROM area_boundaries WHERE city_code = $1")
+                            .bind(city.as_str().to_owned())
                             .execute(&mut *tx)
                             .await
                             .map_err(err)?;
-                        Ok(written)
+                        for (area, boundary) in districts {
+                            let geometry = serde_json::to_string(&boundary.polygons).map_err(|e| StoreError::Backend(e.into()))?;
+                            sqlx::query("INSERT INTO area_boundaries (area_code, city_code, geometry, updated_at) VALUES ($1, $2, $3, $4)")
+                                .bind(area.code.as_str().to_owned())
+                                .bind(city.as_str().to_owned())
+                                .bind(geometry)
+                                .bind(at.seconds())
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(err)?;
+                        }
+                        Ok(())
                     })
+                }
+
+                async fn list_boundaries(&self, city: &AreaCode) -> StoreResult<Vec<Boundary>> {
+                    let rows = sqlx::query("SELECT area_code, geometry FROM area_boundaries WHERE city_code = $1 ORDER BY area_code")
+                        .bind(city.as_str().to_owned())
+                        .fetch_all(self.pool())
+                        .await
+                        .map_err(err)?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(Boundary {
+                                area: parsed("area_code", AreaCode::parse(&get::<String>(row, "area_code")?))?,
+                                polygons: json(row, "geometry")?,
+                            })
+                        })
+                        .collect()
                 }
 
                 async fn get_area(&self, code: &AreaCode) -> StoreResult<Area> {

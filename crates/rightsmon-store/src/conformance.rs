@@ -51,6 +51,7 @@ macro_rules! conformance_suite {
             areas_need_an_existing_parent,
             areas_are_listed_by_kind_and_parent,
             an_unknown_area_is_not_found,
+            district_boundaries_are_replaced_as_a_whole,
             indicator_versions_are_immutable_and_listed,
             indicators_are_filtered_by_scope_theme_and_right,
             indicator_pages_are_bounded,
@@ -329,6 +330,40 @@ pub mod cases {
 
     pub async fn an_unknown_area_is_not_found(store: S) {
         expect_not_found(store.get_area(&city("nowhere")).await);
+    }
+
+    pub async fn district_boundaries_are_replaced_as_a_whole(store: S) {
+        use rightsmon_domain::area::Boundary;
+        base(&store).await;
+        let square = |x: f64| vec![vec![vec![[x, 51.0], [x + 0.01, 51.0], [x + 0.01, 51.01], [x, 51.01], [x, 51.0]]]];
+        let outline = |code: &str, x: f64| (area(code, "district", Some("ghent")), Boundary { area: city(code), polygons: square(x) });
+        // The existing district gets an outline; a new one is created with its own.
+        let first = vec![outline("centrum", 3.7), outline("ledeberg", 3.72)];
+        store.replace_boundaries(&city("ghent"), &first, Timestamp(10)).await.unwrap();
+        let stored = store.list_boundaries(&city("ghent")).await.unwrap();
+        assert_eq!(stored.iter().map(|b| b.area.as_str()).collect::<Vec<_>>(), ["centrum", "ledeberg"]);
+        assert_eq!(stored[1].polygons, square(3.72), "coordinates round-trip exactly");
+        assert_eq!(store.get_area(&city("ledeberg")).await.unwrap().parent, Some(city("ghent")));
+        // A second upload replaces the first: a district left out keeps its area, not its outline.
+        store.replace_boundaries(&city("ghent"), &[outline("ledeberg", 3.73)], Timestamp(11)).await.unwrap();
+        let stored = store.list_boundaries(&city("ghent")).await.unwrap();
+        assert_eq!((stored.len(), stored[0].polygons.clone()), (1, square(3.73)));
+        assert!(store.get_area(&city("centrum")).await.is_ok());
+        assert!(store.list_boundaries(&city("padova")).await.unwrap().is_empty());
+        // Another city's district, or an area of another kind, fails the whole upload.
+        let foreign = vec![
+            outline("wijk", 3.74),
+            (area("padova-centro", "district", Some("padova")), Boundary { area: city("padova-centro"), polygons: square(3.75) }),
+        ];
+        expect_conflict(store.replace_boundaries(&city("ghent"), &foreign, Timestamp(12)).await);
+        expect_not_found(store.get_area(&city("wijk")).await);
+        store.upsert_area(&area("padova-centro", "district", Some("padova"))).await.unwrap();
+        let stolen =
+            vec![(area("padova-centro", "district", Some("ghent")), Boundary { area: city("padova-centro"), polygons: square(3.75) })];
+        expect_conflict(store.replace_boundaries(&city("ghent"), &stolen, Timestamp(13)).await);
+        assert_eq!(store.get_area(&city("padova-centro")).await.unwrap().parent, Some(city("padova")));
+        assert_eq!(store.list_boundaries(&city("ghent")).await.unwrap().len(), 1, "nothing of a failed upload is kept");
+        expect_not_found(store.replace_boundaries(&city("atlantis"), &[], Timestamp(14)).await);
     }
 
     pub async fn indicator_versions_are_immutable_and_listed(store: S) {

@@ -15,7 +15,7 @@ pub use types::*;
 
 use async_trait::async_trait;
 use rightsmon_domain::access::{Membership, NewOrganisation, Organisation, User, Username};
-use rightsmon_domain::area::{Area, AreaKind};
+use rightsmon_domain::area::{Area, AreaKind, Boundary};
 use rightsmon_domain::audit::{AuditEvent, NewAuditEvent};
 use rightsmon_domain::catalogue::IndicatorDefinition;
 use rightsmon_domain::codelist::Codelist;
@@ -75,6 +75,12 @@ pub trait Store: Send + Sync + 'static {
     async fn upsert_area(&self, area: &Area) -> StoreResult<Written>;
     async fn get_area(&self, code: &AreaCode) -> StoreResult<Area>;
     async fn list_areas(&self, kind: Option<AreaKind>, parent: Option<&AreaCode>) -> StoreResult<Vec<Area>>;
+    /// Replaces a city's district outlines as one whole: creates the districts given or updates
+    /// them, and stores their outlines; districts left out keep their values but lose their
+    /// outline. A district of another city, or an area of another kind, is a conflict.
+    async fn replace_boundaries(&self, city: &AreaCode, districts: &[(Area, Boundary)], at: Timestamp) -> StoreResult<()>;
+    /// The district outlines of a city, in district code order.
+    async fn list_boundaries(&self, city: &AreaCode) -> StoreResult<Vec<Boundary>>;
 
     // --- catalogue ---
     /// Stores a version of an indicator. The same content again is `Unchanged`; different content

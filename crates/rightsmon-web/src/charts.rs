@@ -386,6 +386,124 @@ pub fn bar_chart(bars: &[(String, f64, bool)], digits: usize) -> Option<BarChart
     })
 }
 
+/// One district on a map: its outline as an SVG path, its class (0 is the lowest; `None`
+/// without a value) and the text its tooltip and the table show.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Area {
+    pub code: String,
+    pub name: String,
+    pub path: String,
+    pub class: Option<usize>,
+    /// The colour step (0 lightest to 4 darkest) of its class.
+    pub shade: Option<usize>,
+    pub value: Option<String>,
+}
+
+/// A class of a map's legend: the values from `from` up to `to`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Class {
+    pub from: String,
+    pub to: String,
+    pub shade: usize,
+}
+
+/// The geometry of a choropleth map.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Map {
+    pub width: f64,
+    pub height: f64,
+    pub areas: Vec<Area>,
+    pub classes: Vec<Class>,
+    /// Whether some districts have no value (drawn hatched).
+    pub missing: bool,
+}
+
+/// A district to draw: its code, its name and its polygons (rings of longitude and latitude).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outline<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub polygons: &'a [Vec<Vec<[f64; 2]>>],
+}
+
+/// The outlines of `boundaries`, named by `names` (code, name) where they are known.
+pub fn outlines<'a>(boundaries: &'a [rightsmon_domain::area::Boundary], names: &'a [(String, String)]) -> Vec<Outline<'a>> {
+    boundaries
+        .iter()
+        .map(|b| {
+            let code = b.area.as_str();
+            let name = names.iter().find(|(c, _)| c == code).map_or(code, |(_, n)| n.as_str());
+            Outline { code, name, polygons: &b.polygons }
+        })
+        .collect()
+}
+
+/// The most classes a map's legend has.
+const MAP_CLASSES: usize = 5;
+const MAP_MARGIN: f64 = 8.0;
+
+/// A choropleth of `outlines` (code, name, polygons in longitude and latitude) coloured by
+/// `values` in up to five classes of equal width on round numbers. `None` without outlines.
+pub fn choropleth(outlines: &[Outline<'_>], values: &[(String, f64)], digits: usize) -> Option<Map> {
+    let points = || outlines.iter().flat_map(|o| o.polygons.iter()).flat_map(|p| p.iter()).flat_map(|r| r.iter());
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+    for p in points() {
+        (x0, y0, x1, y1) = (x0.min(p[0]), y0.min(p[1]), x1.max(p[0]), y1.max(p[1]));
+    }
+    if !x0.is_finite() || x1 <= x0 || y1 <= y0 {
+        return None;
+    }
+    // An equirectangular projection true to scale at the map's middle latitude.
+    let squeeze = ((y0 + y1) / 2.0).to_radians().cos().max(0.01);
+    let (span_x, span_y) = ((x1 - x0) * squeeze, y1 - y0);
+    let inner = WIDTH - 2.0 * MAP_MARGIN;
+    let scale = (inner / span_x).min(480.0 / span_y);
+    let height = round2(span_y * scale + 2.0 * MAP_MARGIN);
+    let project = |p: &[f64; 2]| (round2(MAP_MARGIN + (p[0] - x0) * squeeze * scale), round2(MAP_MARGIN + (y1 - p[1]) * scale));
+
+    let present: Vec<f64> = values.iter().map(|v| v.1).filter(|v| v.is_finite()).collect();
+    let (low, high) = present.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
+    let edges = if present.is_empty() { Vec::new() } else { nice_ticks(low, high, MAP_CLASSES) };
+    let edges = if edges.len() > MAP_CLASSES + 1 { nice_ticks(low, high, MAP_CLASSES - 1) } else { edges };
+    let edge_digits = tick_digits(&edges).max(digits.min(2));
+    let count = edges.len().saturating_sub(1);
+    // The classes spread over the five steps of the palette, lightest for the lowest.
+    let shade = |i: usize| if count <= 1 { 2 } else { (i * (MAP_CLASSES - 1) + (count - 1) / 2) / (count - 1) };
+    let classes: Vec<Class> = edges
+        .windows(2)
+        .enumerate()
+        .map(|(i, w)| Class { from: label(w[0], edge_digits), to: label(w[1], edge_digits), shade: shade(i) })
+        .collect();
+    let class_of = |v: f64| edges.windows(2).position(|w| v < w[1]).unwrap_or(classes.len().saturating_sub(1));
+
+    let mut missing = false;
+    let areas = outlines
+        .iter()
+        .map(|o| {
+            let mut d = String::new();
+            for ring in o.polygons.iter().flat_map(|p| p.iter()) {
+                let projected: Vec<(f64, f64)> = ring.iter().map(project).collect();
+                if !d.is_empty() {
+                    d.push(' ');
+                }
+                d.push_str(&path(&projected));
+                d.push_str(" Z");
+            }
+            let value = values.iter().find(|(c, v)| c == o.code && v.is_finite()).map(|(_, v)| *v);
+            missing |= value.is_none();
+            Area {
+                code: o.code.to_owned(),
+                name: o.name.to_owned(),
+                path: d,
+                class: value.map(class_of),
+                shade: value.map(|v| shade(class_of(v))),
+                value: value.map(|v| label(v, digits)),
+            }
+        })
+        .collect();
+    Some(Map { width: WIDTH, height, areas, classes, missing })
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -440,5 +558,31 @@ mod tests {
         assert!(chart.bars[1].x < chart.zero_x && chart.bars[1].reference);
         assert_eq!(chart.bars[0].value, "12.5");
         assert!(bar_chart(&[], 1).is_none());
+    }
+
+    #[test]
+    fn a_choropleth_fits_its_outlines_and_classes_every_value() {
+        let square = |x: f64| vec![vec![vec![[x, 51.0], [x + 0.02, 51.0], [x + 0.02, 51.01], [x, 51.01], [x, 51.0]]]];
+        let (a, b, c) = (square(3.70), square(3.72), square(3.74));
+        let outlines = vec![
+            Outline { code: "north", name: "North", polygons: &a },
+            Outline { code: "centre", name: "Centre", polygons: &b },
+            Outline { code: "south", name: "South", polygons: &c },
+        ];
+        let map = choropleth(&outlines, &[("north".into(), 12.0), ("centre".into(), 18.5)], 1).unwrap();
+        assert_eq!(map.areas.len(), 3);
+        assert!(map.missing, "south has no value");
+        assert_eq!(map.areas[2].class, None);
+        assert_eq!(map.areas[0].class, Some(0), "the lowest value is in the first class");
+        assert_eq!(map.areas[1].class, Some(map.classes.len() - 1), "the highest in the last");
+        assert!(map.classes.len() <= MAP_CLASSES && !map.classes.is_empty(), "{:?}", map.classes);
+        for area in &map.areas {
+            for pair in area.path.split(['M', 'L', 'Z']).map(str::trim).filter(|p| !p.is_empty()) {
+                let xy: Vec<f64> = pair.split(' ').map(|v| v.parse().unwrap()).collect();
+                assert!(xy[0] >= 0.0 && xy[0] <= map.width && xy[1] >= 0.0 && xy[1] <= map.height, "{pair}");
+            }
+        }
+        assert!(map.height < map.width, "a wide city makes a wide map");
+        assert!(choropleth(&[], &[], 1).is_none());
     }
 }

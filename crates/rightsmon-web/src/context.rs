@@ -78,7 +78,7 @@ fn query_language(query: Option<&str>) -> Option<String> {
 }
 
 /// The routes that take files; their bodies are streamed to the handler.
-const UPLOAD_PATHS: [&str; 1] = ["/workspace/imports"];
+const UPLOAD_PATHS: [&str; 2] = ["/workspace/imports", "/workspace/districts"];
 
 /// Whether the request is a multipart upload to a route that takes files.
 fn is_upload(parts: &Parts) -> bool {

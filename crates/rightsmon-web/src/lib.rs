@@ -15,6 +15,7 @@ pub mod error;
 mod findings;
 pub mod i18n;
 mod imports;
+mod maps;
 mod pages;
 mod portal;
 mod workspace;
@@ -81,6 +82,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("macros.html", include_str!("../templates/macros.html")),
     ("charts.html", include_str!("../templates/charts.html")),
     ("comparison.html", include_str!("../templates/comparison.html")),
+    ("districts.html", include_str!("../templates/districts.html")),
     ("indicators.html", include_str!("../templates/indicators.html")),
     ("indicator.html", include_str!("../templates/indicator.html")),
     ("proposals.html", include_str!("../templates/proposals.html")),
@@ -141,12 +143,16 @@ impl WebState {
     /// Renders a page: the template gets the request's common values and `page`.
     pub fn render(&self, template: &str, ctx: &context::Ctx, page: serde_json::Value) -> Result<String, WebError> {
         let user = ctx.actor.user().map(|u| u.display_name.clone());
+        let manages = ctx.actor.memberships().iter().any(|m| {
+            matches!(m.role, rightsmon_domain::access::Role::CityCoordinator | rightsmon_domain::access::Role::NetworkCoordinator)
+        });
         let languages: Vec<serde_json::Value> =
             i18n::LANGUAGES.iter().map(|(code, name, _)| serde_json::json!({"code": code, "name": name})).collect();
         let context = serde_json::json!({
             "lang": ctx.lang,
             "languages": languages,
             "user": user,
+            "manages": manages,
             "csrf": ctx.csrf,
             "demo": self.settings.demo_mode,
             "path": ctx.path,
@@ -185,6 +191,7 @@ pub fn routes() -> Routes {
         .route("/workspace/imports", "POST", Access::SignedIn, post(imports::upload))
         .route("/workspace/imports/{id}", "GET", Access::SignedIn, get(imports::show))
         .route("/workspace/cycles", "GET, POST", Access::SignedIn, get(cycles::list).post(cycles::create))
+        .route("/workspace/districts", "GET, POST", Access::SignedIn, get(maps::districts_page).post(maps::upload_districts))
         .route("/workspace/cycles/{id}", "GET", Access::SignedIn, get(cycles::show))
         .route("/workspace/cycles/{id}/assignments", "POST", Access::SignedIn, post(cycles::assign))
         .route("/workspace/cycles/{id}/template", "GET", Access::SignedIn, get(imports::template))

@@ -123,6 +123,13 @@ pub async fn indicator_page(
         .unwrap_or_default();
     let group_chart = charts::bar_chart(&group_bars, digits);
     let district_name = |code: &str| districts.iter().find(|d| d.code.as_str() == code).map_or(code.to_owned(), |d| d.name.clone());
+    let boundaries = state.app.boundaries(area).await?;
+    let names: Vec<(String, String)> = districts.iter().map(|d| (d.code.to_string(), d.name.clone())).collect();
+    let district_map = if findings.district_values.is_empty() {
+        None
+    } else {
+        charts::choropleth(&charts::outlines(&boundaries, &names), &findings.district_values, digits)
+    };
     let district_rows: Vec<Value> = findings
         .district_values
         .iter()
@@ -186,6 +193,8 @@ pub async fn indicator_page(
         "group_chart": group_chart,
         "group_period": findings.gap_period,
         "districts": district_rows,
+        "district_map": district_map,
+        "district_names": names.iter().cloned().collect::<BTreeMap<_, _>>(),
         "district_period": findings.dispersion_period,
         "side_by_side": side_by_side,
         "sources": sources,

@@ -74,7 +74,8 @@ async fn the_download_holds_what_the_reader_may_see_with_formulas_neutralised() 
     let mut lines = public.body.lines();
     assert_eq!(lines.next().unwrap(), rightsmon_formats::series_csv::COLUMNS.join(","));
     let rows: Vec<&str> = lines.collect();
-    assert_eq!(rows.len(), 15, "2019-2023, whole population, women and men: {rows:?}");
+    assert_eq!(rows.len(), 15 + 9 * 5, "2019-2023: the city with women and men, then its nine districts: {rows:?}");
+    assert!(rows[15].starts_with("RM-HOU-01,1,ghent-binnenstad,2019,"), "districts follow the city");
     assert!(rows.iter().all(|r| r.contains(",published,")), "only published values in public");
     assert!(rows[0].starts_with("RM-HOU-01,1,ghent,2019,,14.3,13.5,15.1,published,official,"), "{}", rows[0]);
 
@@ -107,4 +108,79 @@ async fn cities_are_compared_by_name_with_a_rank_only_on_request() {
     let none = app.get("/indicators/RM-HOU-01/comparison?period=1990").await;
     assert_eq!(none.status, StatusCode::OK);
     assert!(none.body.contains("No city has a value"));
+}
+
+fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "rightsmon-test-boundary";
+    let mut body = Vec::new();
+    for (name, file_name, content) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file_name {
+            Some(f) => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/geo+json\r\n\r\n")
+                    .as_bytes(),
+            ),
+            None => body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
+        }
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn a_coordinator_uploads_district_outlines_whole_or_not_at_all_and_maps_appear() {
+    let app = test_app().await;
+    // The demo's outlines of Ghent: the indicator page draws its districts' values as a map.
+    let page = app.get("/cities/ghent/indicators/RM-HOU-01").await;
+    assert!(page.body.contains("<svg class=\"chart map\""), "a choropleth of the districts");
+    assert_eq!(
+        page.body.matches("class=\"map-area map-shade-").count(),
+        9 + page.body.matches("<li><svg class=\"swatch\" width=\"24\"").count()
+    );
+    assert!(page.body.contains("<th scope=\"row\">Binnenstad</th>"), "the districts' table");
+
+    let mut coordinator = app.browser();
+    coordinator.sign_in("padova-editor", DEMO_PASSWORD).await;
+    assert_eq!(coordinator.get("/workspace/districts").await.status, StatusCode::FORBIDDEN, "an editor manages no city");
+    let mut coordinator = app.browser();
+    coordinator.sign_in("ghent-coordinator", DEMO_PASSWORD).await;
+    let form = coordinator.get("/workspace/districts").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Mariakerke") && form.body.contains("<svg class=\"chart map\""));
+    let csrf = coordinator.csrf();
+
+    // A file with a bad feature stores nothing and names the feature.
+    let bad = br#"{"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "ghent-noord", "name": "Noord"}, "geometry": {"type": "Polygon", "coordinates": [[[3.7, 51.0], [3.8, 51.0], [3.8, 51.1], [3.7, 51.0]]]}},
+        {"type": "Feature", "properties": {"code": "padova", "name": "Not a district"}, "geometry": {"type": "Polygon", "coordinates": [[[3.7, 51.0], [3.8, 51.0], [3.8, 51.1], [3.7, 51.0]]]}},
+        {"type": "Feature", "properties": {"code": "ghent-zuid"}, "geometry": {"type": "LineString", "coordinates": [[3.7, 51.0], [3.8, 51.0]]}}]}"#;
+    let (content_type, body) = multipart(&[("city", None, b"ghent"), ("file", Some("districts.geojson"), bad)]);
+    let reply = coordinator.post_raw(&format!("/workspace/districts?csrf={csrf}"), body, &content_type).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert!(reply.body.contains("feature 3: a district is a Polygon or a MultiPolygon, not a LineString"), "{}", reply.body);
+    assert_eq!(app.app.boundaries("ghent").await.unwrap().len(), 9, "nothing of a bad file is kept");
+    let (content_type, body) = multipart(&[("city", None, b"ghent"), ("file", Some("districts.geojson"), &bad[..bad.len() - 1])]);
+    let reply = coordinator.post_raw(&format!("/workspace/districts?csrf={csrf}"), body, &content_type).await;
+    assert!(reply.status == StatusCode::UNPROCESSABLE_ENTITY && reply.body.contains("not JSON"));
+    // A feature naming another city fails the whole file.
+    let stolen = br#"{"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "padova", "name": "Padova"}, "geometry": {"type": "Polygon", "coordinates": [[[3.7, 51.0], [3.8, 51.0], [3.8, 51.1], [3.7, 51.0]]]}}]}"#;
+    let (content_type, body) = multipart(&[("city", None, b"ghent"), ("file", Some("d.geojson"), stolen)]);
+    let reply = coordinator.post_raw(&format!("/workspace/districts?csrf={csrf}"), body, &content_type).await;
+    assert!(reply.body.contains("belongs to Padova (city)"), "{}", reply.body);
+
+    // A good file replaces the outlines and creates the new district.
+    let good = br#"{"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "ghent-noord", "name": "Noord"}, "geometry": {"type": "MultiPolygon", "coordinates": [[[[3.7, 51.0], [3.8, 51.0], [3.8, 51.1], [3.7, 51.0]]]]}}]}"#;
+    let (content_type, body) = multipart(&[("city", None, b"ghent"), ("file", Some("d.geojson"), good)]);
+    let reply = coordinator.post_raw(&format!("/workspace/districts?csrf={csrf}"), body, &content_type).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(reply.body.contains("1 district outlines stored"));
+    assert_eq!(app.app.boundaries("ghent").await.unwrap().len(), 1);
+    assert_eq!(app.app.city("ghent").await.unwrap().name, "Ghent");
+    // Without the token, the upload is refused.
+    let (content_type, body) = multipart(&[("city", None, b"ghent"), ("file", Some("d.geojson"), good)]);
+    assert_eq!(coordinator.post_raw("/workspace/districts", body, &content_type).await.status, StatusCode::FORBIDDEN);
 }

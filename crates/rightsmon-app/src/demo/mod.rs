@@ -29,6 +29,11 @@ pub const DEMO_ACCOUNTS: &[(&str, Role, Option<&str>)] = &[
 /// The demo series measured by a survey, whose values have lower and upper bounds.
 const SURVEY_SERIES: &str = "RM-HOU-01";
 const SURVEY_MARGIN: f64 = 0.8;
+/// The demo series with values for each district of a city that has districts.
+const DISTRICT_SERIES: [&str; 2] = ["RM-HOU-01", "RM-EDU-01"];
+/// Synthetic outlines of Ghent's districts (not the real borders).
+const GHENT_DISTRICTS: &[u8] = include_bytes!("ghent-districts.geojson");
+
 /// The year of Ghent's demo targets.
 const TARGET_YEAR: i32 = 2030;
 
@@ -100,6 +105,7 @@ pub struct DemoReport {
     pub proposals: usize,
     pub cycles: usize,
     pub shadow_values: usize,
+    pub districts: usize,
 }
 
 impl App {
@@ -142,7 +148,9 @@ impl App {
             let organisation = (username == "ghent-editor").then_some(office.id);
             self.add_membership(username, role.as_str(), city, organisation).await?;
         }
+        report.districts = self.demo_districts().await?;
         for city in &cities {
+            let districts = self.store.list_areas(Some(AreaKind::District), Some(&city.code)).await?;
             for (definition, series) in &definitions {
                 let sexes: &[Option<&str>] = if series.4 { &[None, Some("F"), Some("M")] } else { &[None] };
                 for year in YEARS {
@@ -173,6 +181,32 @@ impl App {
                             Ok(_) => report.observations += 1,
                             Err(StoreError::Conflict { .. }) => {}
                             Err(other) => return Err(other.into()),
+                        }
+                    }
+                }
+                // Where the city has districts, the survey and school series are broken down by district.
+                if DISTRICT_SERIES.contains(&definition.code.as_str()) {
+                    for district in &districts {
+                        for year in YEARS {
+                            let state = if year == *YEARS.end() { WorkflowState::Submitted } else { WorkflowState::Published };
+                            let spread = 1.0 + 0.5 * (unit_noise(&format!("{}|{}", definition.code, district.code)) - 0.5);
+                            let value = synthetic_value(definition, series, city.code.as_str(), year, None) * spread;
+                            let draft = ObservationDraft {
+                                area: district.code.to_string(),
+                                period: year.to_string(),
+                                value: definition.format_value(value),
+                                provenance_kind: Some("official".into()),
+                                source_name: Some(DEMO_SOURCE.into()),
+                                method_note: Some("Generated for the demonstration; not a measurement.".into()),
+                                ..ObservationDraft::default()
+                            };
+                            let observation = NewObservation::parse(definition, &draft, state)
+                                .map_err(|e| AppError::Internal(anyhow::anyhow!("demo value of {}: {e}", definition.code)))?;
+                            match self.store.insert_observation(&observation, None, now).await {
+                                Ok(_) => report.observations += 1,
+                                Err(StoreError::Conflict { .. }) => {}
+                                Err(other) => return Err(other.into()),
+                            }
                         }
                     }
                 }
@@ -317,6 +351,23 @@ impl App {
             self.assign(&coordinator, cycle.id, series.0, office).await?;
         }
         Ok(1)
+    }
+}
+
+impl App {
+    /// Ghent's coordinator uploads the (synthetic) outlines of its districts, creating them.
+    async fn demo_districts(&self) -> AppResult<usize> {
+        if !self.boundaries("ghent").await?.is_empty() {
+            return Ok(0);
+        }
+        let user = self.find_user("ghent-coordinator").await?;
+        let memberships = self.store.list_memberships(user.id).await?;
+        let coordinator = Actor::User { user, memberships };
+        let report = self.upload_boundaries(&coordinator, "ghent", GHENT_DISTRICTS).await?;
+        if !report.stored {
+            return Err(AppError::Internal(anyhow::anyhow!("the demo's district outlines: {:?}", report.problems)));
+        }
+        Ok(report.districts.len())
     }
 }
 
