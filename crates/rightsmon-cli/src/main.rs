@@ -636,6 +636,7 @@ async fn serve(app: App, settings: &Settings, demo_mode: bool) -> anyhow::Result
         body_limit: settings.body_limit_bytes,
         upload_limit: settings.upload_limit_bytes,
         request_timeout: std::time::Duration::from_secs(settings.request_timeout_seconds),
+        page_cache: std::time::Duration::from_secs(settings.page_cache_seconds),
     };
     let housekeeping = app.clone();
     tokio::spawn(async move {

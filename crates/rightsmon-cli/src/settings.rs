@@ -14,6 +14,7 @@ pub struct Settings {
     pub body_limit_bytes: usize,
     pub upload_limit_bytes: usize,
     pub request_timeout_seconds: u64,
+    pub page_cache_seconds: u64,
     pub session_hours: i64,
     pub log_format: LogFormat,
 }
@@ -35,6 +36,7 @@ pub struct Layer {
     pub body_limit_bytes: Option<usize>,
     pub upload_limit_bytes: Option<usize>,
     pub request_timeout_seconds: Option<u64>,
+    pub page_cache_seconds: Option<u64>,
     pub session_hours: Option<i64>,
     pub log_format: Option<String>,
 }
@@ -67,6 +69,11 @@ pub const DEFAULT_CONFIG: &str = r#"# Rights Monitor configuration. Every settin
 
 # How long one request may take.
 # request_timeout_seconds = 30
+
+# How long a public page rendered for anonymous readers may be served again, in seconds. Any change
+# made through this server refreshes it at once; the limit bounds how long a change made from the
+# command line or another server takes to show. 0 turns the cache off.
+# page_cache_seconds = 10
 
 # How long a session lasts after signing in.
 # session_hours = 8
@@ -107,6 +114,7 @@ impl Layer {
             body_limit_bytes: parse_number("RIGHTSMON_BODY_LIMIT_BYTES")?.map(|v| usize::try_from(v).unwrap_or(usize::MAX)),
             upload_limit_bytes: parse_number("RIGHTSMON_UPLOAD_LIMIT_BYTES")?.map(|v| usize::try_from(v).unwrap_or(usize::MAX)),
             request_timeout_seconds: parse_number("RIGHTSMON_REQUEST_TIMEOUT_SECONDS")?,
+            page_cache_seconds: parse_number("RIGHTSMON_PAGE_CACHE_SECONDS")?,
             session_hours: parse_number("RIGHTSMON_SESSION_HOURS")?.map(|v| i64::try_from(v).unwrap_or(i64::MAX)),
             log_format: get("RIGHTSMON_LOG_FORMAT"),
         })
@@ -121,6 +129,7 @@ impl Layer {
             body_limit_bytes: self.body_limit_bytes.or(base.body_limit_bytes),
             upload_limit_bytes: self.upload_limit_bytes.or(base.upload_limit_bytes),
             request_timeout_seconds: self.request_timeout_seconds.or(base.request_timeout_seconds),
+            page_cache_seconds: self.page_cache_seconds.or(base.page_cache_seconds),
             session_hours: self.session_hours.or(base.session_hours),
             log_format: self.log_format.or(base.log_format),
         }
@@ -146,6 +155,7 @@ impl Settings {
             body_limit_bytes: merged.body_limit_bytes.unwrap_or(64 * 1024),
             upload_limit_bytes: merged.upload_limit_bytes.unwrap_or(256 * 1024 * 1024),
             request_timeout_seconds: merged.request_timeout_seconds.unwrap_or(30),
+            page_cache_seconds: merged.page_cache_seconds.unwrap_or(10),
             session_hours: merged.session_hours.unwrap_or(8),
             log_format,
         };

@@ -115,6 +115,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
 
 pub async fn context_layer(State(state): State<WebState>, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
+    let method = parts.method.clone();
     let path = parts.uri.path().to_owned();
     let is_api = path.starts_with("/api/") || path == "/healthz";
     let requested_language = query_language(parts.uri.query()).filter(|l| state.i18n.is_supported(l));
@@ -187,6 +188,10 @@ pub async fn context_layer(State(state): State<WebState>, request: Request, next
             }
         }
     };
+    // A state-changing request that went through may have changed what public pages show.
+    if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) && response.status().as_u16() < 400 {
+        state.cache.invalidate();
+    }
     let mut response = render_errors(&state, &ctx, response);
     let secure = state.settings.secure_cookies;
     if csrf_cookie.is_none()

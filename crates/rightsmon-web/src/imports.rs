@@ -248,6 +248,7 @@ pub async fn upload(
     state.jobs.add(id.clone(), job.clone())?;
     let app = state.app.clone();
     let actor = ctx.actor.clone();
+    let cache = state.cache.clone();
     tokio::spawn(async move {
         let progress = {
             let job = job.clone();
@@ -276,6 +277,8 @@ pub async fn upload(
             other => other.to_string(),
         });
         drop(temp);
+        // The import wrote values (or may have): pages rendered before it are out of date.
+        cache.invalidate();
         if let Err(message) = &outcome {
             tracing::warn!(error = %message, "import failed");
         }

@@ -6,6 +6,7 @@
 
 pub mod access;
 mod api;
+pub mod cache;
 mod catalogue;
 mod charts;
 mod codesign;
@@ -43,6 +44,8 @@ pub struct WebSettings {
     pub upload_limit: usize,
     /// How long a request may take before it is answered with 408.
     pub request_timeout: Duration,
+    /// How long a rendered public page may be reused for anonymous readers (zero: never).
+    pub page_cache: Duration,
 }
 
 impl Default for WebSettings {
@@ -53,6 +56,7 @@ impl Default for WebSettings {
             body_limit: 64 * 1024,
             upload_limit: 256 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            page_cache: Duration::from_secs(10),
         }
     }
 }
@@ -65,6 +69,8 @@ pub struct WebState {
     templates: Arc<minijinja::Environment<'static>>,
     pub settings: Arc<WebSettings>,
     jobs: Arc<imports::Jobs>,
+    /// Rendered public pages for anonymous readers.
+    pub cache: Arc<cache::PageCache>,
 }
 
 impl std::fmt::Debug for WebState {
@@ -137,7 +143,8 @@ impl WebState {
     pub fn new(app: App, settings: WebSettings) -> anyhow::Result<Self> {
         let i18n = Arc::new(i18n::I18n::load()?);
         let templates = Arc::new(build_templates(i18n.clone())?);
-        Ok(Self { app, i18n, templates, settings: Arc::new(settings), jobs: Arc::default() })
+        let cache = Arc::new(cache::PageCache::new(settings.page_cache));
+        Ok(Self { app, i18n, templates, settings: Arc::new(settings), jobs: Arc::default(), cache })
     }
 
     /// Renders a page: the template gets the request's common values and `page`.
@@ -271,6 +278,7 @@ pub fn router(state: WebState) -> Router {
     // token), except uploads, which are streamed up to `upload_limit`.
     routes
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), cache::cache_layer))
         .layer(axum::middleware::from_fn_with_state(state.clone(), context::context_layer))
         .layer(axum::extract::DefaultBodyLimit::max(upload_limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(upload_limit))

@@ -184,3 +184,36 @@ async fn a_coordinator_uploads_district_outlines_whole_or_not_at_all_and_maps_ap
     let (content_type, body) = multipart(&[("city", None, b"ghent"), ("file", Some("d.geojson"), good)]);
     assert_eq!(coordinator.post_raw("/workspace/districts", body, &content_type).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn cached_public_pages_follow_every_change_and_never_reach_members() {
+    let app = test_app().await;
+    let before = app.get("/cities/ghent").await;
+    assert!(!before.body.contains("waiting for validation"), "the public sees no work in progress");
+    assert_eq!(app.get("/cities/ghent").await.body, before.body, "the same page again");
+    let indicator = app.get("/cities/ghent/indicators/RM-HOU-01").await;
+    assert!(!indicator.body.contains("<th scope=\"row\">2024</th>"), "2024 is still in review");
+    // A member of the city gets their own page, never the public one.
+    let mut viewer = app.browser();
+    viewer.sign_in("ghent-viewer", DEMO_PASSWORD).await;
+    assert!(viewer.get("/cities/ghent").await.body.contains("waiting for validation"));
+    // A value published through the site shows at once.
+    let mut coordinator = app.browser();
+    coordinator.sign_in("ghent-coordinator", DEMO_PASSWORD).await;
+    let submitted: Vec<i64> = coordinator.get("/api/v1/observations?area=ghent&indicator=RM-HOU-01&key=&limit=100").await.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["state"] == "submitted")
+        .map(|o| o["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(submitted.len(), 1, "the demo's 2024 value");
+    let csrf = coordinator.csrf();
+    for action in ["validate", "publish"] {
+        let id = submitted[0].to_string();
+        let reply = coordinator.post_form("/workspace/queue", &[("csrf", &csrf), ("id", &id), ("action", action)]).await;
+        assert!(reply.status.is_success() || reply.status.is_redirection(), "{action}: {}", reply.body);
+    }
+    let after = app.get("/cities/ghent/indicators/RM-HOU-01").await;
+    assert!(after.body.contains("<th scope=\"row\">2024</th>"), "the published 2024 value is on the public page at once");
+}

@@ -1,0 +1,156 @@
+//! The public-page cache: what anonymous readers get from the public pages and the public API is
+//! the same for all of them until the data change, so it is kept rendered, per URL and language.
+//!
+//! An entry is used only while no write has gone through this server since it was made (every
+//! successful state-changing request, and every finished import, starts a new generation) and for
+//! at most `ttl`, which bounds how long a change made elsewhere (the command line, another server
+//! on the same PostgreSQL database) takes to show. Signed-in readers, who may see unpublished
+//! values of their city, never use it.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// The routes whose answers to anonymous readers are cached.
+const CACHED_ROUTES: &[&str] = &[
+    "/",
+    "/cities/{code}",
+    "/cities/{code}/indicators/{indicator}",
+    "/rights/{code}",
+    "/indicators",
+    "/indicators/{code}",
+    "/indicators/{code}/comparison",
+    "/methods",
+    "/methods/{name}",
+    "/api/v1/cities",
+    "/api/v1/cities/{code}",
+    "/api/v1/cities/{code}/findings",
+    "/api/v1/cities/{code}/indicators/{indicator}/findings",
+    "/api/v1/rights/{code}/findings",
+    "/api/v1/indicators/{code}/comparison",
+    "/api/v1/series",
+];
+
+/// The most entries kept; beyond it, the oldest generation's entries go first.
+const MAX_ENTRIES: usize = 4096;
+/// The largest answer kept.
+const MAX_BODY: usize = 2 * 1024 * 1024;
+
+struct Entry {
+    generation: u64,
+    made: Instant,
+    content_type: HeaderValue,
+    body: Bytes,
+}
+
+/// Rendered answers to anonymous readers, by language and URL.
+pub struct PageCache {
+    ttl: Duration,
+    generation: AtomicU64,
+    entries: Mutex<HashMap<String, Entry>>,
+}
+
+impl std::fmt::Debug for PageCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageCache").field("ttl", &self.ttl).field("generation", &self.generation.load(Ordering::Relaxed)).finish()
+    }
+}
+
+impl PageCache {
+    /// A cache whose entries live at most `ttl`; a zero `ttl` turns it off.
+    pub fn new(ttl: Duration) -> Self {
+        Self { ttl, generation: AtomicU64::new(0), entries: Mutex::new(HashMap::new()) }
+    }
+
+    /// Forgets everything: the data changed.
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.clear();
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<(HeaderValue, Bytes)> {
+        let generation = self.generation.load(Ordering::SeqCst);
+        let entries = self.entries.lock().ok()?;
+        let entry = entries.get(key)?;
+        (entry.generation == generation && entry.made.elapsed() < self.ttl).then(|| (entry.content_type.clone(), entry.body.clone()))
+    }
+
+    fn put(&self, key: String, generation: u64, content_type: HeaderValue, body: Bytes) {
+        let Ok(mut entries) = self.entries.lock() else { return };
+        if entries.len() >= MAX_ENTRIES {
+            let now = Instant::now();
+            entries.retain(|_, e| e.generation == generation && now.duration_since(e.made) < self.ttl);
+            if entries.len() >= MAX_ENTRIES {
+                entries.clear();
+            }
+        }
+        entries.insert(key, Entry { generation, made: Instant::now(), content_type, body });
+    }
+}
+
+/// Answers anonymous GET requests to the cached routes from the cache, and fills it.
+pub async fn cache_layer(State(state): State<crate::WebState>, request: Request, next: Next) -> Response {
+    let cache = &state.cache;
+    let cacheable = cache.ttl > Duration::ZERO
+        && request.method() == Method::GET
+        && request.extensions().get::<MatchedPath>().is_some_and(|p| CACHED_ROUTES.contains(&p.as_str()))
+        && request.extensions().get::<crate::context::Ctx>().is_some_and(|ctx| !ctx.actor.is_signed_in());
+    if !cacheable {
+        return next.run(request).await;
+    }
+    let lang = request.extensions().get::<crate::context::Ctx>().map(|c| c.lang.clone()).unwrap_or_default();
+    let key = format!("{lang} {}", request.uri());
+    if let Some((content_type, body)) = cache.get(&key) {
+        return ([(header::CONTENT_TYPE, content_type)], body).into_response();
+    }
+    let generation = cache.generation.load(Ordering::SeqCst);
+    let response = next.run(request).await;
+    let content_type = response.headers().get(header::CONTENT_TYPE).cloned();
+    // Only plain successful answers are kept: no cookies, no disposition, nothing else to repeat.
+    let plain = response.headers().iter().all(|(name, _)| name == header::CONTENT_TYPE || name == header::CONTENT_LENGTH);
+    match content_type {
+        Some(content_type) if response.status() == StatusCode::OK && plain => {
+            let (parts, body) = response.into_parts();
+            match axum::body::to_bytes(body, MAX_BODY).await {
+                Ok(bytes) => {
+                    cache.put(key, generation, content_type, bytes.clone());
+                    Response::from_parts(parts, Body::from(bytes))
+                }
+                Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            }
+        }
+        _ => response,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn entries_live_until_the_data_change_or_they_expire() {
+        let cache = PageCache::new(Duration::from_secs(60));
+        let html = HeaderValue::from_static("text/html");
+        cache.put("en /".into(), 0, html.clone(), Bytes::from_static(b"home"));
+        assert_eq!(cache.get("en /").unwrap().1, Bytes::from_static(b"home"));
+        assert!(cache.get("nl /").is_none(), "each language apart");
+        cache.invalidate();
+        assert!(cache.get("en /").is_none(), "a write forgets everything");
+        // An answer rendered before a write is not kept under the new generation.
+        cache.put("en /".into(), 0, html.clone(), Bytes::from_static(b"stale"));
+        assert!(cache.get("en /").is_none());
+        let expired = PageCache::new(Duration::from_millis(1));
+        expired.put("en /".into(), 0, html, Bytes::from_static(b"home"));
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(expired.get("en /").is_none());
+    }
+}
