@@ -38,12 +38,7 @@ async fn the_public_sees_verdicts_on_published_values_that_recompute_from_them()
     // Ghent's own target of 2030 is part of the inputs.
     let target = f.target.expect("the demo gives Ghent targets");
     assert_eq!(target.year, 2030);
-    let options = CagrOptions {
-        direction: Direction::Negative,
-        base_year: 2019,
-        target: Some(target.value),
-        target_year: target.year,
-    };
+    let options = CagrOptions { direction: Direction::Negative, base_year: 2019, target: Some(target.value), target_year: target.year };
     let again = open_sdg_cagr_score(&f.points, &options);
     assert_eq!(score.score(), again.score());
     assert!(matches!(f.progress[1].outcome, Outcome::Category { .. }));
