@@ -32,6 +32,7 @@ pub async fn tasks(
     query: Result<Query<TasksQuery>, QueryRejection>,
 ) -> Result<Html<String>, WebError> {
     let Query(query) = query.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let today = rightsmon_domain::time::Date::of_timestamp(state.app.now());
     let mut rows = Vec::new();
     for task in state.app.my_tasks(&ctx.actor).await? {
         let definition = state.app.indicator(task.indicator.as_str(), None).await?;
@@ -43,9 +44,50 @@ pub async fn tasks(
             "period": task.cycle.cycle.period.to_string(),
             "deadline": task.cycle.cycle.deadline.to_string(),
             "received": task.received.map(|s| s.as_str()),
+            "overdue": task.received.is_none() && task.cycle.cycle.deadline < today,
         }));
     }
-    Ok(Html(state.render("workspace.html", &ctx, json!({"tasks": rows, "saved": query.saved}))?))
+    let waiting = waiting(&state, &ctx).await?;
+    Ok(Html(state.render("workspace.html", &ctx, json!({"tasks": rows, "saved": query.saved, "waiting": waiting}))?))
+}
+
+/// What waits for the reader beyond their own tasks: values to review, each of their cities'
+/// reporting cycles with what came in, and the open proposals there.
+async fn waiting(state: &WebState, ctx: &Ctx) -> Result<Value, WebError> {
+    let today = rightsmon_domain::time::Date::of_timestamp(state.app.now());
+    let to_review = state.app.review_queue(&ctx.actor, 1, 0).await?.total;
+    let mut cities: Vec<rightsmon_domain::id::AreaCode> = ctx
+        .actor
+        .memberships()
+        .iter()
+        .filter_map(|m| match &m.scope {
+            rightsmon_domain::access::Scope::City(city) => Some(city.clone()),
+            rightsmon_domain::access::Scope::Network => None,
+        })
+        .collect();
+    cities.sort();
+    cities.dedup();
+    let mut rows = Vec::new();
+    for code in &cities {
+        let city = state.app.city(code.as_str()).await?;
+        let mut cycles = Vec::new();
+        for cycle in state.app.cycles(code.as_str()).await? {
+            let c = state.app.completeness(&ctx.actor, cycle.id).await?;
+            cycles.push(json!({
+                "id": cycle.id,
+                "name": cycle.cycle.name,
+                "period": cycle.cycle.period.to_string(),
+                "deadline": cycle.cycle.deadline.to_string(),
+                "overdue": cycle.cycle.deadline < today && c.received < c.expected,
+                "expected": c.expected,
+                "received": c.received,
+                "published": c.published,
+            }));
+        }
+        let open = state.app.proposals(Some(code.as_str()), Some("open"), Some(1), Some(0)).await?.total;
+        rows.push(json!({"code": city.code, "name": city.name, "cycles": cycles, "open_proposals": open}));
+    }
+    Ok(json!({"to_review": to_review, "cities": rows}))
 }
 
 /// The rows of the grid: the whole population, then each declared group.

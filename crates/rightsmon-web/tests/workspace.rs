@@ -172,3 +172,31 @@ async fn a_coordinator_opens_a_cycle_and_assigns_its_indicators_in_the_browser()
     assert_eq!(padova.get(&location).await.status, StatusCode::NOT_FOUND);
     assert!(!padova.get("/workspace/cycles").await.body.contains("Annual report 2030"));
 }
+
+#[tokio::test]
+async fn the_workspace_says_what_is_waiting_and_what_is_overdue() {
+    use rightsmon_app::demo::DEMO_PASSWORD;
+    let app = test_app().await;
+    let mut coordinator = app.browser();
+    coordinator.sign_in("ghent-coordinator", DEMO_PASSWORD).await;
+    let page = coordinator.get("/workspace").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Values waiting for your review: "), "the demo's 2024 values wait for validation");
+    assert!(page.body.contains("href=\"/workspace/queue\""));
+    assert!(page.body.contains("Open proposals in Ghent: 1"), "the demo's local indicator proposal");
+    assert!(page.body.contains("Annual report 2025") && page.body.contains("0 of 9 received, 0 published"), "{}", page.body);
+    assert!(!page.body.contains(">overdue<"), "the demo's deadline lies ahead");
+    // A cycle whose deadline has passed with values missing is overdue.
+    let session = app.app.login("ghent-coordinator", DEMO_PASSWORD, "test").await.unwrap();
+    let actor = app.app.actor_for_token(Some(&session.token)).await.unwrap();
+    let late = app.app.create_cycle(&actor, "ghent", "Survey 2018", "2018", "2019-03-31").await.unwrap();
+    app.app.assign(&actor, late.id, "RM-HOU-01", app.app.organisations(Some("ghent")).await.unwrap()[0].id).await.unwrap();
+    let page = coordinator.get("/workspace").await;
+    assert!(page.body.contains("Survey 2018") && page.body.contains(">overdue<"), "a passed deadline with values missing");
+    let mut editor = app.browser();
+    editor.sign_in("ghent-editor", DEMO_PASSWORD).await;
+    let tasks = editor.get("/workspace").await;
+    assert!(tasks.body.contains("RM-HOU-01") && tasks.body.contains("Annual report 2025"), "the editor's office provides the demo series");
+    assert!(tasks.body.contains("No value waits for your review."), "an editor reviews nothing");
+    assert!(tasks.body.contains(">overdue<"), "the editor's task of the late cycle is overdue");
+}
