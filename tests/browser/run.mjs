@@ -5,7 +5,8 @@
 //     an editor signs in, enters a value and submits it, the city's coordinator validates and
 //     publishes it, and it appears on the public pages;
 //  4. no Content-Security-Policy violation on any page with JavaScript on;
-//  5. screenshots of the main pages in tests/browser/artifacts/.
+//  5. an import uploaded and followed to its report without JavaScript, its report page under axe;
+//  6. screenshots of the main pages in tests/browser/artifacts/.
 //
 // Usage: node tests/browser/run.mjs   (RIGHTSMON_BIN: the binary, default target/debug/rightsmon;
 // CHROMIUM: the browser, default /usr/bin/chromium)
@@ -255,6 +256,38 @@ async function walkthrough(browser, base) {
   console.log(`  ${failures.length === 0 ? "ok  " : "FAIL"} walkthrough`);
 }
 
+async function importWithoutJavaScript(browser, base) {
+  console.log("an import without JavaScript, and its report page");
+  const csv = path.join(os.tmpdir(), `rightsmon-browser-import-${process.pid}.csv`);
+  fs.writeFileSync(csv, "indicator,area,period,value,source_name\nRM-EDU-01,ghent,2025,9.5,School census 2025\n");
+  try {
+    await withUser(browser, base, "ghent-editor", { javaScriptEnabled: false }, async (page) => {
+      await page.goto(`${base}/workspace/imports/new`);
+      await page.setInputFiles("#field-file", csv);
+      await Promise.all([page.waitForNavigation(), page.click("form.stacked-form button[type=submit]")]);
+      check(/\/workspace\/imports\/[A-Za-z0-9_-]+$/.test(new URL(page.url()).pathname), `the upload did not lead to its report: ${page.url()}`);
+      for (let i = 0; i < 50 && (await page.locator("#import-progress").count()) > 0; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        await page.reload();
+      }
+      const text = await page.locator("main").innerText();
+      check((await page.locator("#import-progress").count()) === 0, `the import did not finish: ${text}`);
+      check((await page.locator(".error-summary").count()) === 0, `the import failed: ${text}`);
+      await page.screenshot({ path: path.join(artifacts, "import-report.png"), fullPage: true });
+    });
+    await withUser(browser, base, "ghent-editor", {}, async (page) => {
+      await page.goto(`${base}/workspace/imports/new`);
+      await page.setInputFiles("#field-file", csv);
+      await Promise.all([page.waitForNavigation(), page.click("form.stacked-form button[type=submit]")]);
+      await page.waitForSelector("#import-progress", { state: "detached", timeout: 10000 }).catch(() => {});
+      const count = await axeCheck(page, "import-report (en)");
+      console.log(`  ${count === 0 ? "ok  " : "FAIL"} import-report (en)`);
+    });
+  } finally {
+    fs.rmSync(csv, { force: true });
+  }
+}
+
 async function main() {
   if (!fs.existsSync(binary)) throw new Error(`${binary} is missing: build it first (cargo build)`);
   if (!fs.existsSync(browserPath)) throw new Error(`${browserPath} is missing: install Debian's chromium`);
@@ -268,6 +301,7 @@ async function main() {
     await accessibility(browser, server.base, types);
     await withoutJavaScript(browser, server.base, types);
     await walkthrough(browser, server.base);
+    await importWithoutJavaScript(browser, server.base);
   } finally {
     await browser.close();
     server.child.kill();

@@ -58,12 +58,16 @@ async fn the_demo_loads_once_and_keeps_work_in_progress_inside_its_city() {
     let viewer = app.actor_for_token(Some(&viewer.token)).await.unwrap();
     let all = ObservationFilter { limit: Some(1000), ..ObservationFilter::default() };
     let mut seen_unpublished_ghent = false;
+    let ghent = rightsmon_domain::id::AreaCode::parse("ghent").unwrap();
+    let mut inside_ghent: Vec<String> = app.districts(&ghent).await.unwrap().iter().map(|d| d.code.to_string()).collect();
+    assert!(!inside_ghent.is_empty(), "the demo gives Ghent districts");
+    inside_ghent.push("ghent".into());
     let mut offset = 0;
     loop {
         let page = app.observations(&viewer, &ObservationFilter { offset: Some(offset), ..all.clone() }).await.unwrap();
         for o in &page.items {
             if o.data.state != WorkflowState::Published {
-                assert_eq!(o.data.area.as_str(), "ghent", "a Ghent viewer saw unpublished data of {}", o.data.area);
+                assert!(inside_ghent.contains(&o.data.area.to_string()), "a Ghent viewer saw unpublished data of {}", o.data.area);
                 seen_unpublished_ghent = true;
             }
         }
