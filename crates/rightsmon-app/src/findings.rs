@@ -94,7 +94,8 @@ fn direction(d: IndicatorDirection) -> Option<Direction> {
     }
 }
 
-fn number(value: &ObservationValue) -> Option<f64> {
+/// The number of a value, if it is a finite one.
+pub fn number(value: &ObservationValue) -> Option<f64> {
     match value {
         ObservationValue::Number(n) if n.is_finite() => Some(*n),
         _ => None,
@@ -102,7 +103,7 @@ fn number(value: &ObservationValue) -> Option<f64> {
 }
 
 /// The year of an annual period (a calendar year, or a school or financial year by its start).
-fn annual(period: Period) -> Option<i32> {
+pub fn annual(period: Period) -> Option<i32> {
     match period {
         Period::Year(y) | Period::YearRange { start: y, .. } => Some(y),
         _ => None,

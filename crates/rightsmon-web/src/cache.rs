@@ -99,14 +99,11 @@ impl PageCache {
 /// Answers anonymous GET requests to the cached routes from the cache, and fills it.
 pub async fn cache_layer(State(state): State<crate::WebState>, request: Request, next: Next) -> Response {
     let cache = &state.cache;
-    let cacheable = cache.ttl > Duration::ZERO
-        && request.method() == Method::GET
-        && request.extensions().get::<MatchedPath>().is_some_and(|p| CACHED_ROUTES.contains(&p.as_str()))
-        && request.extensions().get::<crate::context::Ctx>().is_some_and(|ctx| !ctx.actor.is_signed_in());
-    if !cacheable {
+    let anonymous_lang = request.extensions().get::<crate::context::Ctx>().filter(|ctx| !ctx.actor.is_signed_in()).map(|c| c.lang.clone());
+    let cacheable_route = request.extensions().get::<MatchedPath>().is_some_and(|p| CACHED_ROUTES.contains(&p.as_str()));
+    let Some(lang) = anonymous_lang.filter(|_| cache.ttl > Duration::ZERO && request.method() == Method::GET && cacheable_route) else {
         return next.run(request).await;
-    }
-    let lang = request.extensions().get::<crate::context::Ctx>().map(|c| c.lang.clone()).unwrap_or_default();
+    };
     let key = format!("{lang} {}", request.uri());
     if let Some((content_type, body)) = cache.get(&key) {
         return ([(header::CONTENT_TYPE, content_type)], body).into_response();

@@ -10,9 +10,9 @@ use crate::error::WebError;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
+use rightsmon_app::findings::{annual as year, number};
 use rightsmon_app::observations::SeriesPoint;
 use rightsmon_domain::observation::ObservationValue;
-use rightsmon_domain::period::Period;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -20,20 +20,6 @@ use std::collections::BTreeMap;
 const SERIES_HEIGHT: f64 = 300.0;
 /// The most groups the page names (the entry grid's limit).
 const MAX_GROUPS: usize = 200;
-
-fn year(period: Period) -> Option<i32> {
-    match period {
-        Period::Year(y) => Some(y),
-        _ => None,
-    }
-}
-
-fn number(value: &ObservationValue) -> Option<f64> {
-    match value {
-        ObservationValue::Number(n) if n.is_finite() => Some(*n),
-        _ => None,
-    }
-}
 
 /// The rows of the series table and the chart's input: every yearly value of the whole
 /// population, a new segment wherever the definition broke the series.
@@ -122,9 +108,9 @@ pub async fn indicator_page(
         })
         .unwrap_or_default();
     let group_chart = charts::bar_chart(&group_bars, digits);
-    let district_name = |code: &str| districts.iter().find(|d| d.code.as_str() == code).map_or(code.to_owned(), |d| d.name.clone());
     let boundaries = state.app.boundaries(area).await?;
     let names: Vec<(String, String)> = districts.iter().map(|d| (d.code.to_string(), d.name.clone())).collect();
+    let district_name = |code: &str| names.iter().find(|(c, _)| c == code).map_or_else(|| code.to_owned(), |(_, n)| n.clone());
     let district_map = if findings.district_values.is_empty() {
         None
     } else {

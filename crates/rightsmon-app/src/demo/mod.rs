@@ -70,6 +70,21 @@ fn unit_noise(seed: &str) -> f64 {
 }
 
 /// The synthetic value of a series in a city, year and group, within the indicator's limits.
+/// The latest demo year is still being validated everywhere; the earlier ones are published.
+fn demo_state(year: i32) -> WorkflowState {
+    if year == *YEARS.end() { WorkflowState::Submitted } else { WorkflowState::Published }
+}
+
+/// What every demo value says of where it comes from.
+fn demo_draft() -> ObservationDraft {
+    ObservationDraft {
+        provenance_kind: Some("official".into()),
+        source_name: Some(DEMO_SOURCE.into()),
+        method_note: Some("Generated for the demonstration; not a measurement.".into()),
+        ..ObservationDraft::default()
+    }
+}
+
 fn synthetic_value(
     definition: &IndicatorDefinition,
     series: &(&str, f64, f64, f64, bool),
@@ -109,6 +124,30 @@ pub struct DemoReport {
 }
 
 impl App {
+    /// A demo account as the actor it signs in as.
+    async fn demo_actor(&self, username: &str) -> AppResult<Actor> {
+        let user = self.find_user(username).await?;
+        let memberships = self.store.list_memberships(user.id).await?;
+        Ok(Actor::User { user, memberships })
+    }
+
+    /// Stores one demo value unless an earlier run did; 1 when it was stored.
+    async fn insert_demo_value(
+        &self,
+        definition: &IndicatorDefinition,
+        draft: &ObservationDraft,
+        state: WorkflowState,
+        now: rightsmon_domain::time::Timestamp,
+    ) -> AppResult<usize> {
+        let observation = NewObservation::parse(definition, draft, state)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("demo value of {}: {e}", definition.code)))?;
+        match self.store.insert_observation(&observation, None, now).await {
+            Ok(_) => Ok(1),
+            Err(StoreError::Conflict { .. }) => Ok(0),
+            Err(other) => Err(other.into()),
+        }
+    }
+
     /// Loads the demo network into a store that holds the reference data. A second run adds nothing.
     pub async fn load_demo(&self) -> AppResult<DemoReport> {
         let mut report = DemoReport::default();
@@ -157,8 +196,7 @@ impl App {
                     if definition.code.as_str() == "RM-DEM-08" && year % 2 == 0 {
                         continue; // elections are not held every year
                     }
-                    // The latest year is still being validated everywhere.
-                    let state = if year == *YEARS.end() { WorkflowState::Submitted } else { WorkflowState::Published };
+                    let state = demo_state(year);
                     for sex in sexes {
                         let value = synthetic_value(definition, series, city.code.as_str(), year, *sex);
                         // The survey-based housing rate comes with its sampling margin.
@@ -170,43 +208,25 @@ impl App {
                             value: definition.format_value(value),
                             lower_bound: margin.map(|m| definition.format_value(value - m)),
                             upper_bound: margin.map(|m| definition.format_value(value + m)),
-                            provenance_kind: Some("official".into()),
-                            source_name: Some(DEMO_SOURCE.into()),
-                            method_note: Some("Generated for the demonstration; not a measurement.".into()),
-                            ..ObservationDraft::default()
+                            ..demo_draft()
                         };
-                        let observation = NewObservation::parse(definition, &draft, state)
-                            .map_err(|e| AppError::Internal(anyhow::anyhow!("demo value of {}: {e}", definition.code)))?;
-                        match self.store.insert_observation(&observation, None, now).await {
-                            Ok(_) => report.observations += 1,
-                            Err(StoreError::Conflict { .. }) => {}
-                            Err(other) => return Err(other.into()),
-                        }
+                        report.observations += self.insert_demo_value(definition, &draft, state, now).await?;
                     }
                 }
                 // Where the city has districts, the survey and school series are broken down by district.
                 if DISTRICT_SERIES.contains(&definition.code.as_str()) {
                     for district in &districts {
                         for year in YEARS {
-                            let state = if year == *YEARS.end() { WorkflowState::Submitted } else { WorkflowState::Published };
+                            let state = demo_state(year);
                             let spread = 1.0 + 0.5 * (unit_noise(&format!("{}|{}", definition.code, district.code)) - 0.5);
                             let value = synthetic_value(definition, series, city.code.as_str(), year, None) * spread;
                             let draft = ObservationDraft {
                                 area: district.code.to_string(),
                                 period: year.to_string(),
                                 value: definition.format_value(value),
-                                provenance_kind: Some("official".into()),
-                                source_name: Some(DEMO_SOURCE.into()),
-                                method_note: Some("Generated for the demonstration; not a measurement.".into()),
-                                ..ObservationDraft::default()
+                                ..demo_draft()
                             };
-                            let observation = NewObservation::parse(definition, &draft, state)
-                                .map_err(|e| AppError::Internal(anyhow::anyhow!("demo value of {}: {e}", definition.code)))?;
-                            match self.store.insert_observation(&observation, None, now).await {
-                                Ok(_) => report.observations += 1,
-                                Err(StoreError::Conflict { .. }) => {}
-                                Err(other) => return Err(other.into()),
-                            }
+                            report.observations += self.insert_demo_value(definition, &draft, state, now).await?;
                         }
                     }
                 }
@@ -261,15 +281,8 @@ impl App {
         if existing.total > 0 {
             return Ok(0);
         }
-        let actor = |name: &str| {
-            let name = name.to_owned();
-            async move {
-                let user = self.find_user(&name).await?;
-                let memberships = self.store.list_memberships(user.id).await?;
-                Ok::<Actor, AppError>(Actor::User { user, memberships })
-            }
-        };
-        let (editor, coordinator, cso) = (actor("ghent-editor").await?, actor("ghent-coordinator").await?, actor("ghent-cso").await?);
+        let (editor, coordinator, cso) =
+            (self.demo_actor("ghent-editor").await?, self.demo_actor("ghent-coordinator").await?, self.demo_actor("ghent-cso").await?);
         let core: Vec<rightsmon_domain::id::IndicatorCode> = self
             .store
             .list_indicators(&rightsmon_store::IndicatorQuery {
@@ -336,9 +349,7 @@ impl App {
         if !self.store.list_cycles(&ghent).await?.is_empty() {
             return Ok(0);
         }
-        let user = self.find_user("ghent-coordinator").await?;
-        let memberships = self.store.list_memberships(user.id).await?;
-        let coordinator = Actor::User { user, memberships };
+        let coordinator = self.demo_actor("ghent-coordinator").await?;
         let year = YEARS.end() + 1;
         // Three months from today, and never before the reporting year is over.
         let soon = rightsmon_domain::time::Date::of_timestamp(self.now().plus_seconds(91 * 86_400));
@@ -360,9 +371,7 @@ impl App {
         if !self.boundaries("ghent").await?.is_empty() {
             return Ok(0);
         }
-        let user = self.find_user("ghent-coordinator").await?;
-        let memberships = self.store.list_memberships(user.id).await?;
-        let coordinator = Actor::User { user, memberships };
+        let coordinator = self.demo_actor("ghent-coordinator").await?;
         let report = self.upload_boundaries(&coordinator, "ghent", GHENT_DISTRICTS).await?;
         if !report.stored {
             return Err(AppError::Internal(anyhow::anyhow!("the demo's district outlines: {:?}", report.problems)));
@@ -378,12 +387,7 @@ impl App {
         if !self.shadow_values(SURVEY_SERIES, "ghent").await?.is_empty() {
             return Ok(0);
         }
-        let actor = |name: &'static str| async move {
-            let user = self.find_user(name).await?;
-            let memberships = self.store.list_memberships(user.id).await?;
-            Ok::<Actor, AppError>(Actor::User { user, memberships })
-        };
-        let (cso, coordinator) = (actor("ghent-cso").await?, actor("ghent-coordinator").await?);
+        let (cso, coordinator) = (self.demo_actor("ghent-cso").await?, self.demo_actor("ghent-coordinator").await?);
         let year = YEARS.end() - 1;
         let draft = rightsmon_domain::observation::ShadowDraft {
             area: "ghent".into(),
