@@ -213,7 +213,8 @@ impl App {
             Err(e) => return Ok(ImportReport::unreadable(None, &e, request.dry_run)),
         };
         if !sheets.iter().any(is_wide) {
-            return match Table::xlsx(bytes) {
+            let first = sheets.into_iter().next().ok_or_else(|| rightsmon_formats::FormatError::file("the workbook has no sheet"));
+            return match first.and_then(Table::sheet) {
                 Ok(table) => self.import_long(actor, table, request, progress).await,
                 Err(e) => Ok(ImportReport::unreadable(None, &e, request.dry_run)),
             };
@@ -251,8 +252,10 @@ impl App {
         }
         let mut whole = std::io::Read::chain(&start[..filled], reader);
         if start[..filled] == *b"PK\x03\x04" {
+            // A workbook is read whole, and only up to the limit of a workbook's size.
+            let limit = rightsmon_formats::spreadsheet::WorkbookLimits::default().max_file_bytes;
             let mut bytes = Vec::new();
-            if let Err(e) = std::io::Read::read_to_end(&mut whole, &mut bytes) {
+            if let Err(e) = std::io::Read::read_to_end(&mut std::io::Read::take(&mut whole, limit + 1), &mut bytes) {
                 let error = rightsmon_formats::FormatError::file(format!("the file cannot be read: {e}"));
                 return Ok(ImportReport::unreadable(None, &error, request.dry_run));
             }

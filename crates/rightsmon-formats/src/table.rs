@@ -5,7 +5,7 @@
 //! program shows them: the header is row 1.
 
 use crate::FormatError;
-use crate::spreadsheet::{Cell, column_name, read_xlsx};
+use crate::spreadsheet::{Cell, Sheet, column_name, read_xlsx};
 use std::io::{BufRead, BufReader, Read};
 
 /// One row of a table after the header.
@@ -135,23 +135,27 @@ impl<R: Read> Table<R> {
 }
 
 impl Table<std::io::Empty> {
-    /// Reads the first sheet of an XLSX workbook. The sheet is read whole (a sheet holds at most
-    /// about a million rows); a damaged or truncated workbook is refused.
+    /// Reads the first sheet of an XLSX workbook, within the default workbook limits
+    /// ([`crate::spreadsheet::WorkbookLimits`]); a damaged or truncated workbook is refused.
     pub fn xlsx(bytes: &[u8]) -> Result<Self, FormatError> {
-        let sheets = read_xlsx(bytes)?;
-        let sheet = sheets.into_iter().next().ok_or_else(|| FormatError::file("the workbook has no sheet"))?;
-        let text = |cell: &Cell| match cell {
+        let sheet = read_xlsx(bytes)?.into_iter().next().ok_or_else(|| FormatError::file("the workbook has no sheet"))?;
+        Self::sheet(sheet)
+    }
+
+    /// A sheet already read, as a table: its first row is the header.
+    pub fn sheet(sheet: Sheet) -> Result<Self, FormatError> {
+        let text = |cell: Cell| match cell {
             Cell::Empty => String::new(),
-            Cell::Text(t) => t.clone(),
+            Cell::Text(t) => t,
             Cell::Number(n) => n.to_string(),
         };
         let mut rows = sheet.rows.into_iter().enumerate();
         let header: Vec<String> = rows
             .next()
-            .map(|(_, cells)| cells.iter().map(|c| text(c).trim().to_owned()).collect())
+            .map(|(_, cells)| cells.into_iter().map(|c| text(c).trim().to_owned()).collect())
             .ok_or_else(|| FormatError::file("the sheet is empty: it needs a header row"))?;
         let records: Vec<(usize, Vec<String>)> = rows
-            .map(|(index, cells)| (index + 1, cells.iter().map(text).collect::<Vec<_>>()))
+            .map(|(index, cells)| (index + 1, cells.into_iter().map(text).collect::<Vec<_>>()))
             .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
             .collect();
         Ok(Self { header, source: Source::Rows(records.into_iter()), position: 0 })
