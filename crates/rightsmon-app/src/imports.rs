@@ -424,9 +424,13 @@ impl App {
         let options = ImportOptions { entered_by: Some(user), at: self.now(), reason, may_revise_approved, codelists, definitions };
         let counts = self.store.import_observations(&mut judge, &options).await?;
         let mut report = judge.report;
-        report.created = counts.created;
-        report.unchanged = counts.unchanged;
-        report.revised = counts.revised;
+        // What was written, or for a dry run without problems what a real run would write; an
+        // import refused for its problems wrote nothing and says so.
+        if counts.committed || (request.dry_run && report.problem_count() == 0) {
+            report.created = counts.created;
+            report.unchanged = counts.unchanged;
+            report.revised = counts.revised;
+        }
         report.committed = counts.committed;
         if counts.committed {
             self.audit(
@@ -509,6 +513,9 @@ impl LongColumns {
                     format!("{name:?} is not a column of the long format: use {}", LONG_COLUMNS.join(", ")),
                 ));
             }
+        }
+        if let Some(error) = rightsmon_formats::table::repeated_column(header) {
+            problems.push(format_problem(None, &error));
         }
         let mut found = [None; 14];
         for (index, name) in LONG_COLUMNS.iter().enumerate() {

@@ -326,6 +326,35 @@ async fn malformed_files_import_nothing_and_name_each_problem_with_its_row() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn misleading_files_get_problems_that_name_what_is_wrong_and_nothing_is_counted_as_written() {
+    let (app, _) = fresh().await;
+    let editor = app.actor_for_username("editor-ghent").await.unwrap();
+    let header = "indicator,area,period,group,value,source_name\n";
+
+    // A quote never closed is named where it opens, instead of the rest of the file becoming one value.
+    let unclosed = format!("{header}RM-HOU-01,ghent,2022,,12.5,x\nRM-HOU-01,\"ghent,2023,,13,x\nRM-HOU-01,ghent,2021,,11,x\n");
+    let report = long(&app, &editor, unclosed.as_bytes()).await;
+    assert!(!report.committed);
+    let problems: Vec<(Option<u64>, Option<&str>)> = report.problems.iter().map(|p| (p.row, p.column.as_deref())).collect();
+    assert_eq!(problems, [(Some(3), Some("B"))], "{:#?}", report.problems);
+    assert!(report.problems[0].message.contains("never closed"), "{}", report.problems[0].message);
+
+    // A column given twice is ambiguous.
+    let twice = "indicator,area,period,value,value\nRM-HOU-01,ghent,2022,12.5,13\n";
+    let report = long(&app, &editor, twice.as_bytes()).await;
+    assert!(!report.committed);
+    assert!(report.problems.iter().any(|p| p.row == Some(1) && p.message.contains("given twice")), "{:#?}", report.problems);
+
+    // A number too close to zero is not stored as 0.
+    let tiny = format!("{header}RM-HOU-01,ghent,2022,,1e-400,x\nRM-HOU-01,ghent,2021,,12,x\n");
+    let report = long(&app, &editor, tiny.as_bytes()).await;
+    assert_eq!(report.problems[0].code, "number_out_of_range");
+    // The good row was checked but not written, and the report does not say it was created.
+    assert_eq!((report.committed, report.created, report.revised), (false, 0, 0));
+    assert_eq!(stored(&app).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_outlier_warns_but_does_not_block() {
     let (app, _) = fresh().await;
     let editor = app.actor_for_username("editor-ghent").await.unwrap();

@@ -171,9 +171,23 @@ pub fn parse_number(input: &str) -> Result<f64, ParseError> {
         && trimmed.len() <= 40
         && trimmed.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'));
     match trimmed.parse::<f64>() {
+        // A number written with a digit other than 0 before its exponent is not zero: one too
+        // close to zero to be kept exactly would otherwise be stored as 0, or rounded.
+        Ok(number) if plain && number.is_finite() && number != 0.0 && number.abs() < f64::MIN_POSITIVE => Err(ParseError::new(
+            "number_out_of_range",
+            format!("{input:?} is too close to zero to be kept exactly (the smallest is about 2.2e-308)"),
+        )),
+        Ok(number) if plain && number == 0.0 && mantissa_has_nonzero_digit(trimmed) => {
+            Err(ParseError::new("number_out_of_range", format!("{input:?} is too close to zero to be kept: it would be stored as 0")))
+        }
         Ok(number) if plain && number.is_finite() => Ok(number),
+        Ok(_) if plain => Err(ParseError::new("number_out_of_range", format!("{input:?} is too large to be kept"))),
         _ => Err(ParseError::new("not_a_number", format!("{input:?} is not a number (use a decimal point, e.g. 12.5)"))),
     }
+}
+
+fn mantissa_has_nonzero_digit(text: &str) -> bool {
+    text.split(['e', 'E']).next().is_some_and(|mantissa| mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)))
 }
 
 /// The subject of a value: its area, its period and its group, which the indicator must report.
@@ -428,6 +442,17 @@ pub struct Benchmark {
 mod tests {
     use super::*;
     use crate::catalogue::{IndicatorDraft, RightLinkDraft};
+
+    #[test]
+    fn numbers_too_close_to_zero_or_too_large_to_keep_are_refused_not_rounded() {
+        assert_eq!(parse_number("1e-400").unwrap_err().code, "number_out_of_range");
+        assert_eq!(parse_number("-2.5E-320").unwrap_err().code, "number_out_of_range");
+        assert_eq!(parse_number("1e400").unwrap_err().code, "number_out_of_range");
+        assert_eq!(parse_number("0e-400").unwrap(), 0.0);
+        assert_eq!(parse_number("0.000").unwrap(), 0.0);
+        assert_eq!(parse_number("1e-300").unwrap(), 1e-300);
+        assert_eq!(parse_number("53,0").unwrap_err().code, "not_a_number");
+    }
 
     fn definition() -> IndicatorDefinition {
         IndicatorDefinition::parse(&IndicatorDraft {

@@ -9,8 +9,8 @@ use std::io::{Read, Write};
 use rightsmon_analysis::composite::{Aggregation, IndicatorSpec, Missing, NodeSpec, Structure, Table as DataTable, Thresholds};
 use rightsmon_analysis::progress::Direction;
 
-use crate::FormatError;
 use crate::table::{Table, column_index};
+use crate::{FormatError, neutralise};
 
 /// The columns a structure file may have; only `id` is required.
 pub const STRUCTURE_COLUMNS: &[&str] = &[
@@ -35,10 +35,7 @@ fn optional_number(row: usize, column: &str, text: &str) -> Result<Option<f64>, 
     if text.is_empty() {
         return Ok(None);
     }
-    match text.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(Some(v)),
-        _ => Err(FormatError::cell(row, column, format!("{text:?} is not a number (use a point for decimals)"))),
-    }
+    rightsmon_domain::observation::parse_number(text).map(Some).map_err(|e| FormatError::cell(row, column, e.message))
 }
 
 /// Reads a structure. Every row's problems are reported, then the hierarchy is checked whole.
@@ -375,12 +372,6 @@ pub fn read_data<R: Read>(reader: R, columns: &[&str], options: &DataOptions) ->
     }
 }
 
-/// Text that a spreadsheet would take for a formula gets a leading apostrophe; numbers (such as
-/// -0.5) stay as they are.
-pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) && text.parse::<f64>().is_err() { format!("'{text}").into() } else { text.into() }
-}
-
 /// Writes a wide table: a row per unit, a column per name; `NaN` is an empty cell. Numbers are
 /// written in full (the shortest text that reads back as the same number).
 pub fn write_wide<W: Write>(writer: W, first: &str, units: &[String], names: &[String], columns: &[Vec<f64>]) -> std::io::Result<()> {
@@ -445,7 +436,7 @@ mod tests {
         let carried = DataOptions { carry_forward: true, ..options.clone() };
         assert_eq!(read_data(long.as_bytes(), &["x", "y"], &carried).unwrap().column("x").unwrap(), [1.0, 9.0]);
         let errors = read_data("unit,x\na,1,5\nb,one\n".as_bytes(), &["x"], &DataOptions::default()).unwrap_err();
-        assert_eq!(errors[0].to_string(), "row 3, column x: \"one\" is not a number (use a point for decimals)");
+        assert_eq!(errors[0].to_string(), "row 3, column x: \"one\" is not a number (use a decimal point, e.g. 12.5)");
         let errors = read_data("unit,x\n".as_bytes(), &["x", "z"], &DataOptions::default()).unwrap_err();
         assert!(errors[0].message.contains("no column z"));
     }

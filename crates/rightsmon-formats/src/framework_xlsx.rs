@@ -176,7 +176,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<IndicatorDraft>, FormatError> {
                 Some(Cell::Number(n)) => Ok(Some(*n)),
                 Some(Cell::Text(t)) if t.trim().is_empty() => Ok(None),
                 Some(Cell::Text(t)) => {
-                    t.trim().parse::<f64>().map(Some).map_err(|_| FormatError::cell(row_number, name, format!("{t:?} is not a number")))
+                    rightsmon_domain::observation::parse_number(t).map(Some).map_err(|e| FormatError::cell(row_number, name, e.message))
                 }
             }
         };

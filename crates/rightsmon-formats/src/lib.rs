@@ -11,6 +11,12 @@ pub mod series_csv;
 pub mod spreadsheet;
 pub mod table;
 
+/// Text that a spreadsheet would take for a formula gets a leading apostrophe; numbers (such as
+/// -0.5) stay as they are. Every CSV the system writes passes its cells and headers through it.
+pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) && text.parse::<f64>().is_err() { format!("'{text}").into() } else { text.into() }
+}
+
 /// Why a file could not be read, and where.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}{message}", location(*row, column.as_deref()))]

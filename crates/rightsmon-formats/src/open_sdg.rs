@@ -19,6 +19,9 @@ pub struct OpenSdgColumns {
 impl OpenSdgColumns {
     /// Finds the columns in a header; `Year` and `Value` are required.
     pub fn find(header: &[String]) -> Result<Self, FormatError> {
+        if let Some(error) = crate::table::repeated_column(header) {
+            return Err(error);
+        }
         let year = column_index(header, "Year").ok_or_else(|| FormatError::cell(1, "Year", "the column Year is missing"))?;
         let value = column_index(header, "Value").ok_or_else(|| FormatError::cell(1, "Value", "the column Value is missing"))?;
         let mut dimensions = Vec::new();
@@ -97,14 +100,14 @@ pub fn read_metadata<R: Read>(reader: R) -> Result<BTreeMap<String, String>, For
 /// Writes an Open SDG data file: `Year`, the given columns, `Value`; `rows` hold a year label,
 /// one label per column (empty for the total) and the value.
 pub fn write_data(columns: &[String], rows: &[(String, Vec<String>, String)]) -> Result<Vec<u8>, FormatError> {
+    use crate::neutralise;
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let header: Vec<&str> = std::iter::once("Year").chain(columns.iter().map(String::as_str)).chain(std::iter::once("Value")).collect();
+    let header = std::iter::once("Year").chain(columns.iter().map(String::as_str)).chain(std::iter::once("Value"));
     let fail = |e: csv::Error| FormatError::file(format!("cannot write CSV: {e}"));
-    writer.write_record(&header).map_err(fail)?;
+    writer.write_record(header.map(neutralise).map(|c| c.into_owned())).map_err(fail)?;
     for (year, labels, value) in rows {
-        let record: Vec<&str> =
-            std::iter::once(year.as_str()).chain(labels.iter().map(String::as_str)).chain(std::iter::once(value.as_str())).collect();
-        writer.write_record(&record).map_err(fail)?;
+        let record = std::iter::once(year.as_str()).chain(labels.iter().map(String::as_str)).chain(std::iter::once(value.as_str()));
+        writer.write_record(record.map(neutralise).map(|c| c.into_owned())).map_err(fail)?;
     }
     writer.into_inner().map_err(|e| FormatError::file(format!("cannot write CSV: {e}")))
 }
@@ -148,6 +151,17 @@ mod tests {
         assert_eq!((headline.labels.clone(), headline.value.as_str()), (vec![String::new(), String::new()], "16858"));
         assert_eq!(next_row(&mut table, &columns).unwrap().unwrap().labels[0], "Homicide");
         assert!(OpenSdgColumns::find(&["Year".to_owned(), "Sex".to_owned()]).unwrap_err().message.contains("Value"));
+    }
+
+    #[test]
+    fn written_data_neutralises_formulas_in_headers_and_cells_and_keeps_numbers() {
+        let rows = vec![("2020".to_owned(), vec!["=HYPERLINK(\"http://x\")".to_owned()], "-1.5".to_owned())];
+        let bytes = write_data(&["@Sex".to_owned()], &rows).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert_eq!(text, "Year,'@Sex,Value\n2020,\"'=HYPERLINK(\"\"http://x\"\")\",-1.5\n");
+        let rows = vec![("2021".to_owned(), vec!["+cmd".to_owned()], "-cmd|' /C calc'!A0".to_owned())];
+        let text = String::from_utf8(write_data(&["Group".to_owned()], &rows).unwrap()).unwrap();
+        assert!(text.contains("'+cmd") && text.contains("'-cmd|"), "{text}");
     }
 
     #[test]

@@ -101,13 +101,7 @@ pub fn headline(bytes: &[u8]) -> Result<Vec<Point>, FormatError> {
             continue;
         }
         let year = open_sdg_year(&row.year).ok_or_else(|| FormatError::cell(row.row, "Year", format!("{:?} is not a year", row.year)))?;
-        let value = row
-            .value
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .ok_or_else(|| FormatError::cell(row.row, "Value", format!("{:?} is not a number", row.value)))?;
+        let value = rightsmon_domain::observation::parse_number(&row.value).map_err(|e| FormatError::cell(row.row, "Value", e.message))?;
         if points.iter().any(|p: &Point| p.year == year) {
             return Err(FormatError::cell(row.row, "Year", format!("the headline has two values for {year}")));
         }

@@ -1,7 +1,8 @@
 //! Values as a CSV download: one row per value with its bounds, state and sources. Every text a
 //! spreadsheet would take for a formula is neutralised; numbers are written in full.
 
-use crate::composite::{neutralise, number};
+use crate::composite::number;
+use crate::neutralise;
 use rightsmon_domain::observation::{NewObservation, ObservationValue};
 use std::io::Write;
 

@@ -15,7 +15,17 @@ pub struct Record {
     pub cells: Vec<String>,
 }
 
-/// Passes bytes through and remembers where the lines end, for row numbers.
+/// Where the bytes read so far stand in CSV's quoting, as the reader will see them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+/// Passes bytes through and remembers where the lines end, for row numbers, and where a quoted
+/// value opened, so that a quote never closed is named instead of swallowing the rest of the file.
 struct LineCounter<R> {
     inner: R,
     offset: u64,
@@ -23,15 +33,34 @@ struct LineCounter<R> {
     newlines: std::collections::VecDeque<u64>,
     /// Lines wholly before the first pending newline.
     lines_before: usize,
+    quoting: Quoting,
+    quote_opened_at: u64,
+    /// The offset of the quote still open at the end of the file.
+    unclosed_quote: Option<u64>,
 }
 
 impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() && self.quoting == Quoting::Quoted {
+            self.unclosed_quote = Some(self.quote_opened_at);
+        }
         for (i, b) in buf[..n].iter().enumerate() {
+            let at = self.offset + i as u64;
             if *b == b'\n' {
-                self.newlines.push_back(self.offset + i as u64);
+                self.newlines.push_back(at);
             }
+            self.quoting = match (self.quoting, *b) {
+                (Quoting::Quoted, b'"') => Quoting::QuoteInQuoted,
+                (Quoting::Quoted, _) => Quoting::Quoted,
+                (Quoting::FieldStart, b'"') => {
+                    self.quote_opened_at = at;
+                    Quoting::Quoted
+                }
+                (Quoting::QuoteInQuoted, b'"') => Quoting::Quoted,
+                (_, b',' | b'\n' | b'\r') => Quoting::FieldStart,
+                _ => Quoting::Unquoted,
+            };
         }
         self.offset += n as u64;
         Ok(n)
@@ -77,7 +106,15 @@ fn utf8(row: usize, column: usize, bytes: &[u8]) -> Result<String, FormatError> 
 impl<R: Read> Table<R> {
     /// Reads a CSV table's header; the records are read as they are asked for.
     pub fn csv(reader: R) -> Result<Self, FormatError> {
-        let counter = LineCounter { inner: reader, offset: 0, newlines: std::collections::VecDeque::new(), lines_before: 0 };
+        let counter = LineCounter {
+            inner: reader,
+            offset: 0,
+            newlines: std::collections::VecDeque::new(),
+            lines_before: 0,
+            quoting: Quoting::FieldStart,
+            quote_opened_at: 0,
+            unclosed_quote: None,
+        };
         let mut buffered = BufReader::with_capacity(64 * 1024, counter);
         let start = buffered.fill_buf().map_err(|e| FormatError::file(format!("the file cannot be read: {e}")))?;
         if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
@@ -119,7 +156,21 @@ impl<R: Read> Table<R> {
                     Ok(true) => {
                         // The reader stands just past the record's last byte (its CR, or its LF).
                         self.position = reader.position().byte();
-                        let row = reader.get_mut().get_mut().line_of((self.position + *bom).saturating_sub(1));
+                        let counter = reader.get_mut().get_mut();
+                        if let Some(opened) = counter.unclosed_quote
+                            && self.position + *bom >= counter.offset
+                        {
+                            // The quote opens the record's last value, which runs to the end.
+                            let row = counter.line_of(opened);
+                            let column = column_name(record.len().saturating_sub(1));
+                            return Some(Err(FormatError::cell(
+                                row,
+                                &column,
+                                "a quote opens a value here and is never closed, so the rest of the file would be read as \
+                                 this one value: close the quote, or remove it",
+                            )));
+                        }
+                        let row = counter.line_of((self.position + *bom).saturating_sub(1));
                         if record.iter().all(|cell| cell.iter().all(u8::is_ascii_whitespace)) {
                             continue;
                         }
@@ -162,6 +213,20 @@ impl Table<std::io::Empty> {
     }
 }
 
+/// The first column whose name an earlier column has already (ignoring case and surrounding
+/// space), as the error a reader gives: a table with two `value` columns is ambiguous.
+pub fn repeated_column(header: &[String]) -> Option<FormatError> {
+    header.iter().enumerate().skip(1).find_map(|(index, name)| {
+        let name = name.trim();
+        let first = header[..index].iter().position(|h| !name.is_empty() && h.trim().eq_ignore_ascii_case(name))?;
+        Some(FormatError::cell(
+            1,
+            &column_name(index),
+            format!("the column {name:?} is given twice (columns {} and {}): keep one", column_name(first), column_name(index)),
+        ))
+    })
+}
+
 /// Finds a column by name, ignoring case and surrounding space.
 pub fn column_index(header: &[String], name: &str) -> Option<usize> {
     header.iter().position(|h| h.trim().eq_ignore_ascii_case(name))
@@ -188,6 +253,29 @@ mod tests {
         assert_eq!((error.row, error.column.as_deref()), (Some(3), Some("B")));
         assert!(Table::csv(&b"\xff\xfeY\x00e\x00"[..]).unwrap_err().message.contains("UTF-16"));
         assert!(Table::csv(&b""[..]).unwrap_err().message.contains("empty"));
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_named_where_it_opens() {
+        let mut table = Table::csv("indicator,area,value\nRM-1,ghent,1\nRM-1,\"ghent,2\nRM-1,padova,3\n".as_bytes()).unwrap();
+        assert!(table.next_record().unwrap().is_ok());
+        let error = table.next_record().unwrap().unwrap_err();
+        assert_eq!((error.row, error.column.as_deref()), (Some(3), Some("B")), "{error}");
+        assert!(error.message.contains("never closed"), "{error}");
+        // Quotes that close, also around line breaks and doubled inside, are read as values.
+        let mut table = Table::csv("a,b\n\"x\"\"y\",\"two\nlines\"\n\"\",z".as_bytes()).unwrap();
+        assert_eq!(table.next_record().unwrap().unwrap().cells, vec!["x\"y".to_owned(), "two\nlines".to_owned()]);
+        assert_eq!(table.next_record().unwrap().unwrap().cells, vec![String::new(), "z".to_owned()]);
+        assert!(table.next_record().is_none());
+    }
+
+    #[test]
+    fn a_column_given_twice_is_named() {
+        let header: Vec<String> = ["indicator", "value", "area", " Value "].iter().map(|s| (*s).to_owned()).collect();
+        let error = repeated_column(&header).unwrap();
+        assert_eq!(error.column.as_deref(), Some("D"));
+        assert!(error.message.contains("columns B and D"), "{error}");
+        assert!(repeated_column(&header[..3]).is_none());
     }
 
     #[test]
