@@ -65,6 +65,24 @@ fn parse_email(input: &str) -> Result<String, ParseError> {
     if valid { Ok(trimmed.to_owned()) } else { Err(ParseError::new("invalid_email", format!("{input:?} is not an e-mail address"))) }
 }
 
+/// The wait, in seconds, after `failures` failures of a key that may have `free` of them.
+fn backoff(failures: u64, free: u64, longest: i64) -> i64 {
+    if failures < free {
+        return 0;
+    }
+    let doublings = u32::try_from(failures - free).unwrap_or(u32::MAX).min(30);
+    (1i64 << doublings).min(longest)
+}
+
+/// What a user may download about themselves: their account, roles and what they did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PersonalData {
+    pub account: User,
+    pub memberships: Vec<Membership>,
+    /// Every event of the audit log the user caused, oldest first.
+    pub activity: Vec<rightsmon_domain::audit::AuditEvent>,
+}
+
 impl App {
     /// Creates a user. `by` is the actor doing it: a network coordinator, or `None` for the
     /// command line, which acts with the operator's authority.
@@ -81,21 +99,18 @@ impl App {
             Some(e) => errors.check("email", parse_email(e)).map(Some),
             None => Some(None),
         };
-        let password = errors.check("password", Password::parse_new(&form.password));
+        let password = errors.check("password", Password::parse_new_for(&form.password, form.username.trim()));
         let (Some(username), Some(display_name), Some(email), Some(password)) = (username, display_name, email, password) else {
             return Err(AppError::Invalid(errors));
         };
         let password_hash = hash_password(&password)?;
-        let user =
-            self.store.create_user(&NewUser { username, display_name, email, password_hash }, self.now()).await.map_err(|e| match e {
-                StoreError::Conflict { .. } => {
-                    AppError::Invalid(FieldErrors::single("username", ParseError::new("taken", "this user name is taken")))
-                }
-                other => other.into(),
-            })?;
-        self.audit(by.and_then(|a| a.user()).map(|u| u.id), "user.created", format!("user:{}", user.username), serde_json::json!({}))
-            .await?;
-        Ok(user)
+        let event = self.event(by.and_then(|a| a.user()).map(|u| u.id), "user.created", "user:*", serde_json::json!({}));
+        self.store.create_user(&NewUser { username, display_name, email, password_hash }, self.now(), &event).await.map_err(|e| match e {
+            StoreError::Conflict { .. } => {
+                AppError::Invalid(FieldErrors::single("username", ParseError::new("taken", "this user name is taken")))
+            }
+            other => other.into(),
+        })
     }
 
     pub async fn find_user(&self, username: &str) -> AppResult<User> {
@@ -112,24 +127,45 @@ impl App {
         Ok(result)
     }
 
-    /// Sets a new password and ends the user's sessions.
+    /// Sets a new password and ends the user's sessions (the command line's `user passwd`).
     pub async fn set_password(&self, username: &str, password: &str) -> AppResult<()> {
         let user = self.find_user(username).await?;
-        let password = Password::parse_new(password).map_err(|e| AppError::Invalid(FieldErrors::single("password", e)))?;
-        self.store.set_password_hash(user.id, &hash_password(&password)?).await?;
-        self.store.delete_user_sessions(user.id).await?;
-        self.audit(None, "user.password_changed", format!("user:{}", user.username), serde_json::json!({})).await
+        let password =
+            Password::parse_new_for(password, user.username.as_str()).map_err(|e| AppError::Invalid(FieldErrors::single("password", e)))?;
+        let event = self.event(None, "user.password_changed", format!("user:{}", user.id), serde_json::json!({}));
+        Ok(self.store.set_password_hash(user.id, &hash_password(&password)?, &event).await?)
+    }
+
+    /// A signed-in user changes their own password: the current one is asked again, so that a
+    /// session left open is not enough; every session of theirs ends.
+    pub async fn change_own_password(&self, actor: &Actor, current: &str, new: &str) -> AppResult<()> {
+        let user = self.reauthenticate(actor, current).await?;
+        let password =
+            Password::parse_new_for(new, user.username.as_str()).map_err(|e| AppError::Invalid(FieldErrors::single("new_password", e)))?;
+        let event = self.event(Some(user.id), "user.password_changed", format!("user:{}", user.id), serde_json::json!({}));
+        Ok(self.store.set_password_hash(user.id, &hash_password(&password)?, &event).await?)
+    }
+
+    /// The signed-in user, after their password was given again for a sensitive change.
+    async fn reauthenticate(&self, actor: &Actor, password: &str) -> AppResult<User> {
+        let user = actor.user().cloned().ok_or(AppError::Unauthenticated)?;
+        let verified = match Password::parse_attempt(password) {
+            Ok(password) => verify_password(&password, &self.store.password_hash(user.id).await?),
+            Err(_) => false,
+        };
+        if verified {
+            Ok(user)
+        } else {
+            Err(AppError::Invalid(FieldErrors::single("password", ParseError::new("wrong_password", "the password is not right"))))
+        }
     }
 
     /// Disables (or enables again) a user; disabling ends their sessions.
     pub async fn set_disabled(&self, username: &str, is_disabled: bool) -> AppResult<()> {
         let user = self.find_user(username).await?;
-        self.store.set_user_disabled(user.id, is_disabled).await?;
-        if is_disabled {
-            self.store.delete_user_sessions(user.id).await?;
-        }
         let action = if is_disabled { "user.disabled" } else { "user.enabled" };
-        self.audit(None, action, format!("user:{}", user.username), serde_json::json!({})).await
+        let event = self.event(None, action, format!("user:{}", user.id), serde_json::json!({}));
+        Ok(self.store.set_user_disabled(user.id, is_disabled, &event).await?)
     }
 
     /// Gives a user a role in the network or one city.
@@ -142,27 +178,25 @@ impl App {
         };
         let membership =
             Membership::new(user.id, organisation_id, role, scope).map_err(|e| AppError::Invalid(FieldErrors::single("role", e)))?;
-        match self.store.add_membership(&membership).await {
-            Ok(()) | Err(StoreError::Conflict { .. }) => {}
-            Err(StoreError::NotFound) => {
-                return Err(AppError::Invalid(FieldErrors::single("city", ParseError::new("unknown_city", "no such city"))));
-            }
-            Err(other) => return Err(other.into()),
-        }
-        self.audit(
+        let event = self.event(
             None,
             "membership.added",
-            format!("user:{}", user.username),
-            serde_json::json!({"role": role.as_str(), "scope": membership.scope}),
-        )
-        .await
+            format!("user:{}", user.id),
+            serde_json::json!({"role": role.as_str(), "scope": membership.scope, "organisation": organisation_id}),
+        );
+        match self.store.add_membership(&membership, &event).await {
+            Ok(()) | Err(StoreError::Conflict { .. }) => Ok(()),
+            Err(StoreError::NotFound) => {
+                Err(AppError::Invalid(FieldErrors::single("city", ParseError::new("unknown_city", "no such city"))))
+            }
+            Err(other) => Err(other.into()),
+        }
     }
 
     pub async fn create_organisation(&self, name: &str, kind: &str, city: Option<&str>) -> AppResult<Organisation> {
         let organisation = NewOrganisation::parse(name, kind, city)?;
-        let created = self.store.create_organisation(&organisation).await?;
-        self.audit(None, "organisation.created", format!("organisation:{}", created.id), serde_json::json!({"name": created.name})).await?;
-        Ok(created)
+        let event = self.event(None, "organisation.created", "organisation:*", serde_json::json!({"name": organisation.name}));
+        Ok(self.store.create_organisation(&organisation, &event).await?)
     }
 
     /// The organisations of a city (with `Some`), or all of them.
@@ -174,17 +208,38 @@ impl App {
         Ok(self.store.list_organisations(city.as_ref()).await?)
     }
 
-    /// Checks a login and opens a session. Every failure looks the same to the caller, and
-    /// repeated failures for the same account or from the same client are refused for a while.
-    pub async fn login(&self, username: &str, password: &str, client: &str) -> AppResult<NewSession> {
+    /// How long the next login attempt for this account from this client must wait (0: none),
+    /// from the failures recorded for the three keys (see [`crate::Throttle`]).
+    async fn login_wait(&self, account: &str, client: &str) -> AppResult<i64> {
         let now = self.now();
         let since = now.plus_seconds(-self.settings.failure_window_seconds);
-        let account_key = format!("user:{}", username.trim().to_ascii_lowercase());
-        let client_key = format!("client:{client}");
-        let account_failures = self.store.count_login_failures(&account_key, since).await?;
-        let client_failures = self.store.count_login_failures(&client_key, since).await?;
-        if account_failures >= self.settings.max_failures_per_account || client_failures >= self.settings.max_failures_per_client {
-            return Err(AppError::Throttled { retry_after_seconds: self.settings.failure_window_seconds });
+        let t = &self.settings.throttle;
+        let keys = [
+            (format!("pair:{account}|{client}"), t.free_per_account_and_client, t.longest_per_account_and_client),
+            (format!("client:{client}"), t.free_per_client, t.longest_per_client),
+            (format!("account:{account}"), t.free_per_account, t.longest_per_account),
+        ];
+        let mut wait = 0;
+        for (key, free, longest) in keys {
+            let failures = self.store.login_failures(&key, since).await?;
+            if let Some(last) = failures.last {
+                let until = last.seconds().saturating_add(backoff(failures.count, free, longest));
+                wait = wait.max(until - now.seconds());
+            }
+        }
+        Ok(wait)
+    }
+
+    /// Checks a login and opens a session. Every failure looks the same to the caller. Failures
+    /// slow down the next attempts of the same account from the same client, of the same client,
+    /// and (at most by a minute) of the same account, without ever locking the owner out.
+    pub async fn login(&self, username: &str, password: &str, client: &str) -> AppResult<NewSession> {
+        let now = self.now();
+        // The key holds at most a little more than the longest user name, whatever was typed.
+        let account = username.trim().to_lowercase().chars().take(65).collect::<String>();
+        let wait = self.login_wait(&account, client).await?;
+        if wait > 0 {
+            return Err(AppError::Throttled { retry_after_seconds: wait });
         }
         let user = match Username::parse(username) {
             Ok(name) => match self.store.find_user(&name).await {
@@ -204,17 +259,25 @@ impl App {
             }
             _ => false,
         };
+        let pair = format!("pair:{account}|{client}");
+        let known = user.as_ref().map(|u| u.id);
         let Some(user) = user.filter(|_| verified) else {
-            self.store.record_login_failure(&account_key, now).await?;
-            self.store.record_login_failure(&client_key, now).await?;
-            self.audit(None, "session.login_failed", account_key, serde_json::json!({"client": client})).await?;
+            for key in [pair, format!("client:{client}"), format!("account:{account}")] {
+                self.store.record_login_failure(&key, now).await?;
+            }
+            // The log names an account by its id, never by what was typed.
+            let subject = known.map_or_else(|| "user:unknown".to_owned(), |id| format!("user:{id}"));
+            let event = self.event(None, "session.login_failed", subject, serde_json::json!({"client": client}));
+            self.store.append_audit(&event).await?;
             return Err(AppError::BadCredentials);
         };
-        self.store.clear_login_failures(&account_key).await?;
+        self.store.clear_login_failures(&pair).await?;
         let token = random_token();
         let expires_at = now.plus_seconds(self.settings.session_seconds);
-        self.store.create_session(&SessionRecord { token_hash: token_hash(&token), user_id: user.id, created_at: now, expires_at }).await?;
-        self.audit(Some(user.id), "session.login", format!("user:{}", user.username), serde_json::json!({"client": client})).await?;
+        let event = self.event(Some(user.id), "session.login", format!("user:{}", user.id), serde_json::json!({"client": client}));
+        self.store
+            .create_session(&SessionRecord { token_hash: token_hash(&token), user_id: user.id, created_at: now, expires_at }, &event)
+            .await?;
         Ok(NewSession { token, user_id: user.id, expires_at })
     }
 
@@ -263,6 +326,34 @@ impl App {
         self.store.delete_session(&token_hash(token)).await?;
         Ok(())
     }
+
+    /// Everything the system keeps about the signed-in user, to download.
+    pub async fn personal_data(&self, actor: &Actor) -> AppResult<PersonalData> {
+        let user = actor.user().cloned().ok_or(AppError::Unauthenticated)?;
+        let memberships = self.store.list_memberships(user.id).await?;
+        let activity = self.store.list_audit_of(user.id).await?;
+        Ok(PersonalData { account: user, memberships, activity })
+    }
+
+    /// Erases what identifies a user (their name, display name, e-mail and password) and ends
+    /// their sessions; the audit log and the history keep their id, a pseudonym. A user erases
+    /// themselves with their password; a network coordinator (or the command line, `by: None`)
+    /// erases anyone else.
+    pub async fn erase_user(&self, by: Option<&Actor>, username: &str, password: Option<&str>) -> AppResult<()> {
+        let user = self.find_user(username).await?;
+        let actor_id = match by {
+            Some(actor) if actor.user().is_some_and(|u| u.id == user.id) => {
+                self.reauthenticate(actor, password.unwrap_or_default()).await?;
+                Some(user.id)
+            }
+            Some(actor) if actor.may(rightsmon_domain::access::Permission::ManageNetwork) => actor.user().map(|u| u.id),
+            Some(_) => return Err(AppError::Forbidden),
+            None => None,
+        };
+        let pseudonym = Username::parse(&format!("erased-{}", user.id)).map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+        let event = self.event(actor_id, "user.erased", format!("user:{}", user.id), serde_json::json!({}));
+        Ok(self.store.erase_user(user.id, &pseudonym, &event).await?)
+    }
 }
 
 /// An Argon2id hash of a random string, checked against when the account does not exist.
@@ -279,8 +370,17 @@ mod tests {
         assert!(hash.starts_with("$argon2id$"));
         assert!(verify_password(&password, &hash));
         assert!(!verify_password(&Password::parse_new("wrong horse battery").unwrap(), &hash));
+        assert!(!verify_password(&password, "!"), "an erased account's hash verifies nothing");
         assert!(!verify_password(&password, "not a hash"));
         assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+
+    #[test]
+    fn waits_double_after_the_free_failures_up_to_the_longest() {
+        let waits: Vec<i64> = (0..9).map(|f| backoff(f, 5, 60)).collect();
+        assert_eq!(waits, [0, 0, 0, 0, 0, 1, 2, 4, 8]);
+        assert_eq!(backoff(12, 5, 60), 60);
+        assert_eq!(backoff(u64::MAX, 5, 900), 900);
     }
 
     #[test]

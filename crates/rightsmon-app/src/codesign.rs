@@ -159,15 +159,9 @@ impl App {
             self.city(city.as_str()).await?;
         }
         self.check_change(&mut proposal.change).await?;
-        let stored = self.store.create_proposal(&proposal, author, self.now()).await?;
-        self.audit(
-            Some(author),
-            "proposal.created",
-            format!("proposal:{}", stored.id),
-            serde_json::json!({"kind": proposal.change.kind().as_str()}),
-        )
-        .await?;
-        Ok(stored)
+        let event =
+            self.event(Some(author), "proposal.created", "proposal:*", serde_json::json!({"kind": proposal.change.kind().as_str()}));
+        Ok(self.store.create_proposal(&proposal, author, self.now(), &event).await?)
     }
 
     pub async fn proposals(
@@ -257,7 +251,8 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let body = parse_statement("body", body)?;
-        Ok(self.store.add_comment(proposal_id, user, &body, self.now()).await?)
+        let event = self.event(Some(user), "proposal.commented", format!("proposal:{proposal_id}"), serde_json::json!({}));
+        Ok(self.store.add_comment(proposal_id, user, &body, self.now(), &event).await?)
     }
 
     /// Endorses a proposal: as a working-group member of its city, or for a core change on behalf
@@ -296,12 +291,13 @@ impl App {
             }
         };
         let endorsement = Endorsement { proposal_id, user_id: user, side, city, at: self.now() };
-        match self.store.add_endorsement(&endorsement).await {
-            Ok(()) => {}
-            Err(StoreError::Conflict { .. }) => return Err(AppError::Conflict("this proposal already has that endorsement".into())),
-            Err(other) => return Err(other.into()),
+        let event =
+            self.event(Some(user), "proposal.endorsed", format!("proposal:{proposal_id}"), serde_json::json!({"side": side.as_str()}));
+        match self.store.add_endorsement(&endorsement, &event).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::Conflict { .. }) => Err(AppError::Conflict("this proposal already has that endorsement".into())),
+            Err(other) => Err(other.into()),
         }
-        self.audit(Some(user), "proposal.endorsed", format!("proposal:{proposal_id}"), serde_json::json!({"side": side.as_str()})).await
     }
 
     /// Objects to a proposal, with reasons. Only civil-society members object.
@@ -316,9 +312,8 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let reasons = parse_statement("reasons", reasons)?;
-        let objection = self.store.add_objection(proposal_id, user, &reasons, self.now()).await?;
-        self.audit(Some(user), "proposal.objected", format!("proposal:{proposal_id}"), serde_json::json!({})).await?;
-        Ok(objection)
+        let event = self.event(Some(user), "proposal.objected", format!("proposal:{proposal_id}"), serde_json::json!({}));
+        Ok(self.store.add_objection(proposal_id, user, &reasons, self.now(), &event).await?)
     }
 
     /// Withdraws an open proposal: its author or a coordinator of its scope may.
@@ -332,12 +327,12 @@ impl App {
         if proposal.author_id != user && !coordinator {
             return Err(AppError::Forbidden);
         }
-        match self.store.withdraw_proposal(proposal_id).await {
-            Ok(()) => {}
-            Err(StoreError::Conflict { .. }) => return Err(AppError::Conflict("the proposal is not open".into())),
-            Err(other) => return Err(other.into()),
+        let event = self.event(Some(user), "proposal.withdrawn", format!("proposal:{proposal_id}"), serde_json::json!({}));
+        match self.store.withdraw_proposal(proposal_id, &event).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::Conflict { .. }) => Err(AppError::Conflict("the proposal is not open".into())),
+            Err(other) => Err(other.into()),
         }
-        self.audit(Some(user), "proposal.withdrawn", format!("proposal:{proposal_id}"), serde_json::json!({})).await
     }
 
     /// Decides a proposal, for good. Accepting needs the endorsement rule to hold, and applies the
@@ -378,16 +373,15 @@ impl App {
         }
         let decision =
             Decision { proposal_id, outcome, decided_by: user, at: self.now(), reason, endorsements: count_by_side(&endorsements) };
-        match self.store.decide_proposal(&decision, &changes).await {
-            Ok(()) => {}
+        let event =
+            self.event(Some(user), "proposal.decided", format!("proposal:{proposal_id}"), serde_json::json!({"outcome": outcome.as_str()}));
+        match self.store.decide_proposal(&decision, &changes, &event).await {
+            Ok(()) => Ok(decision),
             Err(StoreError::Conflict { constraint }) => {
-                return Err(AppError::Conflict(format!("the decision could not be applied ({constraint})")));
+                Err(AppError::Conflict(format!("the decision could not be applied ({constraint})")))
             }
-            Err(other) => return Err(other.into()),
+            Err(other) => Err(other.into()),
         }
-        self.audit(Some(user), "proposal.decided", format!("proposal:{proposal_id}"), serde_json::json!({"outcome": outcome.as_str()}))
-            .await?;
-        Ok(decision)
     }
 
     /// Sets a city's endorsement rule. The network coordinator sets it, so that no city can
@@ -400,16 +394,16 @@ impl App {
             return Err(invalid("rule", "empty_rule", "a rule needs at least one endorsement"));
         }
         let city = self.city(city).await?;
-        self.store.set_city_rule(&city.code, rule).await?;
-        self.audit(actor.user().map(|u| u.id), "rule.changed", format!("city:{}", city.code), serde_json::json!(rule)).await
+        let event = self.event(actor.user().map(|u| u.id), "rule.changed", format!("area:{}", city.code), serde_json::json!(rule));
+        Ok(self.store.set_city_rule(&city.code, rule, &event).await?)
     }
 
     pub async fn set_network_rule(&self, actor: &Actor, rule: rightsmon_domain::codesign::NetworkRule) -> AppResult<()> {
         if !actor.may(Permission::ManageNetwork) {
             return Err(AppError::Forbidden);
         }
-        self.store.set_network_rule(rule).await?;
-        self.audit(actor.user().map(|u| u.id), "rule.changed", "network".into(), serde_json::json!(rule)).await
+        let event = self.event(actor.user().map(|u| u.id), "rule.changed", "network", serde_json::json!(rule));
+        Ok(self.store.set_network_rule(rule, &event).await?)
     }
 
     /// Which core indicators a city adopted or left out.

@@ -61,7 +61,8 @@ impl App {
         if !actor.may(Permission::EnterData(&city)) {
             return Err(AppError::Forbidden);
         }
-        match self.store.insert_observation(&value, Some(user), self.now()).await {
+        let event = self.event(Some(user), "value.entered", "observation:*", serde_json::json!({"indicator": definition.code}));
+        match self.store.insert_observation(&value, Some(user), self.now(), &event).await {
             Ok(stored) => Ok(stored),
             Err(StoreError::Conflict { .. }) => {
                 Err(AppError::Conflict("this indicator already has a value for that area, period and group".into()))
@@ -103,7 +104,8 @@ impl App {
                 return Err(AppError::Forbidden);
             }
         }
-        match self.store.insert_observations(&values, Some(user), self.now()).await {
+        let event = self.event(Some(user), "values.entered", "observations", serde_json::json!({"indicator": definition.code}));
+        match self.store.insert_observations(&values, Some(user), self.now(), &event).await {
             Ok(ids) => Ok(ids),
             Err(StoreError::Conflict { .. }) => {
                 Err(AppError::Conflict("a value for one of these groups and this period exists already; revise it instead".into()))
@@ -141,14 +143,16 @@ impl App {
         if to == WorkflowState::Returned && reason.is_none() {
             return Err(refused("missing_reason", "say what needs correcting"));
         }
-        let moved = self
-            .store
-            .set_observation_state(id, observation.revision, to, Some(user), self.now(), reason.as_deref())
+        let event = self.event(
+            Some(user),
+            "value.moved",
+            format!("observation:{id}"),
+            serde_json::json!({"from": from.as_str(), "to": to.as_str()}),
+        );
+        self.store
+            .set_observation_state(id, observation.revision, to, Some(user), self.now(), reason.as_deref(), &event)
             .await
-            .map_err(conflict)?;
-        self.audit(Some(user), "value.moved", format!("observation:{id}"), serde_json::json!({"from": from.as_str(), "to": to.as_str()}))
-            .await?;
-        Ok(moved)
+            .map_err(conflict)
     }
 
     pub async fn submit_value(&self, actor: &Actor, id: i64) -> AppResult<Observation> {
@@ -183,16 +187,25 @@ impl App {
                 ParseError::new("other_subject", "a revision keeps the area, period and group; enter a new value for another"),
             )));
         }
-        let revised =
-            self.store.revise_observation(id, observation.revision, &value, Some(user), self.now(), &reason).await.map_err(conflict)?;
-        self.audit(Some(user), "value.revised", format!("observation:{id}"), serde_json::json!({"reason": reason})).await?;
-        Ok(revised)
+        let event = self.event(Some(user), "value.revised", format!("observation:{id}"), serde_json::json!({"reason": reason}));
+        self.store.revise_observation(id, observation.revision, &value, Some(user), self.now(), &reason, &event).await.map_err(conflict)
     }
 
-    /// Every change of a value the actor may see.
+    /// The history of a value the actor may see. Members of its city (and network
+    /// coordinators) see every change and who made it; everyone else sees the versions that were
+    /// published, without the people: a draft or a correction under review never leaves its city.
     pub async fn value_history(&self, actor: &Actor, id: i64) -> AppResult<Vec<ObservationRevision>> {
-        self.observation(actor, id).await?;
-        Ok(self.store.list_observation_history(id).await?)
+        let observation = self.observation(actor, id).await?;
+        let history = self.store.list_observation_history(id).await?;
+        let city = self.city_of(&observation.data.area).await?;
+        if actor.may(Permission::ReadUnpublished(&city)) {
+            return Ok(history);
+        }
+        Ok(history
+            .into_iter()
+            .filter(|revision| revision.snapshot.state.is_public())
+            .map(|revision| ObservationRevision { user_id: None, ..revision })
+            .collect())
     }
 
     /// Files a civil-society value or assessment beside the official one.
@@ -211,9 +224,8 @@ impl App {
             return Err(AppError::Forbidden);
         }
         shadow.organisation_id = organisation_id.or_else(|| actor.memberships().iter().find_map(|m| m.organisation_id));
-        let stored = self.store.add_shadow_value(&shadow, user, self.now()).await?;
-        self.audit(Some(user), "shadow.filed", format!("shadow:{}", stored.id), serde_json::json!({"indicator": indicator})).await?;
-        Ok(stored)
+        let event = self.event(Some(user), "shadow.filed", "shadow:*", serde_json::json!({"indicator": definition.code}));
+        Ok(self.store.add_shadow_value(&shadow, user, self.now(), &event).await?)
     }
 
     /// The municipality's answer to a shadow value, once.
@@ -225,7 +237,8 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let text = parse_statement("reply", text)?;
-        match self.store.reply_to_shadow_value(id, user, &text, self.now()).await {
+        let event = self.event(Some(user), "shadow.answered", format!("shadow:{id}"), serde_json::json!({}));
+        match self.store.reply_to_shadow_value(id, user, &text, self.now(), &event).await {
             Ok(replied) => Ok(replied),
             Err(StoreError::Conflict { .. }) => Err(AppError::Conflict("this shadow value has a reply already".into())),
             Err(other) => Err(other.into()),
@@ -284,7 +297,9 @@ impl App {
         if !actor.may(Permission::ManageCity(&cycle.city)) {
             return Err(AppError::Forbidden);
         }
-        match self.store.create_cycle(&cycle, self.now()).await {
+        let event =
+            self.event(actor.user().map(|u| u.id), "cycle.created", "cycle:*", serde_json::json!({"city": cycle.city, "name": cycle.name}));
+        match self.store.create_cycle(&cycle, self.now(), &event).await {
             Ok(stored) => Ok(stored),
             Err(StoreError::Conflict { .. }) => {
                 Err(AppError::Invalid(FieldErrors::single("name", ParseError::new("taken", "the city has a cycle of that name"))))
@@ -331,7 +346,13 @@ impl App {
             }
         }
         let assignment = rightsmon_domain::collection::Assignment { cycle_id, indicator: definition.code, organisation_id };
-        self.store.assign(&assignment).await?;
+        let event = self.event(
+            actor.user().map(|u| u.id),
+            "cycle.assigned",
+            format!("cycle:{cycle_id}"),
+            serde_json::json!({"indicator": assignment.indicator, "organisation": organisation_id}),
+        );
+        self.store.assign(&assignment, &event).await?;
         Ok(())
     }
 

@@ -20,7 +20,9 @@ pub enum AppError {
     Throttled { retry_after_seconds: i64 },
     #[error("invalid input: {0}")]
     Invalid(FieldErrors),
-    #[error("conflict: {0}")]
+    /// The request cannot be done as the data stand; the message says why, in words a reader
+    /// can act on.
+    #[error("{0}")]
     Conflict(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -48,7 +50,11 @@ impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => Self::NotFound,
-            StoreError::Conflict { constraint } => Self::Conflict(constraint),
+            // The constraint's name is the store's business; the reader learns what to do.
+            StoreError::Conflict { constraint } => {
+                tracing::debug!(%constraint, "conflict with stored data");
+                Self::Conflict("this conflicts with data stored meanwhile: reload the page and try again".into())
+            }
             StoreError::Corrupt(detail) => Self::Internal(anyhow::anyhow!("stored data could not be read: {detail}")),
             StoreError::Backend(error) => Self::Internal(error),
         }

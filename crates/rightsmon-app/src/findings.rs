@@ -116,7 +116,8 @@ impl App {
         let city = self.city(area).await?;
         let definition = self.indicator(indicator, None).await?;
         let series = self.series(actor, indicator, city.code.as_str(), "").await?;
-        let published_only = crate::observations::visibility_for(actor) == rightsmon_store::Visibility::PublishedOnly;
+        // Whether the reader sees this city's published values only (members of another city do).
+        let published_only = !actor.may(rightsmon_domain::access::Permission::ReadUnpublished(&city.code));
         let current_version = series.last().map(|p| p.version);
         let in_current: Vec<&SeriesPoint> = series.iter().filter(|p| Some(p.version) == current_version).collect();
         let mut note = None;
@@ -221,10 +222,9 @@ impl App {
             indicator: Some(findings.indicator.clone()),
             area: Some(city.to_string()),
             include_districts: true,
-            limit: Some(rightsmon_store::MAX_PAGE_SIZE),
             ..ObservationFilter::default()
         };
-        let observations = self.observations(actor, &filter).await?.items;
+        let observations = self.all_observations(actor, &filter).await?;
         let usable = observations.iter().filter(|o| Some(o.data.version) == version);
         // In the city itself: the groups, by period.
         let mut by_period: std::collections::BTreeMap<Period, Vec<(String, f64)>> = std::collections::BTreeMap::new();
@@ -268,18 +268,11 @@ impl App {
     /// The findings on every indicator with values in a city, in code order.
     pub async fn city_findings(&self, actor: &Actor, area: &str) -> AppResult<Vec<IndicatorFindings>> {
         let city = self.city(area).await?;
-        let filter = ObservationFilter {
-            area: Some(city.code.to_string()),
-            key: Some(String::new()),
-            limit: Some(rightsmon_store::MAX_PAGE_SIZE),
-            ..ObservationFilter::default()
-        };
-        let mut codes: Vec<String> = self.observations(actor, &filter).await?.items.iter().map(|o| o.data.indicator.to_string()).collect();
-        codes.sort();
-        codes.dedup();
+        let filter = ObservationFilter { area: Some(city.code.to_string()), key: Some(String::new()), ..ObservationFilter::default() };
+        let codes = self.observed_indicators(actor, &filter).await?;
         let mut all = Vec::with_capacity(codes.len());
         for code in codes {
-            all.push(self.indicator_findings(actor, &code, city.code.as_str()).await?);
+            all.push(self.indicator_findings(actor, code.as_str(), city.code.as_str()).await?);
         }
         Ok(all)
     }
@@ -330,10 +323,9 @@ impl App {
                 version: Some(version),
                 area: Some(c.code.to_string()),
                 key: Some(String::new()),
-                limit: Some(rightsmon_store::MAX_PAGE_SIZE),
                 ..ObservationFilter::default()
             };
-            for o in self.observations(actor, &filter).await?.items {
+            for o in self.all_observations(actor, &filter).await? {
                 if let Some(v) = number(&o.data.value) {
                     latest.push((c.code.to_string(), o.data.period, v));
                 }

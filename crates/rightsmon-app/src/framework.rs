@@ -233,7 +233,8 @@ impl App {
             }
             return Ok(report);
         }
-        match self.store.put_indicator_versions(&definitions, self.now()).await {
+        let event = self.event(None, "framework.imported", "framework", serde_json::json!({"versions": definitions.len()}));
+        match self.store.put_indicator_versions(&definitions, self.now(), &event).await {
             Ok(written) => {
                 report.created = written.iter().filter(|w| **w == Written::Created).count();
                 report.unchanged = written.len() - report.created;
@@ -244,9 +245,6 @@ impl App {
                 ));
             }
             Err(other) => return Err(other.into()),
-        }
-        if report.created > 0 {
-            self.audit(None, "framework.imported", "framework".into(), serde_json::json!({"created": report.created})).await?;
         }
         Ok(report)
     }

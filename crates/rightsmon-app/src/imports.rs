@@ -178,6 +178,8 @@ struct Judge<'a> {
     scans: Vec<Scan>,
     group: Vec<ScannedValue>,
     sorted: bool,
+    /// The audit event of the import, completed with its counts when it commits.
+    event: rightsmon_domain::audit::NewAuditEvent,
 }
 
 impl Judge<'_> {
@@ -339,6 +341,18 @@ impl ImportFeed for Judge<'_> {
     fn keep(&mut self) -> bool {
         !self.report.dry_run && self.report.problem_count() == 0
     }
+
+    fn audit(&self, counts: &rightsmon_store::ImportCounts) -> rightsmon_domain::audit::NewAuditEvent {
+        let mut event = self.event.clone();
+        event.detail = serde_json::json!({
+            "rows": self.report.rows,
+            "created": counts.created,
+            "revised": counts.revised,
+            "unchanged": counts.unchanged,
+            "reason": self.event.detail.get("reason"),
+        });
+        event
+    }
 }
 
 /// What the import needs to know of the catalogue, the areas and the actor.
@@ -420,6 +434,7 @@ impl App {
             scans: Vec::new(),
             group: Vec::new(),
             sorted: true,
+            event: self.event(Some(user), "values.imported", "import", serde_json::json!({"reason": request.reason})),
         };
         let options = ImportOptions { entered_by: Some(user), at: self.now(), reason, may_revise_approved, codelists, definitions };
         let counts = self.store.import_observations(&mut judge, &options).await?;
@@ -432,15 +447,6 @@ impl App {
             report.revised = counts.revised;
         }
         report.committed = counts.committed;
-        if counts.committed {
-            self.audit(
-                Some(user),
-                "values.imported",
-                "import".into(),
-                serde_json::json!({"rows": report.rows, "created": report.created, "revised": report.revised, "reason": request.reason}),
-            )
-            .await?;
-        }
         Ok(report)
     }
 
@@ -991,7 +997,10 @@ impl App {
             return Err(AppError::Invalid(FieldErrors::single("city", ParseError::new("not_a_city", format!("{city} is not a city")))));
         }
         if !actor.may(Permission::EnterData(&city)) {
-            return Err(AppError::Forbidden);
+            let mut report = ImportReport { dry_run: request.dry_run, outlier_method: OUTLIER_METHOD, ..ImportReport::default() };
+            let message = format!("you do not enter data for {city}: only its data editors and coordinators import its values");
+            report.problem(problem(None, None, Some("city"), Some(city.as_str()), "forbidden", message));
+            return Ok(report);
         }
         let mut context = self.import_context(actor).await?;
         let rights: BTreeSet<String> = self.store.list_rights(None).await?.into_iter().map(|r| r.code.to_string()).collect();
@@ -1014,9 +1023,21 @@ impl App {
             }
         };
         let mut definitions = Vec::new();
+        let may_define = actor.may(Permission::ManageCity(&city));
         for plan in &plans {
             let key = (plan.definition.code.clone(), plan.definition.version);
             if !context.versions.contains_key(&key) {
+                if !may_define {
+                    // A new indicator, or a new version of one, is the working group's decision.
+                    let name = format!("indicator_{}.csv", plan.id);
+                    let message = format!(
+                        "the file defines {} version {}, and only {city}'s coordinators define indicators: ask one to import it, \
+                         or map the file onto an indicator of the catalogue",
+                        plan.definition.code, plan.definition.version
+                    );
+                    report.problem(problem(Some(&name), None, None, None, "defines_indicator", message));
+                    continue;
+                }
                 definitions.push(plan.definition.clone());
                 report.indicators.push(plan.definition.code.to_string());
             }
@@ -1191,39 +1212,28 @@ impl App {
         dimensions.retain(|d| d.as_str() != REPEAT_DIMENSION);
         let columns: Vec<String> =
             dimensions.iter().map(|d| codes.by_dimension.get(d).map_or_else(|| d.to_string(), |(column, _, _)| column.clone())).collect();
+        let filter = crate::observations::ObservationFilter {
+            indicator: Some(definition.code.to_string()),
+            area: Some(area_code.to_string()),
+            ..crate::observations::ObservationFilter::default()
+        };
         let mut rows = Vec::new();
-        let mut offset = 0;
-        loop {
-            let filter = crate::observations::ObservationFilter {
-                indicator: Some(definition.code.to_string()),
-                area: Some(area_code.to_string()),
-                limit: Some(rightsmon_store::MAX_PAGE_SIZE),
-                offset: Some(offset),
-                ..crate::observations::ObservationFilter::default()
+        for observation in self.all_observations(actor, &filter).await? {
+            let labels: Vec<String> = dimensions
+                .iter()
+                .map(|d| {
+                    observation
+                        .data
+                        .key
+                        .get(d.as_str())
+                        .map_or_else(String::new, |code| codes.label_of(d, code).unwrap_or_else(|| code.to_string()))
+                })
+                .collect();
+            let value = match &observation.data.value {
+                rightsmon_domain::observation::ObservationValue::Number(n) => n.to_string(),
+                rightsmon_domain::observation::ObservationValue::Text(t) => t.clone(),
             };
-            let page = self.observations(actor, &filter).await?;
-            let count = page.items.len() as u64;
-            for observation in page.items {
-                let labels: Vec<String> = dimensions
-                    .iter()
-                    .map(|d| {
-                        observation
-                            .data
-                            .key
-                            .get(d.as_str())
-                            .map_or_else(String::new, |code| codes.label_of(d, code).unwrap_or_else(|| code.to_string()))
-                    })
-                    .collect();
-                let value = match &observation.data.value {
-                    rightsmon_domain::observation::ObservationValue::Number(n) => n.to_string(),
-                    rightsmon_domain::observation::ObservationValue::Text(t) => t.clone(),
-                };
-                rows.push((observation.data.period, labels, value));
-            }
-            offset += count;
-            if count == 0 || offset >= page.total {
-                break;
-            }
+            rows.push((observation.data.period, labels, value));
         }
         rows.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
         let rows: Vec<(String, Vec<String>, String)> = rows.into_iter().map(|(p, l, v)| (p.open_sdg_label(), l, v)).collect();

@@ -46,17 +46,45 @@ impl Clock for SystemClock {
 pub struct AppSettings {
     /// How long a session lasts, in seconds.
     pub session_seconds: i64,
-    /// Failed logins allowed per account within the window before logins are refused.
-    pub max_failures_per_account: u64,
-    /// Failed logins allowed per client address within the window.
-    pub max_failures_per_client: u64,
-    /// The throttling window, in seconds.
+    /// How long failed logins are remembered, in seconds.
     pub failure_window_seconds: i64,
+    /// Login throttling: how many failures each key may have before waits begin, and the
+    /// longest wait (see `accounts`).
+    pub throttle: Throttle,
+}
+
+/// How failed logins slow down the next attempt. Failures are counted for three keys: the
+/// account from one client, the client alone (one address trying many accounts) and the
+/// account from everywhere (many addresses trying one). After `free` failures of a key, each
+/// further one doubles the wait before the next attempt, up to `longest`. The account's own
+/// key waits at most a minute, so that nobody can lock its owner out; the owner, signing in
+/// from their own client, meets only that short wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttle {
+    pub free_per_account_and_client: u64,
+    pub longest_per_account_and_client: i64,
+    pub free_per_client: u64,
+    pub longest_per_client: i64,
+    pub free_per_account: u64,
+    pub longest_per_account: i64,
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        Self {
+            free_per_account_and_client: 5,
+            longest_per_account_and_client: 15 * 60,
+            free_per_client: 30,
+            longest_per_client: 15 * 60,
+            free_per_account: 20,
+            longest_per_account: 60,
+        }
+    }
 }
 
 impl Default for AppSettings {
     fn default() -> Self {
-        Self { session_seconds: 8 * 3600, max_failures_per_account: 5, max_failures_per_client: 30, failure_window_seconds: 15 * 60 }
+        Self { session_seconds: 8 * 3600, failure_window_seconds: 3600, throttle: Throttle::default() }
     }
 }
 
@@ -93,16 +121,15 @@ impl App {
         self.clock.now()
     }
 
-    /// Appends an audit event; a failure to audit fails the operation that asked for it.
-    pub(crate) async fn audit(
+    /// The audit event of a change, at the clock's time. The store appends it in the change's
+    /// own transaction; a subject ending in `:*` gets the id of the row the change creates.
+    pub(crate) fn event(
         &self,
         actor_user_id: Option<i64>,
         action: &str,
-        subject: String,
+        subject: impl Into<String>,
         detail: serde_json::Value,
-    ) -> AppResult<()> {
-        let event = rightsmon_domain::audit::NewAuditEvent { at: self.now(), actor_user_id, action: action.to_owned(), subject, detail };
-        self.store.append_audit(&event).await?;
-        Ok(())
+    ) -> rightsmon_domain::audit::NewAuditEvent {
+        rightsmon_domain::audit::NewAuditEvent::new(self.now(), actor_user_id, action, subject, detail)
     }
 }

@@ -85,15 +85,14 @@ impl App {
             report.districts.clear();
             return Ok(report);
         }
-        self.store.replace_boundaries(&city.code, &districts, self.now()).await?;
-        report.stored = true;
-        self.audit(
+        let event = self.event(
             actor.user().map(|u| u.id),
             "boundaries.replaced",
             format!("area:{}", city.code),
             serde_json::json!({"districts": districts.len(), "positions": report.positions_kept}),
-        )
-        .await?;
+        );
+        self.store.replace_boundaries(&city.code, &districts, self.now(), &event).await?;
+        report.stored = true;
         Ok(report)
     }
 

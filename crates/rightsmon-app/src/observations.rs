@@ -60,38 +60,55 @@ fn may_see(actor: &Actor, observation: &Observation, city_of_area: Option<&AreaC
     }
 }
 
+/// The store query of a filter, for what the actor may see.
+fn observation_query(actor: &Actor, filter: &ObservationFilter) -> AppResult<ObservationQuery> {
+    let mut errors = FieldErrors::new();
+    let mut query = ObservationQuery::new(visibility_for(actor));
+    let optional = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    if let Some(code) = optional(&filter.indicator) {
+        query.indicator = errors.check("indicator", IndicatorCode::parse(&code));
+    }
+    query.version = filter.version;
+    if let Some(area) = optional(&filter.area) {
+        query.area = errors.check("area", AreaCode::parse(&area));
+    }
+    query.include_districts = filter.include_districts;
+    if let Some(key) = &filter.key {
+        query.key = errors.check("key", DisaggregationKey::parse(key.trim()));
+    }
+    if let Some(from) = optional(&filter.from) {
+        query.period_from = errors.check("from", Period::parse(&from));
+    }
+    if let Some(to) = optional(&filter.to) {
+        query.period_to = errors.check("to", Period::parse(&to));
+    }
+    if let (Some(from), Some(to)) = (query.period_from, query.period_to)
+        && to < from
+    {
+        errors.push("to", ParseError::new("periods_out_of_order", "the end period is before the start period"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    query.page = PageRequest::new(filter.limit.unwrap_or(100), filter.offset.unwrap_or(0));
+    Ok(query)
+}
+
 impl App {
+    /// A page of the values matching the filter that the actor may see.
     pub async fn observations(&self, actor: &Actor, filter: &ObservationFilter) -> AppResult<Page<Observation>> {
-        let mut errors = FieldErrors::new();
-        let mut query = ObservationQuery::new(visibility_for(actor));
-        let optional = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
-        if let Some(code) = optional(&filter.indicator) {
-            query.indicator = errors.check("indicator", IndicatorCode::parse(&code));
-        }
-        query.version = filter.version;
-        if let Some(area) = optional(&filter.area) {
-            query.area = errors.check("area", AreaCode::parse(&area));
-        }
-        query.include_districts = filter.include_districts;
-        if let Some(key) = &filter.key {
-            query.key = errors.check("key", DisaggregationKey::parse(key.trim()));
-        }
-        if let Some(from) = optional(&filter.from) {
-            query.period_from = errors.check("from", Period::parse(&from));
-        }
-        if let Some(to) = optional(&filter.to) {
-            query.period_to = errors.check("to", Period::parse(&to));
-        }
-        if let (Some(from), Some(to)) = (query.period_from, query.period_to)
-            && to < from
-        {
-            errors.push("to", ParseError::new("periods_out_of_order", "the end period is before the start period"));
-        }
-        if !errors.is_empty() {
-            return Err(AppError::Invalid(errors));
-        }
-        query.page = PageRequest::new(filter.limit.unwrap_or(100), filter.offset.unwrap_or(0));
-        Ok(self.store.list_observations(&query).await?)
+        Ok(self.store.list_observations(&observation_query(actor, filter)?).await?)
+    }
+
+    /// Every value matching the filter that the actor may see, however many: for use cases that
+    /// need a whole series or city (the filter's page is ignored).
+    pub async fn all_observations(&self, actor: &Actor, filter: &ObservationFilter) -> AppResult<Vec<Observation>> {
+        Ok(self.store.list_all_observations(&observation_query(actor, filter)?).await?)
+    }
+
+    /// The indicators with values matching the filter that the actor may see, in code order.
+    pub async fn observed_indicators(&self, actor: &Actor, filter: &ObservationFilter) -> AppResult<Vec<IndicatorCode>> {
+        Ok(self.store.observed_indicators(&observation_query(actor, filter)?).await?)
     }
 
     /// The values of an indicator, across its versions, for one area and group, in time order,
@@ -102,10 +119,9 @@ impl App {
             indicator: Some(indicator.to_owned()),
             area: Some(area.to_owned()),
             key: Some(key.to_owned()),
-            limit: Some(rightsmon_store::MAX_PAGE_SIZE),
             ..ObservationFilter::default()
         };
-        let mut observations = self.observations(actor, &filter).await?.items;
+        let mut observations = self.all_observations(actor, &filter).await?;
         observations.sort_by(|a, b| a.data.period.cmp(&b.data.period).then(a.data.version.cmp(&b.data.version)));
         let mut points: Vec<SeriesPoint> = Vec::with_capacity(observations.len());
         for observation in observations {
@@ -135,10 +151,9 @@ impl App {
             indicator: Some(definition.code.to_string()),
             area: Some(city.code.to_string()),
             include_districts: true,
-            limit: Some(rightsmon_store::MAX_PAGE_SIZE),
             ..ObservationFilter::default()
         };
-        let mut values = self.observations(actor, &filter).await?.items;
+        let mut values = self.all_observations(actor, &filter).await?;
         values.sort_by(|a, b| {
             (a.data.area != city.code, &a.data.area, a.data.period, a.data.key.to_string(), a.data.version).cmp(&(
                 b.data.area != city.code,

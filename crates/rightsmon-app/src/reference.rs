@@ -236,24 +236,21 @@ impl LoadReport {
 pub async fn load(app: &App) -> AppResult<LoadReport> {
     let data = reference_data()?;
     let mut report = LoadReport::default();
+    // Each item that changes is recorded as loaded from the reviewed reference files.
+    let event = |subject: String| app.event(None, "reference.loaded", subject, serde_json::json!({}));
     for theme in &data.themes {
-        report.count(app.store.upsert_theme(theme).await?);
+        report.count(app.store.upsert_theme(theme, &event(format!("theme:{}", theme.code))).await?);
     }
     // Parents first: titles before articles, goals before targets.
     let (parents, children): (Vec<&Right>, Vec<&Right>) = data.rights.iter().partition(|r| r.parent.is_none());
     for right in parents.into_iter().chain(children) {
-        report.count(app.store.upsert_right(right).await?);
+        report.count(app.store.upsert_right(right, &event(format!("right:{}", right.code))).await?);
     }
     for codelist in &data.codelists {
-        report.count(app.store.upsert_codelist(codelist).await?);
+        report.count(app.store.upsert_codelist(codelist, &event(format!("codelist:{}", codelist.id()))).await?);
     }
-    report.count(app.store.upsert_area(&data.network).await?);
-    for city in &data.cities {
-        report.count(app.store.upsert_area(city).await?);
-    }
-    if report.created + report.updated > 0 {
-        app.audit(None, "reference.loaded", "reference".into(), serde_json::json!({"created": report.created, "updated": report.updated}))
-            .await?;
+    for area in std::iter::once(&data.network).chain(&data.cities) {
+        report.count(app.store.upsert_area(area, &event(format!("area:{}", area.code))).await?);
     }
     Ok(report)
 }

@@ -147,12 +147,11 @@ impl App {
                 include_districts: true,
                 from: Some(period.to_string()),
                 to: Some(period.to_string()),
-                limit: Some(rightsmon_store::MAX_PAGE_SIZE),
                 ..Default::default()
             };
             let mut stored: HashMap<(AreaCode, DisaggregationKey), ObservationValue> = HashMap::new();
             let mut sources: HashMap<AreaCode, [Option<String>; 4]> = HashMap::new();
-            for o in self.observations(actor, &filter).await?.items.into_iter().filter(|o| o.data.period == period) {
+            for o in self.all_observations(actor, &filter).await?.into_iter().filter(|o| o.data.period == period) {
                 let p = &o.data.provenance;
                 // A row has one source: that of its whole-population value, else its first value.
                 let source =

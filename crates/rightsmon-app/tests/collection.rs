@@ -95,16 +95,30 @@ async fn a_value_goes_from_draft_to_published_with_four_eyes_and_a_shadow_value_
     assert_eq!((public.data.state, public.approved_by), (WorkflowState::Published, coordinator.user().map(|u| u.id)));
     assert_eq!(published(&app).await, [("2023".to_owned(), ObservationValue::Number(12.7))]);
 
-    // A published value is revised only by a coordinator, with a reason; the old one stays in the history.
+    // A published value is revised only by a coordinator, with a reason; the old one stays in
+    // the history. The correction is not public until a second person has validated it: the
+    // coordinator who changed it counts as its enterer.
     assert!(matches!(app.revise_value(&editor, draft.id, &value("2023", "12.9"), "late data").await, Err(AppError::Forbidden)));
-    app.revise_value(&coordinator, draft.id, &value("2023", "12.9"), "Eurostat revised the weights").await.unwrap();
-    let history = app.value_history(&Actor::Anonymous, draft.id).await.unwrap();
+    let revised = app.revise_value(&coordinator, draft.id, &value("2023", "12.9"), "Eurostat revised the weights").await.unwrap();
+    assert_eq!((revised.data.state, revised.entered_by), (WorkflowState::Submitted, coordinator.user().map(|u| u.id)));
+    assert!(published(&app).await.is_empty(), "the correction waits for a second person");
+    assert!(matches!(app.value_history(&Actor::Anonymous, draft.id).await, Err(AppError::NotFound)));
+    assert!(matches!(app.validate_value(&coordinator, draft.id).await, Err(AppError::Invalid(_))), "not by the one who changed it");
+    let second = member(&app, "coordinator2", "city_coordinator", "ghent").await;
+    app.validate_value(&second, draft.id).await.unwrap();
+    app.publish_value(&second, draft.id).await.unwrap();
+    let history = app.value_history(&coordinator, draft.id).await.unwrap();
     let actions: Vec<RevisionAction> = history.iter().map(|h| h.action).collect();
     use RevisionAction::*;
-    assert_eq!(actions, [Created, Submitted, Returned, Revised, Submitted, Validated, Published, Revised]);
+    assert_eq!(actions, [Created, Submitted, Returned, Revised, Submitted, Validated, Published, Revised, Validated, Published]);
     assert_eq!(history[0].snapshot.value, ObservationValue::Number(12.5));
     assert_eq!(history[6].snapshot.value, ObservationValue::Number(12.7));
     assert_eq!(history[7].reason.as_deref(), Some("Eurostat revised the weights"));
+    // Readers outside the city see the published versions only, without the people.
+    let public = app.value_history(&Actor::Anonymous, draft.id).await.unwrap();
+    let values: Vec<(RevisionAction, ObservationValue, Option<i64>)> =
+        public.iter().map(|h| (h.action, h.snapshot.value.clone(), h.user_id)).collect();
+    assert_eq!(values, [(Published, ObservationValue::Number(12.7), None), (Published, ObservationValue::Number(12.9), None)]);
 
     // A civil-society shadow value sits beside the official value and never changes it.
     let before = app.store.get_observation(draft.id).await.unwrap();

@@ -189,7 +189,7 @@ async fn a_local_indicator_and_its_new_version_go_through_the_workflow_and_mark_
         let definition = &detail.versions[version - 1];
         let draft = ObservationDraft { area: "ghent".into(), period: year.into(), value: value.into(), ..ObservationDraft::default() };
         let observation = NewObservation::parse(definition, &draft, WorkflowState::Published).unwrap();
-        app.store.insert_observation(&observation, None, app.now()).await.unwrap();
+        app.store.insert_observation(&observation, None, app.now(), &rightsmon_store::conformance::cases::audit()).await.unwrap();
     }
     let series = app.series(&Actor::Anonymous, "GHENT-SOC-01", "ghent", "").await.unwrap();
     let shape: Vec<(String, u32, bool)> = series.iter().map(|p| (p.period.to_string(), p.version, p.break_before)).collect();

@@ -45,7 +45,7 @@ async fn fresh() -> (App, Actor) {
         ..AreaDraft::default()
     })
     .unwrap();
-    app.store.upsert_area(&city).await.unwrap();
+    app.store.upsert_area(&city, &rightsmon_store::conformance::cases::audit()).await.unwrap();
     app.create_user(
         None,
         &UserForm {

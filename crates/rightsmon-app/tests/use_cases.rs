@@ -102,7 +102,7 @@ async fn the_demo_loads_once_and_keeps_work_in_progress_inside_its_city() {
 }
 
 #[tokio::test]
-async fn repeated_failed_logins_are_throttled_and_then_forgiven() {
+async fn failed_logins_slow_the_attacker_without_locking_the_owner_out() {
     let (app, clock) = app().await;
     let form = rightsmon_app::accounts::UserForm {
         username: "ana".into(),
@@ -111,20 +111,48 @@ async fn repeated_failed_logins_are_throttled_and_then_forgiven() {
         password: "a long enough password".into(),
     };
     app.create_user(None, &form).await.unwrap();
-    for _ in 0..app.settings.max_failures_per_account {
-        assert!(matches!(app.login("ana", "wrong password!", "1.2.3.4").await, Err(AppError::BadCredentials)));
+    let throttle = app.settings.throttle;
+    // Someone at 6.6.6.6 guesses: the first few failures cost nothing, then each doubles the wait.
+    for _ in 0..throttle.free_per_account_and_client {
+        assert!(matches!(app.login("ana", "wrong password!", "6.6.6.6").await, Err(AppError::BadCredentials)));
     }
-    assert!(matches!(app.login("ana", "a long enough password", "1.2.3.4").await, Err(AppError::Throttled { .. })));
-    clock.0.fetch_add(app.settings.failure_window_seconds + 1, Ordering::SeqCst);
+    let wait = |result: Result<_, AppError>| match result {
+        Err(AppError::Throttled { retry_after_seconds }) => retry_after_seconds,
+        other => panic!("expected a wait, got {:?}", other.map(|_: rightsmon_app::accounts::NewSession| ())),
+    };
+    assert_eq!(wait(app.login("ana", "a long enough password", "6.6.6.6").await), 1, "even the right password waits there");
+    // The owner, from their own address, signs in at once.
+    app.login("ana", "a long enough password", "1.2.3.4").await.unwrap();
+    // The guesser goes on, waiting each time as long as told: the waits double.
+    let mut waits = Vec::new();
+    for _ in 0..6 {
+        let seconds = wait(app.login("ana", "wrong password!", "6.6.6.6").await);
+        waits.push(seconds);
+        clock.0.fetch_add(seconds, Ordering::SeqCst);
+        assert!(matches!(app.login("ana", "wrong password!", "6.6.6.6").await, Err(AppError::BadCredentials)));
+    }
+    assert_eq!(waits, [1, 2, 4, 8, 16, 32]);
+    app.login("ana", "a long enough password", "1.2.3.4").await.unwrap();
+    // Many addresses guessing one account slow it for everyone, but by a minute at most.
+    for n in 0..30 {
+        let _ = app.login("ana", "wrong password!", &format!("10.0.0.{n}")).await;
+    }
+    let owner_wait = wait(app.login("ana", "a long enough password", "1.2.3.4").await);
+    assert!(owner_wait <= throttle.longest_per_account, "{owner_wait}");
+    clock.0.fetch_add(owner_wait, Ordering::SeqCst);
     let session = app.login("ANA", "a long enough password", "1.2.3.4").await.unwrap();
     assert!(app.actor_for_token(Some(&session.token)).await.unwrap().is_signed_in());
     // Unknown users fail the same way as wrong passwords.
-    assert!(matches!(app.login("nobody", "whatever password", "1.2.3.4").await, Err(AppError::BadCredentials)));
-    assert!(matches!(app.login("'; DROP TABLE users; --", "x", "1.2.3.4").await, Err(AppError::BadCredentials)));
+    assert!(matches!(app.login("nobody", "whatever password", "1.2.3.5").await, Err(AppError::BadCredentials)));
+    assert!(matches!(app.login("'; DROP TABLE users; --", "x", "1.2.3.5").await, Err(AppError::BadCredentials)));
     // Disabling ends sessions.
     app.set_disabled("ana", true).await.unwrap();
     assert!(!app.actor_for_token(Some(&session.token)).await.unwrap().is_signed_in());
     assert!(matches!(app.login("ana", "a long enough password", "5.6.7.8").await, Err(AppError::BadCredentials)));
+    // The log names the account of a failed login by its id, never by what was typed.
+    let events = app.store.list_audit(0, 1000).await.unwrap();
+    let failed: Vec<&str> = events.iter().filter(|e| e.event.action == "session.login_failed").map(|e| e.event.subject.as_str()).collect();
+    assert!(failed.contains(&"user:unknown") && failed.iter().all(|s| !s.contains("DROP") && !s.contains("nobody")), "{failed:?}");
 }
 
 #[tokio::test]
@@ -148,8 +176,8 @@ async fn sessions_end_at_logout_and_expiry() {
     assert!(matches!(app.set_password("bob", "short").await, Err(AppError::Invalid(_))));
     assert!(app.login("bob", "wrong wrong wrong", "c").await.is_err());
     clock.0.fetch_add(app.settings.failure_window_seconds + 1, Ordering::SeqCst);
-    // The expired first session and the old failures (account and client) are cleared.
-    assert_eq!(app.housekeeping().await.unwrap(), 3);
+    // The expired first session and the old failure (under its three keys) are cleared.
+    assert_eq!(app.housekeeping().await.unwrap(), 4);
     assert_eq!(app.housekeeping().await.unwrap(), 0);
 }
 

@@ -126,11 +126,34 @@ impl fmt::Debug for Password {
     }
 }
 
+/// Common passwords of at least [`Password::MIN_LENGTH`] characters, lower-cased and sorted,
+/// after a comment header (see the file for its source).
+const COMMON_PASSWORDS: &str = include_str!("../../../reference/common-passwords.txt");
+
+/// Whether a password is on the list of common ones, whatever its case.
+pub fn is_common_password(input: &str) -> bool {
+    static LIST: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let list = LIST.get_or_init(|| COMMON_PASSWORDS.lines().filter(|l| !l.starts_with('#')).collect());
+    list.binary_search(&input.to_ascii_lowercase().as_str()).is_ok()
+}
+
 impl Password {
-    pub const MIN_LENGTH: usize = 10;
+    pub const MIN_LENGTH: usize = 12;
     pub const MAX_LENGTH: usize = 1024;
 
-    /// A new password: at least 10 and at most 1024 characters, not only spaces.
+    /// A new password: at least 12 and at most 1024 characters, not only spaces, not one of
+    /// the common passwords that are tried first (OWASP ASVS 2.1.1, 2.1.2, 2.1.7), and not the
+    /// user name. Nothing else is asked of it: long passphrases are the point.
+    pub fn parse_new_for(input: &str, username: &str) -> Result<Self, ParseError> {
+        let password = Self::parse_new(input)?;
+        let lower = input.to_lowercase();
+        if !username.is_empty() && lower.contains(&username.to_lowercase()) {
+            return Err(ParseError::new("password_has_username", "a password does not contain the user name"));
+        }
+        Ok(password)
+    }
+
+    /// A new password, without a user name to compare it with (see [`Self::parse_new_for`]).
     pub fn parse_new(input: &str) -> Result<Self, ParseError> {
         let length = input.chars().count();
         if length < Self::MIN_LENGTH {
@@ -141,6 +164,9 @@ impl Password {
                 "invalid_password",
                 format!("a password has at most {} characters and is not blank", Self::MAX_LENGTH),
             ));
+        }
+        if is_common_password(input) || input.chars().all(|c| input.starts_with(c)) {
+            return Err(ParseError::new("common_password", "this password is one of the first that attackers try: choose another"));
         }
         Ok(Self(input.to_owned()))
     }
@@ -362,7 +388,16 @@ mod tests {
         assert!(Username::parse("a").is_err());
         assert!(Username::parse("ana'; drop table users;--").is_err());
         assert!(Password::parse_new("short").is_err());
+        assert_eq!(Password::parse_new("eleven char").unwrap_err().code, "password_too_short");
         assert!(Password::parse_new("long enough password").is_ok());
+        // Common passwords are refused whatever their case; so is one character repeated.
+        assert_eq!(Password::parse_new("qwerty123456").unwrap_err().code, "common_password");
+        assert_eq!(Password::parse_new("QwErTy123456").unwrap_err().code, "common_password");
+        assert_eq!(Password::parse_new("aaaaaaaaaaaaaaa").unwrap_err().code, "common_password");
+        assert!(is_common_password("1qaz2wsx3edc") && !is_common_password("a walk along the lys"));
+        assert_eq!(Password::parse_new_for("ana-is-my-name-2024", "Ana").unwrap_err().code, "password_has_username");
+        assert!(Password::parse_new_for("bananas for breakfast", "ana").is_err(), "the name inside a word counts too");
+        assert!(Password::parse_new_for("a walk along the schelde", "bob").is_ok());
         assert!(Password::parse_new(&"x".repeat(1025)).is_err());
         assert_eq!(format!("{:?}", Password::parse_new("long enough password").unwrap()), "Password(***)");
     }

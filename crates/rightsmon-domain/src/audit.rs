@@ -29,6 +29,21 @@ pub struct AuditEvent {
 }
 
 impl NewAuditEvent {
+    /// An event about a subject such as `user:42`.
+    pub fn new(at: Timestamp, actor_user_id: Option<i64>, action: &str, subject: impl Into<String>, detail: serde_json::Value) -> Self {
+        Self { at, actor_user_id, action: action.to_owned(), subject: subject.into(), detail }
+    }
+
+    /// The event of an operation that creates a row, whose subject ends in `:*` until the row's
+    /// id is known (`shadow:*` becomes `shadow:7`).
+    pub fn for_created(&self, id: i64) -> Self {
+        let mut event = self.clone();
+        if let Some(kind) = event.subject.strip_suffix(":*") {
+            event.subject = format!("{kind}:{id}");
+        }
+        event
+    }
+
     /// The text the event's hash covers, after the previous hash.
     pub fn canonical_text(&self, previous_hash: &str) -> String {
         format!(

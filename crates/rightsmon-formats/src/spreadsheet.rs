@@ -222,7 +222,7 @@ fn read_sheets(bytes: &[u8], limits: &WorkbookLimits, started: std::time::Instan
             let next = reader.next_cell().map_err(|e| FormatError::file(format!("sheet {name}: the workbook is damaged: {e}")))?;
             let Some(cell) = next else { break };
             seen += 1;
-            if seen % 4096 == 0 && started.elapsed().as_secs() >= limits.max_seconds {
+            if seen.is_multiple_of(4096) && started.elapsed().as_secs() >= limits.max_seconds {
                 return Err(FormatError::file(format!(
                     "the workbook takes longer than {} seconds to read, the limit for a workbook",
                     limits.max_seconds

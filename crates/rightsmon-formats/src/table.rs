@@ -79,7 +79,7 @@ impl<R> LineCounter<R> {
 }
 
 enum Source<R: Read> {
-    Csv(csv::Reader<BufReader<LineCounter<R>>>, csv::ByteRecord, u64),
+    Csv(Box<csv::Reader<BufReader<LineCounter<R>>>>, csv::ByteRecord, u64),
     Rows(std::vec::IntoIter<(usize, Vec<String>)>),
 }
 
@@ -130,7 +130,7 @@ impl<R: Read> Table<R> {
         }
         let header =
             record.iter().enumerate().map(|(c, bytes)| utf8(1, c, bytes).map(|h| h.trim().to_owned())).collect::<Result<_, _>>()?;
-        Ok(Self { header, source: Source::Csv(reader, csv::ByteRecord::new(), bom), position: 0 })
+        Ok(Self { header, source: Source::Csv(Box::new(reader), csv::ByteRecord::new(), bom), position: 0 })
     }
 
     pub fn header(&self) -> &[String] {

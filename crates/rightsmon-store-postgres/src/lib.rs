@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
     (3, "collection", include_str!("../migrations/0003_collection.sql")),
     (4, "cycles", include_str!("../migrations/0004_cycles.sql")),
     (5, "boundaries", include_str!("../migrations/0005_boundaries.sql")),
+    (6, "trust", include_str!("../migrations/0006_trust.sql")),
 ];
 
 const MIGRATION_LOCK: i64 = 0x7269_6768_7473;
@@ -65,6 +66,10 @@ impl PgStore {
 
     async fn write_guard(&self) -> Option<MutexGuard<'_, ()>> {
         None
+    }
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Postgres>, sqlx::Error> {
+        self.pool.begin().await
     }
 
     async fn lock_audit_chain(tx: &mut sqlx::Transaction<'_, Postgres>) -> Result<(), sqlx::Error> {

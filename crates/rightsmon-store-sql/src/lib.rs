@@ -7,22 +7,30 @@
 //!
 //! - `fn pool(&self) -> &sqlx::Pool<DB>`
 //! - `async fn write_guard(&self) -> Option<tokio::sync::MutexGuard<'_, ()>>`: serialises writers
-//!   where the database cannot (SQLite); `None` elsewhere.
+//!   of one process where the database allows one writer at a time (SQLite); `None` elsewhere.
+//! - `async fn begin_write(&self) -> Result<sqlx::Transaction<'static, DB>, sqlx::Error>`: begins a
+//!   transaction that will write. SQLite takes its write lock at once (`BEGIN IMMEDIATE`), so
+//!   that writers of other processes wait their turn instead of failing half-way.
 //! - `async fn lock_audit_chain(tx: &mut sqlx::Transaction<'_, DB>) -> Result<(), sqlx::Error>`:
 //!   makes appends to the audit chain take turns across processes.
 //! - `async fn run_migrations(&self) -> StoreResult<u32>`.
 //! - `fn map_error(error: sqlx::Error) -> StoreError`.
 //!
+//! Every write runs in one transaction with the audit event that records it, so that a change
+//! is never committed without its event, nor an event without its change.
+//!
 //! The expanding crate needs `sqlx`, `async-trait`, `serde_json`, `rightsmon-domain` and
 //! `rightsmon-store` among its dependencies.
 
-/// Runs `$body` in a transaction on `$pool`, bound to `$tx`: commits when the body returns
-/// `Ok`, rolls back at once when it returns `Err`, so that no lock outlives a failed write.
+/// Runs `$body` in a write transaction of `$store`, bound to `$tx`, behind the store's write
+/// guard: commits when the body returns `Ok`, rolls back at once when it returns `Err`, so that
+/// no lock outlives a failed write.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! in_transaction {
-    ($pool:expr, $tx:ident, $body:block) => {{
-        let mut $tx = $pool.begin().await.map_err(err)?;
+    ($store:expr, $tx:ident, $body:block) => {{
+        let _guard = $store.write_guard().await;
+        let mut $tx = $store.begin_write().await.map_err(err)?;
         let result: StoreResult<_> = async { $body }.await;
         match result {
             Ok(value) => {
@@ -44,7 +52,7 @@ macro_rules! in_transaction {
 macro_rules! impl_sql_store {
     ($store:ty, $db:ty, $backend:literal) => {
         mod sql_store_impl {
-            #![allow(clippy::too_many_lines)]
+            #![allow(clippy::too_many_lines, clippy::too_many_arguments)]
             use super::*;
             use rightsmon_domain::access::{Membership, NewOrganisation, Organisation, OrganisationKind, Role, Scope, User, Username};
             use rightsmon_domain::area::{Area, AreaKind, Boundary};
@@ -297,8 +305,46 @@ macro_rules! impl_sql_store {
                 })
             }
 
+            /// Appends an event to the audit chain inside the transaction of the change it records.
+            async fn audit_in(tx: &mut sqlx::Transaction<'_, $db>, event: &NewAuditEvent) -> StoreResult<AuditEvent> {
+                <$store>::lock_audit_chain(tx).await.map_err(err)?;
+                let previous_hash: String = match sqlx::query("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1").fetch_optional(&mut **tx).await.map_err(err)? {
+                    Some(row) => get(&row, "hash")?,
+                    None => String::new(),
+                };
+                let hash = rightsmon_store::audit_hash(&previous_hash, event);
+                let row = sqlx::query(
+                    "INSERT INTO audit_events (at, actor_user_id, action, subject, detail, previous_hash, hash) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(event.at.seconds())
+                .bind(event.actor_user_id)
+                .bind(event.action.clone())
+                .bind(event.subject.clone())
+                .bind(event.detail.to_string())
+                .bind(previous_hash.clone())
+                .bind(hash.clone())
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(err)?;
+                Ok(AuditEvent { id: get(&row, "id")?, event: event.clone(), previous_hash, hash })
+            }
+
+            /// Appends the audit event of a write unless it changed nothing.
+            async fn audit_written(tx: &mut sqlx::Transaction<'_, $db>, event: &NewAuditEvent, written: Written) -> StoreResult<Written> {
+                if written != Written::Unchanged {
+                    audit_in(tx, event).await?;
+                }
+                Ok(written)
+            }
+
             fn scope_key(city: Option<&AreaCode>) -> String {
                 city.map_or_else(String::new, |c| c.as_str().to_owned())
+            }
+
+            /// Whether the row with this id exists, within a transaction; `NotFound` if not.
+            async fn exists_id(tx: &mut sqlx::Transaction<'_, $db>, sql: &'static str, id: i64) -> StoreResult<()> {
+                sqlx::query(sql).bind(id).fetch_optional(&mut **tx).await.map_err(err)?.map(|_| ()).ok_or(StoreError::NotFound)
             }
 
             /// Whether a row exists, within a transaction.
@@ -459,19 +505,19 @@ macro_rules! impl_sql_store {
                 row.map(|r| get::<String>(&r, "rule")).transpose()
             }
 
-            async fn set_rule_json(pool: &sqlx::Pool<$db>, key: &str, rule: String) -> StoreResult<()> {
+            async fn set_rule_json(tx: &mut sqlx::Transaction<'_, $db>, key: &str, rule: String) -> StoreResult<()> {
                 sqlx::query("INSERT INTO governance_rules (scope_key, rule) VALUES ($1, $2) ON CONFLICT (scope_key) DO UPDATE SET rule = excluded.rule")
                     .bind(key.to_owned())
                     .bind(rule)
-                    .execute(pool)
+                    .execute(&mut **tx)
                     .await
                     .map_err(err)?;
                 Ok(())
             }
 
             /// Inserts a text someone said about a proposal (a comment, an objection); returns its id.
-            async fn insert_statement(pool: &sqlx::Pool<$db>, sql: &'static str, proposal_id: i64, user_id: i64, text: &str, at: Timestamp) -> StoreResult<i64> {
-                let row = sqlx::query(sql).bind(proposal_id).bind(user_id).bind(text.to_owned()).bind(at.seconds()).fetch_one(pool).await.map_err(err)?;
+            async fn insert_statement(tx: &mut sqlx::Transaction<'_, $db>, sql: &'static str, proposal_id: i64, user_id: i64, text: &str, at: Timestamp) -> StoreResult<i64> {
+                let row = sqlx::query(sql).bind(proposal_id).bind(user_id).bind(text.to_owned()).bind(at.seconds()).fetch_one(&mut **tx).await.map_err(err)?;
                 get(&row, "id")
             }
 
@@ -593,13 +639,18 @@ macro_rules! impl_sql_store {
             }
 
             /// Replaces the value, bounds, status and provenance of an observation and counts up
-            /// its revision; the caller records the revision in the history.
-            async fn update_value_in(tx: &mut sqlx::Transaction<'_, $db>, id: i64, value: &NewObservation, at: Timestamp) -> StoreResult<()> {
+            /// its revision; the caller records the revision in the history. Whoever changes a
+            /// value counts as its enterer, and a validated or published value goes back to
+            /// submitted: every version of a value is seen by a second person before it is public.
+            async fn update_value_in(tx: &mut sqlx::Transaction<'_, $db>, id: i64, value: &NewObservation, by: Option<i64>, at: Timestamp) -> StoreResult<()> {
                 let provenance = &value.provenance;
                 sqlx::query(
                     "UPDATE observations SET number_value = $1, text_value = $2, lower_bound = $3, upper_bound = $4, status = $5, \
                      organisation_id = $6, provenance_kind = $7, source_name = $8, source_reference = $9, source_date = $10, \
-                     method_note = $11, revision = revision + 1, updated_at = $12 WHERE id = $13",
+                     method_note = $11, revision = revision + 1, updated_at = $12, \
+                     state = CASE WHEN state IN ('validated', 'published') THEN 'submitted' ELSE state END, \
+                     approved_by = CASE WHEN state IN ('validated', 'published') THEN NULL ELSE approved_by END, \
+                     entered_by = COALESCE($14, entered_by) WHERE id = $13",
                 )
                 .bind(number_of(value))
                 .bind(text_of(value))
@@ -614,6 +665,7 @@ macro_rules! impl_sql_store {
                 .bind(provenance.method_note.clone())
                 .bind(at.seconds())
                 .bind(id)
+                .bind(by)
                 .execute(&mut **tx)
                 .await
                 .map_err(err)?;
@@ -742,11 +794,50 @@ macro_rules! impl_sql_store {
                     .collect())
             }
 
-            /// The writes and scans of a bulk import, inside its transaction.
+            /// Staged values read back per switch batch.
+            const SWITCH_BATCH: i64 = 2000;
+            /// Staged values per insert statement: 4 parameters each.
+            const STAGE_CHUNK: usize = 500;
+            /// A run whose heartbeat is older than this (in seconds) belongs to a process that
+            /// ended without finishing; its staged values are cleared.
+            const STALE_RUN_SECONDS: i64 = 3600;
+
+            fn now_seconds() -> i64 {
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+            }
+
+            /// A name for an import run, unique across processes and restarts.
+            fn run_id() -> String {
+                use std::sync::atomic::{AtomicU64, Ordering};
+                static RUNS: AtomicU64 = AtomicU64::new(0);
+                let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+                format!("{}-{}-{}", std::process::id(), nanos, RUNS.fetch_add(1, Ordering::Relaxed))
+            }
+
+            /// The next batch of a run's staged values, after `after` (a sequence number).
+            async fn staged_batch(tx: &mut sqlx::Transaction<'_, $db>, run: &str, after: i64) -> StoreResult<Vec<(i64, rightsmon_store::ImportItem)>> {
+                let rows = sqlx::query("SELECT seq, row, observation FROM import_staging WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
+                    .bind(run.to_owned())
+                    .bind(after)
+                    .bind(SWITCH_BATCH)
+                    .fetch_all(&mut **tx)
+                    .await
+                    .map_err(err)?;
+                rows.iter()
+                    .map(|row| {
+                        let line: i64 = get(row, "row")?;
+                        Ok((get(row, "seq")?, rightsmon_store::ImportItem { row: u64::try_from(line).unwrap_or(0), observation: json(row, "observation")? }))
+                    })
+                    .collect()
+            }
+
+            /// The writes and scans of a bulk import, inside its switch transaction: the staged
+            /// values of `run`, batch by batch.
             async fn import_in(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 feed: &mut dyn rightsmon_store::ImportFeed,
                 options: &rightsmon_store::ImportOptions,
+                run: &str,
             ) -> StoreResult<rightsmon_store::ImportCounts> {
                 use futures_util::TryStreamExt;
                 use rightsmon_store::{ItemOutcome, ScanOrder, ScannedValue};
@@ -759,7 +850,12 @@ macro_rules! impl_sql_store {
                 }
                 let mut versions: std::collections::HashSet<(String, u32)> = std::collections::HashSet::new();
                 let mut cities: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
-                while let Some(batch) = feed.next_batch() {
+                let mut after = -1;
+                loop {
+                    let staged = staged_batch(tx, run, after).await?;
+                    let Some((last, _)) = staged.last() else { break };
+                    after = *last;
+                    let batch: Vec<rightsmon_store::ImportItem> = staged.into_iter().map(|(_, item)| item).collect();
                     let mut outcomes: Vec<Option<ItemOutcome>> = vec![None; batch.len()];
                     // Rows go in by statements of many values, as few round trips as possible.
                     for (chunk_index, chunk) in batch.chunks(IMPORT_CHUNK).enumerate() {
@@ -872,7 +968,7 @@ macro_rules! impl_sql_store {
                             } else if !editable && !options.may_revise_approved {
                                 ItemOutcome::Refused(existing.id, existing.data.state)
                             } else if let Some(reason) = &options.reason {
-                                update_value_in(tx, existing.id, observation, options.at).await?;
+                                update_value_in(tx, existing.id, observation, options.entered_by, options.at).await?;
                                 let stored = observation_in(tx, existing.id).await?;
                                 record_revision(tx, &stored, options.entered_by, RevisionAction::Revised, Some(reason)).await?;
                                 counts.revised += 1;
@@ -928,7 +1024,126 @@ macro_rules! impl_sql_store {
                 }
             }
 
+            /// The `FROM` and `WHERE` of an observation query.
+            fn push_observation_filter(target: &mut sqlx::QueryBuilder<$db>, query: &ObservationQuery) {
+                target.push(" FROM observations o WHERE 1 = 1");
+                match &query.visibility {
+                    Visibility::All => {}
+                    Visibility::PublishedOnly => {
+                        target.push(" AND o.state = 'published'");
+                    }
+                    Visibility::PublishedAndCities(cities) if cities.is_empty() => {
+                        target.push(" AND o.state = 'published'");
+                    }
+                    Visibility::PublishedAndCities(cities) => {
+                        target.push(" AND (o.state = 'published' OR o.city_code IN (");
+                        let mut separated = target.separated(", ");
+                        for city in cities {
+                            separated.push_bind(city.as_str().to_owned());
+                        }
+                        target.push("))");
+                    }
+                }
+                if let Some(indicator) = &query.indicator {
+                    target.push(" AND o.indicator_code = ").push_bind(indicator.as_str().to_owned());
+                }
+                if let Some(version) = query.version {
+                    target.push(" AND o.version = ").push_bind(i64::from(version));
+                }
+                if let Some(area) = &query.area {
+                    if query.include_districts {
+                        target
+                            .push(" AND (o.area_code = ")
+                            .push_bind(area.as_str().to_owned())
+                            .push(" OR o.area_code IN (SELECT code FROM areas WHERE parent_code = ")
+                            .push_bind(area.as_str().to_owned())
+                            .push("))");
+                    } else {
+                        target.push(" AND o.area_code = ").push_bind(area.as_str().to_owned());
+                    }
+                }
+                if let Some(key) = &query.key {
+                    target.push(" AND o.disaggregation = ").push_bind(key.to_string());
+                }
+                if let Some(from) = query.period_from {
+                    target.push(" AND o.period_start >= ").push_bind(from.start_month_index());
+                }
+                if let Some(to) = query.period_to {
+                    target.push(" AND o.period_start + o.period_months <= ").push_bind(to.start_month_index() + to.length_in_months());
+                }
+                if !query.states.is_empty() {
+                    target.push(" AND o.state IN (");
+                    let mut separated = target.separated(", ");
+                    for state in &query.states {
+                        separated.push_bind(state.as_str());
+                    }
+                    target.push(")");
+                }
+            }
+
+            const OBSERVATION_ORDER: &str = " ORDER BY o.indicator_code, o.version, o.area_code, o.disaggregation, o.period_start, o.period_months, o.id";
+
             impl $store {
+                /// Stages the feed's values in short transactions, then switches them in with one.
+                async fn stage_and_switch(
+                    &self,
+                    feed: &mut dyn rightsmon_store::ImportFeed,
+                    options: &rightsmon_store::ImportOptions,
+                    run: &str,
+                ) -> StoreResult<rightsmon_store::ImportCounts> {
+                    let mut seq: i64 = 0;
+                    while let Some(batch) = feed.next_batch() {
+                        let mut staged = Vec::with_capacity(batch.len());
+                        for item in &batch {
+                            staged.push((seq, i64::try_from(item.row).unwrap_or(i64::MAX), to_json(&item.observation)?));
+                            seq += 1;
+                        }
+                        $crate::in_transaction!(self, tx, {
+                            for chunk in staged.chunks(STAGE_CHUNK) {
+                                let mut insert = sqlx::QueryBuilder::<$db>::new("INSERT INTO import_staging (run_id, seq, row, observation) ");
+                                insert.push_values(chunk, |mut row, (seq, line, observation)| {
+                                    row.push_bind(run.to_owned()).push_bind(*seq).push_bind(*line).push_bind(observation.clone());
+                                });
+                                insert.build().execute(&mut *tx).await.map_err(err)?;
+                            }
+                            sqlx::query("UPDATE import_runs SET heartbeat_at = $1 WHERE id = $2")
+                                .bind(now_seconds())
+                                .bind(run.to_owned())
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(err)?;
+                            Ok(())
+                        })?;
+                    }
+                    let _guard = self.write_guard().await;
+                    let mut tx = self.begin_write().await.map_err(err)?;
+                    let result = import_in(&mut tx, feed, options, run).await;
+                    match result {
+                        Ok(mut counts) if feed.keep() => {
+                            let event = feed.audit(&counts);
+                            let committed: StoreResult<()> = async {
+                                audit_in(&mut tx, &event).await?;
+                                sqlx::query("DELETE FROM import_runs WHERE id = $1").bind(run.to_owned()).execute(&mut *tx).await.map_err(err)?;
+                                Ok(())
+                            }
+                            .await;
+                            if let Err(error) = committed {
+                                let _ = tx.rollback().await;
+                                return Err(error);
+                            }
+                            tx.commit().await.map_err(err)?;
+                            counts.committed = true;
+                            Ok(counts)
+                        }
+                        other => {
+                            if let Err(rollback) = tx.rollback().await {
+                                tracing::warn!(error = %rollback, "rollback failed");
+                            }
+                            other
+                        }
+                    }
+                }
+
                 async fn observation_by_id(&self, id: i64) -> StoreResult<Observation> {
                     let sql = format!("SELECT {OBSERVATION_COLUMNS} FROM observations o WHERE o.id = $1");
                     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.pool()).await.map_err(err)?;
@@ -951,9 +1166,8 @@ macro_rules! impl_sql_store {
                     Ok(())
                 }
 
-                async fn upsert_theme(&self, theme: &Theme) -> StoreResult<Written> {
-                    let _guard = self.write_guard().await;
-                    $crate::in_transaction!(self.pool(), tx, {
+                async fn upsert_theme(&self, theme: &Theme, audit: &NewAuditEvent) -> StoreResult<Written> {
+                    $crate::in_transaction!(self, tx, {
                         let existing = sqlx::query("SELECT code, is_agreed_area, position, name, description FROM themes WHERE code = $1")
                             .bind(theme.code.as_str().to_owned())
                             .fetch_optional(&mut *tx)
@@ -979,7 +1193,7 @@ macro_rules! impl_sql_store {
                             .execute(&mut *tx)
                             .await
                             .map_err(err)?;
-                        Ok(written)
+                        audit_written(&mut tx, audit, written).await
                     })
                 }
 
@@ -991,9 +1205,8 @@ macro_rules! impl_sql_store {
                     rows.iter().map(theme_of).collect()
                 }
 
-                async fn upsert_right(&self, right: &Right) -> StoreResult<Written> {
-                    let _guard = self.write_guard().await;
-                    $crate::in_transaction!(self.pool(), tx, {
+                async fn upsert_right(&self, right: &Right, audit: &NewAuditEvent) -> StoreResult<Written> {
+                    $crate::in_transaction!(self, tx, {
                         if let Some(parent) = &right.parent
                             && !exists(&mut tx, "SELECT 1 FROM rights WHERE code = $1", parent.as_str()).await?
                         {
@@ -1025,7 +1238,7 @@ macro_rules! impl_sql_store {
                             .execute(&mut *tx)
                             .await
                             .map_err(err)?;
-                        Ok(written)
+                        audit_written(&mut tx, audit, written).await
                     })
                 }
 
@@ -1041,15 +1254,14 @@ macro_rules! impl_sql_store {
                     rows.iter().map(right_of).collect()
                 }
 
-                async fn upsert_codelist(&self, codelist: &Codelist) -> StoreResult<Written> {
+                async fn upsert_codelist(&self, codelist: &Codelist, audit: &NewAuditEvent) -> StoreResult<Written> {
                     let existing = self.list_codelists().await?.into_iter().find(|c| c.id() == codelist.id());
                     if existing.as_ref() == Some(codelist) {
                         return Ok(Written::Unchanged);
                     }
-                    let _guard = self.write_guard().await;
-                    $crate::in_transaction!(self.pool(), tx, {
+                    $crate::in_transaction!(self, tx, {
                         codelist_in(&mut tx, codelist).await?;
-                        Ok(if existing.is_some() { Written::Updated } else { Written::Created })
+                        audit_written(&mut tx, audit, if existing.is_some() { Written::Updated } else { Written::Created }).await
                     })
                 }
 
@@ -1081,14 +1293,15 @@ macro_rules! impl_sql_store {
                     Ok(result)
                 }
 
-                async fn upsert_area(&self, area: &Area) -> StoreResult<Written> {
-                    let _guard = self.write_guard().await;
-                    $crate::in_transaction!(self.pool(), tx, { write_area(&mut tx, area).await })
+                async fn upsert_area(&self, area: &Area, audit: &NewAuditEvent) -> StoreResult<Written> {
+                    $crate::in_transaction!(self, tx, {
+                        let written = write_area(&mut tx, area).await?;
+                        audit_written(&mut tx, audit, written).await
+                    })
                 }
 
-                async fn replace_boundaries(&self, city: &AreaCode, districts: &[(Area, Boundary)], at: Timestamp) -> StoreResult<()> {
-                    let _guard = self.write_guard().await;
-                    $crate::in_transaction!(self.pool(), tx, {
+                async fn replace_boundaries(&self, city: &AreaCode, districts: &[(Area, Boundary)], at: Timestamp, audit: &NewAuditEvent) -> StoreResult<()> {
+                    $crate::in_transaction!(self, tx, {
                         let row = sqlx::query("SELECT kind FROM areas WHERE code = $1")
                             .bind(city.as_str().to_owned())
                             .fetch_optional(&mut *tx)
@@ -1130,6 +1343,7 @@ macro_rules! impl_sql_store {
                                 .await
                                 .map_err(err)?;
                         }
+                        audit_in(&mut tx, audit).await?;
                         Ok(())
                     })
                 }
@@ -1175,17 +1389,21 @@ macro_rules! impl_sql_store {
                     rows.iter().map(area_of).collect()
                 }
 
-                async fn put_indicator_version(&self, definition: &IndicatorDefinition, at: Timestamp) -> StoreResult<Written> {
-                    let _guard = self.write_guard().await;
-                    $crate::in_transaction!(self.pool(), tx, { put_version_in(&mut tx, definition, at).await })
+                async fn put_indicator_version(&self, definition: &IndicatorDefinition, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<Written> {
+                    $crate::in_transaction!(self, tx, {
+                        let written = put_version_in(&mut tx, definition, at).await?;
+                        audit_written(&mut tx, audit, written).await
+                    })
                 }
 
-                async fn put_indicator_versions(&self, definitions: &[IndicatorDefinition], at: Timestamp) -> StoreResult<Vec<Written>> {
-                    let _guard = self.write_guard().await;
-                    $crate::in_transaction!(self.pool(), tx, {
+                async fn put_indicator_versions(&self, definitions: &[IndicatorDefinition], at: Timestamp, audit: &NewAuditEvent) -> StoreResult<Vec<Written>> {
+                    $crate::in_transaction!(self, tx, {
                         let mut written = Vec::with_capacity(definitions.len());
                         for definition in definitions {
                             written.push(put_version_in(&mut tx, definition, at).await?);
+                        }
+                        if written.iter().any(|w| *w != Written::Unchanged) {
+                            audit_in(&mut tx, audit).await?;
                         }
                         Ok(written)
                     })
@@ -1302,23 +1520,26 @@ macro_rules! impl_sql_store {
                     })
                 }
 
-                async fn insert_observation(&self, observation: &NewObservation, entered_by: Option<i64>, at: Timestamp) -> StoreResult<Observation> {
-                    let id = {
-                        let _guard = self.write_guard().await;
-                        $crate::in_transaction!(self.pool(), tx, {
-                            insert_in(&mut tx, observation, entered_by, at).await
-                        })?
-                    };
+                async fn insert_observation(&self, observation: &NewObservation, entered_by: Option<i64>, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<Observation> {
+                    let id = $crate::in_transaction!(self, tx, {
+                        let id = insert_in(&mut tx, observation, entered_by, at).await?;
+                        audit_in(&mut tx, &audit.for_created(id)).await?;
+                        Ok(id)
+                    })?;
                     self.observation_by_id(id).await
                 }
 
-                async fn insert_observations(&self, observations: &[NewObservation], entered_by: Option<i64>, at: Timestamp) -> StoreResult<Vec<i64>> {
-                    let _guard = self.write_guard().await;
-                    $crate::in_transaction!(self.pool(), tx, {
+                async fn insert_observations(&self, observations: &[NewObservation], entered_by: Option<i64>, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<Vec<i64>> {
+                    $crate::in_transaction!(self, tx, {
                         let mut ids = Vec::with_capacity(observations.len());
                         for observation in observations {
                             ids.push(insert_in(&mut tx, observation, entered_by, at).await?);
                         }
+                        let mut event = audit.clone();
+                        if let serde_json::Value::Object(detail) = &mut event.detail {
+                            detail.insert("ids".into(), serde_json::json!(ids));
+                        }
+                        audit_in(&mut tx, &event).await?;
                         Ok(ids)
                     })
                 }
@@ -1330,67 +1551,10 @@ macro_rules! impl_sql_store {
                 async fn list_observations(&self, query: &ObservationQuery) -> StoreResult<Page<Observation>> {
                     let mut count = sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*) AS n");
                     let mut items = sqlx::QueryBuilder::<$db>::new(format!("SELECT {OBSERVATION_COLUMNS}"));
-                    for target in [&mut count, &mut items] {
-                        target.push(" FROM observations o WHERE 1 = 1");
-                        match &query.visibility {
-                            Visibility::All => {}
-                            Visibility::PublishedOnly => {
-                                target.push(" AND o.state = 'published'");
-                            }
-                            Visibility::PublishedAndCities(cities) if cities.is_empty() => {
-                                target.push(" AND o.state = 'published'");
-                            }
-                            Visibility::PublishedAndCities(cities) => {
-                                target.push(" AND (o.state = 'published' OR o.city_code IN (");
-                                let mut separated = target.separated(", ");
-                                for city in cities {
-                                    separated.push_bind(city.as_str().to_owned());
-                                }
-                                target.push("))");
-                            }
-                        }
-                        if let Some(indicator) = &query.indicator {
-                            target.push(" AND o.indicator_code = ").push_bind(indicator.as_str().to_owned());
-                        }
-                        if let Some(version) = query.version {
-                            target.push(" AND o.version = ").push_bind(i64::from(version));
-                        }
-                        if let Some(area) = &query.area {
-                            if query.include_districts {
-                                target
-                                    .push(" AND (o.area_code = ")
-                                    .push_bind(area.as_str().to_owned())
-                                    .push(" OR o.area_code IN (SELECT code FROM areas WHERE parent_code = ")
-                                    .push_bind(area.as_str().to_owned())
-                                    .push("))");
-                            } else {
-                                target.push(" AND o.area_code = ").push_bind(area.as_str().to_owned());
-                            }
-                        }
-                        if let Some(key) = &query.key {
-                            target.push(" AND o.disaggregation = ").push_bind(key.to_string());
-                        }
-                        if let Some(from) = query.period_from {
-                            target.push(" AND o.period_start >= ").push_bind(from.start_month_index());
-                        }
-                        if let Some(to) = query.period_to {
-                            target.push(" AND o.period_start + o.period_months <= ").push_bind(to.start_month_index() + to.length_in_months());
-                        }
-                        if !query.states.is_empty() {
-                            target.push(" AND o.state IN (");
-                            let mut separated = target.separated(", ");
-                            for state in &query.states {
-                                separated.push_bind(state.as_str());
-                            }
-                            target.push(")");
-                        }
-                    }
+                    push_observation_filter(&mut count, query);
+                    push_observation_filter(&mut items, query);
                     let (limit, offset) = page_bounds(query.page);
-                    items
-                        .push(" ORDER BY o.indicator_code, o.version, o.area_code, o.disaggregation, o.period_start, o.period_months, o.id LIMIT ")
-                        .push_bind(limit)
-                        .push(" OFFSET ")
-                        .push_bind(offset);
+                    items.push(OBSERVATION_ORDER).push(" LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
                     let total: i64 = get(&count.build().fetch_one(self.pool()).await.map_err(err)?, "n")?;
                     let rows = items.build().fetch_all(self.pool()).await.map_err(err)?;
                     Ok(Page {
@@ -1401,6 +1565,22 @@ macro_rules! impl_sql_store {
                     })
                 }
 
+                async fn list_all_observations(&self, query: &ObservationQuery) -> StoreResult<Vec<Observation>> {
+                    let mut items = sqlx::QueryBuilder::<$db>::new(format!("SELECT {OBSERVATION_COLUMNS}"));
+                    push_observation_filter(&mut items, query);
+                    items.push(OBSERVATION_ORDER);
+                    let rows = items.build().fetch_all(self.pool()).await.map_err(err)?;
+                    rows.iter().map(observation_of).collect()
+                }
+
+                async fn observed_indicators(&self, query: &ObservationQuery) -> StoreResult<Vec<IndicatorCode>> {
+                    let mut codes = sqlx::QueryBuilder::<$db>::new("SELECT DISTINCT o.indicator_code");
+                    push_observation_filter(&mut codes, query);
+                    codes.push(" ORDER BY o.indicator_code");
+                    let rows = codes.build().fetch_all(self.pool()).await.map_err(err)?;
+                    rows.iter().map(|row| parsed("indicator_code", IndicatorCode::parse(&get::<String>(row, "indicator_code")?))).collect()
+                }
+
                 async fn set_observation_state(
                     &self,
                     id: i64,
@@ -1409,10 +1589,10 @@ macro_rules! impl_sql_store {
                     by: Option<i64>,
                     at: Timestamp,
                     reason: Option<&str>,
+                    audit: &NewAuditEvent,
                 ) -> StoreResult<Observation> {
                     let approver = if matches!(state, WorkflowState::Validated | WorkflowState::Published) { by } else { None };
-                    let _guard = self.write_guard().await;
-                    $crate::in_transaction!(self.pool(), tx, {
+                    $crate::in_transaction!(self, tx, {
                         let result = sqlx::query(
                             "UPDATE observations SET state = $1, revision = revision + 1, updated_at = $2, \
                              approved_by = COALESCE($3, approved_by) WHERE id = $4 AND revision = $5",
@@ -1431,13 +1611,22 @@ macro_rules! impl_sql_store {
                         }
                         let stored = observation_in(&mut tx, id).await?;
                         record_revision(&mut tx, &stored, by, RevisionAction::into_state(state), reason).await?;
+                        audit_in(&mut tx, audit).await?;
                         Ok(stored)
                     })
                 }
 
-                async fn revise_observation(&self, id: i64, expected_revision: u32, value: &NewObservation, by: Option<i64>, at: Timestamp, reason: &str) -> StoreResult<Observation> {
-                    let _guard = self.write_guard().await;
-                    $crate::in_transaction!(self.pool(), tx, {
+                async fn revise_observation(
+                    &self,
+                    id: i64,
+                    expected_revision: u32,
+                    value: &NewObservation,
+                    by: Option<i64>,
+                    at: Timestamp,
+                    reason: &str,
+                    audit: &NewAuditEvent,
+                ) -> StoreResult<Observation> {
+                    $crate::in_transaction!(self, tx, {
                         let current = observation_in(&mut tx, id).await?;
                         if current.revision != expected_revision {
                             return Err(StoreError::Conflict { constraint: "observation_revision".into() });
@@ -1445,9 +1634,10 @@ macro_rules! impl_sql_store {
                         if !current.data.same_subject(value) {
                             return Err(StoreError::Conflict { constraint: "observation_subject".into() });
                         }
-                        update_value_in(&mut tx, id, value, at).await?;
+                        update_value_in(&mut tx, id, value, by, at).await?;
                         let stored = observation_in(&mut tx, id).await?;
                         record_revision(&mut tx, &stored, by, RevisionAction::Revised, Some(reason)).await?;
+                        audit_in(&mut tx, audit).await?;
                         Ok(stored)
                     })
                 }
@@ -1457,22 +1647,34 @@ macro_rules! impl_sql_store {
                     feed: &mut dyn rightsmon_store::ImportFeed,
                     options: &rightsmon_store::ImportOptions,
                 ) -> StoreResult<rightsmon_store::ImportCounts> {
-                    let _guard = self.write_guard().await;
-                    let mut tx = self.pool().begin().await.map_err(err)?;
-                    let result = import_in(&mut tx, feed, options).await;
-                    match result {
-                        Ok(mut counts) if feed.keep() => {
-                            tx.commit().await.map_err(err)?;
-                            counts.committed = true;
-                            Ok(counts)
-                        }
-                        other => {
-                            if let Err(rollback) = tx.rollback().await {
-                                tracing::warn!(error = %rollback, "rollback failed");
-                            }
-                            other
+                    let run = run_id();
+                    // Runs of processes that ended without finishing leave staged values behind.
+                    $crate::in_transaction!(self, tx, {
+                        sqlx::query("DELETE FROM import_runs WHERE heartbeat_at < $1")
+                            .bind(now_seconds() - STALE_RUN_SECONDS)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                        sqlx::query("INSERT INTO import_runs (id, started_at, heartbeat_at) VALUES ($1, $2, $2)")
+                            .bind(run.clone())
+                            .bind(now_seconds())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                        Ok(())
+                    })?;
+                    let result = self.stage_and_switch(feed, options, &run).await;
+                    if !matches!(result, Ok(counts) if counts.committed) {
+                        // The run is gone with a committed switch; otherwise its values go now.
+                        let cleared: StoreResult<()> = $crate::in_transaction!(self, tx, {
+                            sqlx::query("DELETE FROM import_runs WHERE id = $1").bind(run.clone()).execute(&mut *tx).await.map_err(err)?;
+                            Ok(())
+                        });
+                        if let Err(error) = cleared {
+                            tracing::warn!(%error, "the staged values of an import could not be cleared; the next import clears them");
                         }
                     }
+                    result
                 }
 
                 async fn list_observation_history(&self, id: i64) -> StoreResult<Vec<ObservationRevision>> {
@@ -1498,28 +1700,31 @@ macro_rules! impl_sql_store {
                         .collect()
                 }
 
-                async fn add_shadow_value(&self, shadow: &NewShadowValue, user_id: i64, at: Timestamp) -> StoreResult<ShadowValue> {
-                    let _guard = self.write_guard().await;
-                    let row = sqlx::query(
-                        "INSERT INTO shadow_values (indicator_code, version, area_code, period, period_start, disaggregation, number_value, assessment, \
-                         sources, organisation_id, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-                    )
-                    .bind(shadow.indicator.as_str().to_owned())
-                    .bind(i64::from(shadow.version))
-                    .bind(shadow.area.as_str().to_owned())
-                    .bind(shadow.period.to_string())
-                    .bind(shadow.period.start_month_index())
-                    .bind(shadow.key.to_string())
-                    .bind(shadow.value)
-                    .bind(shadow.assessment.clone())
-                    .bind(shadow.sources.clone())
-                    .bind(shadow.organisation_id)
-                    .bind(user_id)
-                    .bind(at.seconds())
-                    .fetch_one(self.pool())
-                    .await
-                    .map_err(err)?;
-                    Ok(ShadowValue { id: get(&row, "id")?, data: shadow.clone(), user_id, at, reply: None })
+                async fn add_shadow_value(&self, shadow: &NewShadowValue, user_id: i64, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<ShadowValue> {
+                    $crate::in_transaction!(self, tx, {
+                        let row = sqlx::query(
+                            "INSERT INTO shadow_values (indicator_code, version, area_code, period, period_start, disaggregation, number_value, assessment, \
+                             sources, organisation_id, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                        )
+                        .bind(shadow.indicator.as_str().to_owned())
+                        .bind(i64::from(shadow.version))
+                        .bind(shadow.area.as_str().to_owned())
+                        .bind(shadow.period.to_string())
+                        .bind(shadow.period.start_month_index())
+                        .bind(shadow.key.to_string())
+                        .bind(shadow.value)
+                        .bind(shadow.assessment.clone())
+                        .bind(shadow.sources.clone())
+                        .bind(shadow.organisation_id)
+                        .bind(user_id)
+                        .bind(at.seconds())
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                        let id: i64 = get(&row, "id")?;
+                        audit_in(&mut tx, &audit.for_created(id)).await?;
+                        Ok(ShadowValue { id, data: shadow.clone(), user_id, at, reply: None })
+                    })
                 }
 
                 async fn get_shadow_value(&self, id: i64) -> StoreResult<ShadowValue> {
@@ -1539,28 +1744,28 @@ macro_rules! impl_sql_store {
                     rows.iter().map(shadow_of).collect()
                 }
 
-                async fn reply_to_shadow_value(&self, id: i64, user_id: i64, text: &str, at: Timestamp) -> StoreResult<ShadowValue> {
-                    {
-                        let _guard = self.write_guard().await;
+                async fn reply_to_shadow_value(&self, id: i64, user_id: i64, text: &str, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<ShadowValue> {
+                    $crate::in_transaction!(self, tx, {
                         let result = sqlx::query("UPDATE shadow_values SET reply = $1, reply_by = $2, reply_at = $3 WHERE id = $4 AND reply IS NULL")
                             .bind(text.to_owned())
                             .bind(user_id)
                             .bind(at.seconds())
                             .bind(id)
-                            .execute(self.pool())
+                            .execute(&mut *tx)
                             .await
                             .map_err(err)?;
                         if result.rows_affected() == 0 {
-                            self.get_shadow_value(id).await?;
+                            exists_id(&mut tx, "SELECT 1 FROM shadow_values WHERE id = $1", id).await?;
                             return Err(StoreError::Conflict { constraint: "shadow_value_replied".into() });
                         }
-                    }
+                        audit_in(&mut tx, audit).await?;
+                        Ok(())
+                    })?;
                     self.get_shadow_value(id).await
                 }
 
-                async fn put_benchmark(&self, kind: BenchmarkKind, benchmark: &Benchmark) -> StoreResult<Written> {
-                    let _guard = self.write_guard().await;
-                    $crate::in_transaction!(self.pool(), tx, {
+                async fn put_benchmark(&self, kind: BenchmarkKind, benchmark: &Benchmark, audit: &NewAuditEvent) -> StoreResult<Written> {
+                    $crate::in_transaction!(self, tx, {
                         if !exists(&mut tx, "SELECT 1 FROM indicators WHERE code = $1", benchmark.indicator.as_str()).await?
                             || !exists(&mut tx, "SELECT 1 FROM areas WHERE code = $1", benchmark.area.as_str()).await?
                         {
@@ -1602,7 +1807,7 @@ macro_rules! impl_sql_store {
                             .execute(&mut *tx)
                             .await
                             .map_err(err)?;
-                        Ok(written)
+                        audit_written(&mut tx, audit, written).await
                     })
                 }
 
@@ -1633,9 +1838,8 @@ macro_rules! impl_sql_store {
                         .collect()
                 }
 
-                async fn create_cycle(&self, cycle: &NewCycle, at: Timestamp) -> StoreResult<Cycle> {
-                    let _guard = self.write_guard().await;
-                    $crate::in_transaction!(self.pool(), tx, {
+                async fn create_cycle(&self, cycle: &NewCycle, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<Cycle> {
+                    $crate::in_transaction!(self, tx, {
                         if !exists(&mut tx, "SELECT 1 FROM areas WHERE code = $1 AND kind = 'city'", cycle.city.as_str()).await? {
                             return Err(StoreError::NotFound);
                         }
@@ -1648,7 +1852,9 @@ macro_rules! impl_sql_store {
                             .fetch_one(&mut *tx)
                             .await
                             .map_err(err)?;
-                        Ok(Cycle { id: get(&row, "id")?, cycle: cycle.clone() })
+                        let id: i64 = get(&row, "id")?;
+                        audit_in(&mut tx, &audit.for_created(id)).await?;
+                        Ok(Cycle { id, cycle: cycle.clone() })
                     })
                 }
 
@@ -1670,9 +1876,8 @@ macro_rules! impl_sql_store {
                     rows.iter().map(cycle_of).collect()
                 }
 
-                async fn assign(&self, assignment: &Assignment) -> StoreResult<Written> {
-                    let _guard = self.write_guard().await;
-                    $crate::in_transaction!(self.pool(), tx, {
+                async fn assign(&self, assignment: &Assignment, audit: &NewAuditEvent) -> StoreResult<Written> {
+                    $crate::in_transaction!(self, tx, {
                         let existing = sqlx::query("SELECT organisation_id FROM assignments WHERE cycle_id = $1 AND indicator_code = $2")
                             .bind(assignment.cycle_id)
                             .bind(assignment.indicator.as_str().to_owned())
@@ -1691,7 +1896,7 @@ macro_rules! impl_sql_store {
                             .execute(&mut *tx)
                             .await
                             .map_err(err)?;
-                        Ok(written)
+                        audit_written(&mut tx, audit, written).await
                     })
                 }
 
@@ -1718,24 +1923,27 @@ macro_rules! impl_sql_store {
                     rows.iter().map(assignment_of).collect()
                 }
 
-                async fn create_proposal(&self, proposal: &NewProposal, author_id: i64, at: Timestamp) -> StoreResult<Proposal> {
-                    let _guard = self.write_guard().await;
+                async fn create_proposal(&self, proposal: &NewProposal, author_id: i64, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<Proposal> {
                     let (scope_key, city) = scope_of(&proposal.scope);
-                    let row = sqlx::query(
-                        "INSERT INTO proposals (scope_key, city_code, kind, title, body, author_id, created_at, status) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open') RETURNING id",
-                    )
-                    .bind(scope_key)
-                    .bind(city)
-                    .bind(proposal.change.kind().as_str())
-                    .bind(proposal.title.clone())
-                    .bind(to_json(proposal)?)
-                    .bind(author_id)
-                    .bind(at.seconds())
-                    .fetch_one(self.pool())
-                    .await
-                    .map_err(err)?;
-                    Ok(Proposal { id: get(&row, "id")?, proposal: proposal.clone(), author_id, created_at: at, status: ProposalStatus::Open })
+                    $crate::in_transaction!(self, tx, {
+                        let row = sqlx::query(
+                            "INSERT INTO proposals (scope_key, city_code, kind, title, body, author_id, created_at, status) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, 'open') RETURNING id",
+                        )
+                        .bind(scope_key.clone())
+                        .bind(city.clone())
+                        .bind(proposal.change.kind().as_str())
+                        .bind(proposal.title.clone())
+                        .bind(to_json(proposal)?)
+                        .bind(author_id)
+                        .bind(at.seconds())
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                        let id: i64 = get(&row, "id")?;
+                        audit_in(&mut tx, &audit.for_created(id)).await?;
+                        Ok(Proposal { id, proposal: proposal.clone(), author_id, created_at: at, status: ProposalStatus::Open })
+                    })
                 }
 
                 async fn get_proposal(&self, id: i64) -> StoreResult<Proposal> {
@@ -1771,19 +1979,22 @@ macro_rules! impl_sql_store {
                     })
                 }
 
-                async fn withdraw_proposal(&self, id: i64) -> StoreResult<()> {
-                    let _guard = self.write_guard().await;
-                    $crate::in_transaction!(self.pool(), tx, {
+                async fn withdraw_proposal(&self, id: i64, audit: &NewAuditEvent) -> StoreResult<()> {
+                    $crate::in_transaction!(self, tx, {
                         require_open(&mut tx, id).await?;
                         sqlx::query("UPDATE proposals SET status = 'withdrawn' WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(err)?;
+                        audit_in(&mut tx, audit).await?;
                         Ok(())
                     })
                 }
 
-                async fn add_comment(&self, proposal_id: i64, user_id: i64, body: &str, at: Timestamp) -> StoreResult<Comment> {
-                    let _guard = self.write_guard().await;
+                async fn add_comment(&self, proposal_id: i64, user_id: i64, body: &str, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<Comment> {
                     let sql = "INSERT INTO proposal_comments (proposal_id, user_id, body, at) VALUES ($1, $2, $3, $4) RETURNING id";
-                    let id = insert_statement(self.pool(), sql, proposal_id, user_id, body, at).await?;
+                    let id = $crate::in_transaction!(self, tx, {
+                        let id = insert_statement(&mut tx, sql, proposal_id, user_id, body, at).await?;
+                        audit_in(&mut tx, &audit.for_created(id)).await?;
+                        Ok(id)
+                    })?;
                     Ok(Comment { id, proposal_id, user_id, body: body.to_owned(), at })
                 }
 
@@ -1793,9 +2004,8 @@ macro_rules! impl_sql_store {
                     Ok(rows.into_iter().map(|(id, proposal_id, user_id, body, at)| Comment { id, proposal_id, user_id, body, at }).collect())
                 }
 
-                async fn add_endorsement(&self, endorsement: &Endorsement) -> StoreResult<()> {
-                    let _guard = self.write_guard().await;
-                    $crate::in_transaction!(self.pool(), tx, {
+                async fn add_endorsement(&self, endorsement: &Endorsement, audit: &NewAuditEvent) -> StoreResult<()> {
+                    $crate::in_transaction!(self, tx, {
                         require_open(&mut tx, endorsement.proposal_id).await?;
                         sqlx::query("INSERT INTO proposal_endorsements (proposal_id, user_id, side, city_code, at) VALUES ($1, $2, $3, $4, $5)")
                             .bind(endorsement.proposal_id)
@@ -1806,6 +2016,7 @@ macro_rules! impl_sql_store {
                             .execute(&mut *tx)
                             .await
                             .map_err(err)?;
+                        audit_in(&mut tx, audit).await?;
                         Ok(())
                     })
                 }
@@ -1829,10 +2040,13 @@ macro_rules! impl_sql_store {
                         .collect()
                 }
 
-                async fn add_objection(&self, proposal_id: i64, user_id: i64, reasons: &str, at: Timestamp) -> StoreResult<Objection> {
-                    let _guard = self.write_guard().await;
+                async fn add_objection(&self, proposal_id: i64, user_id: i64, reasons: &str, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<Objection> {
                     let sql = "INSERT INTO proposal_objections (proposal_id, user_id, reasons, at) VALUES ($1, $2, $3, $4) RETURNING id";
-                    let id = insert_statement(self.pool(), sql, proposal_id, user_id, reasons, at).await?;
+                    let id = $crate::in_transaction!(self, tx, {
+                        let id = insert_statement(&mut tx, sql, proposal_id, user_id, reasons, at).await?;
+                        audit_in(&mut tx, audit).await?;
+                        Ok(id)
+                    })?;
                     Ok(Objection { id, proposal_id, user_id, reasons: reasons.to_owned(), at })
                 }
 
@@ -1842,9 +2056,8 @@ macro_rules! impl_sql_store {
                     Ok(rows.into_iter().map(|(id, proposal_id, user_id, reasons, at)| Objection { id, proposal_id, user_id, reasons, at }).collect())
                 }
 
-                async fn decide_proposal(&self, decision: &Decision, changes: &[FrameworkChange]) -> StoreResult<()> {
-                    let _guard = self.write_guard().await;
-                    $crate::in_transaction!(self.pool(), tx, {
+                async fn decide_proposal(&self, decision: &Decision, changes: &[FrameworkChange], audit: &NewAuditEvent) -> StoreResult<()> {
+                    $crate::in_transaction!(self, tx, {
                         require_open(&mut tx, decision.proposal_id).await?;
                         for change in changes {
                             match change {
@@ -1906,6 +2119,7 @@ macro_rules! impl_sql_store {
                             .execute(&mut *tx)
                             .await
                             .map_err(err)?;
+                        audit_in(&mut tx, audit).await?;
                         Ok(())
                     })
                 }
@@ -1947,12 +2161,15 @@ macro_rules! impl_sql_store {
                     }
                 }
 
-                async fn set_city_rule(&self, city: &AreaCode, rule: CityRule) -> StoreResult<()> {
-                    let _guard = self.write_guard().await;
-                    if sqlx::query("SELECT 1 FROM areas WHERE code = $1 AND kind = 'city'").bind(city.as_str().to_owned()).fetch_optional(self.pool()).await.map_err(err)?.is_none() {
-                        return Err(StoreError::NotFound);
-                    }
-                    set_rule_json(self.pool(), city.as_str(), to_json(&rule)?).await
+                async fn set_city_rule(&self, city: &AreaCode, rule: CityRule, audit: &NewAuditEvent) -> StoreResult<()> {
+                    $crate::in_transaction!(self, tx, {
+                        if !exists(&mut tx, "SELECT 1 FROM areas WHERE code = $1 AND kind = 'city'", city.as_str()).await? {
+                            return Err(StoreError::NotFound);
+                        }
+                        set_rule_json(&mut tx, city.as_str(), to_json(&rule)?).await?;
+                        audit_in(&mut tx, audit).await?;
+                        Ok(())
+                    })
                 }
 
                 async fn network_rule(&self) -> StoreResult<NetworkRule> {
@@ -1962,14 +2179,16 @@ macro_rules! impl_sql_store {
                     }
                 }
 
-                async fn set_network_rule(&self, rule: NetworkRule) -> StoreResult<()> {
-                    let _guard = self.write_guard().await;
-                    set_rule_json(self.pool(), "", to_json(&rule)?).await
+                async fn set_network_rule(&self, rule: NetworkRule, audit: &NewAuditEvent) -> StoreResult<()> {
+                    $crate::in_transaction!(self, tx, {
+                        set_rule_json(&mut tx, "", to_json(&rule)?).await?;
+                        audit_in(&mut tx, audit).await?;
+                        Ok(())
+                    })
                 }
 
-                async fn create_organisation(&self, organisation: &NewOrganisation) -> StoreResult<Organisation> {
-                    let _guard = self.write_guard().await;
-                    $crate::in_transaction!(self.pool(), tx, {
+                async fn create_organisation(&self, organisation: &NewOrganisation, audit: &NewAuditEvent) -> StoreResult<Organisation> {
+                    $crate::in_transaction!(self, tx, {
                         if let Some(city) = &organisation.city
                             && !exists(&mut tx, "SELECT 1 FROM areas WHERE code = $1 AND kind = 'city'", city.as_str()).await?
                         {
@@ -1984,6 +2203,7 @@ macro_rules! impl_sql_store {
                             .await
                             .map_err(err)?;
                         let id: i64 = get(&row, "id")?;
+                        audit_in(&mut tx, &audit.for_created(id)).await?;
                         Ok(Organisation { id, name: organisation.name.clone(), kind: organisation.kind, city: organisation.city.clone() })
                     })
                 }
@@ -1997,22 +2217,26 @@ macro_rules! impl_sql_store {
                     rows.iter().map(organisation_of).collect()
                 }
 
-                async fn create_user(&self, user: &NewUser, at: Timestamp) -> StoreResult<User> {
-                    let _guard = self.write_guard().await;
-                    let row = sqlx::query(
-                        "INSERT INTO users (username, display_name, email, password_hash, is_disabled, created_at) \
-                         VALUES ($1, $2, $3, $4, FALSE, $5) RETURNING id",
-                    )
-                    .bind(user.username.as_str().to_owned())
-                    .bind(user.display_name.clone())
-                    .bind(user.email.clone())
-                    .bind(user.password_hash.clone())
-                    .bind(at.seconds())
-                    .fetch_one(self.pool())
-                    .await
-                    .map_err(err)?;
+                async fn create_user(&self, user: &NewUser, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<User> {
+                    let id = $crate::in_transaction!(self, tx, {
+                        let row = sqlx::query(
+                            "INSERT INTO users (username, display_name, email, password_hash, is_disabled, created_at) \
+                             VALUES ($1, $2, $3, $4, FALSE, $5) RETURNING id",
+                        )
+                        .bind(user.username.as_str().to_owned())
+                        .bind(user.display_name.clone())
+                        .bind(user.email.clone())
+                        .bind(user.password_hash.clone())
+                        .bind(at.seconds())
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                        let id: i64 = get(&row, "id")?;
+                        audit_in(&mut tx, &audit.for_created(id)).await?;
+                        Ok(id)
+                    })?;
                     Ok(User {
-                        id: get(&row, "id")?,
+                        id,
                         username: user.username.clone(),
                         display_name: user.display_name.clone(),
                         email: user.email.clone(),
@@ -2052,31 +2276,64 @@ macro_rules! impl_sql_store {
                     get(&row.ok_or(StoreError::NotFound)?, "password_hash")
                 }
 
-                async fn set_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()> {
-                    let _guard = self.write_guard().await;
-                    let result = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-                        .bind(hash.to_owned())
-                        .bind(user_id)
-                        .execute(self.pool())
-                        .await
-                        .map_err(err)?;
-                    if result.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+                async fn set_password_hash(&self, user_id: i64, hash: &str, audit: &NewAuditEvent) -> StoreResult<()> {
+                    $crate::in_transaction!(self, tx, {
+                        let result = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                            .bind(hash.to_owned())
+                            .bind(user_id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                        if result.rows_affected() == 0 {
+                            return Err(StoreError::NotFound);
+                        }
+                        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await.map_err(err)?;
+                        audit_in(&mut tx, audit).await?;
+                        Ok(())
+                    })
                 }
 
-                async fn set_user_disabled(&self, user_id: i64, is_disabled: bool) -> StoreResult<()> {
-                    let _guard = self.write_guard().await;
-                    let result = sqlx::query("UPDATE users SET is_disabled = $1 WHERE id = $2")
-                        .bind(is_disabled)
-                        .bind(user_id)
-                        .execute(self.pool())
-                        .await
-                        .map_err(err)?;
-                    if result.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+                async fn set_user_disabled(&self, user_id: i64, is_disabled: bool, audit: &NewAuditEvent) -> StoreResult<()> {
+                    $crate::in_transaction!(self, tx, {
+                        let result = sqlx::query("UPDATE users SET is_disabled = $1 WHERE id = $2")
+                            .bind(is_disabled)
+                            .bind(user_id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                        if result.rows_affected() == 0 {
+                            return Err(StoreError::NotFound);
+                        }
+                        if is_disabled {
+                            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await.map_err(err)?;
+                        }
+                        audit_in(&mut tx, audit).await?;
+                        Ok(())
+                    })
                 }
 
-                async fn add_membership(&self, membership: &Membership) -> StoreResult<()> {
-                    let _guard = self.write_guard().await;
-                    $crate::in_transaction!(self.pool(), tx, {
+                async fn erase_user(&self, user_id: i64, username: &Username, audit: &NewAuditEvent) -> StoreResult<()> {
+                    $crate::in_transaction!(self, tx, {
+                        // The hash of nothing: no password verifies against it.
+                        let result = sqlx::query(
+                            "UPDATE users SET username = $1, display_name = $1, email = NULL, password_hash = '!', is_disabled = TRUE WHERE id = $2",
+                        )
+                        .bind(username.as_str().to_owned())
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                        if result.rows_affected() == 0 {
+                            return Err(StoreError::NotFound);
+                        }
+                        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await.map_err(err)?;
+                        audit_in(&mut tx, audit).await?;
+                        Ok(())
+                    })
+                }
+
+                async fn add_membership(&self, membership: &Membership, audit: &NewAuditEvent) -> StoreResult<()> {
+                    $crate::in_transaction!(self, tx, {
                         let city = match &membership.scope {
                             Scope::Network => None,
                             Scope::City(city) => Some(city),
@@ -2102,6 +2359,7 @@ macro_rules! impl_sql_store {
                             .execute(&mut *tx)
                             .await
                             .map_err(err)?;
+                        audit_in(&mut tx, audit).await?;
                         Ok(())
                     })
                 }
@@ -2124,17 +2382,19 @@ macro_rules! impl_sql_store {
                         .collect()
                 }
 
-                async fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {
-                    let _guard = self.write_guard().await;
-                    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-                        .bind(session.token_hash.clone())
-                        .bind(session.user_id)
-                        .bind(session.created_at.seconds())
-                        .bind(session.expires_at.seconds())
-                        .execute(self.pool())
-                        .await
-                        .map_err(err)?;
-                    Ok(())
+                async fn create_session(&self, session: &SessionRecord, audit: &NewAuditEvent) -> StoreResult<()> {
+                    $crate::in_transaction!(self, tx, {
+                        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+                            .bind(session.token_hash.clone())
+                            .bind(session.user_id)
+                            .bind(session.created_at.seconds())
+                            .bind(session.expires_at.seconds())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(err)?;
+                        audit_in(&mut tx, audit).await?;
+                        Ok(())
+                    })
                 }
 
                 async fn get_session(&self, token_hash: &str, now: Timestamp) -> StoreResult<SessionRecord> {
@@ -2175,14 +2435,17 @@ macro_rules! impl_sql_store {
                     Ok(())
                 }
 
-                async fn count_login_failures(&self, key: &str, since: Timestamp) -> StoreResult<u64> {
-                    let row = sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE key = $1 AND at >= $2")
+                async fn login_failures(&self, key: &str, since: Timestamp) -> StoreResult<rightsmon_store::LoginFailures> {
+                    let row = sqlx::query("SELECT COUNT(*) AS n, MAX(at) AS last FROM login_failures WHERE key = $1 AND at >= $2")
                         .bind(key.to_owned())
                         .bind(since.seconds())
                         .fetch_one(self.pool())
                         .await
                         .map_err(err)?;
-                    Ok(u64::try_from(get::<i64>(&row, "n")?).unwrap_or(0))
+                    Ok(rightsmon_store::LoginFailures {
+                        count: u64::try_from(get::<i64>(&row, "n")?).unwrap_or(0),
+                        last: get::<Option<i64>>(&row, "last")?.map(Timestamp),
+                    })
                 }
 
                 async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
@@ -2197,31 +2460,19 @@ macro_rules! impl_sql_store {
                 }
 
                 async fn append_audit(&self, event: &NewAuditEvent) -> StoreResult<AuditEvent> {
-                    let _guard = self.write_guard().await;
-                    $crate::in_transaction!(self.pool(), tx, {
-                        <$store>::lock_audit_chain(&mut tx).await.map_err(err)?;
-                        let previous_hash: String = match sqlx::query("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1").fetch_optional(&mut *tx).await.map_err(err)? {
-                            Some(row) => get(&row, "hash")?,
-                            None => String::new(),
-                        };
-                        let hash = rightsmon_store::audit_hash(&previous_hash, event);
-                        let row = sqlx::query(
-                            "INSERT INTO audit_events (at, actor_user_id, action, subject, detail, previous_hash, hash) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                        )
-                        .bind(event.at.seconds())
-                        .bind(event.actor_user_id)
-                        .bind(event.action.clone())
-                        .bind(event.subject.clone())
-                        .bind(event.detail.to_string())
-                        .bind(previous_hash.clone())
-                        .bind(hash.clone())
-                        .fetch_one(&mut *tx)
-                        .await
-                        .map_err(err)?;
-                        let id: i64 = get(&row, "id")?;
-                        Ok(AuditEvent { id, event: event.clone(), previous_hash, hash })
-                    })
+                    $crate::in_transaction!(self, tx, { audit_in(&mut tx, event).await })
+                }
+
+                async fn list_audit_of(&self, user_id: i64) -> StoreResult<Vec<AuditEvent>> {
+                    let rows = sqlx::query(
+                        "SELECT id, at, actor_user_id, action, subject, detail, previous_hash, hash FROM audit_events \
+                         WHERE actor_user_id = $1 ORDER BY id",
+                    )
+                    .bind(user_id)
+                    .fetch_all(self.pool())
+                    .await
+                    .map_err(err)?;
+                    rows.iter().map(audit_of).collect()
                 }
 
                 async fn list_audit(&self, after_id: i64, limit: u32) -> StoreResult<Vec<AuditEvent>> {

@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
     (3, "collection", include_str!("../migrations/0003_collection.sql")),
     (4, "cycles", include_str!("../migrations/0004_cycles.sql")),
     (5, "boundaries", include_str!("../migrations/0005_boundaries.sql")),
+    (6, "trust", include_str!("../migrations/0006_trust.sql")),
 ];
 
 pub struct SqliteStore {
@@ -40,7 +41,9 @@ impl SqliteStore {
             .map_err(|e| StoreError::Backend(anyhow::anyhow!("{url:?} is not a SQLite URL: {e}")))?
             .create_if_missing(true)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
+            // Writers of other processes (an import from the command line beside the server)
+            // wait their turn; a switch of a large import holds the lock for seconds.
+            .busy_timeout(Duration::from_secs(60))
             .journal_mode(if in_memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal })
             .synchronous(SqliteSynchronous::Normal)
             // A page cache of up to 32 MB per connection: a long import's writes stay in memory
@@ -71,6 +74,13 @@ impl SqliteStore {
 
     async fn write_guard(&self) -> Option<MutexGuard<'_, ()>> {
         Some(self.write_lock.lock().await)
+    }
+
+    /// A write transaction takes SQLite's write lock when it begins: a transaction that read
+    /// first and then tried to write would fail at once ("database is locked") when another
+    /// process wrote meanwhile, whatever the busy timeout; one that begins immediately waits.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
     }
 
     async fn lock_audit_chain(_tx: &mut sqlx::Transaction<'_, Sqlite>) -> Result<(), sqlx::Error> {
@@ -114,7 +124,7 @@ impl SqliteStore {
                 }
                 None => {}
             }
-            let mut tx = self.pool.begin().await.map_err(Self::map_error)?;
+            let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(Self::map_error)?;
             sqlx::raw_sql(sql)
                 .execute(&mut *tx)
                 .await

@@ -83,7 +83,13 @@ macro_rules! conformance_suite {
             shadow_values_are_kept_beside_the_official_ones_and_answered_once,
             cycles_and_assignments_say_who_provides_what,
             observations_are_stored_together_or_not_at_all,
-            an_import_is_kept_whole_or_not_at_all_and_revises_with_its_reason
+            an_import_is_kept_whole_or_not_at_all_and_revises_with_its_reason,
+            every_change_appends_its_audit_event_and_a_refused_one_none,
+            an_import_appends_its_event_with_its_values_and_leaves_nothing_staged,
+            a_revised_approved_value_goes_back_to_a_second_person,
+            whole_queries_are_not_cut_at_a_page,
+            an_erased_user_keeps_only_their_id,
+            login_failures_tell_when_the_last_one_was
         );
     };
     (@cases $backend:ty; $($case:ident),* $(,)?) => {
@@ -196,6 +202,11 @@ pub mod cases {
 
     type S = Arc<dyn Store>;
 
+    /// The audit event the cases' writes are recorded with.
+    pub fn audit() -> NewAuditEvent {
+        NewAuditEvent::new(Timestamp(1), None, "test.changed", "test:1", serde_json::json!({}))
+    }
+
     fn city(code: &str) -> AreaCode {
         AreaCode::parse(code).unwrap()
     }
@@ -226,19 +237,19 @@ pub mod cases {
     }
 
     /// A network, two cities and a district of the first, with three reference rights and a theme.
-    async fn base(store: &S) {
-        store.upsert_area(&area("net", "network", None)).await.unwrap();
-        store.upsert_area(&area("ghent", "city", Some("net"))).await.unwrap();
-        store.upsert_area(&area("padova", "city", Some("net"))).await.unwrap();
-        store.upsert_area(&area("centrum", "district", Some("ghent"))).await.unwrap();
+    pub async fn base(store: &S) {
+        store.upsert_area(&area("net", "network", None), &audit()).await.unwrap();
+        store.upsert_area(&area("ghent", "city", Some("net")), &audit()).await.unwrap();
+        store.upsert_area(&area("padova", "city", Some("net")), &audit()).await.unwrap();
+        store.upsert_area(&area("centrum", "district", Some("ghent")), &audit()).await.unwrap();
         for t in [1, 4] {
-            store.upsert_right(&title(t)).await.unwrap();
+            store.upsert_right(&title(t), &audit()).await.unwrap();
         }
         for a in [1, 21, 34] {
-            store.upsert_right(&article(a)).await.unwrap();
+            store.upsert_right(&article(a), &audit()).await.unwrap();
         }
-        store.upsert_theme(&theme("HOUSING", 0)).await.unwrap();
-        store.upsert_theme(&theme("EDUCATION", 1)).await.unwrap();
+        store.upsert_theme(&theme("HOUSING", 0), &audit()).await.unwrap();
+        store.upsert_theme(&theme("EDUCATION", 1), &audit()).await.unwrap();
     }
 
     pub async fn migrations_are_idempotent(store: S) {
@@ -251,25 +262,25 @@ pub mod cases {
     }
 
     pub async fn themes_are_upserted_idempotently(store: S) {
-        assert_eq!(store.upsert_theme(&theme("HOUSING", 1)).await.unwrap(), Written::Created);
-        assert_eq!(store.upsert_theme(&theme("HOUSING", 1)).await.unwrap(), Written::Unchanged);
-        assert_eq!(store.upsert_theme(&theme("CLIMATE", 0)).await.unwrap(), Written::Created);
+        assert_eq!(store.upsert_theme(&theme("HOUSING", 1), &audit()).await.unwrap(), Written::Created);
+        assert_eq!(store.upsert_theme(&theme("HOUSING", 1), &audit()).await.unwrap(), Written::Unchanged);
+        assert_eq!(store.upsert_theme(&theme("CLIMATE", 0), &audit()).await.unwrap(), Written::Created);
         let mut changed = theme("HOUSING", 1);
         changed.name = Texts::from_pairs([("en", "Housing"), ("nl", "Wonen")]).unwrap();
-        assert_eq!(store.upsert_theme(&changed).await.unwrap(), Written::Updated);
+        assert_eq!(store.upsert_theme(&changed, &audit()).await.unwrap(), Written::Updated);
         let themes = store.list_themes().await.unwrap();
         assert_eq!(themes.iter().map(|t| t.code.as_str()).collect::<Vec<_>>(), ["CLIMATE", "HOUSING"], "ordered by position");
         assert_eq!(themes[1], changed);
     }
 
     pub async fn rights_are_upserted_and_listed_by_kind(store: S) {
-        store.upsert_right(&title(1)).await.unwrap();
-        store.upsert_right(&title(4)).await.unwrap();
-        assert_eq!(store.upsert_right(&article(34)).await.unwrap(), Written::Created);
-        assert_eq!(store.upsert_right(&article(34)).await.unwrap(), Written::Unchanged);
-        store.upsert_right(&article(1)).await.unwrap();
+        store.upsert_right(&title(1), &audit()).await.unwrap();
+        store.upsert_right(&title(4), &audit()).await.unwrap();
+        assert_eq!(store.upsert_right(&article(34), &audit()).await.unwrap(), Written::Created);
+        assert_eq!(store.upsert_right(&article(34), &audit()).await.unwrap(), Written::Unchanged);
+        store.upsert_right(&article(1), &audit()).await.unwrap();
         let goal = Right::new(RightCode::sdg_goal(5).unwrap(), None, 5, Texts::english("Gender equality").unwrap(), None).unwrap();
-        store.upsert_right(&goal).await.unwrap();
+        store.upsert_right(&goal, &audit()).await.unwrap();
         let target = Right::new(
             RightCode::sdg_target("5.2").unwrap(),
             Some(goal.code.clone()),
@@ -278,7 +289,7 @@ pub mod cases {
             Some(Texts::english("Eliminate all forms of violence").unwrap()),
         )
         .unwrap();
-        store.upsert_right(&target).await.unwrap();
+        store.upsert_right(&target, &audit()).await.unwrap();
         let articles = store.list_rights(Some(RightKind::CharterArticle)).await.unwrap();
         assert_eq!(articles.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(), ["CFR-1", "CFR-34"]);
         assert_eq!(articles[1], article(34));
@@ -295,28 +306,28 @@ pub mod cases {
             vec![item("_T", "Total"), item("F", "Female"), item("M", "Male")],
         )
         .unwrap();
-        assert_eq!(store.upsert_codelist(&sex).await.unwrap(), Written::Created);
-        assert_eq!(store.upsert_codelist(&sex).await.unwrap(), Written::Unchanged);
+        assert_eq!(store.upsert_codelist(&sex, &audit()).await.unwrap(), Written::Created);
+        assert_eq!(store.upsert_codelist(&sex, &audit()).await.unwrap(), Written::Unchanged);
         let fewer =
             Codelist::new(sex.id().clone(), sex.dimension().clone(), sex.name().clone(), vec![item("_T", "Total"), item("F", "Women")])
                 .unwrap();
-        assert_eq!(store.upsert_codelist(&fewer).await.unwrap(), Written::Updated);
+        assert_eq!(store.upsert_codelist(&fewer, &audit()).await.unwrap(), Written::Updated);
         assert_eq!(store.list_codelists().await.unwrap(), vec![fewer]);
     }
 
     pub async fn areas_need_an_existing_parent(store: S) {
-        expect_not_found(store.upsert_area(&area("ghent", "city", Some("net"))).await);
-        assert_eq!(store.upsert_area(&area("net", "network", None)).await.unwrap(), Written::Created);
-        assert_eq!(store.upsert_area(&area("ghent", "city", Some("net"))).await.unwrap(), Written::Created);
-        assert_eq!(store.upsert_area(&area("ghent", "city", Some("net"))).await.unwrap(), Written::Unchanged);
+        expect_not_found(store.upsert_area(&area("ghent", "city", Some("net")), &audit()).await);
+        assert_eq!(store.upsert_area(&area("net", "network", None), &audit()).await.unwrap(), Written::Created);
+        assert_eq!(store.upsert_area(&area("ghent", "city", Some("net")), &audit()).await.unwrap(), Written::Created);
+        assert_eq!(store.upsert_area(&area("ghent", "city", Some("net")), &audit()).await.unwrap(), Written::Unchanged);
         let mut renamed = area("ghent", "city", Some("net"));
         renamed.local_name = Some("Gent".into());
-        assert_eq!(store.upsert_area(&renamed).await.unwrap(), Written::Updated);
+        assert_eq!(store.upsert_area(&renamed, &audit()).await.unwrap(), Written::Updated);
         assert_eq!(store.get_area(&city("ghent")).await.unwrap(), renamed);
         // A district must sit in a city, not in the network.
-        store.upsert_area(&area("wijk", "district", Some("ghent"))).await.unwrap();
+        store.upsert_area(&area("wijk", "district", Some("ghent")), &audit()).await.unwrap();
         let misplaced = area("wijk2", "district", Some("net"));
-        assert!(store.upsert_area(&misplaced).await.is_err());
+        assert!(store.upsert_area(&misplaced, &audit()).await.is_err());
     }
 
     pub async fn areas_are_listed_by_kind_and_parent(store: S) {
@@ -339,13 +350,13 @@ pub mod cases {
         let outline = |code: &str, x: f64| (area(code, "district", Some("ghent")), Boundary { area: city(code), polygons: square(x) });
         // The existing district gets an outline; a new one is created with its own.
         let first = vec![outline("centrum", 3.7), outline("ledeberg", 3.72)];
-        store.replace_boundaries(&city("ghent"), &first, Timestamp(10)).await.unwrap();
+        store.replace_boundaries(&city("ghent"), &first, Timestamp(10), &audit()).await.unwrap();
         let stored = store.list_boundaries(&city("ghent")).await.unwrap();
         assert_eq!(stored.iter().map(|b| b.area.as_str()).collect::<Vec<_>>(), ["centrum", "ledeberg"]);
         assert_eq!(stored[1].polygons, square(3.72), "coordinates round-trip exactly");
         assert_eq!(store.get_area(&city("ledeberg")).await.unwrap().parent, Some(city("ghent")));
         // A second upload replaces the first: a district left out keeps its area, not its outline.
-        store.replace_boundaries(&city("ghent"), &[outline("ledeberg", 3.73)], Timestamp(11)).await.unwrap();
+        store.replace_boundaries(&city("ghent"), &[outline("ledeberg", 3.73)], Timestamp(11), &audit()).await.unwrap();
         let stored = store.list_boundaries(&city("ghent")).await.unwrap();
         assert_eq!((stored.len(), stored[0].polygons.clone()), (1, square(3.73)));
         assert!(store.get_area(&city("centrum")).await.is_ok());
@@ -355,27 +366,27 @@ pub mod cases {
             outline("wijk", 3.74),
             (area("padova-centro", "district", Some("padova")), Boundary { area: city("padova-centro"), polygons: square(3.75) }),
         ];
-        expect_conflict(store.replace_boundaries(&city("ghent"), &foreign, Timestamp(12)).await);
+        expect_conflict(store.replace_boundaries(&city("ghent"), &foreign, Timestamp(12), &audit()).await);
         expect_not_found(store.get_area(&city("wijk")).await);
-        store.upsert_area(&area("padova-centro", "district", Some("padova"))).await.unwrap();
+        store.upsert_area(&area("padova-centro", "district", Some("padova")), &audit()).await.unwrap();
         let stolen =
             vec![(area("padova-centro", "district", Some("ghent")), Boundary { area: city("padova-centro"), polygons: square(3.75) })];
-        expect_conflict(store.replace_boundaries(&city("ghent"), &stolen, Timestamp(13)).await);
+        expect_conflict(store.replace_boundaries(&city("ghent"), &stolen, Timestamp(13), &audit()).await);
         assert_eq!(store.get_area(&city("padova-centro")).await.unwrap().parent, Some(city("padova")));
         assert_eq!(store.list_boundaries(&city("ghent")).await.unwrap().len(), 1, "nothing of a failed upload is kept");
-        expect_not_found(store.replace_boundaries(&city("atlantis"), &[], Timestamp(14)).await);
+        expect_not_found(store.replace_boundaries(&city("atlantis"), &[], Timestamp(14), &audit()).await);
     }
 
     pub async fn indicator_versions_are_immutable_and_listed(store: S) {
         base(&store).await;
         let v1 = indicator("RM-1", 1, None, "HOUSING", "CFR-34");
-        assert_eq!(store.put_indicator_version(&v1, Timestamp(10)).await.unwrap(), Written::Created);
-        assert_eq!(store.put_indicator_version(&v1, Timestamp(11)).await.unwrap(), Written::Unchanged);
+        assert_eq!(store.put_indicator_version(&v1, Timestamp(10), &audit()).await.unwrap(), Written::Created);
+        assert_eq!(store.put_indicator_version(&v1, Timestamp(11), &audit()).await.unwrap(), Written::Unchanged);
         let mut changed = v1.clone();
         changed.unit = "per 1000".into();
-        expect_conflict(store.put_indicator_version(&changed, Timestamp(12)).await);
+        expect_conflict(store.put_indicator_version(&changed, Timestamp(12), &audit()).await);
         let v2 = indicator("RM-1", 2, None, "HOUSING", "CFR-21");
-        assert_eq!(store.put_indicator_version(&v2, Timestamp(13)).await.unwrap(), Written::Created);
+        assert_eq!(store.put_indicator_version(&v2, Timestamp(13), &audit()).await.unwrap(), Written::Created);
         let code = IndicatorCode::parse("RM-1").unwrap();
         assert_eq!(store.get_indicator(&code, None).await.unwrap(), v2);
         assert_eq!(store.get_indicator(&code, Some(1)).await.unwrap(), v1);
@@ -383,11 +394,15 @@ pub mod cases {
         expect_not_found(store.get_indicator(&code, Some(3)).await);
         expect_not_found(store.get_indicator(&IndicatorCode::parse("NONE").unwrap(), None).await);
         // Links must point at known rights, themes and cities.
-        expect_not_found(store.put_indicator_version(&indicator("RM-2", 1, None, "HOUSING", "CFR-50"), Timestamp(14)).await);
-        expect_not_found(store.put_indicator_version(&indicator("RM-2", 1, None, "NOTHEME", "CFR-34"), Timestamp(14)).await);
-        expect_not_found(store.put_indicator_version(&indicator("RM-2", 1, Some("nowhere"), "HOUSING", "CFR-34"), Timestamp(14)).await);
+        expect_not_found(store.put_indicator_version(&indicator("RM-2", 1, None, "HOUSING", "CFR-50"), Timestamp(14), &audit()).await);
+        expect_not_found(store.put_indicator_version(&indicator("RM-2", 1, None, "NOTHEME", "CFR-34"), Timestamp(14), &audit()).await);
+        expect_not_found(
+            store.put_indicator_version(&indicator("RM-2", 1, Some("nowhere"), "HOUSING", "CFR-34"), Timestamp(14), &audit()).await,
+        );
         // A version cannot move an indicator from the network to a city.
-        expect_conflict(store.put_indicator_version(&indicator("RM-1", 3, Some("ghent"), "HOUSING", "CFR-34"), Timestamp(15)).await);
+        expect_conflict(
+            store.put_indicator_version(&indicator("RM-1", 3, Some("ghent"), "HOUSING", "CFR-34"), Timestamp(15), &audit()).await,
+        );
     }
 
     pub async fn indicators_are_filtered_by_scope_theme_and_right(store: S) {
@@ -399,7 +414,7 @@ pub mod cases {
             indicator("G-1", 1, Some("ghent"), "HOUSING", "CFR-21"),
             indicator("P-1", 1, Some("padova"), "EDUCATION", "CFR-34"),
         ] {
-            store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+            store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
         }
         let codes = |page: Page<rightsmon_domain::catalogue::IndicatorDefinition>| {
             page.items.into_iter().map(|d| format!("{}v{}", d.code, d.version)).collect::<Vec<_>>()
@@ -421,7 +436,7 @@ pub mod cases {
     pub async fn indicator_pages_are_bounded(store: S) {
         base(&store).await;
         for n in 0..7 {
-            store.put_indicator_version(&indicator(&format!("I-{n}"), 1, None, "HOUSING", "CFR-34"), Timestamp(1)).await.unwrap();
+            store.put_indicator_version(&indicator(&format!("I-{n}"), 1, None, "HOUSING", "CFR-34"), Timestamp(1), &audit()).await.unwrap();
         }
         let page = store.list_indicators(&IndicatorQuery { page: PageRequest::new(3, 5), ..IndicatorQuery::default() }).await.unwrap();
         assert_eq!(page.total, 7);
@@ -438,9 +453,9 @@ pub mod cases {
     pub async fn observations_round_trip_with_provenance(store: S) {
         base(&store).await;
         let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
-        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
         let new = observation(&def, "ghent", "2017/2018", "AGE=Y15T24|SEX=F", "42.25", WorkflowState::Draft);
-        let stored = store.insert_observation(&new, None, Timestamp(100)).await.unwrap();
+        let stored = store.insert_observation(&new, None, Timestamp(100), &audit()).await.unwrap();
         assert_eq!(stored.data, new);
         assert_eq!(stored.revision, 1);
         assert_eq!((stored.created_at, stored.updated_at), (Timestamp(100), Timestamp(100)));
@@ -452,21 +467,21 @@ pub mod cases {
         // The indicator version and the area must exist.
         let mut unknown = new.clone();
         unknown.version = 9;
-        expect_not_found(store.insert_observation(&unknown, None, Timestamp(1)).await);
+        expect_not_found(store.insert_observation(&unknown, None, Timestamp(1), &audit()).await);
         let mut nowhere = new;
         nowhere.area = city("nowhere");
-        expect_not_found(store.insert_observation(&nowhere, None, Timestamp(1)).await);
+        expect_not_found(store.insert_observation(&nowhere, None, Timestamp(1), &audit()).await);
     }
 
     pub async fn a_duplicate_observation_is_a_conflict(store: S) {
         base(&store).await;
         let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
-        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
         let new = observation(&def, "ghent", "2020", "", "10", WorkflowState::Draft);
-        store.insert_observation(&new, None, Timestamp(1)).await.unwrap();
+        store.insert_observation(&new, None, Timestamp(1), &audit()).await.unwrap();
         let mut again = new.clone();
         again.value = ObservationValue::Number(11.0);
-        expect_conflict(store.insert_observation(&again, None, Timestamp(2)).await);
+        expect_conflict(store.insert_observation(&again, None, Timestamp(2), &audit()).await);
         let page = store.list_observations(&ObservationQuery::new(Visibility::All)).await.unwrap();
         assert_eq!(page.total, 1, "the refused insert left nothing behind");
     }
@@ -474,7 +489,7 @@ pub mod cases {
     pub async fn observations_are_filtered_by_visibility(store: S) {
         base(&store).await;
         let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
-        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
         for (area, state) in [
             ("ghent", WorkflowState::Published),
             ("ghent", WorkflowState::Draft),
@@ -483,7 +498,7 @@ pub mod cases {
             ("padova", WorkflowState::Validated),
         ] {
             let period = if state == WorkflowState::Published { "2020" } else { "2021" };
-            store.insert_observation(&observation(&def, area, period, "", "5", state), None, Timestamp(1)).await.unwrap();
+            store.insert_observation(&observation(&def, area, period, "", "5", state), None, Timestamp(1), &audit()).await.unwrap();
         }
         let count = |v: Visibility| {
             let store = store.clone();
@@ -502,7 +517,7 @@ pub mod cases {
     pub async fn observations_are_filtered_by_period_key_and_area(store: S) {
         base(&store).await;
         let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
-        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
         for (area, period, key) in [
             ("ghent", "2019", ""),
             ("ghent", "2020", ""),
@@ -513,7 +528,7 @@ pub mod cases {
             ("ghent", "2020-Q2", ""),
         ] {
             store
-                .insert_observation(&observation(&def, area, period, key, "5", WorkflowState::Published), None, Timestamp(1))
+                .insert_observation(&observation(&def, area, period, key, "5", WorkflowState::Published), None, Timestamp(1), &audit())
                 .await
                 .unwrap();
         }
@@ -562,18 +577,21 @@ pub mod cases {
     pub async fn observation_states_move_with_revisions(store: S) {
         base(&store).await;
         let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
-        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
-        let editor = store.create_user(&new_user("editor"), Timestamp(1)).await.unwrap();
-        let approver = store.create_user(&new_user("approver"), Timestamp(1)).await.unwrap();
+        store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
+        let editor = store.create_user(&new_user("editor"), Timestamp(1), &audit()).await.unwrap();
+        let approver = store.create_user(&new_user("approver"), Timestamp(1), &audit()).await.unwrap();
         let stored = store
-            .insert_observation(&observation(&def, "ghent", "2020", "", "5", WorkflowState::Draft), Some(editor.id), Timestamp(1))
+            .insert_observation(&observation(&def, "ghent", "2020", "", "5", WorkflowState::Draft), Some(editor.id), Timestamp(1), &audit())
             .await
             .unwrap();
-        let submitted = store.set_observation_state(stored.id, 1, WorkflowState::Submitted, None, Timestamp(2), None).await.unwrap();
+        let submitted =
+            store.set_observation_state(stored.id, 1, WorkflowState::Submitted, None, Timestamp(2), None, &audit()).await.unwrap();
         assert_eq!((submitted.data.state, submitted.revision, submitted.updated_at), (WorkflowState::Submitted, 2, Timestamp(2)));
-        expect_conflict(store.set_observation_state(stored.id, 1, WorkflowState::Validated, None, Timestamp(3), None).await);
-        let validated =
-            store.set_observation_state(stored.id, 2, WorkflowState::Validated, Some(approver.id), Timestamp(3), None).await.unwrap();
+        expect_conflict(store.set_observation_state(stored.id, 1, WorkflowState::Validated, None, Timestamp(3), None, &audit()).await);
+        let validated = store
+            .set_observation_state(stored.id, 2, WorkflowState::Validated, Some(approver.id), Timestamp(3), None, &audit())
+            .await
+            .unwrap();
         assert_eq!((validated.approved_by, validated.entered_by), (Some(approver.id), Some(editor.id)));
         expect_not_found(
             store
@@ -581,12 +599,20 @@ pub mod cases {
                     &observation(&def, "ghent", "2021", "", "5", WorkflowState::Draft),
                     Some(approver.id + 100),
                     Timestamp(1),
+                    &audit(),
                 )
                 .await,
         );
-        expect_not_found(store.set_observation_state(stored.id + 99, 1, WorkflowState::Validated, None, Timestamp(3), None).await);
+        expect_not_found(
+            store.set_observation_state(stored.id + 99, 1, WorkflowState::Validated, None, Timestamp(3), None, &audit()).await,
+        );
         store
-            .insert_observation(&observation(&def, "ghent", "2022", "", "6", WorkflowState::Submitted), Some(editor.id), Timestamp(4))
+            .insert_observation(
+                &observation(&def, "ghent", "2022", "", "6", WorkflowState::Submitted),
+                Some(editor.id),
+                Timestamp(4),
+                &audit(),
+            )
             .await
             .unwrap();
         let in_states = |states: Vec<WorkflowState>| {
@@ -603,7 +629,7 @@ pub mod cases {
     pub async fn benchmarks_are_upserted(store: S) {
         base(&store).await;
         let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
-        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
         let baseline = Benchmark {
             indicator: def.code.clone(),
             area: city("ghent"),
@@ -612,11 +638,11 @@ pub mod cases {
             value: 20.0,
         };
         let target = Benchmark { period: Period::Year(2030), value: 10.0, ..baseline.clone() };
-        assert_eq!(store.put_benchmark(BenchmarkKind::Baseline, &baseline).await.unwrap(), Written::Created);
-        assert_eq!(store.put_benchmark(BenchmarkKind::Target, &target).await.unwrap(), Written::Created);
-        assert_eq!(store.put_benchmark(BenchmarkKind::Target, &target).await.unwrap(), Written::Unchanged);
+        assert_eq!(store.put_benchmark(BenchmarkKind::Baseline, &baseline, &audit()).await.unwrap(), Written::Created);
+        assert_eq!(store.put_benchmark(BenchmarkKind::Target, &target, &audit()).await.unwrap(), Written::Created);
+        assert_eq!(store.put_benchmark(BenchmarkKind::Target, &target, &audit()).await.unwrap(), Written::Unchanged);
         let moved = Benchmark { value: 12.0, ..target };
-        assert_eq!(store.put_benchmark(BenchmarkKind::Target, &moved).await.unwrap(), Written::Updated);
+        assert_eq!(store.put_benchmark(BenchmarkKind::Target, &moved, &audit()).await.unwrap(), Written::Updated);
         let listed = store.list_benchmarks(&def.code, &city("ghent")).await.unwrap();
         assert_eq!(listed, vec![(BenchmarkKind::Baseline, baseline), (BenchmarkKind::Target, moved)]);
         assert!(store.list_benchmarks(&def.code, &city("padova")).await.unwrap().is_empty());
@@ -627,11 +653,11 @@ pub mod cases {
         let dept = NewOrganisation::parse("Department of Welfare", "municipal_department", Some("ghent")).unwrap();
         let cso = NewOrganisation::parse("Tenants' Union", "cso", Some("padova")).unwrap();
         let network = NewOrganisation::parse("Network office", "network", None).unwrap();
-        let d = store.create_organisation(&dept).await.unwrap();
-        store.create_organisation(&cso).await.unwrap();
-        store.create_organisation(&network).await.unwrap();
-        expect_conflict(store.create_organisation(&dept).await);
-        expect_not_found(store.create_organisation(&NewOrganisation::parse("X", "cso", Some("nowhere")).unwrap()).await);
+        let d = store.create_organisation(&dept, &audit()).await.unwrap();
+        store.create_organisation(&cso, &audit()).await.unwrap();
+        store.create_organisation(&network, &audit()).await.unwrap();
+        expect_conflict(store.create_organisation(&dept, &audit()).await);
+        expect_not_found(store.create_organisation(&NewOrganisation::parse("X", "cso", Some("nowhere")).unwrap(), &audit()).await);
         assert_eq!(store.list_organisations(None).await.unwrap().len(), 3);
         let ghent = store.list_organisations(Some(&city("ghent"))).await.unwrap();
         assert_eq!(ghent.len(), 1);
@@ -648,50 +674,55 @@ pub mod cases {
     }
 
     pub async fn users_are_unique_and_can_be_disabled(store: S) {
-        let ana = store.create_user(&new_user("ana"), Timestamp(5)).await.unwrap();
+        let ana = store.create_user(&new_user("ana"), Timestamp(5), &audit()).await.unwrap();
         assert_eq!((ana.username.as_str(), ana.is_disabled, ana.created_at), ("ana", false, Timestamp(5)));
-        expect_conflict(store.create_user(&new_user("ana"), Timestamp(6)).await);
-        store.create_user(&new_user("bob"), Timestamp(6)).await.unwrap();
+        expect_conflict(store.create_user(&new_user("ana"), Timestamp(6), &audit()).await);
+        store.create_user(&new_user("bob"), Timestamp(6), &audit()).await.unwrap();
         assert_eq!(store.find_user(&Username::parse("ANA").unwrap()).await.unwrap(), ana);
         assert_eq!(store.get_user(ana.id).await.unwrap(), ana);
-        store.set_user_disabled(ana.id, true).await.unwrap();
+        store.set_user_disabled(ana.id, true, &audit()).await.unwrap();
         assert!(store.get_user(ana.id).await.unwrap().is_disabled);
         let names: Vec<String> = store.list_users().await.unwrap().into_iter().map(|u| u.username.to_string()).collect();
         assert_eq!(names, ["ana", "bob"]);
         expect_not_found(store.find_user(&Username::parse("carol").unwrap()).await);
-        expect_not_found(store.set_user_disabled(ana.id + 100, true).await);
+        expect_not_found(store.set_user_disabled(ana.id + 100, true, &audit()).await);
     }
 
     pub async fn passwords_hashes_are_kept_and_replaced(store: S) {
-        let ana = store.create_user(&new_user("ana"), Timestamp(5)).await.unwrap();
+        let ana = store.create_user(&new_user("ana"), Timestamp(5), &audit()).await.unwrap();
         assert_eq!(store.password_hash(ana.id).await.unwrap(), "$argon2id$fake");
-        store.set_password_hash(ana.id, "$argon2id$other").await.unwrap();
+        store.set_password_hash(ana.id, "$argon2id$other", &audit()).await.unwrap();
         assert_eq!(store.password_hash(ana.id).await.unwrap(), "$argon2id$other");
-        expect_not_found(store.set_password_hash(ana.id + 100, "x").await);
+        expect_not_found(store.set_password_hash(ana.id + 100, "x", &audit()).await);
         expect_not_found(store.password_hash(ana.id + 100).await);
     }
 
     pub async fn memberships_are_unique_per_role_and_scope(store: S) {
         base(&store).await;
-        let ana = store.create_user(&new_user("ana"), Timestamp(5)).await.unwrap();
-        let org = store.create_organisation(&NewOrganisation::parse("Tenants", "cso", Some("ghent")).unwrap()).await.unwrap();
+        let ana = store.create_user(&new_user("ana"), Timestamp(5), &audit()).await.unwrap();
+        let org = store.create_organisation(&NewOrganisation::parse("Tenants", "cso", Some("ghent")).unwrap(), &audit()).await.unwrap();
         let cso = Membership::new(ana.id, Some(org.id), Role::CivilSocietyMember, Scope::City(city("ghent"))).unwrap();
         let viewer = Membership::new(ana.id, None, Role::Viewer, Scope::Network).unwrap();
-        store.add_membership(&cso).await.unwrap();
-        store.add_membership(&viewer).await.unwrap();
-        expect_conflict(store.add_membership(&cso).await);
-        expect_not_found(store.add_membership(&Membership::new(ana.id, None, Role::Viewer, Scope::City(city("nowhere"))).unwrap()).await);
-        expect_not_found(store.add_membership(&Membership::new(ana.id + 100, None, Role::Viewer, Scope::Network).unwrap()).await);
+        store.add_membership(&cso, &audit()).await.unwrap();
+        store.add_membership(&viewer, &audit()).await.unwrap();
+        expect_conflict(store.add_membership(&cso, &audit()).await);
+        expect_not_found(
+            store.add_membership(&Membership::new(ana.id, None, Role::Viewer, Scope::City(city("nowhere"))).unwrap(), &audit()).await,
+        );
+        expect_not_found(store.add_membership(&Membership::new(ana.id + 100, None, Role::Viewer, Scope::Network).unwrap(), &audit()).await);
         assert_eq!(store.list_memberships(ana.id).await.unwrap(), vec![cso, viewer]);
     }
 
     pub async fn sessions_expire_and_can_be_deleted(store: S) {
-        let ana = store.create_user(&new_user("ana"), Timestamp(5)).await.unwrap();
+        let ana = store.create_user(&new_user("ana"), Timestamp(5), &audit()).await.unwrap();
         let session = SessionRecord { token_hash: "h1".into(), user_id: ana.id, created_at: Timestamp(10), expires_at: Timestamp(100) };
-        store.create_session(&session).await.unwrap();
-        store.create_session(&SessionRecord { token_hash: "h2".into(), expires_at: Timestamp(50), ..session.clone() }).await.unwrap();
-        store.create_session(&SessionRecord { token_hash: "h3".into(), ..session.clone() }).await.unwrap();
-        expect_conflict(store.create_session(&session).await);
+        store.create_session(&session, &audit()).await.unwrap();
+        store
+            .create_session(&SessionRecord { token_hash: "h2".into(), expires_at: Timestamp(50), ..session.clone() }, &audit())
+            .await
+            .unwrap();
+        store.create_session(&SessionRecord { token_hash: "h3".into(), ..session.clone() }, &audit()).await.unwrap();
+        expect_conflict(store.create_session(&session, &audit()).await);
         assert_eq!(store.get_session("h1", Timestamp(99)).await.unwrap(), session);
         expect_not_found(store.get_session("h1", Timestamp(100)).await);
         expect_not_found(store.get_session("nope", Timestamp(1)).await);
@@ -707,16 +738,16 @@ pub mod cases {
             store.record_login_failure("user:ana", Timestamp(at)).await.unwrap();
         }
         store.record_login_failure("ip:127.0.0.1", Timestamp(30)).await.unwrap();
-        assert_eq!(store.count_login_failures("user:ana", Timestamp(15)).await.unwrap(), 2);
-        assert_eq!(store.count_login_failures("user:ana", Timestamp(0)).await.unwrap(), 3);
+        assert_eq!(store.login_failures("user:ana", Timestamp(15)).await.unwrap().count, 2);
+        assert_eq!(store.login_failures("user:ana", Timestamp(0)).await.unwrap().count, 3);
         store.clear_login_failures("user:ana").await.unwrap();
-        assert_eq!(store.count_login_failures("user:ana", Timestamp(0)).await.unwrap(), 0);
-        assert_eq!(store.count_login_failures("ip:127.0.0.1", Timestamp(0)).await.unwrap(), 1);
+        assert_eq!(store.login_failures("user:ana", Timestamp(0)).await.unwrap().count, 0);
+        assert_eq!(store.login_failures("ip:127.0.0.1", Timestamp(0)).await.unwrap().count, 1);
         store.record_login_failure("user:bob", Timestamp(10)).await.unwrap();
         store.record_login_failure("user:bob", Timestamp(40)).await.unwrap();
         assert_eq!(store.purge_login_failures(Timestamp(30)).await.unwrap(), 1);
-        assert_eq!(store.count_login_failures("user:bob", Timestamp(0)).await.unwrap(), 1);
-        assert_eq!(store.count_login_failures("ip:127.0.0.1", Timestamp(0)).await.unwrap(), 1);
+        assert_eq!(store.login_failures("user:bob", Timestamp(0)).await.unwrap().count, 1);
+        assert_eq!(store.login_failures("ip:127.0.0.1", Timestamp(0)).await.unwrap().count, 1);
     }
 
     pub async fn audit_events_form_a_verifiable_chain(store: S) {
@@ -744,14 +775,14 @@ pub mod cases {
 
     pub async fn metacharacters_are_stored_verbatim(store: S) {
         let nasty = "Robert'); DROP TABLE users;-- <script>alert(1)</script> \" \\ % _ ü";
-        store.upsert_area(&area("net", "network", None)).await.unwrap();
+        store.upsert_area(&area("net", "network", None), &audit()).await.unwrap();
         let mut ghent = area("ghent", "city", Some("net"));
         ghent.name = nasty.into();
-        store.upsert_area(&ghent).await.unwrap();
+        store.upsert_area(&ghent, &audit()).await.unwrap();
         assert_eq!(store.get_area(&city("ghent")).await.unwrap().name, nasty);
-        let org = store.create_organisation(&NewOrganisation::parse(nasty, "cso", Some("ghent")).unwrap()).await.unwrap();
+        let org = store.create_organisation(&NewOrganisation::parse(nasty, "cso", Some("ghent")).unwrap(), &audit()).await.unwrap();
         assert_eq!(org.name, nasty);
-        let user = store.create_user(&NewUser { display_name: nasty.into(), ..new_user("ana") }, Timestamp(1)).await.unwrap();
+        let user = store.create_user(&NewUser { display_name: nasty.into(), ..new_user("ana") }, Timestamp(1), &audit()).await.unwrap();
         assert_eq!(store.get_user(user.id).await.unwrap().display_name, nasty);
         assert_eq!(store.list_users().await.unwrap().len(), 1);
     }
@@ -759,23 +790,24 @@ pub mod cases {
     pub async fn a_failed_write_leaves_no_lock_behind(store: S) {
         base(&store).await;
         let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
-        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
         let first = observation(&def, "ghent", "2020", "", "10", WorkflowState::Draft);
-        store.insert_observation(&first, None, Timestamp(1)).await.unwrap();
+        store.insert_observation(&first, None, Timestamp(1), &audit()).await.unwrap();
         for year in 2000..2020 {
-            expect_conflict(store.insert_observation(&first, None, Timestamp(2)).await);
+            expect_conflict(store.insert_observation(&first, None, Timestamp(2), &audit()).await);
             // Right after the failure, writes from elsewhere must not find the database locked.
             let ghent = observation(&def, "ghent", &year.to_string(), "", "10", WorkflowState::Draft);
             let padova = observation(&def, "padova", &year.to_string(), "", "10", WorkflowState::Draft);
+            let event = audit();
             let (a, b, c) = tokio::join!(
-                store.insert_observation(&ghent, None, Timestamp(2)),
-                store.insert_observation(&padova, None, Timestamp(2)),
+                store.insert_observation(&ghent, None, Timestamp(2), &event),
+                store.insert_observation(&padova, None, Timestamp(2), &event),
                 store.record_login_failure("k", Timestamp(1)),
             );
             a.unwrap();
             b.unwrap();
             c.unwrap();
-            expect_not_found(store.upsert_area(&area("x", "district", Some("nowhere"))).await);
+            expect_not_found(store.upsert_area(&area("x", "district", Some("nowhere")), &audit()).await);
         }
         assert_eq!(store.list_observations(&ObservationQuery::new(Visibility::All)).await.unwrap().total, 41);
     }
@@ -783,7 +815,7 @@ pub mod cases {
     pub async fn concurrent_writers_do_not_fail(store: S) {
         base(&store).await;
         let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
-        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
         let mut tasks = Vec::new();
         for worker in 0..8 {
             let store = store.clone();
@@ -792,7 +824,12 @@ pub mod cases {
                 for n in 0..10 {
                     let period = format!("{}-{:02}", 2001 + worker, n + 1);
                     store
-                        .insert_observation(&observation(&def, "ghent", &period, "", "10", WorkflowState::Draft), None, Timestamp(1))
+                        .insert_observation(
+                            &observation(&def, "ghent", &period, "", "10", WorkflowState::Draft),
+                            None,
+                            Timestamp(1),
+                            &audit(),
+                        )
                         .await
                         .unwrap();
                     let event = NewAuditEvent {
@@ -811,7 +848,9 @@ pub mod cases {
         }
         assert_eq!(store.list_observations(&ObservationQuery::new(Visibility::All)).await.unwrap().total, 80);
         let audit = store.list_audit(0, 1000).await.unwrap();
-        assert_eq!(audit.len(), 80);
+        assert_eq!(audit.iter().filter(|e| e.event.action == "w").count(), 80);
+        let inserts = audit.iter().filter(|e| e.event.action == "test.changed" && e.event.subject.starts_with("test:")).count();
+        assert!(inserts >= 80, "every insert appended its event: {inserts}");
         assert_eq!(verify_audit_chain(&audit), Ok(()), "the chain stays linear under concurrent appends");
     }
 
@@ -820,17 +859,17 @@ pub mod cases {
     };
 
     async fn user(store: &S, name: &str) -> i64 {
-        store.create_user(&new_user(name), Timestamp(1)).await.unwrap().id
+        store.create_user(&new_user(name), Timestamp(1), &audit()).await.unwrap().id
     }
 
     pub async fn indicator_versions_are_stored_together_or_not_at_all(store: S) {
         base(&store).await;
         let good = indicator("C-1", 1, None, "HOUSING", "CFR-34");
         let bad = indicator("C-2", 1, None, "NOTHEME", "CFR-34");
-        expect_not_found(store.put_indicator_versions(&[good.clone(), bad], Timestamp(1)).await);
+        expect_not_found(store.put_indicator_versions(&[good.clone(), bad], Timestamp(1), &audit()).await);
         assert!(store.list_all_indicator_versions().await.unwrap().is_empty(), "nothing of the failed batch was stored");
         let v2 = indicator("C-1", 2, None, "HOUSING", "CFR-21");
-        let written = store.put_indicator_versions(&[good.clone(), v2.clone(), good.clone()], Timestamp(1)).await.unwrap();
+        let written = store.put_indicator_versions(&[good.clone(), v2.clone(), good.clone()], Timestamp(1), &audit()).await.unwrap();
         assert_eq!(written, [Written::Created, Written::Created, Written::Unchanged]);
         assert_eq!(store.list_all_indicator_versions().await.unwrap(), vec![good, v2]);
         assert!(store.list_retired().await.unwrap().is_empty());
@@ -843,7 +882,7 @@ pub mod cases {
         let mut school = indicator("C-2", 1, None, "EDUCATION", "CFR-1");
         school.rights[0].link_type = rightsmon_domain::catalogue::LinkType::Structural;
         school.name = Texts::english("Early leavers 50%_done").unwrap();
-        store.put_indicator_versions(&[housing, school], Timestamp(1)).await.unwrap();
+        store.put_indicator_versions(&[housing, school], Timestamp(1), &audit()).await.unwrap();
         let codes = |q: IndicatorQuery| {
             let store = store.clone();
             async move { store.list_indicators(&q).await.unwrap().items.into_iter().map(|d| d.code.to_string()).collect::<Vec<_>>() }
@@ -883,17 +922,17 @@ pub mod cases {
     pub async fn proposals_are_created_listed_and_withdrawn(store: S) {
         base(&store).await;
         let ana = user(&store, "ana").await;
-        let first = store.create_proposal(&adoption("ghent", &["C-1"], &[]), ana, Timestamp(5)).await.unwrap();
-        let second = store.create_proposal(&adoption("padova", &["C-1"], &[]), ana, Timestamp(6)).await.unwrap();
+        let first = store.create_proposal(&adoption("ghent", &["C-1"], &[]), ana, Timestamp(5), &audit()).await.unwrap();
+        let second = store.create_proposal(&adoption("padova", &["C-1"], &[]), ana, Timestamp(6), &audit()).await.unwrap();
         assert_eq!(store.get_proposal(first.id).await.unwrap(), first);
         assert_eq!(first.status, ProposalStatus::Open);
         let all = store.list_proposals(&ProposalQuery::default()).await.unwrap();
         assert_eq!(all.items.iter().map(|p| p.id).collect::<Vec<_>>(), [second.id, first.id], "newest first");
         let ghent = ProposalQuery { scope: Some(Scope::City(city("ghent"))), ..ProposalQuery::default() };
         assert_eq!(store.list_proposals(&ghent).await.unwrap().total, 1);
-        store.withdraw_proposal(first.id).await.unwrap();
-        expect_conflict(store.withdraw_proposal(first.id).await);
-        expect_not_found(store.withdraw_proposal(first.id + 100).await);
+        store.withdraw_proposal(first.id, &audit()).await.unwrap();
+        expect_conflict(store.withdraw_proposal(first.id, &audit()).await);
+        expect_not_found(store.withdraw_proposal(first.id + 100, &audit()).await);
         let open = ProposalQuery { status: Some(ProposalStatus::Open), ..ProposalQuery::default() };
         assert_eq!(store.list_proposals(&open).await.unwrap().items, vec![second]);
         expect_not_found(store.get_proposal(first.id + 100).await);
@@ -903,8 +942,8 @@ pub mod cases {
         base(&store).await;
         let ana = user(&store, "ana").await;
         let bob = user(&store, "bob").await;
-        let proposal = store.create_proposal(&adoption("ghent", &["C-1"], &[]), ana, Timestamp(5)).await.unwrap();
-        let comment = store.add_comment(proposal.id, bob, "Why not C-2? <b>", Timestamp(6)).await.unwrap();
+        let proposal = store.create_proposal(&adoption("ghent", &["C-1"], &[]), ana, Timestamp(5), &audit()).await.unwrap();
+        let comment = store.add_comment(proposal.id, bob, "Why not C-2? <b>", Timestamp(6), &audit()).await.unwrap();
         assert_eq!(store.list_comments(proposal.id).await.unwrap(), vec![comment]);
         let endorse = |user_id, side, city: Option<&str>| Endorsement {
             proposal_id: proposal.id,
@@ -913,12 +952,12 @@ pub mod cases {
             city: city.map(|c| AreaCode::parse(c).unwrap()),
             at: Timestamp(7),
         };
-        store.add_endorsement(&endorse(ana, Side::Municipal, None)).await.unwrap();
-        expect_conflict(store.add_endorsement(&endorse(ana, Side::CivilSociety, None)).await);
-        store.add_endorsement(&endorse(bob, Side::CivilSociety, None)).await.unwrap();
+        store.add_endorsement(&endorse(ana, Side::Municipal, None), &audit()).await.unwrap();
+        expect_conflict(store.add_endorsement(&endorse(ana, Side::CivilSociety, None), &audit()).await);
+        store.add_endorsement(&endorse(bob, Side::CivilSociety, None), &audit()).await.unwrap();
         assert_eq!(store.list_endorsements(proposal.id).await.unwrap().len(), 2);
         let objection = store
-            .add_objection(proposal.id, bob, "The survey behind C-1 excludes people without a fixed address.", Timestamp(8))
+            .add_objection(proposal.id, bob, "The survey behind C-1 excludes people without a fixed address.", Timestamp(8), &audit())
             .await
             .unwrap();
         assert_eq!(store.list_objections(proposal.id).await.unwrap(), vec![objection]);
@@ -930,15 +969,17 @@ pub mod cases {
             ProposalChange::Retirement { indicator: IndicatorCode::parse("C-1").unwrap(), reason: "Superseded".into() },
         )
         .unwrap();
-        let core = store.create_proposal(&core, ana, Timestamp(9)).await.unwrap();
+        let core = store.create_proposal(&core, ana, Timestamp(9), &audit()).await.unwrap();
         let for_city =
             |user_id| Endorsement { proposal_id: core.id, user_id, side: Side::City, city: Some(city("ghent")), at: Timestamp(9) };
-        store.add_endorsement(&for_city(ana)).await.unwrap();
-        expect_conflict(store.add_endorsement(&for_city(bob)).await);
-        store.withdraw_proposal(core.id).await.unwrap();
+        store.add_endorsement(&for_city(ana), &audit()).await.unwrap();
+        expect_conflict(store.add_endorsement(&for_city(bob), &audit()).await);
+        store.withdraw_proposal(core.id, &audit()).await.unwrap();
         let carol = user(&store, "carol").await;
-        expect_conflict(store.add_endorsement(&Endorsement { user_id: carol, city: Some(city("padova")), ..for_city(carol) }).await);
-        expect_not_found(store.add_endorsement(&Endorsement { proposal_id: core.id + 100, ..for_city(carol) }).await);
+        expect_conflict(
+            store.add_endorsement(&Endorsement { user_id: carol, city: Some(city("padova")), ..for_city(carol) }, &audit()).await,
+        );
+        expect_not_found(store.add_endorsement(&Endorsement { proposal_id: core.id + 100, ..for_city(carol) }, &audit()).await);
     }
 
     pub async fn a_decision_applies_its_changes_at_once_and_is_final(store: S) {
@@ -948,19 +989,21 @@ pub mod cases {
             .put_indicator_versions(
                 &[indicator("C-1", 1, None, "HOUSING", "CFR-34"), indicator("C-2", 1, None, "EDUCATION", "CFR-14")],
                 Timestamp(1),
+                &audit(),
             )
             .await
             .ok();
-        store.upsert_right(&article(14)).await.unwrap();
+        store.upsert_right(&article(14), &audit()).await.unwrap();
         store
             .put_indicator_versions(
                 &[indicator("C-1", 1, None, "HOUSING", "CFR-34"), indicator("C-2", 1, None, "EDUCATION", "CFR-14")],
                 Timestamp(1),
+                &audit(),
             )
             .await
             .unwrap();
         let proposal = store
-            .create_proposal(&adoption("ghent", &["C-1"], &[("C-2", "No data source in Ghent yet")]), ana, Timestamp(5))
+            .create_proposal(&adoption("ghent", &["C-1"], &[("C-2", "No data source in Ghent yet")]), ana, Timestamp(5), &audit())
             .await
             .unwrap();
         let local = indicator("G-1", 1, Some("ghent"), "HOUSING", "CFR-34");
@@ -988,7 +1031,7 @@ pub mod cases {
             FrameworkChange::PutVersion(Box::new(local.clone())),
             FrameworkChange::Retire { indicator: IndicatorCode::parse("C-2").unwrap(), reason: "Merged into C-1".into() },
         ];
-        store.decide_proposal(&decision, &changes).await.unwrap();
+        store.decide_proposal(&decision, &changes, &audit()).await.unwrap();
         assert_eq!(store.get_decision(proposal.id).await.unwrap(), decision);
         assert_eq!(store.get_proposal(proposal.id).await.unwrap().status, ProposalStatus::Accepted);
         let adoptions = store.list_adoptions(Some(&city("ghent")), None).await.unwrap();
@@ -1001,17 +1044,14 @@ pub mod cases {
         assert_eq!((retired.len(), retired[0].reason.as_str(), retired[0].at), (1, "Merged into C-1", Timestamp(10)));
         // Decided once, decided for good.
         let again = Decision { outcome: Outcome::Rejected, reason: "Changed our mind".into(), ..decision.clone() };
-        expect_conflict(store.decide_proposal(&again, &[]).await);
+        expect_conflict(store.decide_proposal(&again, &[], &audit()).await);
         assert_eq!(store.get_decision(proposal.id).await.unwrap(), decision);
         expect_conflict(
             store
-                .add_endorsement(&Endorsement {
-                    proposal_id: proposal.id,
-                    user_id: ana,
-                    side: Side::Municipal,
-                    city: None,
-                    at: Timestamp(11),
-                })
+                .add_endorsement(
+                    &Endorsement { proposal_id: proposal.id, user_id: ana, side: Side::Municipal, city: None, at: Timestamp(11) },
+                    &audit(),
+                )
                 .await,
         );
         expect_not_found(store.get_decision(proposal.id + 100).await);
@@ -1020,9 +1060,9 @@ pub mod cases {
     pub async fn a_decision_whose_change_fails_leaves_nothing(store: S) {
         base(&store).await;
         let ana = user(&store, "ana").await;
-        store.put_indicator_version(&indicator("C-1", 1, None, "HOUSING", "CFR-34"), Timestamp(1)).await.unwrap();
-        store.put_indicator_version(&indicator("G-1", 1, Some("ghent"), "HOUSING", "CFR-34"), Timestamp(1)).await.unwrap();
-        let proposal = store.create_proposal(&adoption("ghent", &["C-1"], &[]), ana, Timestamp(5)).await.unwrap();
+        store.put_indicator_version(&indicator("C-1", 1, None, "HOUSING", "CFR-34"), Timestamp(1), &audit()).await.unwrap();
+        store.put_indicator_version(&indicator("G-1", 1, Some("ghent"), "HOUSING", "CFR-34"), Timestamp(1), &audit()).await.unwrap();
+        let proposal = store.create_proposal(&adoption("ghent", &["C-1"], &[]), ana, Timestamp(5), &audit()).await.unwrap();
         let decision = Decision {
             proposal_id: proposal.id,
             outcome: Outcome::Accepted,
@@ -1045,7 +1085,7 @@ pub mod cases {
                 reason: None,
             },
         ];
-        expect_conflict(store.decide_proposal(&decision, &changes).await);
+        expect_conflict(store.decide_proposal(&decision, &changes, &audit()).await);
         assert!(store.list_adoptions(None, None).await.unwrap().is_empty());
         assert_eq!(store.get_proposal(proposal.id).await.unwrap().status, ProposalStatus::Open);
         expect_not_found(store.get_decision(proposal.id).await);
@@ -1053,7 +1093,7 @@ pub mod cases {
             FrameworkChange::Retire { indicator: IndicatorCode::parse("C-1").unwrap(), reason: "a".into() },
             FrameworkChange::Retire { indicator: IndicatorCode::parse("C-1").unwrap(), reason: "b".into() },
         ];
-        expect_conflict(store.decide_proposal(&decision, &retire_twice).await);
+        expect_conflict(store.decide_proposal(&decision, &retire_twice, &audit()).await);
         assert!(store.list_retired().await.unwrap().is_empty());
     }
 
@@ -1062,33 +1102,41 @@ pub mod cases {
         assert_eq!(store.city_rule(&city("ghent")).await.unwrap(), CityRule::default());
         assert_eq!(store.network_rule().await.unwrap(), NetworkRule::default());
         let strict = CityRule { min_municipal: 2, min_civil_society: 2, min_academic: 1 };
-        store.set_city_rule(&city("ghent"), strict).await.unwrap();
-        store.set_city_rule(&city("ghent"), strict).await.unwrap();
+        store.set_city_rule(&city("ghent"), strict, &audit()).await.unwrap();
+        store.set_city_rule(&city("ghent"), strict, &audit()).await.unwrap();
         assert_eq!(store.city_rule(&city("ghent")).await.unwrap(), strict);
         assert_eq!(store.city_rule(&city("padova")).await.unwrap(), CityRule::default());
-        expect_not_found(store.set_city_rule(&city("nowhere"), strict).await);
-        store.set_network_rule(NetworkRule::new(0.75).unwrap()).await.unwrap();
+        expect_not_found(store.set_city_rule(&city("nowhere"), strict, &audit()).await);
+        store.set_network_rule(NetworkRule::new(0.75).unwrap(), &audit()).await.unwrap();
         assert_eq!(store.network_rule().await.unwrap().min_city_share, 0.75);
     }
 
     pub async fn every_change_of_a_value_is_kept_in_its_history(store: S) {
         base(&store).await;
         let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
-        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
         let editor = user(&store, "editor").await;
         let approver = user(&store, "approver").await;
         let stored = store
-            .insert_observation(&observation(&def, "ghent", "2020", "", "10", WorkflowState::Draft), Some(editor), Timestamp(10))
+            .insert_observation(&observation(&def, "ghent", "2020", "", "10", WorkflowState::Draft), Some(editor), Timestamp(10), &audit())
             .await
             .unwrap();
-        store.set_observation_state(stored.id, 1, WorkflowState::Submitted, Some(editor), Timestamp(11), None).await.unwrap();
+        store.set_observation_state(stored.id, 1, WorkflowState::Submitted, Some(editor), Timestamp(11), None, &audit()).await.unwrap();
         store
-            .set_observation_state(stored.id, 2, WorkflowState::Returned, Some(approver), Timestamp(12), Some("The source date is missing"))
+            .set_observation_state(
+                stored.id,
+                2,
+                WorkflowState::Returned,
+                Some(approver),
+                Timestamp(12),
+                Some("The source date is missing"),
+                &audit(),
+            )
             .await
             .unwrap();
         let mut corrected = observation(&def, "ghent", "2020", "", "11.5", WorkflowState::Draft);
         corrected.provenance.method_note = Some("Recounted".into());
-        store.revise_observation(stored.id, 3, &corrected, Some(editor), Timestamp(13), "Corrected after review").await.unwrap();
+        store.revise_observation(stored.id, 3, &corrected, Some(editor), Timestamp(13), "Corrected after review", &audit()).await.unwrap();
         let history = store.list_observation_history(stored.id).await.unwrap();
         let actions: Vec<(u32, &str, Option<i64>, Option<&str>)> =
             history.iter().map(|h| (h.revision, h.action.as_str(), h.user_id, h.reason.as_deref())).collect();
@@ -1111,17 +1159,17 @@ pub mod cases {
     pub async fn a_revision_keeps_the_subject_and_needs_the_current_revision(store: S) {
         base(&store).await;
         let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
-        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
         let stored = store
-            .insert_observation(&observation(&def, "ghent", "2020", "", "10", WorkflowState::Draft), None, Timestamp(1))
+            .insert_observation(&observation(&def, "ghent", "2020", "", "10", WorkflowState::Draft), None, Timestamp(1), &audit())
             .await
             .unwrap();
         let other_year = observation(&def, "ghent", "2021", "", "10", WorkflowState::Draft);
-        expect_conflict(store.revise_observation(stored.id, 1, &other_year, None, Timestamp(2), "x").await);
+        expect_conflict(store.revise_observation(stored.id, 1, &other_year, None, Timestamp(2), "x", &audit()).await);
         let same = observation(&def, "ghent", "2020", "", "12", WorkflowState::Draft);
-        expect_conflict(store.revise_observation(stored.id, 7, &same, None, Timestamp(2), "x").await);
-        expect_not_found(store.revise_observation(stored.id + 100, 1, &same, None, Timestamp(2), "x").await);
-        let revised = store.revise_observation(stored.id, 1, &same, None, Timestamp(2), "typo").await.unwrap();
+        expect_conflict(store.revise_observation(stored.id, 7, &same, None, Timestamp(2), "x", &audit()).await);
+        expect_not_found(store.revise_observation(stored.id + 100, 1, &same, None, Timestamp(2), "x", &audit()).await);
+        let revised = store.revise_observation(stored.id, 1, &same, None, Timestamp(2), "typo", &audit()).await.unwrap();
         assert_eq!((revised.revision, revised.data.value.clone()), (2, ObservationValue::Number(12.0)));
         assert_eq!(store.list_observation_history(stored.id).await.unwrap().len(), 2, "the refused revisions left nothing");
     }
@@ -1129,9 +1177,9 @@ pub mod cases {
     pub async fn shadow_values_are_kept_beside_the_official_ones_and_answered_once(store: S) {
         base(&store).await;
         let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
-        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
         let official = store
-            .insert_observation(&observation(&def, "ghent", "2020", "", "10", WorkflowState::Published), None, Timestamp(1))
+            .insert_observation(&observation(&def, "ghent", "2020", "", "10", WorkflowState::Published), None, Timestamp(1), &audit())
             .await
             .unwrap();
         let cso = user(&store, "cso").await;
@@ -1147,21 +1195,27 @@ pub mod cases {
             sources: "Tenants' Union survey 2020, n = 812".into(),
             organisation_id: None,
         };
-        let stored = store.add_shadow_value(&shadow, cso, Timestamp(5)).await.unwrap();
+        let stored = store.add_shadow_value(&shadow, cso, Timestamp(5), &audit()).await.unwrap();
         assert_eq!(store.get_shadow_value(stored.id).await.unwrap(), stored);
         assert_eq!(store.list_shadow_values(&def.code, &city("ghent")).await.unwrap(), vec![stored.clone()]);
         assert!(store.list_shadow_values(&def.code, &city("padova")).await.unwrap().is_empty());
         assert_eq!(store.get_observation(official.id).await.unwrap(), official, "the official value is untouched");
         let replied = store
-            .reply_to_shadow_value(stored.id, officer, "The survey over-represents social tenants; we will compare methods.", Timestamp(6))
+            .reply_to_shadow_value(
+                stored.id,
+                officer,
+                "The survey over-represents social tenants; we will compare methods.",
+                Timestamp(6),
+                &audit(),
+            )
             .await
             .unwrap();
         assert_eq!(replied.reply.as_ref().unwrap().user_id, officer);
-        expect_conflict(store.reply_to_shadow_value(stored.id, officer, "again", Timestamp(7)).await);
-        expect_not_found(store.reply_to_shadow_value(stored.id + 100, officer, "x", Timestamp(7)).await);
+        expect_conflict(store.reply_to_shadow_value(stored.id, officer, "again", Timestamp(7), &audit()).await);
+        expect_not_found(store.reply_to_shadow_value(stored.id + 100, officer, "x", Timestamp(7), &audit()).await);
         let mut unknown = shadow;
         unknown.version = 9;
-        expect_not_found(store.add_shadow_value(&unknown, cso, Timestamp(5)).await);
+        expect_not_found(store.add_shadow_value(&unknown, cso, Timestamp(5), &audit()).await);
     }
 
     pub async fn cycles_and_assignments_say_who_provides_what(store: S) {
@@ -1170,22 +1224,28 @@ pub mod cases {
             .put_indicator_versions(
                 &[indicator("C-1", 1, None, "HOUSING", "CFR-34"), indicator("C-2", 1, None, "HOUSING", "CFR-34")],
                 Timestamp(1),
+                &audit(),
             )
             .await
             .unwrap();
         let cycle = rightsmon_domain::collection::NewCycle::parse("ghent", "Annual report 2023", "2023", "2024-03-31").unwrap();
-        let stored = store.create_cycle(&cycle, Timestamp(1)).await.unwrap();
-        expect_conflict(store.create_cycle(&cycle, Timestamp(2)).await);
+        let stored = store.create_cycle(&cycle, Timestamp(1), &audit()).await.unwrap();
+        expect_conflict(store.create_cycle(&cycle, Timestamp(2), &audit()).await);
         let later = store
             .create_cycle(
                 &rightsmon_domain::collection::NewCycle::parse("ghent", "Annual report 2024", "2024", "2025-03-31").unwrap(),
                 Timestamp(2),
+                &audit(),
             )
             .await
             .unwrap();
         expect_not_found(
             store
-                .create_cycle(&rightsmon_domain::collection::NewCycle::parse("nowhere", "x", "2024", "2025-03-31").unwrap(), Timestamp(2))
+                .create_cycle(
+                    &rightsmon_domain::collection::NewCycle::parse("nowhere", "x", "2024", "2025-03-31").unwrap(),
+                    Timestamp(2),
+                    &audit(),
+                )
                 .await,
         );
         assert_eq!(store.get_cycle(stored.id).await.unwrap(), stored);
@@ -1193,21 +1253,21 @@ pub mod cases {
         assert!(store.list_cycles(&city("padova")).await.unwrap().is_empty());
         expect_not_found(store.get_cycle(stored.id + 100).await);
         let dept = store
-            .create_organisation(&NewOrganisation::parse("Statistics office", "municipal_department", Some("ghent")).unwrap())
+            .create_organisation(&NewOrganisation::parse("Statistics office", "municipal_department", Some("ghent")).unwrap(), &audit())
             .await
             .unwrap();
-        let cso = store.create_organisation(&NewOrganisation::parse("Tenants", "cso", Some("ghent")).unwrap()).await.unwrap();
+        let cso = store.create_organisation(&NewOrganisation::parse("Tenants", "cso", Some("ghent")).unwrap(), &audit()).await.unwrap();
         let assignment = |code: &str, organisation_id| rightsmon_domain::collection::Assignment {
             cycle_id: stored.id,
             indicator: IndicatorCode::parse(code).unwrap(),
             organisation_id,
         };
-        assert_eq!(store.assign(&assignment("C-1", dept.id)).await.unwrap(), Written::Created);
-        assert_eq!(store.assign(&assignment("C-1", dept.id)).await.unwrap(), Written::Unchanged);
-        assert_eq!(store.assign(&assignment("C-1", cso.id)).await.unwrap(), Written::Updated);
-        store.assign(&assignment("C-2", dept.id)).await.unwrap();
-        expect_not_found(store.assign(&assignment("NONE", dept.id)).await);
-        expect_not_found(store.assign(&assignment("C-2", dept.id + 100)).await);
+        assert_eq!(store.assign(&assignment("C-1", dept.id), &audit()).await.unwrap(), Written::Created);
+        assert_eq!(store.assign(&assignment("C-1", dept.id), &audit()).await.unwrap(), Written::Unchanged);
+        assert_eq!(store.assign(&assignment("C-1", cso.id), &audit()).await.unwrap(), Written::Updated);
+        store.assign(&assignment("C-2", dept.id), &audit()).await.unwrap();
+        expect_not_found(store.assign(&assignment("NONE", dept.id), &audit()).await);
+        expect_not_found(store.assign(&assignment("C-2", dept.id + 100), &audit()).await);
         assert_eq!(store.list_assignments(stored.id).await.unwrap(), vec![assignment("C-1", cso.id), assignment("C-2", dept.id)]);
         assert_eq!(store.list_assignments_of(&[dept.id]).await.unwrap(), vec![assignment("C-2", dept.id)]);
         assert!(store.list_assignments_of(&[]).await.unwrap().is_empty());
@@ -1216,26 +1276,26 @@ pub mod cases {
     pub async fn observations_are_stored_together_or_not_at_all(store: S) {
         base(&store).await;
         let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
-        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
         let batch = [
             observation(&def, "ghent", "2020", "", "10", WorkflowState::Draft),
             observation(&def, "ghent", "2020", "SEX=F", "11", WorkflowState::Draft),
             observation(&def, "ghent", "2020", "", "12", WorkflowState::Draft),
         ];
-        expect_conflict(store.insert_observations(&batch, None, Timestamp(1)).await);
+        expect_conflict(store.insert_observations(&batch, None, Timestamp(1), &audit()).await);
         assert_eq!(
             store.list_observations(&ObservationQuery::new(Visibility::All)).await.unwrap().total,
             0,
             "a refused batch stores nothing"
         );
-        let ids = store.insert_observations(&batch[..2], None, Timestamp(1)).await.unwrap();
+        let ids = store.insert_observations(&batch[..2], None, Timestamp(1), &audit()).await.unwrap();
         assert_eq!(ids.len(), 2);
         assert_eq!(store.get_observation(ids[1]).await.unwrap().data, batch[1]);
         assert_eq!(store.list_observation_history(ids[0]).await.unwrap().len(), 1);
     }
 
     /// A feed over a fixed list of values that keeps what it is told.
-    struct ListFeed {
+    pub struct ListFeed {
         batches: Vec<Vec<ImportItem>>,
         outcomes: Vec<ItemOutcome>,
         scans: Vec<Scan>,
@@ -1244,7 +1304,7 @@ pub mod cases {
     }
 
     impl ListFeed {
-        fn new(values: &[rightsmon_domain::observation::NewObservation], keep: bool) -> Self {
+        pub fn new(values: &[rightsmon_domain::observation::NewObservation], keep: bool) -> Self {
             let items: Vec<ImportItem> =
                 values.iter().enumerate().map(|(i, o)| ImportItem { row: i as u64 + 2, observation: o.clone() }).collect();
             // Two batches, to show that batches follow one another in one transaction.
@@ -1270,12 +1330,15 @@ pub mod cases {
         fn keep(&mut self) -> bool {
             self.keep
         }
+        fn audit(&self, counts: &ImportCounts) -> NewAuditEvent {
+            NewAuditEvent::new(Timestamp(5), None, "values.imported", "import", serde_json::json!({"created": counts.created}))
+        }
     }
 
     pub async fn an_import_is_kept_whole_or_not_at_all_and_revises_with_its_reason(store: S) {
         base(&store).await;
         let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
-        store.put_indicator_version(&def, Timestamp(1)).await.unwrap();
+        store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
         let values = [
             observation(&def, "ghent", "2020", "", "10", WorkflowState::Draft),
             observation(&def, "ghent", "2020", "SEX=F", "11", WorkflowState::Draft),
@@ -1336,7 +1399,7 @@ pub mod cases {
 
         // A submitted value is not revised by an import that may not.
         let revision = stored.revision;
-        store.set_observation_state(id, revision, WorkflowState::Submitted, None, Timestamp(6), None).await.unwrap();
+        store.set_observation_state(id, revision, WorkflowState::Submitted, None, Timestamp(6), None, &audit()).await.unwrap();
         changed[2] = observation(&def, "ghent", "2021", "", "14", WorkflowState::Draft);
         let mut feed = ListFeed::new(&changed, true);
         store.import_observations(&mut feed, &with_reason).await.unwrap();
@@ -1348,5 +1411,166 @@ pub mod cases {
         other.code = IndicatorCode::parse("C-9").unwrap();
         let unknown = [observation(&other, "ghent", "2020", "", "1", WorkflowState::Draft)];
         expect_not_found(store.import_observations(&mut ListFeed::new(&unknown, true), &options).await);
+    }
+    fn actions(events: &[AuditEvent]) -> Vec<String> {
+        events.iter().map(|e| format!("{} {}", e.event.action, e.event.subject)).collect()
+    }
+
+    fn event(action: &str, subject: &str) -> NewAuditEvent {
+        NewAuditEvent::new(Timestamp(9), Some(1), action, subject, serde_json::json!({}))
+    }
+
+    pub async fn every_change_appends_its_audit_event_and_a_refused_one_none(store: S) {
+        base(&store).await;
+        let before = store.list_audit(0, 1000).await.unwrap().len();
+        let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+        store.put_indicator_version(&def, Timestamp(1), &event("indicator.versioned", "indicator:C-1")).await.unwrap();
+        // The same version again changes nothing and records nothing.
+        store.put_indicator_version(&def, Timestamp(1), &event("indicator.versioned", "indicator:C-1")).await.unwrap();
+        let value = observation(&def, "ghent", "2020", "", "5", WorkflowState::Draft);
+        let stored = store.insert_observation(&value, None, Timestamp(2), &event("value.entered", "observation:*")).await.unwrap();
+        // A refused write (a duplicate) records nothing either.
+        expect_conflict(store.insert_observation(&value, None, Timestamp(2), &event("value.entered", "observation:*")).await);
+        expect_conflict(
+            store.set_observation_state(stored.id, 7, WorkflowState::Submitted, None, Timestamp(3), None, &event("value.moved", "x")).await,
+        );
+        let user = store.create_user(&new_user("ana"), Timestamp(3), &event("user.created", "user:*")).await.unwrap();
+        let events = store.list_audit(0, 1000).await.unwrap();
+        assert_eq!(
+            actions(&events[before..]),
+            [
+                "indicator.versioned indicator:C-1".to_owned(),
+                format!("value.entered observation:{}", stored.id),
+                format!("user.created user:{}", user.id)
+            ]
+        );
+        assert_eq!(verify_audit_chain(&events), Ok(()));
+    }
+
+    pub async fn an_import_appends_its_event_with_its_values_and_leaves_nothing_staged(store: S) {
+        base(&store).await;
+        let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+        store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
+        let values: Vec<_> = (2000..2010).map(|y| observation(&def, "ghent", &y.to_string(), "", "10", WorkflowState::Draft)).collect();
+        let options = ImportOptions {
+            entered_by: None,
+            at: Timestamp(5),
+            reason: None,
+            may_revise_approved: false,
+            codelists: vec![],
+            definitions: vec![],
+        };
+        let before = store.list_audit(0, 1000).await.unwrap().len();
+        // Refused (the feed does not keep it): no values, no event.
+        store.import_observations(&mut ListFeed::new(&values, false), &options).await.unwrap();
+        let all = ObservationQuery::new(Visibility::All);
+        assert_eq!(store.list_observations(&all).await.unwrap().total, 0);
+        assert_eq!(store.list_audit(0, 1000).await.unwrap().len(), before);
+        // Kept: the values and one event, with the counts.
+        let counts = store.import_observations(&mut ListFeed::new(&values, true), &options).await.unwrap();
+        assert!(counts.committed);
+        assert_eq!(store.list_observations(&all).await.unwrap().total, 10);
+        let events = store.list_audit(0, 1000).await.unwrap();
+        assert_eq!(events.len(), before + 1);
+        assert_eq!(events[before].event.action, "values.imported");
+        assert_eq!(events[before].event.detail["created"], 10);
+        // Several imports at once all go through, one switch after the other.
+        let mut tasks = Vec::new();
+        for worker in 0..4 {
+            let store = store.clone();
+            let values: Vec<_> = (1..=12)
+                .map(|m| observation(&def, "padova", &format!("{}-{m:02}", 2010 + worker), "", "7", WorkflowState::Draft))
+                .collect();
+            let options = options.clone();
+            tasks.push(tokio::spawn(async move { store.import_observations(&mut ListFeed::new(&values, true), &options).await }));
+        }
+        for task in tasks {
+            assert!(task.await.unwrap().unwrap().committed);
+        }
+        assert_eq!(store.list_observations(&all).await.unwrap().total, 58);
+        assert_eq!(verify_audit_chain(&store.list_audit(0, 1000).await.unwrap()), Ok(()));
+    }
+
+    pub async fn a_revised_approved_value_goes_back_to_a_second_person(store: S) {
+        base(&store).await;
+        let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+        store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
+        let editor = store.create_user(&new_user("editor"), Timestamp(1), &audit()).await.unwrap();
+        let coordinator = store.create_user(&new_user("coordinator"), Timestamp(1), &audit()).await.unwrap();
+        let stored = store
+            .insert_observation(&observation(&def, "ghent", "2020", "", "5", WorkflowState::Draft), Some(editor.id), Timestamp(1), &audit())
+            .await
+            .unwrap();
+        let mut revision = stored.revision;
+        for state in [WorkflowState::Submitted, WorkflowState::Validated, WorkflowState::Published] {
+            revision = store
+                .set_observation_state(stored.id, revision, state, Some(coordinator.id), Timestamp(2), None, &audit())
+                .await
+                .unwrap()
+                .revision;
+        }
+        let corrected = observation(&def, "ghent", "2020", "", "6", WorkflowState::Published);
+        let revised =
+            store.revise_observation(stored.id, revision, &corrected, Some(coordinator.id), Timestamp(3), "typo", &audit()).await.unwrap();
+        assert_eq!(revised.data.state, WorkflowState::Submitted, "a published value changed goes back to be validated");
+        assert_eq!((revised.entered_by, revised.approved_by), (Some(coordinator.id), None), "its reviser counts as its enterer");
+        let public = ObservationQuery::new(Visibility::PublishedOnly);
+        assert_eq!(store.list_observations(&public).await.unwrap().total, 0);
+        // A draft changed by someone else is theirs from then on, and stays a draft.
+        let draft = store
+            .insert_observation(&observation(&def, "ghent", "2021", "", "5", WorkflowState::Draft), Some(editor.id), Timestamp(1), &audit())
+            .await
+            .unwrap();
+        let changed = observation(&def, "ghent", "2021", "", "7", WorkflowState::Draft);
+        let revised =
+            store.revise_observation(draft.id, draft.revision, &changed, Some(coordinator.id), Timestamp(3), "x", &audit()).await.unwrap();
+        assert_eq!((revised.data.state, revised.entered_by), (WorkflowState::Draft, Some(coordinator.id)));
+    }
+
+    pub async fn whole_queries_are_not_cut_at_a_page(store: S) {
+        base(&store).await;
+        let a = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+        let b = indicator("C-2", 1, None, "HOUSING", "CFR-34");
+        store.put_indicator_versions(&[a.clone(), b.clone()], Timestamp(1), &audit()).await.unwrap();
+        let mut values: Vec<_> = (0..1100)
+            .map(|i| observation(&a, "ghent", &format!("{}-{:02}", 1900 + i / 12, i % 12 + 1), "", "1", WorkflowState::Draft))
+            .collect();
+        values.push(observation(&b, "ghent", "2020", "", "1", WorkflowState::Published));
+        store.insert_observations(&values, None, Timestamp(2), &audit()).await.unwrap();
+        let mut query = ObservationQuery::new(Visibility::All);
+        query.area = Some(city("ghent"));
+        assert_eq!(store.list_observations(&query).await.unwrap().items.len(), 100, "a page stays a page");
+        assert_eq!(store.list_all_observations(&query).await.unwrap().len(), 1101);
+        let codes: Vec<String> = store.observed_indicators(&query).await.unwrap().iter().map(ToString::to_string).collect();
+        assert_eq!(codes, ["C-1", "C-2"]);
+        query.visibility = Visibility::PublishedOnly;
+        let codes: Vec<String> = store.observed_indicators(&query).await.unwrap().iter().map(ToString::to_string).collect();
+        assert_eq!(codes, ["C-2"]);
+    }
+
+    pub async fn an_erased_user_keeps_only_their_id(store: S) {
+        let ana = store.create_user(&new_user("ana"), Timestamp(5), &audit()).await.unwrap();
+        let session = SessionRecord { token_hash: "h".repeat(64), user_id: ana.id, created_at: Timestamp(5), expires_at: Timestamp(99) };
+        store.create_session(&session, &audit()).await.unwrap();
+        let pseudonym = Username::parse(&format!("erased-{}", ana.id)).unwrap();
+        store.erase_user(ana.id, &pseudonym, &event("user.erased", &format!("user:{}", ana.id))).await.unwrap();
+        let erased = store.get_user(ana.id).await.unwrap();
+        assert_eq!(
+            (erased.username.as_str(), erased.display_name.as_str(), erased.email, erased.is_disabled),
+            (pseudonym.as_str(), pseudonym.as_str(), None, true)
+        );
+        assert_ne!(store.password_hash(ana.id).await.unwrap(), "$argon2id$fake");
+        expect_not_found(store.get_session(&session.token_hash, Timestamp(6)).await);
+        expect_not_found(store.find_user(&Username::parse("ana").unwrap()).await);
+        // The name is free again.
+        store.create_user(&new_user("ana"), Timestamp(7), &audit()).await.unwrap();
+        expect_not_found(store.erase_user(ana.id + 100, &pseudonym, &audit()).await);
+    }
+
+    pub async fn login_failures_tell_when_the_last_one_was(store: S) {
+        assert_eq!(store.login_failures("k", Timestamp(0)).await.unwrap(), LoginFailures { count: 0, last: None });
+        store.record_login_failure("k", Timestamp(10)).await.unwrap();
+        store.record_login_failure("k", Timestamp(30)).await.unwrap();
+        assert_eq!(store.login_failures("k", Timestamp(0)).await.unwrap(), LoginFailures { count: 2, last: Some(Timestamp(30)) });
     }
 }

@@ -63,31 +63,42 @@ pub trait Store: Send + Sync + 'static {
     async fn ping(&self) -> StoreResult<()>;
 
     // --- reference data ---
-    async fn upsert_theme(&self, theme: &Theme) -> StoreResult<Written>;
+    async fn upsert_theme(&self, theme: &Theme, audit: &NewAuditEvent) -> StoreResult<Written>;
     async fn list_themes(&self) -> StoreResult<Vec<Theme>>;
-    async fn upsert_right(&self, right: &Right) -> StoreResult<Written>;
+    async fn upsert_right(&self, right: &Right, audit: &NewAuditEvent) -> StoreResult<Written>;
     async fn list_rights(&self, kind: Option<RightKind>) -> StoreResult<Vec<Right>>;
-    async fn upsert_codelist(&self, codelist: &Codelist) -> StoreResult<Written>;
+    async fn upsert_codelist(&self, codelist: &Codelist, audit: &NewAuditEvent) -> StoreResult<Written>;
     async fn list_codelists(&self) -> StoreResult<Vec<Codelist>>;
 
     // --- areas ---
     /// Creates or updates an area; its parent must exist.
-    async fn upsert_area(&self, area: &Area) -> StoreResult<Written>;
+    async fn upsert_area(&self, area: &Area, audit: &NewAuditEvent) -> StoreResult<Written>;
     async fn get_area(&self, code: &AreaCode) -> StoreResult<Area>;
     async fn list_areas(&self, kind: Option<AreaKind>, parent: Option<&AreaCode>) -> StoreResult<Vec<Area>>;
     /// Replaces a city's district outlines as one whole: creates the districts given or updates
     /// them, and stores their outlines; districts left out keep their values but lose their
     /// outline. A district of another city, or an area of another kind, is a conflict.
-    async fn replace_boundaries(&self, city: &AreaCode, districts: &[(Area, Boundary)], at: Timestamp) -> StoreResult<()>;
+    async fn replace_boundaries(
+        &self,
+        city: &AreaCode,
+        districts: &[(Area, Boundary)],
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<()>;
     /// The district outlines of a city, in district code order.
     async fn list_boundaries(&self, city: &AreaCode) -> StoreResult<Vec<Boundary>>;
 
     // --- catalogue ---
     /// Stores a version of an indicator. The same content again is `Unchanged`; different content
     /// under an existing version is a `Conflict` (a changed definition is a new version).
-    async fn put_indicator_version(&self, definition: &IndicatorDefinition, at: Timestamp) -> StoreResult<Written>;
+    async fn put_indicator_version(&self, definition: &IndicatorDefinition, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<Written>;
     /// Stores several versions at once: all of them or, on the first error, none.
-    async fn put_indicator_versions(&self, definitions: &[IndicatorDefinition], at: Timestamp) -> StoreResult<Vec<Written>>;
+    async fn put_indicator_versions(
+        &self,
+        definitions: &[IndicatorDefinition],
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<Vec<Written>>;
     /// Every version of every indicator, by code and version.
     async fn list_all_indicator_versions(&self) -> StoreResult<Vec<IndicatorDefinition>>;
     /// The retired indicators.
@@ -101,11 +112,30 @@ pub trait Store: Send + Sync + 'static {
     // --- observations ---
     /// Stores a new observation (revision 1). The same indicator version, area, period and key
     /// twice is a `Conflict`.
-    async fn insert_observation(&self, observation: &NewObservation, entered_by: Option<i64>, at: Timestamp) -> StoreResult<Observation>;
+    async fn insert_observation(
+        &self,
+        observation: &NewObservation,
+        entered_by: Option<i64>,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<Observation>;
     /// Stores several new observations: all of them, or on the first error none. Returns their ids.
-    async fn insert_observations(&self, observations: &[NewObservation], entered_by: Option<i64>, at: Timestamp) -> StoreResult<Vec<i64>>;
+    async fn insert_observations(
+        &self,
+        observations: &[NewObservation],
+        entered_by: Option<i64>,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<Vec<i64>>;
     async fn get_observation(&self, id: i64) -> StoreResult<Observation>;
     async fn list_observations(&self, query: &ObservationQuery) -> StoreResult<Page<Observation>>;
+    /// Every observation matching the query, whatever its page says: for use cases that need a
+    /// whole series or city, never for a list a reader pages through.
+    async fn list_all_observations(&self, query: &ObservationQuery) -> StoreResult<Vec<Observation>>;
+    /// The indicators with at least one observation matching the query (its page ignored), in
+    /// code order.
+    async fn observed_indicators(&self, query: &ObservationQuery) -> StoreResult<Vec<IndicatorCode>>;
+    #[allow(clippy::too_many_arguments)]
     /// Moves an observation to `state` if it is still at `expected_revision`; the revision
     /// number goes up by one and the history records who, when and why. A stale revision is a
     /// `Conflict`.
@@ -117,9 +147,13 @@ pub trait Store: Send + Sync + 'static {
         by: Option<i64>,
         at: Timestamp,
         reason: Option<&str>,
+        audit: &NewAuditEvent,
     ) -> StoreResult<Observation>;
+    #[allow(clippy::too_many_arguments)]
     /// Replaces the value, bounds, status and provenance of an observation still at
-    /// `expected_revision`, keeping its state; the old value stays in the history. A stale
+    /// `expected_revision`; the old value stays in the history. The person who changes a value
+    /// counts as its enterer from then on, so that someone else validates it: a validated or
+    /// published value goes back to submitted (and leaves the public) until then. A stale
     /// revision, or a value about another subject, is a `Conflict`.
     async fn revise_observation(
         &self,
@@ -129,94 +163,129 @@ pub trait Store: Send + Sync + 'static {
         by: Option<i64>,
         at: Timestamp,
         reason: &str,
+        audit: &NewAuditEvent,
     ) -> StoreResult<Observation>;
-    /// Runs a bulk import in one transaction (see [`ImportFeed`]): new values are created, the same
-    /// value again is left alone, and a changed value is revised with the import's reason and
-    /// recorded in its history. Everything is committed at the end, or nothing.
+    /// Runs a bulk import (see [`ImportFeed`]): new values are created, the same value again is
+    /// left alone, and a changed value is revised with the import's reason and recorded in its
+    /// history (and, beyond draft, goes back to submitted). The values are first staged in short
+    /// transactions, so that other writers are not kept waiting while the file is read; then one
+    /// transaction switches them in, runs the feed's scans, appends the feed's audit event and
+    /// commits, or rolls everything back.
     async fn import_observations(&self, feed: &mut dyn ImportFeed, options: &ImportOptions) -> StoreResult<ImportCounts>;
     /// Every change of an observation, oldest first.
     async fn list_observation_history(&self, id: i64) -> StoreResult<Vec<ObservationRevision>>;
-    async fn add_shadow_value(&self, shadow: &NewShadowValue, user_id: i64, at: Timestamp) -> StoreResult<ShadowValue>;
+    async fn add_shadow_value(
+        &self,
+        shadow: &NewShadowValue,
+        user_id: i64,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<ShadowValue>;
     async fn get_shadow_value(&self, id: i64) -> StoreResult<ShadowValue>;
     /// The shadow values of an indicator in an area, in time order.
     async fn list_shadow_values(&self, indicator: &IndicatorCode, area: &AreaCode) -> StoreResult<Vec<ShadowValue>>;
     /// Records the municipality's reply to a shadow value; a second reply is a `Conflict`.
-    async fn reply_to_shadow_value(&self, id: i64, user_id: i64, text: &str, at: Timestamp) -> StoreResult<ShadowValue>;
-    async fn put_benchmark(&self, kind: BenchmarkKind, benchmark: &Benchmark) -> StoreResult<Written>;
+    async fn reply_to_shadow_value(
+        &self,
+        id: i64,
+        user_id: i64,
+        text: &str,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<ShadowValue>;
+    async fn put_benchmark(&self, kind: BenchmarkKind, benchmark: &Benchmark, audit: &NewAuditEvent) -> StoreResult<Written>;
     async fn list_benchmarks(&self, indicator: &IndicatorCode, area: &AreaCode) -> StoreResult<Vec<(BenchmarkKind, Benchmark)>>;
 
     // --- reporting cycles ---
     /// Creates a cycle for a city; the same name twice in a city is a `Conflict`.
-    async fn create_cycle(&self, cycle: &NewCycle, at: Timestamp) -> StoreResult<Cycle>;
+    async fn create_cycle(&self, cycle: &NewCycle, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<Cycle>;
     async fn get_cycle(&self, id: i64) -> StoreResult<Cycle>;
     /// A city's cycles, latest period first.
     async fn list_cycles(&self, city: &AreaCode) -> StoreResult<Vec<Cycle>>;
     /// Assigns an indicator of a cycle to an organisation, replacing an earlier assignment.
-    async fn assign(&self, assignment: &Assignment) -> StoreResult<Written>;
+    async fn assign(&self, assignment: &Assignment, audit: &NewAuditEvent) -> StoreResult<Written>;
     async fn list_assignments(&self, cycle_id: i64) -> StoreResult<Vec<Assignment>>;
     /// The assignments of these organisations, in every cycle.
     async fn list_assignments_of(&self, organisation_ids: &[i64]) -> StoreResult<Vec<Assignment>>;
 
     // --- co-design ---
-    async fn create_proposal(&self, proposal: &NewProposal, author_id: i64, at: Timestamp) -> StoreResult<Proposal>;
+    async fn create_proposal(&self, proposal: &NewProposal, author_id: i64, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<Proposal>;
     async fn get_proposal(&self, id: i64) -> StoreResult<Proposal>;
     /// Newest first.
     async fn list_proposals(&self, query: &ProposalQuery) -> StoreResult<Page<Proposal>>;
     /// Withdraws an open proposal; a proposal that is not open is a `Conflict`.
-    async fn withdraw_proposal(&self, id: i64) -> StoreResult<()>;
-    async fn add_comment(&self, proposal_id: i64, user_id: i64, body: &str, at: Timestamp) -> StoreResult<Comment>;
+    async fn withdraw_proposal(&self, id: i64, audit: &NewAuditEvent) -> StoreResult<()>;
+    async fn add_comment(&self, proposal_id: i64, user_id: i64, body: &str, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<Comment>;
     async fn list_comments(&self, proposal_id: i64) -> StoreResult<Vec<Comment>>;
     /// Adds an endorsement to an open proposal; twice by one user (or, for a city, by one city)
     /// is a `Conflict`, as is a proposal that is not open.
-    async fn add_endorsement(&self, endorsement: &Endorsement) -> StoreResult<()>;
+    async fn add_endorsement(&self, endorsement: &Endorsement, audit: &NewAuditEvent) -> StoreResult<()>;
     async fn list_endorsements(&self, proposal_id: i64) -> StoreResult<Vec<Endorsement>>;
-    async fn add_objection(&self, proposal_id: i64, user_id: i64, reasons: &str, at: Timestamp) -> StoreResult<Objection>;
+    async fn add_objection(
+        &self,
+        proposal_id: i64,
+        user_id: i64,
+        reasons: &str,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<Objection>;
     async fn list_objections(&self, proposal_id: i64) -> StoreResult<Vec<Objection>>;
     /// Records the final decision on an open proposal and applies its changes, all at once.
     /// A proposal that is not open is a `Conflict`; so is a change the framework refuses.
-    async fn decide_proposal(&self, decision: &Decision, changes: &[FrameworkChange]) -> StoreResult<()>;
+    async fn decide_proposal(&self, decision: &Decision, changes: &[FrameworkChange], audit: &NewAuditEvent) -> StoreResult<()>;
     async fn get_decision(&self, proposal_id: i64) -> StoreResult<Decision>;
     /// Adoption records of one city, or of one indicator across cities.
     async fn list_adoptions(&self, city: Option<&AreaCode>, indicator: Option<&IndicatorCode>) -> StoreResult<Vec<Adoption>>;
     /// The city's endorsement rule (the default when none was set).
     async fn city_rule(&self, city: &AreaCode) -> StoreResult<CityRule>;
-    async fn set_city_rule(&self, city: &AreaCode, rule: CityRule) -> StoreResult<()>;
+    async fn set_city_rule(&self, city: &AreaCode, rule: CityRule, audit: &NewAuditEvent) -> StoreResult<()>;
     async fn network_rule(&self) -> StoreResult<NetworkRule>;
-    async fn set_network_rule(&self, rule: NetworkRule) -> StoreResult<()>;
+    async fn set_network_rule(&self, rule: NetworkRule, audit: &NewAuditEvent) -> StoreResult<()>;
 
     // --- organisations, users, memberships ---
-    async fn create_organisation(&self, organisation: &NewOrganisation) -> StoreResult<Organisation>;
+    async fn create_organisation(&self, organisation: &NewOrganisation, audit: &NewAuditEvent) -> StoreResult<Organisation>;
     async fn list_organisations(&self, city: Option<&AreaCode>) -> StoreResult<Vec<Organisation>>;
-    async fn create_user(&self, user: &NewUser, at: Timestamp) -> StoreResult<User>;
+    async fn create_user(&self, user: &NewUser, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<User>;
     async fn get_user(&self, id: i64) -> StoreResult<User>;
     async fn find_user(&self, username: &Username) -> StoreResult<User>;
     async fn list_users(&self) -> StoreResult<Vec<User>>;
     /// The stored password hash of a user (for the login check only).
     async fn password_hash(&self, user_id: i64) -> StoreResult<String>;
-    async fn set_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()>;
-    async fn set_user_disabled(&self, user_id: i64, is_disabled: bool) -> StoreResult<()>;
+    /// Sets a new password hash and ends the user's sessions.
+    async fn set_password_hash(&self, user_id: i64, hash: &str, audit: &NewAuditEvent) -> StoreResult<()>;
+    /// Disables a user (ending their sessions) or enables them again.
+    async fn set_user_disabled(&self, user_id: i64, is_disabled: bool, audit: &NewAuditEvent) -> StoreResult<()>;
+    /// Erases what identifies a user: the name becomes `username`, the display name and e-mail
+    /// go, the password no longer opens the account, the account is disabled and its sessions
+    /// end. Their id stays, so that the audit log and the history keep a pseudonymous record.
+    async fn erase_user(&self, user_id: i64, username: &Username, audit: &NewAuditEvent) -> StoreResult<()>;
     /// Adds a membership; the same user, role and scope twice is a `Conflict`.
-    async fn add_membership(&self, membership: &Membership) -> StoreResult<()>;
+    async fn add_membership(&self, membership: &Membership, audit: &NewAuditEvent) -> StoreResult<()>;
     async fn list_memberships(&self, user_id: i64) -> StoreResult<Vec<Membership>>;
 
     // --- sessions and login throttling ---
-    async fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
+    /// Opens a session; the login's audit event is appended with it.
+    async fn create_session(&self, session: &SessionRecord, audit: &NewAuditEvent) -> StoreResult<()>;
     /// A session that has not expired at `now`.
     async fn get_session(&self, token_hash: &str, now: Timestamp) -> StoreResult<SessionRecord>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
     async fn delete_user_sessions(&self, user_id: i64) -> StoreResult<u64>;
     async fn purge_expired_sessions(&self, now: Timestamp) -> StoreResult<u64>;
     async fn record_login_failure(&self, key: &str, at: Timestamp) -> StoreResult<()>;
-    async fn count_login_failures(&self, key: &str, since: Timestamp) -> StoreResult<u64>;
+    /// How many failures were recorded under `key` since `since`, and when the last was.
+    async fn login_failures(&self, key: &str, since: Timestamp) -> StoreResult<LoginFailures>;
     async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
     /// Forgets failures recorded before `before`; returns how many.
     async fn purge_login_failures(&self, before: Timestamp) -> StoreResult<u64>;
 
     // --- audit ---
-    /// Appends an event to the hash-chained log.
+    /// Appends an event that changes nothing else (a login that failed) to the hash-chained log.
+    /// Every change appends its own event, in its own transaction.
     async fn append_audit(&self, event: &NewAuditEvent) -> StoreResult<AuditEvent>;
     /// Events in the order they were appended, from `after_id` on.
     async fn list_audit(&self, after_id: i64, limit: u32) -> StoreResult<Vec<AuditEvent>>;
+    /// Every event a user caused, in the order they were appended.
+    async fn list_audit_of(&self, user_id: i64) -> StoreResult<Vec<AuditEvent>>;
 }
 
 /// The hash of an audit event in the chain: SHA-256 over the previous hash and the event.

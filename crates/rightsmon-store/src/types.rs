@@ -145,6 +145,13 @@ pub struct NewUser {
     pub password_hash: String,
 }
 
+/// The failed logins recorded under one key within a window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoginFailures {
+    pub count: u64,
+    pub last: Option<Timestamp>,
+}
+
 /// A signed-in session. Only the hash of its token is stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
@@ -269,6 +276,8 @@ pub trait ImportFeed: Send {
     fn see(&mut self, scan: usize, value: Option<&ScannedValue>);
     /// Whether to commit; `false` rolls every write back.
     fn keep(&mut self) -> bool;
+    /// The audit event of a committed import, appended in its transaction.
+    fn audit(&self, counts: &ImportCounts) -> rightsmon_domain::audit::NewAuditEvent;
 }
 
 /// Counts of what an import did.

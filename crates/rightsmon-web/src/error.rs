@@ -70,7 +70,7 @@ impl WebError {
             Self::App(AppError::BadCredentials) => "login-failed",
             Self::App(AppError::Throttled { .. }) => "login-throttled",
             Self::App(AppError::Invalid(_)) | Self::BadRequest(_) => "error-bad-request",
-            Self::App(AppError::Conflict(_)) => "error-bad-request",
+            Self::App(AppError::Conflict(_)) => "error-conflict",
             Self::App(AppError::Internal(_)) => "error-internal",
             Self::Csrf => "error-csrf",
             Self::MethodNotAllowed => "error-method",
@@ -82,12 +82,21 @@ impl WebError {
     fn public_message(&self) -> String {
         match self {
             Self::App(AppError::Internal(_)) => "an unexpected error occurred".to_owned(),
-            Self::App(AppError::Conflict(_)) => "the request conflicts with the stored data".to_owned(),
             Self::App(error) => error.to_string(),
             Self::BadRequest(detail) => detail.clone(),
             Self::Csrf => "the CSRF token is missing or wrong".to_owned(),
             Self::MethodNotAllowed => "this method is not allowed here".to_owned(),
             Self::TooLarge => "the request body is too large".to_owned(),
+        }
+    }
+
+    /// What exactly went wrong, for a reader who can act on it (shown under the translated
+    /// message): the reason of a bad request or a conflict, the problems of refused input.
+    fn detail(&self) -> Option<String> {
+        match self {
+            Self::BadRequest(detail) | Self::App(AppError::Conflict(detail)) => Some(detail.clone()),
+            Self::App(AppError::Invalid(errors)) => Some(errors.0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ")),
+            _ => None,
         }
     }
 
@@ -105,6 +114,7 @@ impl WebError {
             code: self.code(),
             message_key: self.message_key(),
             public_message: self.public_message(),
+            detail: self.detail(),
             fields: self.fields().cloned(),
             retry_after_seconds: match self {
                 Self::App(AppError::Throttled { retry_after_seconds }) => Some(*retry_after_seconds),
@@ -121,6 +131,7 @@ pub struct ErrorReport {
     pub code: &'static str,
     pub message_key: &'static str,
     pub public_message: String,
+    pub detail: Option<String>,
     pub fields: Option<FieldErrors>,
     pub retry_after_seconds: Option<i64>,
 }
@@ -143,7 +154,7 @@ impl ErrorReport {
         let error = match status {
             StatusCode::METHOD_NOT_ALLOWED => WebError::MethodNotAllowed,
             StatusCode::PAYLOAD_TOO_LARGE => WebError::TooLarge,
-            StatusCode::REQUEST_TIMEOUT => WebError::BadRequest("the request took too long".into()),
+            StatusCode::REQUEST_TIMEOUT => WebError::BadRequest("the request took too long: try again in a moment".into()),
             StatusCode::NOT_FOUND => WebError::App(AppError::NotFound),
             StatusCode::BAD_REQUEST | StatusCode::UNSUPPORTED_MEDIA_TYPE | StatusCode::UNPROCESSABLE_ENTITY => {
                 WebError::BadRequest("the request could not be understood".into())
@@ -176,6 +187,7 @@ impl ErrorReport {
         let page = serde_json::json!({
             "title_key": title_key,
             "message": message,
+            "detail": self.detail,
             "status": self.status.as_u16(),
             "sign_in": self.code == "unauthenticated",
         });

@@ -11,6 +11,7 @@
 use crate::WebState;
 use crate::context::Ctx;
 use crate::error::WebError;
+use crate::upload;
 use axum::Json;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
@@ -161,6 +162,34 @@ impl Drop for TempFile {
     }
 }
 
+/// The folder uploads wait in while they are imported. Each file's name starts with the number
+/// of the process that wrote it, so that a server starting again removes what a process that
+/// ended (or crashed) left behind, and nothing of a process still running beside it.
+pub fn upload_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join("rightsmon-uploads")
+}
+
+/// Removes the uploads of processes that are no longer running (on systems without `/proc`,
+/// those older than a day); returns how many went.
+pub fn clean_uploads(dir: &std::path::Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let proc_fs = std::path::Path::new("/proc/self").exists();
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.split('-').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
+        let orphaned = if proc_fs {
+            pid != std::process::id() && !std::path::Path::new("/proc").join(pid.to_string()).exists()
+        } else {
+            entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|age| age.as_secs() > 86_400))
+        };
+        if orphaned && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 /// Receives an upload and starts its import.
 pub async fn upload(
     State(state): State<WebState>,
@@ -168,6 +197,12 @@ pub async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
     let user = owner(&ctx)?;
+    // Only someone who enters data somewhere may send a file at all; which values of it they
+    // may import is the import's to say, row by row.
+    let overview = state.app.network_overview().await?;
+    if !overview.cities.iter().any(|c| ctx.actor.may(Permission::EnterData(&c.code))) {
+        return Err(WebError::App(AppError::Forbidden));
+    }
     let mut multipart = multipart.map_err(|e| WebError::BadRequest(e.body_text()))?;
     let mut request = ImportRequest::default();
     let mut upload: Option<(String, TempFile, u64, bool)> = None;
@@ -184,8 +219,9 @@ pub async fn upload(
         match field.name().unwrap_or_default() {
             "file" => {
                 let name = field.file_name().unwrap_or_default().chars().take(200).collect::<String>();
-                let path = std::env::temp_dir().join(format!("rightsmon-upload-{}", rightsmon_app::accounts::random_token()));
-                let temp = TempFile(path);
+                let dir = upload_dir();
+                tokio::fs::create_dir_all(&dir).await.map_err(storing)?;
+                let temp = TempFile(dir.join(format!("{}-{}", std::process::id(), rightsmon_app::accounts::random_token())));
                 let mut file = tokio::fs::File::create(&temp.0).await.map_err(storing)?;
                 let mut size = 0u64;
                 let mut is_workbook = false;
@@ -207,14 +243,11 @@ pub async fn upload(
                 file.flush().await.map_err(storing)?;
                 upload = Some((name, temp, size, is_workbook));
             }
-            "format" => format = field.text().await.map_err(|e| WebError::BadRequest(e.body_text()))?.trim().to_owned(),
-            "city" => city = field.text().await.map_err(|e| WebError::BadRequest(e.body_text()))?.trim().to_owned(),
+            "format" => format = upload::text(field).await?,
+            "city" => city = upload::text(field).await?,
             "dry_run" => request.dry_run = true,
             "submit" => request.submit = true,
-            "reason" => {
-                let reason = field.text().await.map_err(|e| WebError::BadRequest(e.body_text()))?;
-                request.reason = Some(reason.trim().to_owned()).filter(|r| !r.is_empty());
-            }
+            "reason" => request.reason = Some(upload::text(field).await?).filter(|r| !r.is_empty()),
             _ => {}
         }
     }

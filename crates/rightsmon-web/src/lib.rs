@@ -19,6 +19,7 @@ mod imports;
 mod maps;
 mod pages;
 mod portal;
+mod upload;
 mod workspace;
 
 use access::{Access, RouteRule, Routes};
@@ -302,6 +303,10 @@ pub async fn serve(
     state: WebState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let removed = imports::clean_uploads(&imports::upload_dir());
+    if removed > 0 {
+        tracing::info!(removed, "removed uploads left behind by processes that ended");
+    }
     let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service).with_graceful_shutdown(shutdown).await
 }

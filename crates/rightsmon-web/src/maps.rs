@@ -5,6 +5,7 @@ use crate::WebState;
 use crate::charts;
 use crate::context::Ctx;
 use crate::error::WebError;
+use crate::upload;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -73,6 +74,11 @@ pub async fn upload_districts(
     ctx: Ctx,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
+    // Who may upload is known before a byte of the file is read.
+    let cities = managed_cities(&state, &ctx).await?;
+    if cities.is_empty() {
+        return Err(WebError::App(rightsmon_app::AppError::Forbidden));
+    }
     let mut multipart = multipart.map_err(|e| WebError::BadRequest(e.body_text()))?;
     let (mut city, mut file): (String, Option<Vec<u8>>) = (String::new(), None);
     loop {
@@ -82,14 +88,18 @@ pub async fn upload_districts(
             Err(e) => return Err(WebError::BadRequest(format!("the upload is not complete: {}", e.body_text()))),
         };
         match field.name().unwrap_or_default() {
-            "city" => city = field.text().await.map_err(|e| WebError::BadRequest(e.body_text()))?.trim().to_owned(),
+            "city" => city = upload::text(field).await?,
             "file" => {
-                let bytes =
-                    field.bytes().await.map_err(|e| WebError::BadRequest(format!("the upload is not complete: {}", e.body_text())))?;
-                if bytes.len() > MAX_BYTES {
-                    return Err(WebError::BadRequest(format!("the file is larger than {} MB", MAX_BYTES / (1024 * 1024))));
+                if !city.is_empty() && !cities.iter().any(|c| c.code.as_str() == city) {
+                    return Err(WebError::App(rightsmon_app::AppError::Forbidden));
                 }
-                file = Some(bytes.to_vec());
+                let too_large = || {
+                    WebError::BadRequest(format!(
+                        "the file is larger than {} MB, the limit for district outlines",
+                        MAX_BYTES / (1024 * 1024)
+                    ))
+                };
+                file = Some(upload::bytes_within(field, MAX_BYTES, too_large).await?);
             }
             _ => {}
         }

@@ -2,7 +2,7 @@
 
 use crate::WebState;
 use crate::catalogue::localised;
-use crate::context::{Ctx, SESSION_COOKIE, set_cookie};
+use crate::context::{CSRF_COOKIE, Ctx, SESSION_COOKIE, set_cookie};
 use crate::error::WebError;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
@@ -119,6 +119,7 @@ pub async fn login(State(state): State<WebState>, ctx: Ctx, form: Result<Form<Lo
             if let Some(cookie) = set_cookie(SESSION_COOKIE, &session.token, max_age, "Lax", state.settings.secure_cookies) {
                 response.headers_mut().append(header::SET_COOKIE, cookie);
             }
+            rotate_csrf(&state, &mut response);
             Ok(response)
         }
         Err(AppError::BadCredentials) => {
@@ -126,8 +127,13 @@ pub async fn login(State(state): State<WebState>, ctx: Ctx, form: Result<Form<Lo
             login_page(&state, &ctx, StatusCode::UNAUTHORIZED, Some(message), &username)
         }
         Err(AppError::Throttled { retry_after_seconds }) => {
-            let minutes = crate::i18n::Arg::Number(((retry_after_seconds + 59) / 60) as f64);
-            let message = state.i18n.message(&ctx.lang, "login-throttled", &[("minutes", minutes)]);
+            let message = if retry_after_seconds < 120 {
+                let seconds = crate::i18n::Arg::Number(retry_after_seconds as f64);
+                state.i18n.message(&ctx.lang, "login-throttled-seconds", &[("seconds", seconds)])
+            } else {
+                let minutes = crate::i18n::Arg::Number(((retry_after_seconds + 59) / 60) as f64);
+                state.i18n.message(&ctx.lang, "login-throttled", &[("minutes", minutes)])
+            };
             let mut response = login_page(&state, &ctx, StatusCode::TOO_MANY_REQUESTS, Some(message), &username)?;
             if let Ok(value) = header::HeaderValue::from_str(&retry_after_seconds.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -147,5 +153,15 @@ pub async fn logout(State(state): State<WebState>, ctx: Ctx) -> Result<Response,
     if let Some(cookie) = set_cookie(SESSION_COOKIE, "", 0, "Lax", state.settings.secure_cookies) {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
+    rotate_csrf(&state, &mut response);
     Ok(response)
+}
+
+/// A fresh CSRF token when who is signed in changes, so that a token seen before signing in
+/// (or by the previous user of a shared browser) is worth nothing after.
+fn rotate_csrf(state: &WebState, response: &mut Response) {
+    let token = rightsmon_app::accounts::random_token();
+    if let Some(cookie) = set_cookie(CSRF_COOKIE, &token, 86_400, "Strict", state.settings.secure_cookies) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
 }

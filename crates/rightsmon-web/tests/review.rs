@@ -173,10 +173,19 @@ async fn a_file_is_imported_in_the_background_with_its_progress_and_report() {
         import(&mut editor, "latin1.csv", b"indicator,area,period,value,source_name\nRM-HOU-01,ghent,2034,12,Gen\xe8ve\n", &[]).await;
     assert!(status["report"]["problems"][0]["message"].as_str().unwrap().contains("not UTF-8"), "{status}");
 
-    // One Open SDG file becomes a local indicator of the chosen city.
+    // One Open SDG file becomes a local indicator of the chosen city: a coordinator's decision,
+    // which an editor is told so, by name.
     let open_sdg = "Year,Sex,Value\n2019,,10\n2019,Female,4\n2019,Male,6\n2020,,11\n";
     let fields = [("format", "open-sdg"), ("city", "ghent")];
     let (_, status) = import(&mut editor, "indicator_16-1-3.csv", open_sdg.as_bytes(), &fields).await;
+    assert_eq!(status["report"]["committed"], false, "{status}");
+    assert_eq!(status["report"]["problems"][0]["code"], "defines_indicator", "{status}");
+    assert!(status["report"]["problems"][0]["message"].as_str().unwrap().contains("coordinators define indicators"), "{status}");
+    let (_, status) = import(&mut editor, "indicator_16-1-3.csv", open_sdg.as_bytes(), &[("format", "open-sdg"), ("city", "padova")]).await;
+    assert_eq!(status["report"]["problems"][0]["code"], "forbidden", "another city's folder is named as such: {status}");
+    assert!(status["report"]["problems"][0]["message"].as_str().unwrap().contains("padova"), "{status}");
+    let mut coordinator = signed_in(&app, "ghent-coordinator").await;
+    let (_, status) = import(&mut coordinator, "indicator_16-1-3.csv", open_sdg.as_bytes(), &fields).await;
     assert_eq!(status["report"]["committed"], true, "{status}");
     assert_eq!((status["report"]["created"].as_u64(), status["report"]["indicators"][0].as_str()), (Some(4), Some("ghent.16-1-3")));
     let (body, content_type) = multipart("sdg.csv", open_sdg.as_bytes(), &fields);

@@ -141,7 +141,8 @@ impl App {
     ) -> AppResult<usize> {
         let observation = NewObservation::parse(definition, draft, state)
             .map_err(|e| AppError::Internal(anyhow::anyhow!("demo value of {}: {e}", definition.code)))?;
-        match self.store.insert_observation(&observation, None, now).await {
+        let event = self.event(None, "demo.value_loaded", "observation:*", serde_json::json!({"indicator": definition.code}));
+        match self.store.insert_observation(&observation, None, now, &event).await {
             Ok(_) => Ok(1),
             Err(StoreError::Conflict { .. }) => Ok(0),
             Err(other) => Err(other.into()),
@@ -239,7 +240,15 @@ impl App {
                         period: rightsmon_domain::period::Period::Year(*YEARS.start()),
                         value: baseline,
                     };
-                    self.store.put_benchmark(BenchmarkKind::Baseline, &benchmark).await?;
+                    let event = |kind: &str| {
+                        self.event(
+                            None,
+                            "demo.benchmark_set",
+                            format!("benchmark:{kind}:{}:{}", definition.code, city.code),
+                            serde_json::json!({}),
+                        )
+                    };
+                    self.store.put_benchmark(BenchmarkKind::Baseline, &benchmark, &event("baseline")).await?;
                     // Ghent's working group set itself targets: a quarter better by 2030.
                     if city.code.as_str() == "ghent" {
                         let better = match definition.direction {
@@ -254,7 +263,7 @@ impl App {
                             value: (value * factor).round() / factor,
                             ..benchmark
                         };
-                        self.store.put_benchmark(BenchmarkKind::Target, &target).await?;
+                        self.store.put_benchmark(BenchmarkKind::Target, &target, &event("target")).await?;
                     }
                 }
             }
@@ -262,9 +271,6 @@ impl App {
         report.proposals = self.demo_proposals().await?;
         report.cycles = self.demo_cycle(office.id).await?;
         report.shadow_values = self.demo_shadow_value().await?;
-        if report.observations > 0 || report.accounts_created > 0 {
-            self.audit(None, "demo.loaded", "demo".into(), serde_json::json!({"observations": report.observations})).await?;
-        }
         Ok(report)
     }
 }
