@@ -72,6 +72,34 @@ impl PgStore {
         self.pool.begin().await
     }
 
+    async fn begin_snapshot(&self) -> Result<sqlx::Transaction<'static, Postgres>, sqlx::Error> {
+        self.pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await
+    }
+
+    const IDENTITY_INSERT: &'static str = " OVERRIDING SYSTEM VALUE";
+
+    const SCHEMA_COLUMNS_SQL: &'static str = "SELECT table_name::text AS table_name, column_name::text AS column_name \
+         FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position";
+
+    /// Numbered columns go on from the largest number stored.
+    async fn after_instance_import(tx: &mut sqlx::Transaction<'_, Postgres>) -> Result<(), sqlx::Error> {
+        for table in rightsmon_store::instance::INSTANCE_TABLES {
+            if let Some(column) = table.identity {
+                let sql = format!(
+                    "SELECT setval(pg_get_serial_sequence('{0}', '{1}'), COALESCE((SELECT MAX({1}) FROM {0}), 0) + 1, false)",
+                    table.name, column
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut **tx).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// PostgreSQL's own copies are made with its tools; `rightsmon backup` writes an instance.
+    async fn backup_file(&self, _path: &std::path::Path) -> StoreResult<bool> {
+        Ok(false)
+    }
+
     async fn lock_audit_chain(tx: &mut sqlx::Transaction<'_, Postgres>) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(AUDIT_LOCK).execute(&mut **tx).await.map(|_| ())
     }

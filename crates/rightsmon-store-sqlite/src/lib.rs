@@ -83,6 +83,28 @@ impl SqliteStore {
         self.pool.begin_with("BEGIN IMMEDIATE").await
     }
 
+    /// A read transaction: in write-ahead logging, every read of it sees the same snapshot.
+    async fn begin_snapshot(&self) -> Result<sqlx::Transaction<'static, Sqlite>, sqlx::Error> {
+        self.pool.begin().await
+    }
+
+    const IDENTITY_INSERT: &'static str = "";
+
+    const SCHEMA_COLUMNS_SQL: &'static str = "SELECT m.name AS table_name, p.name AS column_name FROM sqlite_master m, pragma_table_info(m.name) p \
+         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid";
+
+    async fn after_instance_import(_tx: &mut sqlx::Transaction<'_, Sqlite>) -> Result<(), sqlx::Error> {
+        // Row ids go on from the largest stored.
+        Ok(())
+    }
+
+    /// SQLite's own consistent copy, made while others go on writing.
+    async fn backup_file(&self, path: &std::path::Path) -> StoreResult<bool> {
+        let path = path.to_str().ok_or_else(|| StoreError::Backend(anyhow::anyhow!("the backup path is not UTF-8")))?;
+        sqlx::query("VACUUM INTO $1").bind(path.to_owned()).execute(&self.pool).await.map_err(Self::map_error)?;
+        Ok(true)
+    }
+
     async fn lock_audit_chain(_tx: &mut sqlx::Transaction<'_, Sqlite>) -> Result<(), sqlx::Error> {
         // The write lock already serialises appends within the one process SQLite serves.
         Ok(())

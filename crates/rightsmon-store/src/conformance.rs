@@ -89,7 +89,9 @@ macro_rules! conformance_suite {
             a_revised_approved_value_goes_back_to_a_second_person,
             whole_queries_are_not_cut_at_a_page,
             an_erased_user_keeps_only_their_id,
-            login_failures_tell_when_the_last_one_was
+            login_failures_tell_when_the_last_one_was,
+            the_instance_tables_are_the_schema,
+            an_instance_is_exported_whole_and_loaded_only_into_an_empty_database
         );
     };
     (@cases $backend:ty; $($case:ident),* $(,)?) => {
@@ -188,6 +190,7 @@ pub mod cases {
     use super::fixtures::*;
     use super::{expect_conflict, expect_not_found};
     use crate::*;
+    use crate::{InstanceItem, InstanceSink, InstanceSource};
     use rightsmon_domain::access::{Membership, NewOrganisation, Role, Scope, Username};
     use rightsmon_domain::area::AreaKind;
     use rightsmon_domain::audit::NewAuditEvent;
@@ -1572,5 +1575,60 @@ pub mod cases {
         store.record_login_failure("k", Timestamp(10)).await.unwrap();
         store.record_login_failure("k", Timestamp(30)).await.unwrap();
         assert_eq!(store.login_failures("k", Timestamp(0)).await.unwrap(), LoginFailures { count: 2, last: Some(Timestamp(30)) });
+    }
+
+    pub async fn the_instance_tables_are_the_schema(store: S) {
+        use crate::instance::{BOOKKEEPING_TABLES, INSTANCE_TABLES};
+        let schema = store.schema_columns().await.unwrap();
+        for (table, columns) in &schema {
+            if BOOKKEEPING_TABLES.contains(&table.as_str()) {
+                continue;
+            }
+            let spec = crate::instance::table_spec(table).unwrap_or_else(|| panic!("the table {table} is missing from INSTANCE_TABLES"));
+            assert_eq!(spec.column_names(), *columns, "the columns of {table}");
+        }
+        for spec in INSTANCE_TABLES {
+            assert!(schema.iter().any(|(t, _)| t == spec.name), "INSTANCE_TABLES names {}, which the schema lacks", spec.name);
+        }
+    }
+
+    /// Collects what an export writes.
+    struct Collected(Vec<InstanceItem>);
+
+    impl InstanceSink for Collected {
+        fn item(&mut self, item: InstanceItem) -> Result<(), String> {
+            self.0.push(item);
+            Ok(())
+        }
+    }
+
+    struct Replay(std::vec::IntoIter<Result<InstanceItem, String>>);
+
+    impl InstanceSource for Replay {
+        fn next_item(&mut self) -> Option<Result<InstanceItem, String>> {
+            self.0.next()
+        }
+    }
+
+    pub async fn an_instance_is_exported_whole_and_loaded_only_into_an_empty_database(store: S) {
+        base(&store).await;
+        let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+        store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
+        store.create_user(&new_user("ana"), Timestamp(1), &audit()).await.unwrap();
+        store
+            .insert_observation(&observation(&def, "ghent", "2020", "", "10", WorkflowState::Draft), None, Timestamp(1), &audit())
+            .await
+            .unwrap();
+        let mut collected = Collected(Vec::new());
+        let counts = store.export_instance(&mut collected).await.unwrap();
+        let count = |name: &str| counts.iter().find(|(t, _)| *t == name).map(|(_, n)| *n);
+        assert_eq!((count("observations"), count("users"), count("areas")), (Some(1), Some(1), Some(4)));
+        assert_eq!(count("audit_events"), Some(u64::try_from(store.list_audit(0, 1000).await.unwrap().len()).unwrap()));
+        // Parents come before their children.
+        let areas = collected.0.iter().skip_while(|i| !matches!(i, InstanceItem::Table(t) if t.name == "areas")).nth(1).cloned();
+        assert!(matches!(areas, Some(InstanceItem::Row(values)) if values[0] == "net"), "the network first");
+        // This database holds an instance: it takes no other.
+        let replay = Replay(collected.0.iter().cloned().map(Ok).collect::<Vec<_>>().into_iter());
+        expect_conflict(store.import_instance(&mut Replay(replay.0)).await);
     }
 }

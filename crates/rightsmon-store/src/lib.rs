@@ -9,8 +9,10 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod conformance;
+pub mod instance;
 mod types;
 
+pub use instance::{InstanceCounts, InstanceItem, InstanceSink, InstanceSource};
 pub use types::*;
 
 use async_trait::async_trait;
@@ -286,6 +288,20 @@ pub trait Store: Send + Sync + 'static {
     async fn list_audit(&self, after_id: i64, limit: u32) -> StoreResult<Vec<AuditEvent>>;
     /// Every event a user caused, in the order they were appended.
     async fn list_audit_of(&self, user_id: i64) -> StoreResult<Vec<AuditEvent>>;
+
+    // --- the instance as a whole ---
+    /// Writes every table of the instance ([`instance::INSTANCE_TABLES`]) from one consistent
+    /// snapshot, while others may go on writing.
+    async fn export_instance(&self, sink: &mut dyn InstanceSink) -> StoreResult<InstanceCounts>;
+    /// Loads an instance into this migrated database, which must hold no instance yet, in one
+    /// transaction: all of it or, on the first problem, nothing. A damaged source is `Corrupt`,
+    /// a database that is not empty a `Conflict`.
+    async fn import_instance(&self, source: &mut dyn InstanceSource) -> StoreResult<InstanceCounts>;
+    /// Every table of the database's schema with its columns, in order.
+    async fn schema_columns(&self) -> StoreResult<Vec<(String, Vec<String>)>>;
+    /// Writes a consistent copy of the database to a new file in the backend's own format, while
+    /// others may go on writing; `false` when the backend has no such file (PostgreSQL).
+    async fn backup_to(&self, path: &std::path::Path) -> StoreResult<bool>;
 }
 
 /// The hash of an audit event in the chain: SHA-256 over the previous hash and the event.
