@@ -176,6 +176,40 @@ enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// The audit log: verify that no entry was changed, removed or moved.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Write a consistent copy of the database while the server runs: SQLite's own file, or
+    /// (with --portable, and always on PostgreSQL) a portable instance that `restore` loads into
+    /// SQLite or PostgreSQL alike.
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long, short)]
+        output: PathBuf,
+        /// Write a portable instance (JSON Lines) instead of the backend's own file.
+        #[arg(long)]
+        portable: bool,
+    },
+    /// Restore a backup into a new, empty database (the database URL's): an SQLite file made by
+    /// `backup` (SQLite only), or a portable instance (either backend). The audit log is
+    /// verified afterwards.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the whole hash chain; print its length and head (ID:HASH), to write down and give
+    /// to a later check with --expect, which then also notices entries removed from the end.
+    Verify {
+        /// A head written down by an earlier check.
+        #[arg(long, value_name = "ID:HASH")]
+        expect: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -216,6 +250,14 @@ enum UserCommand {
     Disable { username: String },
     /// Enable a disabled user again.
     Enable { username: String },
+    /// Erase what identifies a user (name, e-mail, password); the audit log keeps their number.
+    Erase { username: String },
+    /// Write what the system keeps about a user as JSON (their account, roles and activity).
+    Data {
+        username: String,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -372,17 +414,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     runtime.block_on(run_command(cli.command, settings))
 }
 
-/// Opens the store the URL's scheme names.
-async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+/// The file of an SQLite URL, if it names one.
+fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let path = rest.trim_start_matches("//").split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+}
+
+/// Opens the store the URL's scheme names. Only `create` makes a new SQLite file; any other
+/// command on a database that does not exist, or holds no tables, says so instead of failing on
+/// a missing table.
+async fn open_store(settings: &Settings, create: bool) -> anyhow::Result<Arc<dyn Store>> {
     let url = settings.database_url.as_str();
-    if let Some(rest) = url.strip_prefix("sqlite:") {
-        let path = rest.trim_start_matches("//");
-        let path = path.split('?').next().unwrap_or_default();
-        if !path.is_empty()
-            && path != ":memory:"
-            && let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create the folder {}", parent.display()))?;
+    if url.starts_with("sqlite:") {
+        if let Some(path) = sqlite_path(url) {
+            if !create && !path.exists() {
+                bail!("there is no database at {}: create it with `rightsmon init` (or check --database-url)", path.display());
+            }
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).with_context(|| format!("cannot create the folder {}", parent.display()))?;
+            }
         }
         let store = rightsmon_store_sqlite::SqliteStore::connect(url).await?;
         Ok(Arc::new(store))
@@ -399,7 +450,14 @@ fn app_for(store: Arc<dyn Store>, settings: &Settings) -> App {
 }
 
 async fn run_command(command: Command, settings: Settings) -> anyhow::Result<()> {
-    let store = open_store(&settings).await?;
+    let creates = matches!(command, Command::Init | Command::Migrate | Command::Demo { .. } | Command::Restore { .. });
+    if let Command::Restore { file } = &command {
+        return restore_command(&settings, file).await;
+    }
+    let store = open_store(&settings, creates).await?;
+    if !creates && !store.schema_columns().await?.iter().any(|(table, _)| table == "schema_migrations") {
+        bail!("the database {} holds no tables of Rights Monitor: create them with `rightsmon init`", describe_url(&settings.database_url));
+    }
     match command {
         Command::Init => {
             let applied = store.migrate().await?;
@@ -469,8 +527,111 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<()>
             }
             Ok(())
         }
-        Command::Config { .. } | Command::Composite { .. } | Command::Progress { .. } => Ok(()),
+        Command::Audit { command: AuditCommand::Verify { expect } } => audit_verify(&app_for(store, &settings), expect.as_deref()).await,
+        Command::Backup { output, portable } => backup_command(&*store, &output, portable).await,
+        Command::Config { .. } | Command::Composite { .. } | Command::Progress { .. } | Command::Restore { .. } => Ok(()),
     }
+}
+
+/// A database URL without its password, for messages.
+fn describe_url(url: &str) -> String {
+    match (url.split_once("://"), url.rsplit_once('@')) {
+        (Some((scheme, _)), Some((_, host))) => format!("{scheme}://…@{host}"),
+        _ => url.to_owned(),
+    }
+}
+
+async fn audit_verify(app: &App, expect: Option<&str>) -> anyhow::Result<()> {
+    use rightsmon_app::audit::AuditHead;
+    let expected = match expect {
+        Some(text) => Some(AuditHead::parse(text).ok_or_else(|| anyhow::anyhow!("--expect takes ID:HASH, as a verification prints it"))?),
+        None => None,
+    };
+    let verification = app.verify_audit(None, expected.as_ref()).await.map_err(app_error)?;
+    if let Some(problem) = &verification.problem {
+        bail!("the audit log does not verify: {} (after {} entries read)", problem.message, verification.entries);
+    }
+    match &verification.head {
+        Some(head) => println!("the audit log verifies: {} entries; its head is {head}", verification.entries),
+        None => println!("the audit log is empty"),
+    }
+    Ok(())
+}
+
+async fn backup_command(store: &dyn Store, output: &std::path::Path, portable: bool) -> anyhow::Result<()> {
+    if output.exists() {
+        bail!("{} exists already: a backup goes to a new file", output.display());
+    }
+    if !portable && store.backup_to(output).await? {
+        println!("wrote {} (a consistent copy of the SQLite database)", output.display());
+        return Ok(());
+    }
+    let file = std::fs::File::create_new(output).with_context(|| format!("cannot create {}", output.display()))?;
+    let made_by = format!("rightsmon {}", env!("CARGO_PKG_VERSION"));
+    let mut sink = rightsmon_store::instance::JsonLinesSink::new(std::io::BufWriter::new(file), &made_by)?;
+    let exported = store.export_instance(&mut sink).await;
+    let written = exported.map_err(anyhow::Error::from).and_then(|counts| sink.finish().map(|_| counts).map_err(anyhow::Error::from));
+    match written {
+        Ok(counts) => {
+            let rows: u64 = counts.iter().map(|(_, n)| n).sum();
+            println!("wrote {} (a portable instance: {rows} rows in {} tables)", output.display(), counts.len());
+            Ok(())
+        }
+        Err(error) => {
+            let _ = std::fs::remove_file(output);
+            Err(error.context(format!("the backup to {} failed and was removed", output.display())))
+        }
+    }
+}
+
+/// Whether a file begins as an SQLite database does.
+fn is_sqlite_file(path: &std::path::Path) -> anyhow::Result<bool> {
+    use std::io::Read;
+    let mut start = [0u8; 16];
+    let mut file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let read = file.read(&mut start)?;
+    Ok(read == 16 && &start == b"SQLite format 3\0")
+}
+
+async fn restore_command(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    let url = settings.database_url.as_str();
+    if is_sqlite_file(file)? {
+        let Some(target) = sqlite_path(url) else {
+            bail!("{} is an SQLite database: it restores to an SQLite file (a portable backup moves between backends)", file.display());
+        };
+        if target.exists() {
+            bail!("{} exists: restore into a new database (move the current one aside first)", target.display());
+        }
+        if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create the folder {}", parent.display()))?;
+        }
+        std::fs::copy(file, &target).with_context(|| format!("cannot copy {} to {}", file.display(), target.display()))?;
+        let store = open_store(settings, false).await?;
+        store.migrate().await?;
+        let app = app_for(store, settings);
+        println!("restored {} to {}", file.display(), target.display());
+        return audit_verify(&app, None).await;
+    }
+    if let Some(target) = sqlite_path(url)
+        && target.exists()
+    {
+        bail!("{} exists: restore into a new database (move the current one aside first)", target.display());
+    }
+    let store = open_store(settings, true).await?;
+    store.migrate().await?;
+    let reader = std::io::BufReader::new(std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?);
+    let mut source = rightsmon_store::instance::JsonLinesSource::new(reader).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let counts = match store.import_instance(&mut source).await {
+        Ok(counts) => counts,
+        Err(rightsmon_store::StoreError::Corrupt(problem)) => bail!("{}: {problem}; nothing was restored", file.display()),
+        Err(rightsmon_store::StoreError::Conflict { constraint }) => {
+            bail!("the database {} is not empty ({constraint}): restore into a new one", describe_url(url))
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let rows: u64 = counts.iter().map(|(_, n)| n).sum();
+    println!("restored {rows} rows in {} tables from {} to {}", counts.len(), file.display(), describe_url(url));
+    audit_verify(&app_for(store, settings), None).await
 }
 
 /// Prints the progress of an import on one line of the terminal (standard error).
@@ -509,18 +670,12 @@ async fn import_command(
     };
     let report = match format.as_str() {
         "long" => {
-            let is_xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-            if is_xlsx {
-                let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-                let progress = progress_printer(0);
-                app.import_workbook(&actor, &bytes, request, &progress).await.map_err(app_error)?
-            } else {
-                let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-                let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-                let table = rightsmon_formats::table::Table::csv(file).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-                let progress = progress_printer(size);
-                app.import_long(&actor, table, request, &progress).await.map_err(app_error)?
-            }
+            // A workbook or a CSV table, told apart by its first bytes; a workbook is read only
+            // up to its size limit, a table streamed.
+            let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+            let progress = progress_printer(size);
+            app.import_file(&actor, std::io::BufReader::new(file), request, &progress).await.map_err(app_error)?
         }
         "open-sdg" => {
             let city = city.ok_or_else(|| anyhow::anyhow!("an Open SDG folder is imported for a city: give --city"))?;
@@ -840,6 +995,20 @@ async fn user_command(app: App, command: UserCommand) -> anyhow::Result<()> {
         UserCommand::Enable { username } => {
             app.set_disabled(&username, false).await.map_err(app_error)?;
             println!("{username} enabled");
+        }
+        UserCommand::Erase { username } => {
+            let user = app.find_user(&username).await.map_err(app_error)?;
+            app.erase_user(None, &username, None).await.map_err(app_error)?;
+            println!("{username} erased: the account is now erased-{} and keeps no name, e-mail or password", user.id);
+        }
+        UserCommand::Data { username, output } => {
+            let actor = app.actor_for_username(&username).await.map_err(app_error)?;
+            let data = app.personal_data(&actor).await.map_err(app_error)?;
+            let json = serde_json::to_vec_pretty(&data)?;
+            match output {
+                Some(path) => std::fs::write(&path, json).with_context(|| format!("cannot write {}", path.display()))?,
+                None => std::io::stdout().write_all(&json).context("cannot write to standard output")?,
+            }
         }
     }
     Ok(())

@@ -215,6 +215,7 @@ fn a_port_in_use_gives_one_clear_line() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = taken.local_addr().unwrap().to_string();
     let scratch = Scratch::new("port");
+    assert!(binary().args(["--database-url", &scratch.url(), "init"]).output().unwrap().status.success());
     let output = binary().args(["--database-url", &scratch.url(), "serve", "--bind", &address]).stdout(Stdio::null()).output().unwrap();
     assert_one_line_error(&output, "already in use");
 }
