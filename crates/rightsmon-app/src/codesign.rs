@@ -337,16 +337,20 @@ impl App {
 
     /// Decides a proposal, for good. Accepting needs the endorsement rule to hold, and applies the
     /// change to the framework in the same transaction as the decision.
-    pub async fn decide(&self, actor: &Actor, proposal_id: i64, outcome: Outcome, reason: &str) -> AppResult<Decision> {
-        let user = signed_in(actor)?;
+    /// The proposal, if the actor may decide it: a coordinator of its scope.
+    pub async fn proposal_to_decide(&self, actor: &Actor, proposal_id: i64) -> AppResult<Proposal> {
+        signed_in(actor)?;
         let proposal = self.store.get_proposal(proposal_id).await?;
         let may_decide = match &proposal.proposal.scope {
             Scope::Network => actor.may(Permission::ManageNetwork),
             Scope::City(city) => actor.may(Permission::ManageCity(city)),
         };
-        if !may_decide {
-            return Err(AppError::Forbidden);
-        }
+        if may_decide { Ok(proposal) } else { Err(AppError::Forbidden) }
+    }
+
+    pub async fn decide(&self, actor: &Actor, proposal_id: i64, outcome: Outcome, reason: &str) -> AppResult<Decision> {
+        let user = signed_in(actor)?;
+        let proposal = self.proposal_to_decide(actor, proposal_id).await?;
         if proposal.status != ProposalStatus::Open {
             return Err(AppError::Conflict("the proposal is decided or withdrawn already".into()));
         }

@@ -76,6 +76,18 @@ impl App {
     /// (`values[2].value`).
     pub async fn enter_values(&self, actor: &Actor, indicator: &str, drafts: &[ObservationDraft]) -> AppResult<Vec<i64>> {
         let user = signed_in(actor)?;
+        // Who may enter values for the areas named is known before the values are read.
+        let mut areas: Vec<&str> = drafts.iter().map(|d| d.area.trim()).collect();
+        areas.sort_unstable();
+        areas.dedup();
+        for area in areas {
+            if let Ok(code) = AreaCode::parse(area)
+                && let Ok(city) = self.city_of(&code).await
+                && !actor.may(Permission::EnterData(&city))
+            {
+                return Err(AppError::Forbidden);
+            }
+        }
         let definition = self.indicator(indicator, None).await?;
         if self.store.list_retired().await?.iter().any(|r| r.indicator == definition.code) {
             return Err(refused("retired", format!("{} is retired: no new values are collected", definition.code)));
@@ -284,6 +296,19 @@ pub struct Completeness {
 }
 
 impl App {
+    /// A cycle the actor may manage: one of a city they coordinate. A cycle they may not even
+    /// see is not found.
+    pub async fn cycle_to_manage(&self, actor: &Actor, cycle_id: i64) -> AppResult<rightsmon_domain::collection::Cycle> {
+        let cycle = self.store.get_cycle(cycle_id).await?;
+        if !actor.may(Permission::ReadUnpublished(&cycle.cycle.city)) {
+            return Err(AppError::NotFound);
+        }
+        if !actor.may(Permission::ManageCity(&cycle.cycle.city)) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(cycle)
+    }
+
     /// Opens a reporting cycle for a city.
     pub async fn create_cycle(
         &self,
@@ -293,6 +318,12 @@ impl App {
         period: &str,
         deadline: &str,
     ) -> AppResult<rightsmon_domain::collection::Cycle> {
+        // Who may is known before the rest of the form is read.
+        if let Ok(code) = AreaCode::parse(city.trim())
+            && !actor.may(Permission::ManageCity(&code))
+        {
+            return Err(AppError::Forbidden);
+        }
         let cycle = rightsmon_domain::collection::NewCycle::parse(city, name, period, deadline)?;
         if !actor.may(Permission::ManageCity(&cycle.city)) {
             return Err(AppError::Forbidden);
@@ -311,11 +342,8 @@ impl App {
     /// Assigns an indicator of a cycle to one of the city's (or the network's) organisations.
     /// The indicator is a core indicator the city has not left out, or one of its own.
     pub async fn assign(&self, actor: &Actor, cycle_id: i64, indicator: &str, organisation_id: i64) -> AppResult<()> {
-        let cycle = self.store.get_cycle(cycle_id).await?;
+        let cycle = self.cycle_to_manage(actor, cycle_id).await?;
         let city = &cycle.cycle.city;
-        if !actor.may(Permission::ManageCity(city)) {
-            return Err(AppError::Forbidden);
-        }
         let definition = self.indicator(indicator, None).await?;
         match &definition.scope {
             rightsmon_domain::catalogue::IndicatorScope::Local(own) if own != city => {

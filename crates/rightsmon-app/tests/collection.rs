@@ -186,7 +186,14 @@ async fn a_cycle_shows_each_provider_its_tasks_and_the_city_its_completeness() {
     for code in ["RM-HOU-01", "RM-EDU-01"] {
         app.assign(&coordinator, cycle.id, code, department.id).await.unwrap();
     }
-    assert!(matches!(app.assign(&padova, cycle.id, "RM-SOC-01", department.id).await, Err(AppError::Forbidden)));
+    assert!(
+        matches!(app.assign(&padova, cycle.id, "RM-SOC-01", department.id).await, Err(AppError::NotFound)),
+        "another city's cycle is not seen"
+    );
+    assert!(
+        matches!(app.assign(&provider, cycle.id, "RM-SOC-01", department.id).await, Err(AppError::Forbidden)),
+        "nor managed by its providers"
+    );
     let elsewhere = app.create_organisation("Padova office", "municipal_department", Some("padova")).await.unwrap();
     assert!(matches!(app.assign(&coordinator, cycle.id, "RM-SOC-01", elsewhere.id).await, Err(AppError::Invalid(_))));
 

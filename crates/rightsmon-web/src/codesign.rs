@@ -219,6 +219,8 @@ pub async fn decide(
     body: Result<Form<DecisionForm>, FormRejection>,
 ) -> Result<Response, WebError> {
     let (id, body) = (parse_id(&id)?, form(body)?);
+    // Who may decide is known before the form is read.
+    state.app.proposal_to_decide(&ctx.actor, id).await?;
     let outcome = Outcome::parse(&body.outcome).map_err(|e| WebError::App(AppError::Invalid(FieldErrors::single("outcome", e))))?;
     let result = state.app.decide(&ctx.actor, id, outcome, &body.text).await.map(|_| ());
     act(&state, &ctx, id, result).await

@@ -165,8 +165,9 @@ pub async fn assign(
 ) -> Result<Response, WebError> {
     let id = cycle_id(&id)?;
     let Form(form) = form.map_err(|e| WebError::BadRequest(e.body_text()))?;
-    // The cycle must be one the actor may see; past this, "not found" is about the indicator.
-    state.app.completeness(&ctx.actor, id).await?;
+    // The cycle must be one the actor may manage, before the form is read; past this, "not
+    // found" is about the indicator.
+    state.app.cycle_to_manage(&ctx.actor, id).await?;
     let values = json!({"indicator": form.indicator, "organisation": form.organisation});
     let Ok(organisation) = form.organisation.parse::<i64>() else {
         let errors = FieldErrors::single("organisation", rightsmon_domain::ParseError::new("required", "choose an organisation"));

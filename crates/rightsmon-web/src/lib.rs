@@ -5,7 +5,9 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod access;
+mod account;
 mod api;
+mod audit;
 pub mod cache;
 mod catalogue;
 mod charts;
@@ -106,6 +108,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("right.html", include_str!("../templates/right.html")),
     ("methods.html", include_str!("../templates/methods.html")),
     ("method.html", include_str!("../templates/method.html")),
+    ("account.html", include_str!("../templates/account.html")),
+    ("notice.html", include_str!("../templates/notice.html")),
+    ("audit.html", include_str!("../templates/audit.html")),
 ];
 
 const STYLE: &str = include_str!("../static/style.css");
@@ -154,6 +159,7 @@ impl WebState {
         let manages = ctx.actor.memberships().iter().any(|m| {
             matches!(m.role, rightsmon_domain::access::Role::CityCoordinator | rightsmon_domain::access::Role::NetworkCoordinator)
         });
+        let network = ctx.actor.may(rightsmon_domain::access::Permission::ManageNetwork);
         let languages: Vec<serde_json::Value> =
             i18n::LANGUAGES.iter().map(|(code, name, _)| serde_json::json!({"code": code, "name": name})).collect();
         let context = serde_json::json!({
@@ -161,6 +167,7 @@ impl WebState {
             "languages": languages,
             "user": user,
             "manages": manages,
+            "network": network,
             "csrf": ctx.csrf,
             "demo": self.settings.demo_mode,
             "path": ctx.path,
@@ -191,6 +198,11 @@ pub fn routes() -> Routes {
         .route("/api/v1/indicators/{code}/comparison", "GET", Access::Public, get(findings::api_comparison))
         .route("/login", "GET, POST", Access::Public, get(pages::login_form).post(pages::login))
         .route("/logout", "POST", Access::SignedIn, post(pages::logout))
+        .route("/account", "GET", Access::SignedIn, get(account::show))
+        .route("/account/password", "POST", Access::SignedIn, post(account::change_password))
+        .route("/account/data", "GET", Access::SignedIn, get(account::data))
+        .route("/account/erasure", "POST", Access::SignedIn, post(account::erase))
+        .route("/workspace/audit", "GET", Access::NetworkCoordinator, get(audit::page))
         .route("/workspace", "GET", Access::SignedIn, get(workspace::tasks))
         .route("/workspace/values/new", "GET", Access::SignedIn, get(workspace::entry_form))
         .route("/workspace/values", "POST", Access::SignedIn, post(workspace::enter))
