@@ -6,7 +6,9 @@
 //     publishes it, and it appears on the public pages;
 //  4. no Content-Security-Policy violation on any page with JavaScript on;
 //  5. an import uploaded and followed to its report without JavaScript, its report page under axe;
-//  6. screenshots of the main pages in tests/browser/artifacts/.
+//  6. a user's own account without JavaScript: a new password (with the current one), signing
+//     in with it, the network coordinator's audit log, and the account erased;
+//  7. screenshots of the main pages in tests/browser/artifacts/.
 //
 // Usage: node tests/browser/run.mjs   (RIGHTSMON_BIN: the binary, default target/debug/rightsmon;
 // CHROMIUM: the browser, default /usr/bin/chromium)
@@ -80,10 +82,10 @@ async function json(base, url) {
   return reply.json();
 }
 
-async function signIn(page, base, username) {
+async function signIn(page, base, username, password = PASSWORD) {
   await page.goto(`${base}/login`);
   await page.fill("#username", username);
-  await page.fill("#password", PASSWORD);
+  await page.fill("#password", password);
   await Promise.all([page.waitForNavigation(), page.click("form.stacked-form button[type=submit]")]);
   if (!check(new URL(page.url()).pathname !== "/login", `${username} could not sign in`)) {
     throw new Error("sign-in failed");
@@ -116,6 +118,8 @@ async function pageTypes(base) {
     { name: "districts", url: "/workspace/districts", user: "ghent-coordinator" },
     { name: "import", url: "/workspace/imports/new", user: "ghent-editor" },
     { name: "new-proposal", url: "/proposals/new", user: "ghent-cso" },
+    { name: "account", url: "/account", user: "ghent-cso" },
+    { name: "audit", url: "/workspace/audit", user: "coordinator" },
   ];
   if (proposal) types.push({ name: "proposal", url: `/proposals/${proposal.id}` });
   else fail("the demo has no proposal to look at");
@@ -288,6 +292,48 @@ async function importWithoutJavaScript(browser, base) {
   }
 }
 
+async function accountWithoutJavaScript(browser, base) {
+  console.log("an account without JavaScript: a new password, the audit log, erasure");
+  const options = { javaScriptEnabled: false };
+  const newPassword = "a walk along the Leie at dawn";
+  await withUser(browser, base, "ghent-viewer", options, async (page) => {
+    await page.goto(`${base}/account`);
+    await page.fill("#field-password", PASSWORD);
+    await page.fill("#field-new_password", newPassword);
+    await Promise.all([page.waitForNavigation(), page.click("form[action='/account/password'] button[type=submit]")]);
+    check((await page.locator("[role=status]").count()) === 1, `the password change was not confirmed: ${await page.locator("main").innerText()}`);
+    await page.goto(`${base}/workspace`);
+    check(new URL(page.url()).pathname === "/workspace" && (await page.locator("main h1").count()) === 1, "the workspace still opens");
+    check((await page.content()).includes("/login"), "a changed password ends the session");
+  });
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  try {
+    await signIn(page, base, "ghent-viewer", newPassword);
+    await page.goto(`${base}/account`);
+    await page.fill("#field-erase-password", newPassword);
+    await page.check("#field-confirm");
+    await Promise.all([page.waitForNavigation(), page.click("form[action='/account/erasure'] button[type=submit]")]);
+    check((await page.locator("[role=status]").count()) === 1, `the erasure was not confirmed: ${await page.locator("main").innerText()}`);
+    await page.screenshot({ path: path.join(artifacts, "account-erased.png"), fullPage: true });
+    await page.goto(`${base}/login`);
+    await page.fill("#username", "ghent-viewer");
+    await page.fill("#password", newPassword);
+    await Promise.all([page.waitForNavigation(), page.click("form.stacked-form button[type=submit]")]);
+    check(new URL(page.url()).pathname === "/login", "an erased account no longer signs in");
+  } finally {
+    await context.close();
+  }
+  await withUser(browser, base, "coordinator", options, async (page) => {
+    await page.goto(`${base}/workspace/audit`);
+    const text = await page.locator("main").innerText();
+    check((await page.locator(".error-summary").count()) === 0 && (await page.locator("[role=status]").count()) === 1, `the audit log does not verify: ${text}`);
+    check(/user\.erased/.test(text), "the erasure is in the audit log");
+    await page.screenshot({ path: path.join(artifacts, "audit.png"), fullPage: true });
+  });
+  console.log(`  ${failures.length === 0 ? "ok  " : "FAIL"} account`);
+}
+
 async function main() {
   if (!fs.existsSync(binary)) throw new Error(`${binary} is missing: build it first (cargo build)`);
   if (!fs.existsSync(browserPath)) throw new Error(`${browserPath} is missing: install Debian's chromium`);
@@ -302,6 +348,7 @@ async function main() {
     await withoutJavaScript(browser, server.base, types);
     await walkthrough(browser, server.base);
     await importWithoutJavaScript(browser, server.base);
+    await accountWithoutJavaScript(browser, server.base);
   } finally {
     await browser.close();
     server.child.kill();
