@@ -37,18 +37,33 @@ struct LineCounter<R> {
     quote_opened_at: u64,
     /// The offset of the quote still open at the end of the file.
     unclosed_quote: Option<u64>,
+    /// A carriage return just read, whose line end depends on the byte after it: with a line
+    /// feed it ends a line once, alone it ends a line as old spreadsheets write them.
+    pending_cr: Option<u64>,
 }
 
 impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        if n == 0 && !buf.is_empty() && self.quoting == Quoting::Quoted {
-            self.unclosed_quote = Some(self.quote_opened_at);
+        if n == 0 && !buf.is_empty() {
+            if self.quoting == Quoting::Quoted {
+                self.unclosed_quote = Some(self.quote_opened_at);
+            }
+            if let Some(cr) = self.pending_cr.take() {
+                self.newlines.push_back(cr);
+            }
         }
         for (i, b) in buf[..n].iter().enumerate() {
             let at = self.offset + i as u64;
-            if *b == b'\n' {
-                self.newlines.push_back(at);
+            if let Some(cr) = self.pending_cr.take()
+                && *b != b'\n'
+            {
+                self.newlines.push_back(cr);
+            }
+            match *b {
+                b'\n' => self.newlines.push_back(at),
+                b'\r' => self.pending_cr = Some(at),
+                _ => {}
             }
             self.quoting = match (self.quoting, *b) {
                 (Quoting::Quoted, b'"') => Quoting::QuoteInQuoted,
@@ -114,6 +129,7 @@ impl<R: Read> Table<R> {
             quoting: Quoting::FieldStart,
             quote_opened_at: 0,
             unclosed_quote: None,
+            pending_cr: None,
         };
         let mut buffered = BufReader::with_capacity(64 * 1024, counter);
         let start = buffered.fill_buf().map_err(|e| FormatError::file(format!("the file cannot be read: {e}")))?;
@@ -253,6 +269,13 @@ mod tests {
         assert_eq!((error.row, error.column.as_deref()), (Some(3), Some("B")));
         assert!(Table::csv(&b"\xff\xfeY\x00e\x00"[..]).unwrap_err().message.contains("UTF-16"));
         assert!(Table::csv(&b""[..]).unwrap_err().message.contains("empty"));
+    }
+
+    #[test]
+    fn rows_ending_in_a_carriage_return_alone_are_counted_as_spreadsheets_count_them() {
+        let mut table = Table::csv("Year,Value\r2020,1\r\r2021,2\r\n2022,3".as_bytes()).unwrap();
+        let rows: Vec<usize> = std::iter::from_fn(|| table.next_record()).map(|r| r.unwrap().row).collect();
+        assert_eq!(rows, [2, 4, 5]);
     }
 
     #[test]
