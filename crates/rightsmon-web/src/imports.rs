@@ -31,6 +31,9 @@ use tokio::io::AsyncWriteExt;
 const KEEP_FINISHED: Duration = Duration::from_secs(3600);
 /// Imports one user may run at the same time.
 const RUNNING_PER_USER: usize = 2;
+/// Finished imports whose reports are kept per user (the newest); memory stays bounded however
+/// many imports a user runs within the hour.
+const FINISHED_PER_USER: usize = 20;
 
 /// One import in the background.
 #[derive(Debug)]
@@ -92,6 +95,13 @@ impl Jobs {
     fn add(&self, id: String, job: Arc<Job>) -> Result<(), WebError> {
         let mut jobs = self.0.lock().map_err(|_| WebError::App(AppError::Internal(anyhow::anyhow!("import jobs poisoned"))))?;
         jobs.retain(|_, job| job.finished().is_none_or(|(at, _)| at.elapsed() < KEEP_FINISHED));
+        let mut finished: Vec<(Instant, String)> =
+            jobs.iter().filter(|(_, j)| j.owner == job.owner).filter_map(|(id, j)| j.finished().map(|(at, _)| (at, id.clone()))).collect();
+        finished.sort();
+        let excess = finished.len().saturating_sub(FINISHED_PER_USER - 1);
+        for (_, id) in finished.into_iter().take(excess) {
+            jobs.remove(&id);
+        }
         let running = jobs.values().filter(|j| j.owner == job.owner && j.finished().is_none()).count();
         if running >= RUNNING_PER_USER {
             return Err(WebError::App(AppError::Conflict(format!(
