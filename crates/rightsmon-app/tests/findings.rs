@@ -68,3 +68,31 @@ async fn a_city_has_findings_for_each_of_its_indicators_and_unknown_ones_are_not
     assert!(matches!(app.indicator_findings(&Actor::Anonymous, "RM-NOPE-01", "padova").await, Err(rightsmon_app::AppError::NotFound)));
     assert!(matches!(app.city_findings(&Actor::Anonymous, "atlantis").await, Err(rightsmon_app::AppError::NotFound)));
 }
+
+#[tokio::test]
+async fn a_city_with_many_drafts_shows_its_members_every_indicator_and_others_what_they_see() {
+    let app = demo().await;
+    let anonymous = app.city_findings(&Actor::Anonymous, "ghent").await.unwrap().len();
+    // Far more drafts of one indicator than a page holds, all in Ghent.
+    let editor = app.actor_for_username("ghent-editor").await.unwrap();
+    let drafts: Vec<rightsmon_domain::observation::ObservationDraft> = (0..1500)
+        .map(|i| rightsmon_domain::observation::ObservationDraft {
+            area: "ghent".into(),
+            period: format!("{}-{:02}", 1800 + i / 12, i % 12 + 1),
+            value: "10".into(),
+            ..rightsmon_domain::observation::ObservationDraft::default()
+        })
+        .collect();
+    app.enter_values(&editor, "RM-EDU-01", &drafts).await.unwrap();
+    let token = app.login("ghent-viewer", rightsmon_app::demo::DEMO_PASSWORD, "test").await.unwrap().token;
+    let viewer = app.actor_for_token(Some(&token)).await.unwrap();
+    let inside = app.city_findings(&viewer, "ghent").await.unwrap();
+    assert!(inside.len() >= anonymous, "a member sees at least what the public sees: {} < {anonymous}", inside.len());
+    assert_eq!(app.city_findings(&Actor::Anonymous, "ghent").await.unwrap().len(), anonymous);
+    assert!(inside.iter().all(|f| !f.published_only));
+    // A member of another city sees Ghent's published values only, and is told so.
+    let padova = app.actor_for_username("padova-editor").await.unwrap();
+    let outside = app.city_findings(&padova, "ghent").await.unwrap();
+    assert_eq!(outside.len(), anonymous);
+    assert!(outside.iter().all(|f| f.published_only), "published_only is true for a member of another city");
+}

@@ -19,8 +19,29 @@ CREATE TABLE import_staging (
     run_id TEXT NOT NULL REFERENCES import_runs (id) ON DELETE CASCADE,
     seq BIGINT NOT NULL,
     row BIGINT NOT NULL,
-    -- The value as JSON (`NewObservation`).
+    -- The value as the history keeps it (JSON of `NewObservation`), and in the columns of
+    -- `observations`, so that the switch copies it with one statement per batch.
     observation TEXT NOT NULL,
+    indicator_code TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    area_code TEXT NOT NULL,
+    city_code TEXT,
+    period TEXT NOT NULL,
+    period_start BIGINT NOT NULL,
+    period_months BIGINT NOT NULL,
+    disaggregation TEXT NOT NULL,
+    number_value DOUBLE PRECISION,
+    text_value TEXT,
+    lower_bound DOUBLE PRECISION,
+    upper_bound DOUBLE PRECISION,
+    status TEXT NOT NULL,
+    organisation_id BIGINT,
+    provenance_kind TEXT NOT NULL,
+    source_name TEXT,
+    source_reference TEXT,
+    source_date TEXT,
+    method_note TEXT,
+    state TEXT NOT NULL,
     PRIMARY KEY (run_id, seq)
 );
 

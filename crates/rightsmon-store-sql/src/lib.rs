@@ -745,11 +745,7 @@ macro_rules! impl_sql_store {
                 a.value == b.value && a.lower_bound == b.lower_bound && a.upper_bound == b.upper_bound && a.status == b.status && a.provenance == b.provenance
             }
 
-            /// Values per insert statement of an import: 25 parameters each, well within the
-            /// limits of both databases.
-            const IMPORT_CHUNK: usize = 100;
-
-            /// The id each value of an insert's chunk was created with, or `None` for a value
+            /// The id each value of a switch's batch was created with, or `None` for a value
             /// whose subject was stored already (or came earlier in the chunk: the first of two
             /// rows about one subject is created, the second meets it). When every value was new,
             /// the rows come back in the order of the values, which is checked cheaply; otherwise
@@ -794,9 +790,15 @@ macro_rules! impl_sql_store {
                     .collect())
             }
 
+            /// The columns of a value as it is staged, and as `observations` holds it before its
+            /// revision, people and times.
+            const STAGED_VALUE_COLUMNS: &str = "indicator_code, version, area_code, city_code, period, period_start, period_months, \
+                disaggregation, number_value, text_value, lower_bound, upper_bound, status, organisation_id, provenance_kind, \
+                source_name, source_reference, source_date, method_note, state";
+
             /// Staged values read back per switch batch.
             const SWITCH_BATCH: i64 = 2000;
-            /// Staged values per insert statement: 4 parameters each.
+            /// Staged values per insert statement: 24 parameters each, within both databases' limits.
             const STAGE_CHUNK: usize = 500;
             /// A run whose heartbeat is older than this (in seconds) belongs to a process that
             /// ended without finishing; its staged values are cleared.
@@ -849,100 +851,74 @@ macro_rules! impl_sql_store {
                     put_version_in(tx, definition, options.at).await?;
                 }
                 let mut versions: std::collections::HashSet<(String, u32)> = std::collections::HashSet::new();
-                let mut cities: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
                 let mut after = -1;
                 loop {
                     let staged = staged_batch(tx, run, after).await?;
-                    let Some((last, _)) = staged.last() else { break };
-                    after = *last;
+                    let (Some((first, _)), Some((last, _))) = (staged.first(), staged.last()) else { break };
+                    let (first, last) = (*first, *last);
+                    after = last;
+                    let seqs: Vec<i64> = staged.iter().map(|(seq, _)| *seq).collect();
                     let batch: Vec<rightsmon_store::ImportItem> = staged.into_iter().map(|(_, item)| item).collect();
                     let mut outcomes: Vec<Option<ItemOutcome>> = vec![None; batch.len()];
-                    // Rows go in by statements of many values, as few round trips as possible.
-                    for (chunk_index, chunk) in batch.chunks(IMPORT_CHUNK).enumerate() {
-                        let mut city_codes = Vec::with_capacity(chunk.len());
-                        for item in chunk {
-                            let observation = &item.observation;
-                            let version_key = (observation.indicator.as_str().to_owned(), observation.version);
-                            if !versions.contains(&version_key) {
-                                require_version_in(tx, &observation.indicator, observation.version).await?;
-                                versions.insert(version_key);
-                            }
-                            let city_code = match cities.get(observation.area.as_str()) {
-                                Some(city) => city.clone(),
-                                None => {
-                                    let city = city_code_in(tx, &observation.area).await?;
-                                    cities.insert(observation.area.as_str().to_owned(), city.clone());
-                                    city
-                                }
-                            };
-                            city_codes.push(city_code);
+                    for item in &batch {
+                        let observation = &item.observation;
+                        let version_key = (observation.indicator.as_str().to_owned(), observation.version);
+                        if !versions.contains(&version_key) {
+                            require_version_in(tx, &observation.indicator, observation.version).await?;
+                            versions.insert(version_key);
                         }
-                        let mut insert = sqlx::QueryBuilder::<$db>::new(format!("INSERT INTO observations ({OBSERVATION_INSERT_COLUMNS}) "));
-                        insert.push_values(chunk.iter().zip(city_codes), |mut row, (item, city_code)| {
-                            let observation = &item.observation;
-                            let provenance = &observation.provenance;
-                            row.push_bind(observation.indicator.as_str().to_owned())
-                                .push_bind(i64::from(observation.version))
-                                .push_bind(observation.area.as_str().to_owned())
-                                .push_bind(city_code)
-                                .push_bind(observation.period.to_string())
-                                .push_bind(observation.period.start_month_index())
-                                .push_bind(observation.period.length_in_months())
-                                .push_bind(observation.key.to_string())
-                                .push_bind(number_of(observation))
-                                .push_bind(text_of(observation))
-                                .push_bind(observation.lower_bound)
-                                .push_bind(observation.upper_bound)
-                                .push_bind(observation.status.as_str())
-                                .push_bind(provenance.organisation_id)
-                                .push_bind(provenance.kind.as_str())
-                                .push_bind(provenance.source_name.clone())
-                                .push_bind(provenance.source_reference.clone())
-                                .push_bind(provenance.source_date.map(|d| d.to_string()))
-                                .push_bind(provenance.method_note.clone())
-                                .push_bind(observation.state.as_str())
-                                .push_bind(1_i64)
-                                .push_bind(options.entered_by)
-                                .push_bind(None::<i64>)
-                                .push_bind(options.at.seconds())
-                                .push_bind(options.at.seconds());
+                    }
+                    // The staged values go in with one statement: a value whose subject is
+                    // stored already (or came earlier in the file) is left for below.
+                    let insert = format!(
+                        "INSERT INTO observations ({STAGED_VALUE_COLUMNS}, revision, entered_by, approved_by, created_at, updated_at) \
+                         SELECT {STAGED_VALUE_COLUMNS}, 1, $1, CAST(NULL AS BIGINT), $2, $2 FROM import_staging \
+                         WHERE run_id = $3 AND seq >= $4 AND seq <= $5 ORDER BY seq \
+                         ON CONFLICT (indicator_code, version, area_code, period, disaggregation) DO NOTHING \
+                         RETURNING id, indicator_code, version, area_code, period, disaggregation"
+                    );
+                    let returned = sqlx::query(sqlx::AssertSqlSafe(insert))
+                        .bind(options.entered_by)
+                        .bind(options.at.seconds())
+                        .bind(run.to_owned())
+                        .bind(first)
+                        .bind(last)
+                        .fetch_all(&mut **tx)
+                        .await
+                        .map_err(err)?;
+                    let created_ids = created_ids(&returned, &batch)?;
+                    let mut pending = Vec::new();
+                    let mut created = Vec::new();
+                    for (index, created_id) in created_ids.into_iter().enumerate() {
+                        match created_id {
+                            Some(id) => {
+                                counts.created += 1;
+                                outcomes[index] = Some(ItemOutcome::Created(id));
+                                created.push((id, seqs[index]));
+                            }
+                            None => pending.push(index),
+                        }
+                    }
+                    // Their history begins with the value as staged.
+                    for chunk in created.chunks(STAGE_CHUNK) {
+                        let mut history = sqlx::QueryBuilder::<$db>::new("WITH created (id, seq) AS (");
+                        history.push_values(chunk, |mut row, (id, seq)| {
+                            row.push_bind(*id).push_bind(*seq);
                         });
-                        insert.push(
-                            " ON CONFLICT (indicator_code, version, area_code, period, disaggregation) DO NOTHING \
-                             RETURNING id, indicator_code, version, area_code, period, disaggregation",
-                        );
-                        let returned = insert.build().fetch_all(&mut **tx).await.map_err(err)?;
-                        let created_ids = created_ids(&returned, chunk)?;
-                        let mut pending = Vec::new();
-                        let mut revisions = Vec::new();
-                        for (offset, (item, created)) in chunk.iter().zip(created_ids).enumerate() {
-                            let o = &item.observation;
-                            let index = chunk_index * IMPORT_CHUNK + offset;
-                            match created {
-                                Some(id) => {
-                                    counts.created += 1;
-                                    outcomes[index] = Some(ItemOutcome::Created(id));
-                                    revisions.push((id, to_json(o)?));
-                                }
-                                None => pending.push(index),
-                            }
-                        }
-                        if !revisions.is_empty() {
-                            let mut history = sqlx::QueryBuilder::<$db>::new(
-                                "INSERT INTO observation_revisions (observation_id, revision, at, user_id, action, reason, snapshot) ",
-                            );
-                            history.push_values(revisions, |mut row, (id, snapshot)| {
-                                row.push_bind(id)
-                                    .push_bind(1_i64)
-                                    .push_bind(options.at.seconds())
-                                    .push_bind(options.entered_by)
-                                    .push_bind("created")
-                                    .push_bind(None::<String>)
-                                    .push_bind(snapshot);
-                            });
-                            history.build().execute(&mut **tx).await.map_err(err)?;
-                        }
-                        for index in pending {
+                        history
+                            .push(
+                                ") INSERT INTO observation_revisions (observation_id, revision, at, user_id, action, reason, snapshot) \
+                                 SELECT created.id, 1, ",
+                            )
+                            .push_bind(options.at.seconds())
+                            .push(", ")
+                            .push_bind(options.entered_by)
+                            .push(", 'created', CAST(NULL AS TEXT), s.observation FROM created JOIN import_staging s ON s.run_id = ")
+                            .push_bind(run.to_owned())
+                            .push(" AND s.seq = created.seq");
+                        history.build().execute(&mut **tx).await.map_err(err)?;
+                    }
+                    for index in pending {
                             let observation = &batch[index].observation;
                             let provenance = &observation.provenance;
                             let period = observation.period.to_string();
@@ -977,7 +953,6 @@ macro_rules! impl_sql_store {
                                 ItemOutcome::NeedsReason(existing.id)
                             };
                             outcomes[index] = Some(outcome);
-                        }
                     }
                     let outcomes: Vec<ItemOutcome> = outcomes.into_iter().map(|o| o.ok_or_else(|| StoreError::Corrupt("an import row without outcome".into()))).collect::<StoreResult<_>>()?;
                     feed.written(&batch, &outcomes);
@@ -1150,18 +1125,51 @@ macro_rules! impl_sql_store {
                     options: &rightsmon_store::ImportOptions,
                     run: &str,
                 ) -> StoreResult<rightsmon_store::ImportCounts> {
+                    let started = std::time::Instant::now();
                     let mut seq: i64 = 0;
+                    let mut cities: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
                     while let Some(batch) = feed.next_batch() {
                         let mut staged = Vec::with_capacity(batch.len());
                         for item in &batch {
-                            staged.push((seq, i64::try_from(item.row).unwrap_or(i64::MAX), to_json(&item.observation)?));
+                            staged.push((seq, i64::try_from(item.row).unwrap_or(i64::MAX), to_json(&item.observation)?, &item.observation));
                             seq += 1;
                         }
                         $crate::in_transaction!(self, tx, {
+                            for (_, _, _, observation) in &staged {
+                                if !cities.contains_key(observation.area.as_str()) {
+                                    let city = city_code_in(&mut tx, &observation.area).await?;
+                                    cities.insert(observation.area.as_str().to_owned(), city);
+                                }
+                            }
                             for chunk in staged.chunks(STAGE_CHUNK) {
-                                let mut insert = sqlx::QueryBuilder::<$db>::new("INSERT INTO import_staging (run_id, seq, row, observation) ");
-                                insert.push_values(chunk, |mut row, (seq, line, observation)| {
-                                    row.push_bind(run.to_owned()).push_bind(*seq).push_bind(*line).push_bind(observation.clone());
+                                let mut insert =
+                                    sqlx::QueryBuilder::<$db>::new(format!("INSERT INTO import_staging (run_id, seq, row, observation, {STAGED_VALUE_COLUMNS}) "));
+                                insert.push_values(chunk, |mut row, (seq, line, json, observation)| {
+                                    let provenance = &observation.provenance;
+                                    row.push_bind(run.to_owned())
+                                        .push_bind(*seq)
+                                        .push_bind(*line)
+                                        .push_bind(json.clone())
+                                        .push_bind(observation.indicator.as_str().to_owned())
+                                        .push_bind(i64::from(observation.version))
+                                        .push_bind(observation.area.as_str().to_owned())
+                                        .push_bind(cities.get(observation.area.as_str()).cloned().flatten())
+                                        .push_bind(observation.period.to_string())
+                                        .push_bind(observation.period.start_month_index())
+                                        .push_bind(observation.period.length_in_months())
+                                        .push_bind(observation.key.to_string())
+                                        .push_bind(number_of(observation))
+                                        .push_bind(text_of(observation))
+                                        .push_bind(observation.lower_bound)
+                                        .push_bind(observation.upper_bound)
+                                        .push_bind(observation.status.as_str())
+                                        .push_bind(provenance.organisation_id)
+                                        .push_bind(provenance.kind.as_str())
+                                        .push_bind(provenance.source_name.clone())
+                                        .push_bind(provenance.source_reference.clone())
+                                        .push_bind(provenance.source_date.map(|d| d.to_string()))
+                                        .push_bind(provenance.method_note.clone())
+                                        .push_bind(observation.state.as_str());
                                 });
                                 insert.build().execute(&mut *tx).await.map_err(err)?;
                             }
@@ -1174,9 +1182,12 @@ macro_rules! impl_sql_store {
                             Ok(())
                         })?;
                     }
+                    let staged = started.elapsed();
                     let _guard = self.write_guard().await;
+                    let switch = std::time::Instant::now();
                     let mut tx = self.begin_write().await.map_err(err)?;
                     let result = import_in(&mut tx, feed, options, run).await;
+                    tracing::debug!(values = seq, staging_ms = staged.as_millis(), switch_ms = switch.elapsed().as_millis(), "import staged and switched");
                     match result {
                         Ok(mut counts) if feed.keep() => {
                             let event = feed.audit(&counts);

@@ -19,8 +19,29 @@ CREATE TABLE import_staging (
     run_id TEXT NOT NULL REFERENCES import_runs (id) ON DELETE CASCADE,
     seq INTEGER NOT NULL,
     row INTEGER NOT NULL,
-    -- The value as JSON (`NewObservation`).
+    -- The value as the history keeps it (JSON of `NewObservation`), and in the columns of
+    -- `observations`, so that the switch copies it with one statement per batch.
     observation TEXT NOT NULL,
+    indicator_code TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    area_code TEXT NOT NULL,
+    city_code TEXT,
+    period TEXT NOT NULL,
+    period_start INTEGER NOT NULL,
+    period_months INTEGER NOT NULL,
+    disaggregation TEXT NOT NULL,
+    number_value REAL,
+    text_value TEXT,
+    lower_bound REAL,
+    upper_bound REAL,
+    status TEXT NOT NULL,
+    organisation_id INTEGER,
+    provenance_kind TEXT NOT NULL,
+    source_name TEXT,
+    source_reference TEXT,
+    source_date TEXT,
+    method_note TEXT,
+    state TEXT NOT NULL,
     PRIMARY KEY (run_id, seq)
 ) STRICT;
 

@@ -24,6 +24,8 @@ mod portal;
 mod upload;
 mod workspace;
 
+pub use imports::{clean_uploads, upload_dir};
+
 use access::{Access, RouteRule, Routes};
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
