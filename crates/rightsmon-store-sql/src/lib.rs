@@ -606,11 +606,6 @@ macro_rules! impl_sql_store {
                 })
             }
 
-            /// The columns of a new observation row, in the order the inserts bind them.
-            const OBSERVATION_INSERT_COLUMNS: &str = "indicator_code, version, area_code, city_code, period, period_start, period_months, \
-                disaggregation, number_value, text_value, lower_bound, upper_bound, status, organisation_id, provenance_kind, \
-                source_name, source_reference, source_date, method_note, state, revision, entered_by, approved_by, created_at, updated_at";
-
             /// `NotFound` unless the indicator version exists.
             async fn require_version_in(tx: &mut sqlx::Transaction<'_, $db>, indicator: &IndicatorCode, version: u32) -> StoreResult<()> {
                 let exists = sqlx::query("SELECT 1 FROM indicator_versions WHERE indicator_code = $1 AND version = $2")
@@ -672,48 +667,50 @@ macro_rules! impl_sql_store {
                 Ok(())
             }
 
+            /// Binds a value's columns, in the order of `STAGED_VALUE_COLUMNS`: the one list both
+            /// a single insert and an import's staging write.
+            fn bind_value_columns(row: &mut sqlx::query_builder::Separated<'_, $db, &'static str>, observation: &NewObservation, city_code: Option<String>) {
+                let provenance = &observation.provenance;
+                row.push_bind(observation.indicator.as_str().to_owned())
+                    .push_bind(i64::from(observation.version))
+                    .push_bind(observation.area.as_str().to_owned())
+                    .push_bind(city_code)
+                    .push_bind(observation.period.to_string())
+                    .push_bind(observation.period.start_month_index())
+                    .push_bind(observation.period.length_in_months())
+                    .push_bind(observation.key.to_string())
+                    .push_bind(number_of(observation))
+                    .push_bind(text_of(observation))
+                    .push_bind(observation.lower_bound)
+                    .push_bind(observation.upper_bound)
+                    .push_bind(observation.status.as_str())
+                    .push_bind(provenance.organisation_id)
+                    .push_bind(provenance.kind.as_str())
+                    .push_bind(provenance.source_name.clone())
+                    .push_bind(provenance.source_reference.clone())
+                    .push_bind(provenance.source_date.map(|d| d.to_string()))
+                    .push_bind(provenance.method_note.clone())
+                    .push_bind(observation.state.as_str());
+            }
+
             /// Stores one new observation within a transaction and records it in its history.
             async fn insert_in(tx: &mut sqlx::Transaction<'_, $db>, observation: &NewObservation, entered_by: Option<i64>, at: Timestamp) -> StoreResult<i64> {
                 require_version_in(tx, &observation.indicator, observation.version).await?;
                 let city_code = city_code_in(tx, &observation.area).await?;
-                let provenance = &observation.provenance;
-                let sql = format!(
-                    "INSERT INTO observations ({OBSERVATION_INSERT_COLUMNS}) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, NULL, $22, $22) \
-                     RETURNING id"
-                );
-                let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(observation.indicator.as_str().to_owned())
-                .bind(i64::from(observation.version))
-                .bind(observation.area.as_str().to_owned())
-                .bind(city_code)
-                .bind(observation.period.to_string())
-                .bind(observation.period.start_month_index())
-                .bind(observation.period.length_in_months())
-                .bind(observation.key.to_string())
-                .bind(number_of(observation))
-                .bind(text_of(observation))
-                .bind(observation.lower_bound)
-                .bind(observation.upper_bound)
-                .bind(observation.status.as_str())
-                .bind(provenance.organisation_id)
-                .bind(provenance.kind.as_str())
-                .bind(provenance.source_name.clone())
-                .bind(provenance.source_reference.clone())
-                .bind(provenance.source_date.map(|d| d.to_string()))
-                .bind(provenance.method_note.clone())
-                .bind(observation.state.as_str())
-                .bind(entered_by)
-                .bind(at.seconds())
-                .fetch_one(&mut **tx)
-                .await
-                .map_err(err)?;
+                let mut insert = sqlx::QueryBuilder::<$db>::new(format!(
+                    "INSERT INTO observations ({STAGED_VALUE_COLUMNS}, revision, entered_by, approved_by, created_at, updated_at) "
+                ));
+                insert.push_values(std::iter::once(()), |mut row, ()| {
+                    bind_value_columns(&mut row, observation, city_code.clone());
+                    row.push_bind(1_i64).push_bind(entered_by).push_bind(None::<i64>).push_bind(at.seconds()).push_bind(at.seconds());
+                });
+                insert.push(" RETURNING id");
+                let row = insert.build().fetch_one(&mut **tx).await.map_err(err)?;
                 let id: i64 = get(&row, "id")?;
                 let stored = observation_in(tx, id).await?;
                 record_revision(tx, &stored, entered_by, RevisionAction::Created, None).await?;
                 Ok(id)
             }
-
 
             /// Replaces a codelist and its codes within a transaction.
             async fn codelist_in(tx: &mut sqlx::Transaction<'_, $db>, codelist: &Codelist) -> StoreResult<()> {
@@ -1145,31 +1142,8 @@ macro_rules! impl_sql_store {
                                 let mut insert =
                                     sqlx::QueryBuilder::<$db>::new(format!("INSERT INTO import_staging (run_id, seq, row, observation, {STAGED_VALUE_COLUMNS}) "));
                                 insert.push_values(chunk, |mut row, (seq, line, json, observation)| {
-                                    let provenance = &observation.provenance;
-                                    row.push_bind(run.to_owned())
-                                        .push_bind(*seq)
-                                        .push_bind(*line)
-                                        .push_bind(json.clone())
-                                        .push_bind(observation.indicator.as_str().to_owned())
-                                        .push_bind(i64::from(observation.version))
-                                        .push_bind(observation.area.as_str().to_owned())
-                                        .push_bind(cities.get(observation.area.as_str()).cloned().flatten())
-                                        .push_bind(observation.period.to_string())
-                                        .push_bind(observation.period.start_month_index())
-                                        .push_bind(observation.period.length_in_months())
-                                        .push_bind(observation.key.to_string())
-                                        .push_bind(number_of(observation))
-                                        .push_bind(text_of(observation))
-                                        .push_bind(observation.lower_bound)
-                                        .push_bind(observation.upper_bound)
-                                        .push_bind(observation.status.as_str())
-                                        .push_bind(provenance.organisation_id)
-                                        .push_bind(provenance.kind.as_str())
-                                        .push_bind(provenance.source_name.clone())
-                                        .push_bind(provenance.source_reference.clone())
-                                        .push_bind(provenance.source_date.map(|d| d.to_string()))
-                                        .push_bind(provenance.method_note.clone())
-                                        .push_bind(observation.state.as_str());
+                                    row.push_bind(run.to_owned()).push_bind(*seq).push_bind(*line).push_bind(json.clone());
+                                    bind_value_columns(&mut row, observation, cities.get(observation.area.as_str()).cloned().flatten());
                                 });
                                 insert.build().execute(&mut *tx).await.map_err(err)?;
                             }
