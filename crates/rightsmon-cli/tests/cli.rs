@@ -3,42 +3,12 @@
 // `start_demo` hands its child to the caller, which stops and waits for it.
 #![allow(clippy::zombie_processes)]
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
-
-fn binary() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_rightsmon"));
-    for (name, _) in std::env::vars() {
-        if name.starts_with("RIGHTSMON_") {
-            command.env_remove(name);
-        }
-    }
-    command.env("RUST_LOG", "warn");
-    command
-}
-
-/// A scratch folder, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let path = std::env::temp_dir().join(format!("rightsmon-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-    fn url(&self) -> String {
-        format!("sqlite://{}", self.0.join("test.db").display())
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use support::{Scratch, binary};
 
 fn run(command: &mut Command, stdin: &str) -> Output {
     let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
@@ -46,9 +16,7 @@ fn run(command: &mut Command, stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use support::text;
 
 /// One `error:` line and a non-zero exit.
 fn assert_one_line_error(output: &Output, fragment: &str) {

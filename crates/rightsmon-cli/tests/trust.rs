@@ -3,49 +3,13 @@
 //! SQLite -> PostgreSQL -> SQLite with every table equal.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Output, Stdio};
 use std::sync::Arc;
-
-fn binary() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_rightsmon"));
-    for (name, _) in std::env::vars() {
-        if name.starts_with("RIGHTSMON_") {
-            command.env_remove(name);
-        }
-    }
-    command.env("RUST_LOG", "warn");
-    command
-}
-
-/// A scratch folder, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let path = std::env::temp_dir().join(format!("rightsmon-trust-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-    fn url(&self, name: &str) -> String {
-        format!("sqlite://{}", self.0.join(name).display())
-    }
-    fn file(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use support::{Scratch, binary, text};
 
 fn rightsmon(url: &str, args: &[&str]) -> Output {
     binary().arg("--database-url").arg(url).args(args).output().unwrap()
@@ -67,7 +31,7 @@ fn fails(output: &Output, fragment: &str) {
 
 /// A database with the reference data and an editor of Ghent.
 fn initialised(scratch: &Scratch) -> String {
-    let url = scratch.url("test.db");
+    let url = scratch.url_of("test.db");
     succeeds(&rightsmon(&url, &["init"]));
     let mut child = binary()
         .args(["--database-url", &url, "user", "add", "editor", "--name", "Editor", "--role", "data_editor", "--city", "ghent"])
@@ -84,12 +48,15 @@ fn initialised(scratch: &Scratch) -> String {
 #[test]
 fn a_database_that_does_not_exist_is_named_instead_of_made_empty() {
     let scratch = Scratch::new("missing");
-    let url = scratch.url("nowhere.db");
+    let url = scratch.url_of("nowhere.db");
     fails(&rightsmon(&url, &["user", "list"]), "there is no database at");
     assert!(!scratch.file("nowhere.db").exists(), "nothing was created");
     // An empty file is no database of Rights Monitor either.
     std::fs::write(scratch.file("empty.db"), b"").unwrap();
-    fails(&rightsmon(&scratch.url("empty.db"), &["user", "list"]), "holds no tables of Rights Monitor: create them with `rightsmon init`");
+    fails(
+        &rightsmon(&scratch.url_of("empty.db"), &["user", "list"]),
+        "holds no tables of Rights Monitor: create them with `rightsmon init`",
+    );
 }
 
 /// A workbook package around one sheet's XML.
@@ -243,7 +210,7 @@ fn audit_verify_fails_on_an_entry_edited_removed_or_moved_by_hand() {
     let copy = |name: &str| {
         let target = scratch.file(name);
         std::fs::copy(scratch.file("test.db"), &target).unwrap();
-        scratch.url(name)
+        scratch.url_of(name)
     };
     // The database refuses edits; someone who drops its guard is still found out.
     let edited = copy("edited.db");
@@ -310,7 +277,7 @@ fn an_instance_moves_sqlite_to_postgresql_to_sqlite_with_every_table_equal() {
     let scratch = Scratch::new("move");
     // The demo network: reference data, the framework, accounts, values in every state,
     // proposals, a cycle, district outlines and a shadow value.
-    let source = scratch.url("source.db");
+    let source = scratch.url_of("source.db");
     runtime.block_on(async {
         use rightsmon_store::Store;
         let store = rightsmon_store_sqlite::SqliteStore::connect(&source).await.unwrap();
@@ -335,7 +302,7 @@ fn an_instance_moves_sqlite_to_postgresql_to_sqlite_with_every_table_equal() {
     let second = scratch.file("second.jsonl");
     succeeds(&rightsmon(&pg, &["backup", "--output", second.to_str().unwrap()]));
     // And into a new SQLite file.
-    let target = scratch.url("target.db");
+    let target = scratch.url_of("target.db");
     let restored = succeeds(&rightsmon(&target, &["restore", second.to_str().unwrap()]));
     assert!(restored.contains("the audit log verifies"), "{restored}");
     let third = scratch.file("third.jsonl");
@@ -348,7 +315,7 @@ fn an_instance_moves_sqlite_to_postgresql_to_sqlite_with_every_table_equal() {
     // The SQLite file backup restores too, and the moved instance works: its users sign in.
     let copy = scratch.file("copy.db");
     succeeds(&rightsmon(&target, &["backup", "--output", copy.to_str().unwrap()]));
-    let again = scratch.url("again.db");
+    let again = scratch.url_of("again.db");
     assert!(succeeds(&rightsmon(&again, &["restore", copy.to_str().unwrap()])).contains("the audit log verifies"));
     let users = succeeds(&rightsmon(&again, &["user", "list"]));
     assert!(users.contains("ghent-coordinator"), "{users}");
@@ -356,7 +323,7 @@ fn an_instance_moves_sqlite_to_postgresql_to_sqlite_with_every_table_equal() {
     let damaged = scratch.file("damaged.jsonl");
     let content = std::fs::read_to_string(&first).unwrap();
     std::fs::write(&damaged, &content[..content.len() / 2]).unwrap();
-    let empty = scratch.url("empty.db");
+    let empty = scratch.url_of("empty.db");
     let output = rightsmon(&empty, &["restore", damaged.to_str().unwrap()]);
     fails(&output, "nothing was restored");
     runtime.block_on(postgres.destroy());
