@@ -146,18 +146,25 @@ impl App {
         Ok(self.store.set_password_hash(user.id, &hash_password(&password)?, &event).await?)
     }
 
-    /// The signed-in user, after their password was given again for a sensitive change.
+    /// The signed-in user, after their password was given again for a sensitive change. Wrong
+    /// passwords here are throttled like failed logins, so that a session left open is no way
+    /// to guess the password.
     async fn reauthenticate(&self, actor: &Actor, password: &str) -> AppResult<User> {
         let user = actor.user().cloned().ok_or(AppError::Unauthenticated)?;
+        let wait = self.login_wait(user.username.as_str(), "reauthentication").await?;
+        if wait > 0 {
+            return Err(AppError::Throttled { retry_after_seconds: wait });
+        }
         let verified = match Password::parse_attempt(password) {
             Ok(password) => verify_password(&password, &self.store.password_hash(user.id).await?),
             Err(_) => false,
         };
         if verified {
-            Ok(user)
-        } else {
-            Err(AppError::Invalid(FieldErrors::single("password", ParseError::new("wrong_password", "the password is not right"))))
+            return Ok(user);
         }
+        let key = format!("pair:{}|reauthentication", user.username);
+        self.store.record_login_failure(&key, self.now()).await?;
+        Err(AppError::Invalid(FieldErrors::single("password", ParseError::new("wrong_password", "the password is not right"))))
     }
 
     /// Disables (or enables again) a user; disabling ends their sessions.

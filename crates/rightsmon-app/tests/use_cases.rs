@@ -195,3 +195,33 @@ async fn invalid_users_are_refused_field_by_field() {
     assert_eq!(fields, ["username", "display_name", "email", "password"]);
     assert!(app.store.list_users().await.unwrap().is_empty(), "nothing was stored");
 }
+
+#[tokio::test]
+async fn a_new_password_needs_the_current_one_and_guessing_it_is_slowed() {
+    let (app, clock) = app().await;
+    let form = rightsmon_app::accounts::UserForm {
+        username: "dora".into(),
+        display_name: "Dora".into(),
+        email: None,
+        password: "an old and long passphrase".into(),
+    };
+    app.create_user(None, &form).await.unwrap();
+    let session = app.login("dora", "an old and long passphrase", "c").await.unwrap();
+    let dora = app.actor_for_token(Some(&session.token)).await.unwrap();
+    for _ in 0..app.settings.throttle.free_per_account_and_client {
+        assert!(matches!(
+            app.change_own_password(&dora, "a guess of some length", "a new and long passphrase").await,
+            Err(AppError::Invalid(_))
+        ));
+    }
+    // A session left open is no way to guess the password: the next try waits.
+    assert!(matches!(
+        app.change_own_password(&dora, "an old and long passphrase", "a new and long passphrase").await,
+        Err(AppError::Throttled { .. })
+    ));
+    clock.0.fetch_add(60, Ordering::SeqCst);
+    assert!(matches!(app.change_own_password(&dora, "an old and long passphrase", "password1234").await, Err(AppError::Invalid(_))));
+    app.change_own_password(&dora, "an old and long passphrase", "a new and long passphrase").await.unwrap();
+    assert!(!app.actor_for_token(Some(&session.token)).await.unwrap().is_signed_in(), "every session ended");
+    app.login("dora", "a new and long passphrase", "c").await.unwrap();
+}
