@@ -13,6 +13,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
+const MIB: u64 = 1024 * 1024;
+
 /// What `rightsmon composite` reads.
 #[derive(Debug)]
 pub struct CompositeArgs {
@@ -65,17 +67,17 @@ pub fn composite_command(args: CompositeArgs) -> anyhow::Result<()> {
     if args.out.is_file() {
         bail!("--out {} is a file; give a folder for the results", args.out.display());
     }
-    let structure_bytes = std::fs::read(&args.structure).with_context(|| format!("cannot read {}", args.structure.display()))?;
+    let structure_bytes = crate::read_within(&args.structure, 16 * MIB, "a structure file")?;
     let structure = read_structure(structure_bytes.as_slice()).map_err(|e| problems(&args.structure, &e))?;
     let (options, options_bytes) = match &args.options {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let text = crate::read_text_within(path, MIB, "an options file")?;
             let options: Options = toml::from_str(&text).with_context(|| format!("{} is not a valid options file", path.display()))?;
             (options, Some(text))
         }
         None => (Options::default(), None),
     };
-    let data_bytes = std::fs::read(&args.data).with_context(|| format!("cannot read {}", args.data.display()))?;
+    let data_bytes = crate::read_within(&args.data, 256 * MIB, "a data table")?;
     let carry_forward =
         options.missing == Missing::LastObservation || structure.nodes().iter().any(|n| n.missing == Some(Missing::LastObservation));
     let data_options = DataOptions { unit: args.unit.clone(), group: args.group.clone(), year: args.year, carry_forward };
@@ -276,7 +278,7 @@ pub fn progress_command(args: ProgressArgs) -> anyhow::Result<()> {
     for (id, data, config_path) in &jobs {
         let config = match config_path {
             Some(path) => {
-                let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+                let text = crate::read_text_within(path, MIB, "a progress configuration")?;
                 match read_config(&text) {
                     Ok(c) => c,
                     Err(e) => {
@@ -287,7 +289,7 @@ pub fn progress_command(args: ProgressArgs) -> anyhow::Result<()> {
             }
             None => read_config("").map_err(|e| anyhow::anyhow!("{e}"))?,
         };
-        let bytes = std::fs::read(data).with_context(|| format!("cannot read {}", data.display()))?;
+        let bytes = crate::read_within(data, 64 * MIB, "an Open SDG data file")?;
         let series = match headline(&bytes) {
             Ok(s) => s,
             Err(e) => {

@@ -414,6 +414,30 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     runtime.block_on(run_command(cli.command, settings))
 }
 
+const MIB: u64 = 1024 * 1024;
+
+/// Reads a file named on the command line whole, refusing one larger than `limit` bytes before
+/// it is read (and one that grows beyond it while it is).
+pub(crate) fn read_within(path: &std::path::Path, limit: u64, what: &str) -> anyhow::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let too_large = || anyhow::anyhow!("{} is larger than {} MB, the limit for {what}", path.display(), limit.div_ceil(MIB));
+    if file.metadata().map(|m| m.len()).unwrap_or(0) > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes).with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// A text file named on the command line, within `limit` bytes.
+pub(crate) fn read_text_within(path: &std::path::Path, limit: u64, what: &str) -> anyhow::Result<String> {
+    String::from_utf8(read_within(path, limit, what)?).map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", path.display()))
+}
+
 /// The file of an SQLite URL, if it names one.
 fn sqlite_path(url: &str) -> Option<PathBuf> {
     let rest = url.strip_prefix("sqlite:")?;
@@ -680,10 +704,7 @@ async fn import_command(
         "open-sdg" => {
             let city = city.ok_or_else(|| anyhow::anyhow!("an Open SDG folder is imported for a city: give --city"))?;
             let mapping = match mapping {
-                Some(file) => {
-                    OpenSdgMapping::parse(&std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?)
-                        .map_err(app_error)?
-                }
+                Some(file) => OpenSdgMapping::parse(&read_text_within(file, MIB, "a mapping file")?).map_err(app_error)?,
                 None => OpenSdgMapping::default(),
             };
             let (files, size) = open_sdg_files(path)?;
@@ -864,7 +885,7 @@ async fn framework_command(app: App, command: FrameworkCommand) -> anyhow::Resul
         }
         FrameworkCommand::Import { file, format, dry_run } => {
             let format = framework_format(format.as_deref(), Some(&file))?;
-            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let bytes = read_within(&file, 64 * MIB, "a framework file")?;
             let report = app.import_framework(&bytes, format, dry_run).await.map_err(app_error)?;
             if !report.problems.is_empty() {
                 for problem in &report.problems {
@@ -1012,4 +1033,19 @@ async fn user_command(app: App, command: UserCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    #[test]
+    fn a_file_larger_than_its_limit_is_refused_before_it_is_read() {
+        let path = std::env::temp_dir().join(format!("rightsmon-read-within-{}", std::process::id()));
+        std::fs::write(&path, vec![b'x'; 2048]).unwrap();
+        let error = super::read_within(&path, 1024, "a framework file").unwrap_err().to_string();
+        assert!(error.contains("larger than 1 MB, the limit for a framework file"), "{error}");
+        assert_eq!(super::read_within(&path, 4096, "a framework file").unwrap().len(), 2048);
+        std::fs::remove_file(path).unwrap();
+    }
 }

@@ -1,6 +1,5 @@
 //! Settings: defaults < config file < `RIGHTSMON_*` environment < command-line flags.
 
-use anyhow::Context;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -85,7 +84,7 @@ pub const DEFAULT_CONFIG: &str = r#"# Rights Monitor configuration. Every settin
 impl Layer {
     /// Reads a config file.
     pub fn from_file(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the config file {}", path.display()))?;
+        let text = crate::read_text_within(path, 1024 * 1024, "a configuration file")?;
         toml::from_str(&text).map_err(|e| {
             let line = e.span().map_or(1, |span| text[..span.start.min(text.len())].matches('\n').count() + 1);
             anyhow::anyhow!("the config file {} is not valid (line {line}): {}", path.display(), e.message().trim())

@@ -40,7 +40,13 @@ struct LineCounter<R> {
     /// A carriage return just read, whose line end depends on the byte after it: with a line
     /// feed it ends a line once, alone it ends a line as old spreadsheets write them.
     pending_cr: Option<u64>,
+    /// Bytes since the last line end outside quotes: the current record's length so far.
+    record_bytes: u64,
 }
+
+/// The longest row a table may have (a line, or several within quotes): a file made of one
+/// endless row is refused before the reader holds it.
+pub const MAX_ROW_BYTES: u64 = 16 * 1024 * 1024;
 
 impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -64,6 +70,15 @@ impl<R: Read> Read for LineCounter<R> {
                 b'\n' => self.newlines.push_back(at),
                 b'\r' => self.pending_cr = Some(at),
                 _ => {}
+            }
+            self.record_bytes += 1;
+            if matches!(*b, b'\n' | b'\r') && self.quoting != Quoting::Quoted {
+                self.record_bytes = 0;
+            } else if self.record_bytes > MAX_ROW_BYTES {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("a row is longer than {} MB, the limit of a row", MAX_ROW_BYTES / (1024 * 1024)),
+                ));
             }
             self.quoting = match (self.quoting, *b) {
                 (Quoting::Quoted, b'"') => Quoting::QuoteInQuoted,
@@ -130,6 +145,7 @@ impl<R: Read> Table<R> {
             quote_opened_at: 0,
             unclosed_quote: None,
             pending_cr: None,
+            record_bytes: 0,
         };
         let mut buffered = BufReader::with_capacity(64 * 1024, counter);
         let start = buffered.fill_buf().map_err(|e| FormatError::file(format!("the file cannot be read: {e}")))?;
@@ -167,7 +183,16 @@ impl<R: Read> Table<R> {
                     Err(e) => {
                         let offset = (reader.position().byte() + *bom).saturating_sub(1);
                         let row = reader.get_mut().get_mut().line_of(offset);
-                        return Some(Err(FormatError { row: Some(row), column: None, message: format!("the row is not valid CSV: {e}") }));
+                        let error = match e.kind() {
+                            // The file itself cannot be read on (or a row is endless): the table ends here.
+                            csv::ErrorKind::Io(io) => {
+                                let message = io.to_string();
+                                self.source = Source::Rows(Vec::new().into_iter());
+                                FormatError { row: Some(row), column: None, message }
+                            }
+                            _ => FormatError { row: Some(row), column: None, message: format!("the row is not valid CSV: {e}") },
+                        };
+                        return Some(Err(error));
                     }
                     Ok(true) => {
                         // The reader stands just past the record's last byte (its CR, or its LF).
@@ -276,6 +301,17 @@ mod tests {
         let mut table = Table::csv("Year,Value\r2020,1\r\r2021,2\r\n2022,3".as_bytes()).unwrap();
         let rows: Vec<usize> = std::iter::from_fn(|| table.next_record()).map(|r| r.unwrap().row).collect();
         assert_eq!(rows, [2, 4, 5]);
+    }
+
+    #[test]
+    fn an_endless_row_is_refused_before_it_is_held() {
+        let mut endless = b"a,b\n1,".to_vec();
+        endless.extend(std::iter::repeat_n(b'x', (MAX_ROW_BYTES + 10) as usize));
+        let mut table = Table::csv(endless.as_slice()).unwrap();
+        let error = table.next_record().unwrap().unwrap_err();
+        assert!(error.message.contains("longer than 16 MB"), "{error}");
+        assert_eq!(error.row, Some(2));
+        assert!(table.next_record().is_none(), "the table ends there");
     }
 
     #[test]
