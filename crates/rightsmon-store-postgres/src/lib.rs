@@ -100,6 +100,11 @@ impl PgStore {
         Ok(false)
     }
 
+    async fn set_bulk_cache(_tx: &mut sqlx::Transaction<'_, Postgres>, _bulk: bool) -> Result<(), sqlx::Error> {
+        // The server's shared buffers serve every connection.
+        Ok(())
+    }
+
     async fn lock_audit_chain(tx: &mut sqlx::Transaction<'_, Postgres>) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(AUDIT_LOCK).execute(&mut **tx).await.map(|_| ())
     }

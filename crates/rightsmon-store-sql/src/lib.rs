@@ -11,6 +11,9 @@
 //! - `async fn begin_write(&self) -> Result<sqlx::Transaction<'static, DB>, sqlx::Error>`: begins a
 //!   transaction that will write. SQLite takes its write lock at once (`BEGIN IMMEDIATE`), so
 //!   that writers of other processes wait their turn instead of failing half-way.
+//! - `async fn set_bulk_cache(tx: &mut sqlx::Transaction<'_, DB>, bulk: bool) -> Result<(), sqlx::Error>`:
+//!   gives the switch of an import a page cache of its size, and takes it back before the commit,
+//!   where the database keeps one per connection (SQLite); nothing elsewhere.
 //! - `async fn lock_audit_chain(tx: &mut sqlx::Transaction<'_, DB>) -> Result<(), sqlx::Error>`:
 //!   makes appends to the audit chain take turns across processes.
 //! - `async fn run_migrations(&self) -> StoreResult<u32>`.
@@ -1160,7 +1163,11 @@ macro_rules! impl_sql_store {
                     let _guard = self.write_guard().await;
                     let switch = std::time::Instant::now();
                     let mut tx = self.begin_write().await.map_err(err)?;
+                    Self::set_bulk_cache(&mut tx, true).await.map_err(err)?;
                     let result = import_in(&mut tx, feed, options, run).await;
+                    if let Err(error) = Self::set_bulk_cache(&mut tx, false).await {
+                        tracing::warn!(%error, "the page cache of the switch could not be narrowed again");
+                    }
                     tracing::debug!(values = seq, staging_ms = staged.as_millis(), switch_ms = switch.elapsed().as_millis(), "import staged and switched");
                     match result {
                         Ok(mut counts) if feed.keep() => {

@@ -32,6 +32,11 @@ impl std::fmt::Debug for SqliteStore {
     }
 }
 
+/// The page cache of a connection, in KiB (negative: SQLite counts KiB, not pages).
+const NARROW_CACHE: &str = "-2000";
+/// The page cache of an import's switch.
+const BULK_CACHE: &str = "-65536";
+
 impl SqliteStore {
     /// Opens (and creates, if missing) the database at a URL such as `sqlite://data/rightsmon.db`
     /// or `sqlite::memory:`.
@@ -46,9 +51,9 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(60))
             .journal_mode(if in_memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal })
             .synchronous(SqliteSynchronous::Normal)
-            // A page cache of up to 32 MB per connection: a long import's writes stay in memory
-            // until it commits, instead of spilling page by page.
-            .pragma("cache_size", "-32768");
+            // SQLite's own page cache of 2 MB per connection (16 MB for the pool): what a server
+            // keeps does not grow with its database. The switch of an import widens its own.
+            .pragma("cache_size", NARROW_CACHE);
         // Every connection to ":memory:" is a database of its own, so memory gets exactly one.
         let pool_options = if in_memory {
             SqlitePoolOptions::new().max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None)
@@ -103,6 +108,15 @@ impl SqliteStore {
         let path = path.to_str().ok_or_else(|| StoreError::Backend(anyhow::anyhow!("the backup path is not UTF-8")))?;
         sqlx::query("VACUUM INTO $1").bind(path.to_owned()).execute(&self.pool).await.map_err(Self::map_error)?;
         Ok(true)
+    }
+
+    /// The switch of an import keeps its pages in memory until it commits, instead of spilling
+    /// them page by page; narrowed again before the commit, the cache frees them as they are
+    /// written.
+    async fn set_bulk_cache(tx: &mut sqlx::Transaction<'_, Sqlite>, bulk: bool) -> Result<(), sqlx::Error> {
+        let size = if bulk { BULK_CACHE } else { NARROW_CACHE };
+        sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA cache_size = {size}"))).execute(&mut **tx).await?;
+        Ok(())
     }
 
     async fn lock_audit_chain(_tx: &mut sqlx::Transaction<'_, Sqlite>) -> Result<(), sqlx::Error> {
