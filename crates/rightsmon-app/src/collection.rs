@@ -126,6 +126,159 @@ impl App {
         }
     }
 
+    /// The subject of an entry form (an indicator's current version, an area and a period) with
+    /// the values entered for it so far, for someone who may enter data in its city.
+    async fn entry_subject(
+        &self,
+        actor: &Actor,
+        indicator: &str,
+        area: &str,
+        period: &str,
+    ) -> AppResult<(rightsmon_domain::catalogue::IndicatorDefinition, AreaCode, Vec<EnteredValue>)> {
+        signed_in(actor)?;
+        let mut errors = FieldErrors::new();
+        let area = errors.check("area", AreaCode::parse(area.trim()));
+        let period = errors.check("period", rightsmon_domain::period::Period::parse(period));
+        let (Some(area), Some(period)) = (area, period) else { return Err(AppError::Invalid(errors)) };
+        let city = self.city_of(&area).await?;
+        if !actor.may(Permission::EnterData(&city)) {
+            return Err(AppError::Forbidden);
+        }
+        let definition = self.indicator(indicator, None).await?;
+        let mut query = rightsmon_store::ObservationQuery::new(rightsmon_store::Visibility::All);
+        query.indicator = Some(definition.code.clone());
+        query.version = Some(definition.version);
+        query.area = Some(area);
+        query.period_from = Some(period);
+        query.period_to = Some(period);
+        let mut entered = Vec::new();
+        for observation in self.store.list_all_observations(&query).await? {
+            let returned_because = if observation.data.state == WorkflowState::Returned {
+                let history = self.store.list_observation_history(observation.id).await?;
+                history
+                    .into_iter()
+                    .rev()
+                    .find(|r| r.action == rightsmon_domain::observation::RevisionAction::Returned)
+                    .and_then(|r| r.reason)
+            } else {
+                None
+            };
+            entered.push(EnteredValue { observation, returned_because });
+        }
+        Ok((definition, city, entered))
+    }
+
+    /// Whether the actor approves data in the city of an area: there, they may also change a
+    /// value already submitted, with a reason.
+    pub async fn approves_in(&self, actor: &Actor, area: &str) -> bool {
+        let Ok(code) = AreaCode::parse(area.trim()) else { return false };
+        self.city_of(&code).await.is_ok_and(|city| actor.may(Permission::ApproveData(&city)))
+    }
+
+    /// The values of an indicator already entered for an area and a period, whatever their
+    /// state, with why a returned one was returned: what the entry form shows again.
+    pub async fn entered_values(&self, actor: &Actor, indicator: &str, area: &str, period: &str) -> AppResult<Vec<EnteredValue>> {
+        Ok(self.entry_subject(actor, indicator, area, period).await?.2)
+    }
+
+    /// Saves an entry form: new groups are entered as drafts, changed drafts and returned values
+    /// are corrected, and a value already submitted is changed only by a coordinator, with a
+    /// reason. Everything is checked before anything is written. With `submit`, every draft and
+    /// returned value of the subject is then submitted for validation.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn save_entries(
+        &self,
+        actor: &Actor,
+        indicator: &str,
+        area: &str,
+        period: &str,
+        drafts: &[ObservationDraft],
+        reason: &str,
+        submit: bool,
+    ) -> AppResult<SavedEntries> {
+        let user = signed_in(actor)?;
+        let (definition, city, entered) = self.entry_subject(actor, indicator, area, period).await?;
+        let approver = actor.may(Permission::ApproveData(&city));
+        let mut errors = FieldErrors::new();
+        let mut new = Vec::new();
+        let mut changed = Vec::new();
+        for (index, draft) in drafts.iter().enumerate() {
+            let field = |name: &str| format!("values[{index}].{name}");
+            let current = rightsmon_domain::codelist::DisaggregationKey::parse(draft.key.trim())
+                .ok()
+                .and_then(|key| entered.iter().find(|e| e.observation.data.key == key));
+            let state = current.map_or(WorkflowState::Draft, |c| c.observation.data.state);
+            let value = match NewObservation::parse(&definition, draft, state) {
+                Ok(value) => value,
+                Err(field_errors) => {
+                    for e in field_errors.0 {
+                        errors.0.push(rightsmon_domain::FieldError { field: field(&e.field), ..e });
+                    }
+                    continue;
+                }
+            };
+            let Some(current) = current else {
+                new.push(value);
+                continue;
+            };
+            let was = &current.observation.data;
+            let same = was.value == value.value
+                && was.lower_bound == value.lower_bound
+                && was.upper_bound == value.upper_bound
+                && was.provenance.source_name == value.provenance.source_name
+                && was.provenance.source_reference == value.provenance.source_reference
+                && was.provenance.method_note == value.provenance.method_note;
+            if same {
+                continue;
+            }
+            let editable = matches!(was.state, WorkflowState::Draft | WorkflowState::Returned);
+            if !editable && !approver {
+                errors.push(
+                    field("value"),
+                    ParseError::new("submitted_already", "this value is submitted already: a coordinator changes it, with a reason"),
+                );
+            } else if !editable && reason.trim().is_empty() {
+                errors.push("reason", ParseError::new("missing_reason", "say why a value that was submitted is changed"));
+            } else {
+                changed.push((current.observation.id, index));
+            }
+        }
+        if !new.is_empty() && self.store.list_retired().await?.iter().any(|r| r.indicator == definition.code) {
+            return Err(refused("retired", format!("{} is retired: no new values are collected", definition.code)));
+        }
+        if !errors.is_empty() {
+            errors.0.dedup_by(|a, b| a.field == b.field && a.message == b.message);
+            return Err(AppError::Invalid(errors));
+        }
+        if new.is_empty() && changed.is_empty() && !(submit && !entered.is_empty()) {
+            return Err(AppError::Invalid(FieldErrors::single("values", ParseError::new("no_values", "enter at least one value"))));
+        }
+        let mut saved = SavedEntries { entered: new.len(), changed: changed.len(), submitted: 0 };
+        if !new.is_empty() {
+            let event = self.event(Some(user), "values.entered", "observations", serde_json::json!({"indicator": definition.code}));
+            match self.store.insert_observations(&new, Some(user), self.now(), &event).await {
+                Ok(_) => {}
+                Err(StoreError::Conflict { .. }) => {
+                    return Err(AppError::Conflict("a value for one of these groups was entered meanwhile; reload the form".into()));
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+        let reason = Some(reason.trim()).filter(|r| !r.is_empty()).unwrap_or("corrected in the entry form");
+        for (id, index) in changed {
+            self.revise_value(actor, id, &drafts[index], reason).await?;
+        }
+        if submit {
+            for value in self.entry_subject(actor, indicator, area, period).await?.2 {
+                if matches!(value.observation.data.state, WorkflowState::Draft | WorkflowState::Returned) {
+                    self.submit_value(actor, value.observation.id).await?;
+                    saved.submitted += 1;
+                }
+            }
+        }
+        Ok(saved)
+    }
+
     /// The value, if the actor may work on it in its city: approve it, or else enter data.
     async fn value_for(&self, actor: &Actor, id: i64, approve: bool) -> AppResult<(Observation, AreaCode)> {
         let observation = self.observation(actor, id).await?;
@@ -263,6 +416,24 @@ impl App {
         let area = AreaCode::parse(area).map_err(|e| AppError::Invalid(FieldErrors::single("area", e)))?;
         Ok(self.store.list_shadow_values(&indicator, &area).await?)
     }
+}
+
+/// A value entered for an entry form's subject, with why it was returned, if it was.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EnteredValue {
+    pub observation: Observation,
+    pub returned_because: Option<String>,
+}
+
+/// What saving an entry form did.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct SavedEntries {
+    /// Groups entered for the first time.
+    pub entered: usize,
+    /// Values corrected or revised.
+    pub changed: usize,
+    /// Values submitted for validation.
+    pub submitted: usize,
 }
 
 /// One assigned indicator of a cycle and whether its headline value has come in.

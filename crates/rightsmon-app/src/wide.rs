@@ -43,6 +43,16 @@ const MAX_GROUPS: usize = 500;
 const TOTAL_KEY: &str = "_T";
 const HEADER_ROW: usize = 6;
 const FIRST_AREA_ROW: usize = 8;
+/// One breakdown of an indicator as the entry form shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct GroupSection {
+    /// The dimensions crossed, with their names (none for the whole population).
+    pub dimensions: Vec<(String, String)>,
+    /// Each group's key and name (no name for the whole population).
+    pub groups: Vec<(DisaggregationKey, Option<String>)>,
+    /// Dimensions of the breakdown that no codelist holds: their values are not groups.
+    pub uncoded: Vec<String>,
+}
 const SOURCE_COLUMNS: [&str; 4] = ["source_name", "source_reference", "source_date", "method_note"];
 
 fn text(value: impl Into<String>) -> Cell {
@@ -64,20 +74,25 @@ fn sheet_name(code: &str, taken: &mut BTreeSet<String>) -> String {
 }
 
 impl App {
-    /// The groups a value can be given for: the whole population, then every combination of
-    /// codes of each declared breakdown, as far as codelists know them, at most `max` in all.
-    pub async fn entry_groups(
-        &self,
-        definition: &IndicatorDefinition,
-        lang: &str,
-        max: usize,
-    ) -> AppResult<Vec<(DisaggregationKey, Option<String>)>> {
+    /// The groups a value can be given for, as sections: the whole population first, then one
+    /// section per declared breakdown (a dimension, or a cross-classification of several) with
+    /// every combination of its codes, named in `lang`. A breakdown whose dimension has no
+    /// codelist (districts are areas, not groups) is a section without groups, so that the
+    /// form can say where its values go.
+    pub async fn entry_sections(&self, definition: &IndicatorDefinition, lang: &str) -> AppResult<Vec<GroupSection>> {
         let codelists = self.store.list_codelists().await?;
-        let mut groups = vec![(DisaggregationKey::total(), None)];
+        let mut sections =
+            vec![GroupSection { dimensions: Vec::new(), groups: vec![(DisaggregationKey::total(), None)], uncoded: Vec::new() }];
         for combination in &definition.disaggregations {
             let mut keys: Vec<Vec<(String, String, String)>> = vec![Vec::new()];
+            let mut dimensions = Vec::new();
+            let mut uncoded = Vec::new();
             for dimension in combination {
-                let Some(list) = codelists.iter().find(|c| c.dimension() == dimension) else { continue };
+                let Some(list) = codelists.iter().find(|c| c.dimension() == dimension) else {
+                    uncoded.push(dimension.to_string());
+                    continue;
+                };
+                dimensions.push((dimension.to_string(), list.name().get(lang).text.to_owned()));
                 let mut next = Vec::new();
                 for partial in &keys {
                     for item in list.codes().iter().filter(|c| c.code.as_str() != rightsmon_domain::codelist::TOTAL) {
@@ -88,17 +103,30 @@ impl App {
                 }
                 keys = next;
             }
-            for parts in keys.into_iter().filter(|k| k.len() == combination.len()) {
-                let key = DisaggregationKey::from_pairs(parts.iter().map(|(d, c, _)| (d.as_str(), c.as_str())))
-                    .map_err(|e| AppError::Invalid(rightsmon_domain::FieldErrors::single("key", e)))?;
-                let label: Vec<&str> = parts.iter().map(|(_, _, name)| name.as_str()).collect();
-                groups.push((key, Some(label.join(" · "))));
-                if groups.len() >= max {
-                    return Ok(groups);
+            let mut groups = Vec::new();
+            if uncoded.is_empty() {
+                for parts in keys {
+                    let key = DisaggregationKey::from_pairs(parts.iter().map(|(d, c, _)| (d.as_str(), c.as_str())))
+                        .map_err(|e| AppError::Invalid(rightsmon_domain::FieldErrors::single("key", e)))?;
+                    let label: Vec<&str> = parts.iter().map(|(_, _, name)| name.as_str()).collect();
+                    groups.push((key, Some(label.join(" · "))));
                 }
             }
+            sections.push(GroupSection { dimensions, groups, uncoded });
         }
-        Ok(groups)
+        Ok(sections)
+    }
+
+    /// The groups a value can be given for: the whole population, then every combination of
+    /// codes of each declared breakdown, as far as codelists know them, at most `max` in all.
+    pub async fn entry_groups(
+        &self,
+        definition: &IndicatorDefinition,
+        lang: &str,
+        max: usize,
+    ) -> AppResult<Vec<(DisaggregationKey, Option<String>)>> {
+        let sections = self.entry_sections(definition, lang).await?;
+        Ok(sections.into_iter().flat_map(|s| s.groups).take(max).collect())
     }
 
     /// The wide workbook of a cycle, with the values already stored that the actor may see.

@@ -186,6 +186,38 @@ pub fn parse_number(input: &str) -> Result<f64, ParseError> {
     }
 }
 
+/// A number written with a decimal comma, as continental spreadsheets and forms write it
+/// (`53,5`, `-0,25`, `1.234,5` with points grouping thousands), rewritten with a decimal point;
+/// `None` when the text has no decimal comma, or is not such a number.
+pub fn from_decimal_comma(input: &str) -> Option<String> {
+    let trimmed = input.trim();
+    let (sign, unsigned) = match trimmed.strip_prefix(['-', '+']) {
+        Some(rest) => (&trimmed[..1], rest),
+        None => ("", trimmed),
+    };
+    let (whole, fraction) = unsigned.split_once(',')?;
+    if fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()) || whole.is_empty() {
+        return None;
+    }
+    let digits = if whole.contains('.') {
+        // Points group thousands: 1.234.567 (one to three digits, then groups of three).
+        let mut groups = whole.split('.');
+        let first = groups.next()?;
+        let grouped = (1..=3).contains(&first.len())
+            && first.bytes().all(|b| b.is_ascii_digit())
+            && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+        if !grouped {
+            return None;
+        }
+        whole.replace('.', "")
+    } else if whole.bytes().all(|b| b.is_ascii_digit()) {
+        whole.to_owned()
+    } else {
+        return None;
+    };
+    Some(format!("{sign}{digits}.{fraction}"))
+}
+
 fn mantissa_has_nonzero_digit(text: &str) -> bool {
     text.split(['e', 'E']).next().is_some_and(|mantissa| mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)))
 }
@@ -442,6 +474,16 @@ pub struct Benchmark {
 mod tests {
     use super::*;
     use crate::catalogue::{IndicatorDraft, RightLinkDraft};
+
+    #[test]
+    fn decimal_commas_are_read_as_continental_spreadsheets_write_them() {
+        assert_eq!(from_decimal_comma("53,0").as_deref(), Some("53.0"));
+        assert_eq!(from_decimal_comma(" -0,25 ").as_deref(), Some("-0.25"));
+        assert_eq!(from_decimal_comma("1.234.567,5").as_deref(), Some("1234567.5"));
+        for not_one in ["53", "53.5", "1,234.5", "1.23,4", ",5", "5,", "a,5", "1,2,3", "12.34,5"] {
+            assert_eq!(from_decimal_comma(not_one), None, "{not_one}");
+        }
+    }
 
     #[test]
     fn numbers_too_close_to_zero_or_too_large_to_keep_are_refused_not_rounded() {

@@ -17,9 +17,6 @@ use rightsmon_domain::observation::ObservationDraft;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-/// The most rows a form's grid shows.
-const MAX_ROWS: usize = 60;
-
 #[derive(Debug, Default, Deserialize)]
 pub struct TasksQuery {
     #[serde(default)]
@@ -90,10 +87,38 @@ async fn waiting(state: &WebState, ctx: &Ctx) -> Result<Value, WebError> {
     Ok(json!({"to_review": to_review, "cities": rows}))
 }
 
-/// The rows of the grid: the whole population, then each declared group.
+/// The grid's sections: the whole population, then each declared breakdown with all its groups.
 async fn grid(state: &WebState, definition: &IndicatorDefinition, lang: &str) -> Result<Vec<Value>, WebError> {
-    let groups = state.app.entry_groups(definition, lang, MAX_ROWS).await?;
-    Ok(groups.into_iter().map(|(key, label)| json!({"key": key.to_string(), "label": label})).collect())
+    let sections = state.app.entry_sections(definition, lang).await?;
+    Ok(sections
+        .into_iter()
+        .map(|section| {
+            json!({
+                "dimensions": section.dimensions.iter().map(|(_, name)| name.clone()).collect::<Vec<_>>().join(" × "),
+                "uncoded": section.uncoded,
+                "rows": section.groups.iter().map(|(key, label)| json!({"key": key.to_string(), "label": label})).collect::<Vec<_>>(),
+            })
+        })
+        .collect())
+}
+
+/// Whether the page language writes numbers with a decimal comma.
+fn writes_decimal_comma(lang: &str) -> bool {
+    lang != "en"
+}
+
+/// A number as the form shows it again: every digit it was stored with, in the page language.
+fn form_number(value: f64, lang: &str) -> String {
+    let text = value.to_string();
+    if writes_decimal_comma(lang) { text.replace('.', ",") } else { text }
+}
+
+/// A number typed into the form, with a decimal comma where the page language writes one.
+fn typed_number(text: &str, lang: &str) -> String {
+    match rightsmon_domain::observation::from_decimal_comma(text) {
+        Some(plain) if writes_decimal_comma(lang) => plain,
+        _ => text.trim().to_owned(),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -104,13 +129,19 @@ pub struct EntryQuery {
     area: String,
     #[serde(default)]
     period: String,
+    #[serde(default)]
+    entered: Option<usize>,
+    #[serde(default)]
+    changed: Option<usize>,
+    #[serde(default)]
+    submitted: Option<usize>,
 }
 
 async fn entry_page(
     state: &WebState,
     ctx: &Ctx,
     indicator: &str,
-    values: Value,
+    mut values: serde_json::Map<String, Value>,
     errors: Option<&FieldErrors>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
@@ -126,11 +157,80 @@ async fn entry_page(
     if areas.is_empty() {
         return Err(WebError::App(AppError::Forbidden));
     }
+    // What was entered for the subject already: its values (unless the form brings its own),
+    // their states, and why a value was returned.
+    let text = |name: &str| values.get(name).and_then(Value::as_str).unwrap_or("").to_owned();
+    let (area, period) = (text("area"), text("period"));
+    let mut entered = serde_json::Map::new();
+    let mut returned = Vec::new();
+    let mut beyond_draft = false;
+    if !area.is_empty() && !period.is_empty() {
+        let fresh = !values.keys().any(|k| k.starts_with("value."));
+        let group_names: std::collections::HashMap<String, Option<String>> = state
+            .app
+            .entry_groups(&definition, &ctx.lang, usize::MAX)
+            .await?
+            .into_iter()
+            .map(|(key, label)| (key.to_string(), label))
+            .collect();
+        match state.app.entered_values(&ctx.actor, indicator, &area, &period).await {
+            Ok(found) => {
+                for e in found {
+                    let data = &e.observation.data;
+                    let key = data.key.to_string();
+                    entered.insert(key.clone(), json!(data.state.as_str()));
+                    beyond_draft |= !matches!(
+                        data.state,
+                        rightsmon_domain::observation::WorkflowState::Draft | rightsmon_domain::observation::WorkflowState::Returned
+                    );
+                    if let Some(reason) = e.returned_because {
+                        returned.push(json!({"group": group_names.get(&key).cloned().flatten(), "reason": reason}));
+                    }
+                    if fresh {
+                        let shown = match &data.value {
+                            rightsmon_domain::observation::ObservationValue::Number(n) => form_number(*n, &ctx.lang),
+                            rightsmon_domain::observation::ObservationValue::Text(t) => t.clone(),
+                        };
+                        values.insert(format!("value.{key}"), json!(shown));
+                        if let Some(lower) = data.lower_bound {
+                            values.insert(format!("lower.{key}"), json!(form_number(lower, &ctx.lang)));
+                        }
+                        if let Some(upper) = data.upper_bound {
+                            values.insert(format!("upper.{key}"), json!(form_number(upper, &ctx.lang)));
+                        }
+                        for (field, stored) in [
+                            ("source_name", &data.provenance.source_name),
+                            ("source_reference", &data.provenance.source_reference),
+                            ("method_note", &data.provenance.method_note),
+                        ] {
+                            if let Some(stored) = stored
+                                && (data.key.is_total() || !values.contains_key(field))
+                            {
+                                values.insert(field.to_owned(), json!(stored));
+                            }
+                        }
+                    }
+                }
+            }
+            // A subject the form cannot show (a period typed wrongly) is said by the form itself.
+            Err(AppError::Invalid(_)) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    let sections = grid(state, &definition, &ctx.lang).await?;
+    let groups: usize = sections.iter().map(|s| s["rows"].as_array().map_or(0, Vec::len)).sum();
+    let filled = values.iter().filter(|(k, v)| k.starts_with("value.") && v.as_str().is_some_and(|v| !v.trim().is_empty())).count();
     let page = json!({
         "indicator": {"code": definition.code, "name": localised(&definition.name, &ctx.lang), "unit": definition.unit},
         "areas": areas,
-        "rows": grid(state, &definition, &ctx.lang).await?,
+        "sections": sections,
+        "groups": groups,
+        "empty": groups.saturating_sub(filled),
         "values": values,
+        "entered": entered,
+        "returned": returned,
+        "beyond_draft": beyond_draft,
+        "may_revise": state.app.approves_in(&ctx.actor, &area).await,
         "errors": errors.map(|e| &e.0),
     });
     Ok((status, Html(state.render("entry.html", ctx, page)?)).into_response())
@@ -142,11 +242,21 @@ pub async fn entry_form(
     query: Result<Query<EntryQuery>, QueryRejection>,
 ) -> Result<Response, WebError> {
     let Query(query) = query.map_err(|e| WebError::BadRequest(e.body_text()))?;
-    let values = json!({"area": query.area, "period": query.period});
+    let mut values = serde_json::Map::new();
+    values.insert("area".into(), json!(query.area));
+    values.insert("period".into(), json!(query.period));
+    if query.entered.is_some() || query.changed.is_some() || query.submitted.is_some() {
+        values.insert(
+            "saved".into(),
+            json!({"entered": query.entered.unwrap_or(0), "changed": query.changed.unwrap_or(0), "submitted": query.submitted.unwrap_or(0)}),
+        );
+    }
     entry_page(&state, &ctx, &query.indicator, values, None, StatusCode::OK).await
 }
 
-/// Saves the grid's values as drafts, or submits them, all or none.
+/// Saves the grid: new groups as drafts, corrections of drafts and returned values, and (by a
+/// coordinator, with a reason) changes of values further along; then, on request, submits
+/// them. Everything is checked before anything is saved.
 pub async fn enter(
     State(state): State<WebState>,
     ctx: Ctx,
@@ -155,20 +265,32 @@ pub async fn enter(
     let Form(fields) = body.map_err(|e| WebError::BadRequest(e.body_text()))?;
     let get = |name: &str| fields.iter().find(|(k, _)| k == name).map_or(String::new(), |(_, v)| v.trim().to_owned());
     let optional = |name: &str| Some(get(name)).filter(|v| !v.is_empty());
+    let number = |name: &str| optional(name).map(|v| typed_number(&v, &ctx.lang));
     let indicator = get("indicator");
+    let (area, period) = (get("area"), get("period"));
     let mut drafts = Vec::new();
+    let mut emptied = FieldErrors::new();
+    let entered = match state.app.entered_values(&ctx.actor, &indicator, &area, &period).await {
+        Ok(entered) => entered,
+        Err(AppError::Invalid(_)) => Vec::new(),
+        Err(other) => return Err(other.into()),
+    };
     for (name, value) in &fields {
         let Some(key) = name.strip_prefix("value.") else { continue };
         if value.trim().is_empty() {
+            if entered.iter().any(|e| e.observation.data.key.to_string() == key) {
+                emptied
+                    .push(name.clone(), rightsmon_domain::ParseError::new("emptied", state.i18n.message(&ctx.lang, "entry-emptied", &[])));
+            }
             continue;
         }
         drafts.push(ObservationDraft {
-            area: get("area"),
-            period: get("period"),
+            area: area.clone(),
+            period: period.clone(),
             key: key.to_owned(),
-            value: value.clone(),
-            lower_bound: optional(&format!("lower.{key}")),
-            upper_bound: optional(&format!("upper.{key}")),
+            value: typed_number(value, &ctx.lang),
+            lower_bound: number(&format!("lower.{key}")),
+            upper_bound: number(&format!("upper.{key}")),
             source_name: optional("source_name"),
             source_reference: optional("source_reference"),
             method_note: optional("method_note"),
@@ -177,9 +299,13 @@ pub async fn enter(
     }
     let values: serde_json::Map<String, Value> =
         fields.iter().filter(|(k, _)| k != "csrf").map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
-    let result = state.app.enter_values(&ctx.actor, &indicator, &drafts).await;
-    let ids = match result {
-        Ok(ids) => ids,
+    if !emptied.is_empty() {
+        return entry_page(&state, &ctx, &indicator, values, Some(&emptied), StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let submit = get("action") == "submit";
+    let result = state.app.save_entries(&ctx.actor, &indicator, &area, &period, &drafts, &get("reason"), submit).await;
+    let saved = match result {
+        Ok(saved) => saved,
         Err(AppError::Invalid(mut errors)) => {
             // Name the grid's field (value.SEX=F) rather than the entry's position.
             for error in &mut errors.0 {
@@ -195,22 +321,36 @@ pub async fn enter(
                     };
                 }
             }
-            return entry_page(&state, &ctx, &indicator, Value::Object(values), Some(&errors), StatusCode::UNPROCESSABLE_ENTITY).await;
+            return entry_page(&state, &ctx, &indicator, values, Some(&errors), StatusCode::UNPROCESSABLE_ENTITY).await;
         }
         Err(AppError::Conflict(message)) => {
             let errors = FieldErrors::single("period", rightsmon_domain::ParseError::new("exists", message));
-            return entry_page(&state, &ctx, &indicator, Value::Object(values), Some(&errors), StatusCode::CONFLICT).await;
+            return entry_page(&state, &ctx, &indicator, values, Some(&errors), StatusCode::CONFLICT).await;
         }
         Err(other) => return Err(other.into()),
     };
-    if get("action") == "submit" {
-        for id in &ids {
-            state.app.submit_value(&ctx.actor, *id).await?;
-        }
-    }
-    let mut response = Redirect::to(&format!("/workspace?saved={}", ids.len())).into_response();
+    let back = format!(
+        "/workspace/values/new?indicator={}&area={}&period={}&entered={}&changed={}&submitted={}",
+        urlencoding(&indicator),
+        urlencoding(&area),
+        urlencoding(&period),
+        saved.entered,
+        saved.changed,
+        saved.submitted
+    );
+    let mut response = Redirect::to(&back).into_response();
     *response.status_mut() = StatusCode::SEE_OTHER;
     Ok(response)
+}
+
+/// A query-string value, percent-encoded.
+fn urlencoding(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }
 
 /// Values listed on one page of the review queue.

@@ -87,9 +87,13 @@ async fn a_provider_sees_their_task_and_enters_its_values_all_or_nothing() {
         )
         .await;
     assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.body);
-    assert_eq!(good.headers["location"], "/workspace?saved=3");
-    let after = provider.get("/workspace?saved=3").await;
-    assert!(after.body.contains("3 values were saved as drafts") || after.body.contains("saved"));
+    assert_eq!(
+        good.headers["location"],
+        "/workspace/values/new?indicator=RM-HOU-01&area=ghent&period=2025&entered=3&changed=0&submitted=3"
+    );
+    let after = provider.get(good.headers["location"].to_str().unwrap()).await;
+    assert!(after.body.contains("Saved: 3 new, 0 changed, 3 submitted for validation."), "{}", after.body);
+    assert!(after.body.contains("value=\"12.5\"") && after.body.contains("value=\"EU-SILC city sample\""), "the form shows what was saved");
     let completeness = app.app.completeness(&coordinator, cycle.id).await.unwrap();
     assert_eq!(completeness.tasks[0].received, Some(rightsmon_domain::observation::WorkflowState::Submitted));
     let again = provider
@@ -98,7 +102,8 @@ async fn a_provider_sees_their_task_and_enters_its_values_all_or_nothing() {
             &[("csrf", &csrf), ("indicator", "RM-HOU-01"), ("area", "ghent"), ("period", "2025"), ("value.", "12.6"), ("action", "draft")],
         )
         .await;
-    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("this value is submitted already"), "an editor does not change a submitted value");
 
     let mut padova = app.browser();
     padova.sign_in("padova-editor", rightsmon_app::demo::DEMO_PASSWORD).await;
@@ -199,4 +204,163 @@ async fn the_workspace_says_what_is_waiting_and_what_is_overdue() {
     assert!(tasks.body.contains("RM-HOU-01") && tasks.body.contains("Annual report 2025"), "the editor's office provides the demo series");
     assert!(tasks.body.contains("No value waits for your review."), "an editor reviews nothing");
     assert!(tasks.body.contains(">overdue<"), "the editor's task of the late cycle is overdue");
+}
+
+/// The value of an input of the form, by its name.
+fn input_value(body: &str, name: &str) -> Option<String> {
+    let at = body.find(&format!("name=\"{name}\""))?;
+    let rest = &body[at..];
+    let value = rest.split("value=\"").nth(1)?.split('"').next()?;
+    Some(value.to_owned())
+}
+
+#[tokio::test]
+async fn a_draft_is_reopened_changed_and_submitted_and_a_returned_value_is_corrected() {
+    use rightsmon_app::demo::DEMO_PASSWORD;
+    let app = test_app().await;
+    let mut editor = app.browser();
+    editor.sign_in("ghent-editor", DEMO_PASSWORD).await;
+    let csrf = editor.csrf();
+    let subject = [("indicator", "RM-HOU-01"), ("area", "ghent"), ("period", "2031")];
+    let mut fields = vec![("csrf", csrf.as_str())];
+    fields.extend(subject);
+    let mut draft = fields.clone();
+    draft.extend([("value.", "12.5"), ("value.SEX=F", "13"), ("source_name", "Survey"), ("action", "draft")]);
+    let saved = editor.post_form("/workspace/values", &draft).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+    // The draft opens again with its values and states, is changed and submitted.
+    let form = editor.get("/workspace/values/new?indicator=RM-HOU-01&area=ghent&period=2031").await;
+    assert_eq!(input_value(&form.body, "value.").as_deref(), Some("12.5"));
+    assert_eq!(input_value(&form.body, "value.SEX=F").as_deref(), Some("13"));
+    assert!(form.body.contains(">draft<"), "each group says its state");
+    let mut change = fields.clone();
+    change.extend([("value.", "12.75"), ("value.SEX=F", "13"), ("value.SEX=M", "12"), ("source_name", "Survey"), ("action", "submit")]);
+    let submitted = editor.post_form("/workspace/values", &change).await;
+    assert_eq!(submitted.status, StatusCode::SEE_OTHER, "{}", submitted.body);
+    assert!(submitted.headers["location"].to_str().unwrap().ends_with("entered=1&changed=1&submitted=3"));
+    let form = editor.get("/workspace/values/new?indicator=RM-HOU-01&area=ghent&period=2031").await;
+    assert_eq!(input_value(&form.body, "value.").as_deref(), Some("12.75"));
+    assert!(form.body.contains(">submitted<"));
+
+    // The coordinator returns the total with a reason; the editor sees it and corrects it.
+    let coordinator_actor = {
+        let session = app.app.login("ghent-coordinator", DEMO_PASSWORD, "test").await.unwrap();
+        app.app.actor_for_token(Some(&session.token)).await.unwrap()
+    };
+    let entered = app.app.entered_values(&coordinator_actor, "RM-HOU-01", "ghent", "2031").await.unwrap();
+    let total = entered.iter().find(|e| e.observation.data.key.is_total()).unwrap().observation.id;
+    app.app.return_value(&coordinator_actor, total, "The survey's weighted value is 12.8").await.unwrap();
+    let tasks = editor.get("/workspace").await;
+    assert_eq!(tasks.status, StatusCode::OK);
+    let form = editor.get("/workspace/values/new?indicator=RM-HOU-01&area=ghent&period=2031").await;
+    assert!(
+        form.body.contains("Returned for correction") && form.body.contains("The survey&#x27;s weighted value is 12.8"),
+        "{}",
+        form.body
+    );
+    let mut correct = fields.clone();
+    correct.extend([
+        ("value.", "12.8"),
+        ("value.SEX=F", "13"),
+        ("value.SEX=M", "12"),
+        ("source_name", "Survey"),
+        ("reason", "Weighted"),
+        ("action", "submit"),
+    ]);
+    let corrected = editor.post_form("/workspace/values", &correct).await;
+    assert_eq!(corrected.status, StatusCode::SEE_OTHER, "{}", corrected.body);
+    assert!(corrected.headers["location"].to_str().unwrap().ends_with("entered=0&changed=1&submitted=1"));
+    let history = app.app.value_history(&coordinator_actor, total).await.unwrap();
+    assert!(history.iter().any(|r| r.reason.as_deref() == Some("Weighted")), "the correction says why");
+
+    // A coordinator revises a published value in the browser, only with a reason.
+    let other = {
+        app.app
+            .create_user(
+                None,
+                &rightsmon_app::accounts::UserForm {
+                    username: "second".into(),
+                    display_name: "Second coordinator".into(),
+                    email: None,
+                    password: "a long enough password".into(),
+                },
+            )
+            .await
+            .unwrap();
+        app.app.add_membership("second", "city_coordinator", Some("ghent"), None).await.unwrap();
+        app.app.actor_for_username("second").await.unwrap()
+    };
+    for e in app.app.entered_values(&coordinator_actor, "RM-HOU-01", "ghent", "2031").await.unwrap() {
+        app.app.validate_value(&other, e.observation.id).await.unwrap();
+        app.app.publish_value(&other, e.observation.id).await.unwrap();
+    }
+    let mut coordinator = app.browser();
+    coordinator.sign_in("ghent-coordinator", DEMO_PASSWORD).await;
+    let ccsrf = coordinator.csrf();
+    let form = coordinator.get("/workspace/values/new?indicator=RM-HOU-01&area=ghent&period=2031").await;
+    assert!(form.body.contains(">published<") && form.body.contains("name=\"reason\""));
+    let mut revise = vec![("csrf", ccsrf.as_str())];
+    revise.extend(subject);
+    revise.extend([("value.", "12.9"), ("value.SEX=F", "13"), ("value.SEX=M", "12"), ("source_name", "Survey"), ("action", "draft")]);
+    let refused = coordinator.post_form("/workspace/values", &revise).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("say why a value that was submitted is changed"));
+    revise.push(("reason", "The survey office corrected its weights"));
+    let revised = coordinator.post_form("/workspace/values", &revise).await;
+    assert_eq!(revised.status, StatusCode::SEE_OTHER, "{}", revised.body);
+    let value = app.app.observation(&coordinator_actor, total).await.unwrap();
+    assert_eq!(value.data.value, rightsmon_domain::observation::ObservationValue::Number(12.9));
+}
+
+#[tokio::test]
+async fn the_grid_offers_every_declared_group_and_reads_decimal_commas() {
+    use rightsmon_app::demo::DEMO_PASSWORD;
+    let app = test_app().await;
+    let mut editor = app.browser();
+    editor.sign_in("ghent-editor", DEMO_PASSWORD).await;
+    let form = editor.get("/workspace/values/new?indicator=RM-NDI-05&area=ghent&period=2031").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let definition = app.app.indicator("RM-NDI-05", None).await.unwrap();
+    let groups = app.app.entry_groups(&definition, "en", usize::MAX).await.unwrap();
+    assert!(groups.len() > 60, "more groups than the old cap: {}", groups.len());
+    for (key, _) in &groups {
+        assert!(form.body.contains(&format!("name=\"value.{key}\"")), "the grid offers {key}");
+    }
+    for dimension in ["DISABILITY_STATUS", "MIGRATION_BACKGROUND", "GENDER_IDENTITY", "INCOME_WEALTH_QUANTILE"] {
+        assert!(form.body.contains(&format!("name=\"value.{dimension}")), "{dimension}");
+    }
+    assert!(
+        form.body.contains("By Age × Sex") && form.body.contains("By Disability status"),
+        "sections are named: {}",
+        form.body.split("<caption").nth(4).unwrap_or_default().chars().take(80).collect::<String>()
+    );
+    assert!(!form.body.contains(">DISABILITY_STATUS"), "labels, not codes");
+
+    let dutch = editor.get("/workspace/values/new?indicator=RM-NDI-05&area=ghent&period=2031&lang=nl").await;
+    assert_eq!(dutch.status, StatusCode::OK);
+    let csrf = editor.csrf();
+    let saved = editor
+        .post_form(
+            "/workspace/values",
+            &[
+                ("csrf", &csrf),
+                ("indicator", "RM-NDI-05"),
+                ("area", "ghent"),
+                ("period", "2031"),
+                ("value.", "17,5"),
+                ("lower.", "16,25"),
+                ("upper.", "18,75"),
+                ("source_name", "Stadsmonitor"),
+                ("action", "draft"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let actor = app.app.actor_for_username("ghent-editor").await.unwrap();
+    let entered = app.app.entered_values(&actor, "RM-NDI-05", "ghent", "2031").await.unwrap();
+    assert_eq!(entered[0].observation.data.value, rightsmon_domain::observation::ObservationValue::Number(17.5));
+    assert_eq!(entered[0].observation.data.lower_bound, Some(16.25));
+    let again = editor.get("/workspace/values/new?indicator=RM-NDI-05&area=ghent&period=2031").await;
+    assert_eq!(input_value(&again.body, "value.").as_deref(), Some("17,5"), "shown again as Dutch writes it");
 }
