@@ -622,3 +622,4 @@ entry-emptied = this group has a value already, which cannot be emptied here
 workspace-continue = Continue
 workspace-correct = Correct
 workspace-open-values = Open
+content-drafted = The indicator texts in this language are drafted and await review by a native speaker.

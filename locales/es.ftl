@@ -622,3 +622,4 @@ entry-emptied = este grupo ya tiene un valor, que aquí no se puede vaciar
 workspace-continue = Continuar
 workspace-correct = Corregir
 workspace-open-values = Abrir
+content-drafted = Los textos de los indicadores en español están traducidos y pendientes de revisión por un hablante nativo.

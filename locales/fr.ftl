@@ -622,3 +622,4 @@ entry-emptied = ce groupe a déjà une valeur, qui ne peut pas être vidée ici
 workspace-continue = Continuer
 workspace-correct = Corriger
 workspace-open-values = Ouvrir
+content-drafted = Les textes des indicateurs en français sont traduits et attendent la relecture d'un locuteur natif.

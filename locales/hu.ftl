@@ -622,3 +622,4 @@ entry-emptied = ennek a csoportnak már van értéke, amely itt nem üríthető 
 workspace-continue = Folytatás
 workspace-correct = Javítás
 workspace-open-values = Megnyitás
+content-drafted = A mutatók magyar szövegei le vannak fordítva, és anyanyelvi lektorálásra várnak.

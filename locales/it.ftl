@@ -622,3 +622,4 @@ entry-emptied = questo gruppo ha già un valore, che qui non può essere svuotat
 workspace-continue = Continua
 workspace-correct = Correggi
 workspace-open-values = Apri
+content-drafted = I testi degli indicatori in italiano sono stati tradotti e attendono la revisione di un madrelingua.

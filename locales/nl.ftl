@@ -622,3 +622,4 @@ entry-emptied = deze groep heeft al een waarde, die hier niet leeggemaakt kan wo
 workspace-continue = Verdergaan
 workspace-correct = Corrigeren
 workspace-open-values = Openen
+content-drafted = De teksten van de indicatoren in het Nederlands zijn vertaald en wachten op nazicht door een moedertaalspreker.

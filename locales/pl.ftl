@@ -636,3 +636,4 @@ entry-emptied = ta grupa ma już wartość, której nie można tu usunąć
 workspace-continue = Kontynuuj
 workspace-correct = Popraw
 workspace-open-values = Otwórz
+content-drafted = Teksty wskaźników w języku polskim zostały przetłumaczone i czekają na sprawdzenie przez rodzimego użytkownika języka.

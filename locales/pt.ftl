@@ -622,3 +622,4 @@ entry-emptied = este grupo já tem um valor, que aqui não pode ser apagado
 workspace-continue = Continuar
 workspace-correct = Corrigir
 workspace-open-values = Abrir
+content-drafted = Os textos dos indicadores em português foram traduzidos e aguardam revisão por um falante nativo.

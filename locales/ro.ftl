@@ -629,3 +629,4 @@ entry-emptied = acest grup are deja o valoare, care nu poate fi golită aici
 workspace-continue = Continuați
 workspace-correct = Corectați
 workspace-open-values = Deschideți
+content-drafted = Textele indicatorilor în limba română sunt traduse și așteaptă revizuirea de către un vorbitor nativ.

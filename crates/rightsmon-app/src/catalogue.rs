@@ -114,18 +114,24 @@ impl App {
             exclude_retired: !filter.include_retired,
             page: PageRequest::new(filter.limit.unwrap_or(100), filter.offset.unwrap_or(0)),
         };
-        Ok(self.store.list_indicators(&query).await?)
+        let mut page = self.store.list_indicators(&query).await?;
+        let translations = crate::translations::translations();
+        for definition in &mut page.items {
+            *definition = translations.indicator(definition);
+        }
+        Ok(page)
     }
 
     /// One indicator, at a version or its latest.
     pub async fn indicator(&self, code: &str, version: Option<u32>) -> AppResult<IndicatorDefinition> {
         let code = IndicatorCode::parse(code).map_err(|_| AppError::NotFound)?;
-        Ok(self.store.get_indicator(&code, version).await?)
+        Ok(crate::translations::translations().indicator(&self.store.get_indicator(&code, version).await?))
     }
 
     pub async fn indicator_versions(&self, code: &str) -> AppResult<Vec<IndicatorDefinition>> {
         let code = IndicatorCode::parse(code).map_err(|_| AppError::NotFound)?;
-        let versions = self.store.list_indicator_versions(&code).await?;
+        let translations = crate::translations::translations();
+        let versions: Vec<_> = self.store.list_indicator_versions(&code).await?.iter().map(|v| translations.indicator(v)).collect();
         if versions.is_empty() { Err(AppError::NotFound) } else { Ok(versions) }
     }
 

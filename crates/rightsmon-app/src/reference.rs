@@ -129,17 +129,19 @@ fn invalid(name: &str, error: impl std::fmt::Display) -> anyhow::Error {
 
 /// Parses every reference file; any problem names its file.
 pub fn reference_data() -> anyhow::Result<ReferenceData> {
+    let translations = crate::translations::parse_all()?;
     let mut rights = Vec::new();
     let charter: CharterFile = parse("charter.toml")?;
     for title in &charter.titles {
         let code = RightCode::charter_title(title.number).map_err(|e| invalid("charter.toml", e))?;
-        rights.push(Right::new(code, None, u32::from(title.number), title.name.clone(), None).map_err(|e| invalid("charter.toml", e))?);
+        let name = translations.charter(title.number, false, &title.name);
+        rights.push(Right::new(code, None, u32::from(title.number), name, None).map_err(|e| invalid("charter.toml", e))?);
     }
     for article in &charter.articles {
         let code = RightCode::charter_article(article.number).map_err(|e| invalid("charter.toml", e))?;
         let parent = RightCode::charter_title(article.title).map_err(|e| invalid("charter.toml", e))?;
         rights.push(
-            Right::new(code, Some(parent), u32::from(article.number), article.name.clone(), None)
+            Right::new(code, Some(parent), u32::from(article.number), translations.charter(article.number, true, &article.name), None)
                 .map_err(|e| invalid("charter.toml", e))?,
         );
     }
@@ -161,7 +163,8 @@ pub fn reference_data() -> anyhow::Result<ReferenceData> {
     for (position, norm) in norms.norms.iter().enumerate() {
         let code = RightCode::norm(&norm.code).map_err(|e| invalid("norms.toml", e))?;
         let position = u32::try_from(position).unwrap_or(u32::MAX);
-        rights.push(Right::new(code, None, position, norm.name.clone(), norm.description.clone()).map_err(|e| invalid("norms.toml", e))?);
+        let (name, description) = translations.norm(&norm.code, &norm.name, &norm.description);
+        rights.push(Right::new(code, None, position, name, description).map_err(|e| invalid("norms.toml", e))?);
     }
     let mut seen = std::collections::BTreeSet::new();
     for right in &rights {
@@ -176,12 +179,13 @@ pub fn reference_data() -> anyhow::Result<ReferenceData> {
         .into_iter()
         .enumerate()
         .map(|(position, t)| {
+            let (name, description) = translations.theme(&t.code, &t.name, &t.description);
             Ok(Theme {
                 code: ThemeCode::parse(&t.code).map_err(|e| invalid("themes.toml", e))?,
                 is_agreed_area: t.agreed_area,
                 position: u32::try_from(position).unwrap_or(u32::MAX),
-                name: t.name,
-                description: t.description,
+                name,
+                description,
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
@@ -211,7 +215,24 @@ pub fn reference_data() -> anyhow::Result<ReferenceData> {
             .map_err(|e| invalid("pilot-cities.toml", e))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(ReferenceData { rights, codelists: codelists.codelists, themes, network, cities })
+    let codelists = codelists
+        .codelists
+        .into_iter()
+        .map(|list| {
+            let id = list.id().as_str();
+            let codes = list
+                .codes()
+                .iter()
+                .map(|c| rightsmon_domain::codelist::CodeItem {
+                    code: c.code.clone(),
+                    name: translations.codelist(id, Some(c.code.as_str()), &c.name),
+                })
+                .collect();
+            Codelist::new(list.id().clone(), list.dimension().clone(), translations.codelist(id, None, list.name()), codes)
+                .map_err(|e| invalid("codelists.toml", e))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(ReferenceData { rights, codelists, themes, network, cities })
 }
 
 /// What loading reference data did.

@@ -98,6 +98,19 @@ impl Texts {
         Localised { text, language: "en", is_fallback: language != "en" }
     }
 
+    /// The same texts with `text` in `language` where there was none in that language yet; a
+    /// blank text, or an invalid language, adds nothing.
+    pub fn filled(&self, language: &str, text: &str) -> Self {
+        let mut texts = self.clone();
+        if let Ok(code) = LanguageCode::parse(language)
+            && !text.trim().is_empty()
+            && text.len() <= 20_000
+        {
+            texts.0.entry(code).or_insert_with(|| text.trim().to_owned());
+        }
+        texts
+    }
+
     pub fn english_text(&self) -> &str {
         self.get("en").text
     }

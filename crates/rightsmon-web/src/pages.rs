@@ -73,7 +73,7 @@ pub async fn city(State(state): State<WebState>, ctx: Ctx, Path(code): Path<Stri
             "name": localised(&definition.name, &ctx.lang),
             "period": observation.data.period.to_string(),
             "value": value,
-            "unit": definition.unit,
+            "unit": rightsmon_app::translations::translations().unit(&definition.unit, &ctx.lang),
             "source": observation.data.provenance.source_name,
             "synthetic": observation.data.provenance.source_name.as_deref() == Some(rightsmon_app::demo::DEMO_SOURCE),
             "findings": findings.get(&code),

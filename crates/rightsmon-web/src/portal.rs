@@ -164,7 +164,7 @@ pub async fn indicator_page(
             "version": definition.version,
             "name": localised(&definition.name, &ctx.lang),
             "definition": localised(&definition.definition, &ctx.lang),
-            "unit": definition.unit,
+            "unit": rightsmon_app::translations::translations().unit(&definition.unit, &ctx.lang),
             "direction": definition.direction.as_str(),
             "frequency": definition.frequency.as_str(),
             "source": definition.source.as_ref().map(|s| json!({"name": s.name, "url": s.url})),
@@ -247,7 +247,7 @@ pub async fn comparison_page(
         })
     });
     let page = json!({
-        "indicator": {"code": definition.code, "name": localised(&definition.name, &ctx.lang), "unit": definition.unit, "version": c.version},
+        "indicator": {"code": definition.code, "name": localised(&definition.name, &ctx.lang), "unit": rightsmon_app::translations::translations().unit(&definition.unit, &ctx.lang), "version": c.version},
         "period": c.period,
         "chart": charts::bar_chart(&bars, digits),
         "rows": rows,

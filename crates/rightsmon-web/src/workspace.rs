@@ -221,7 +221,7 @@ async fn entry_page(
     let groups: usize = sections.iter().map(|s| s["rows"].as_array().map_or(0, Vec::len)).sum();
     let filled = values.iter().filter(|(k, v)| k.starts_with("value.") && v.as_str().is_some_and(|v| !v.trim().is_empty())).count();
     let page = json!({
-        "indicator": {"code": definition.code, "name": localised(&definition.name, &ctx.lang), "unit": definition.unit},
+        "indicator": {"code": definition.code, "name": localised(&definition.name, &ctx.lang), "unit": rightsmon_app::translations::translations().unit(&definition.unit, &ctx.lang)},
         "areas": areas,
         "sections": sections,
         "groups": groups,
@@ -331,9 +331,9 @@ pub async fn enter(
     };
     let back = format!(
         "/workspace/values/new?indicator={}&area={}&period={}&entered={}&changed={}&submitted={}",
-        urlencoding(&indicator),
-        urlencoding(&area),
-        urlencoding(&period),
+        crate::catalogue::urlencode(&indicator),
+        crate::catalogue::urlencode(&area),
+        crate::catalogue::urlencode(&period),
         saved.entered,
         saved.changed,
         saved.submitted
@@ -341,16 +341,6 @@ pub async fn enter(
     let mut response = Redirect::to(&back).into_response();
     *response.status_mut() = StatusCode::SEE_OTHER;
     Ok(response)
-}
-
-/// A query-string value, percent-encoded.
-fn urlencoding(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 /// Values listed on one page of the review queue.
