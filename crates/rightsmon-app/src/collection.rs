@@ -250,7 +250,8 @@ impl App {
             errors.0.dedup_by(|a, b| a.field == b.field && a.message == b.message);
             return Err(AppError::Invalid(errors));
         }
-        if new.is_empty() && changed.is_empty() && !(submit && !entered.is_empty()) {
+        let nothing_to_submit = !submit || entered.is_empty();
+        if new.is_empty() && changed.is_empty() && nothing_to_submit {
             return Err(AppError::Invalid(FieldErrors::single("values", ParseError::new("no_values", "enter at least one value"))));
         }
         let mut saved = SavedEntries { entered: new.len(), changed: changed.len(), submitted: 0 };
@@ -382,6 +383,13 @@ impl App {
         organisation_id: Option<i64>,
     ) -> AppResult<ShadowValue> {
         let user = signed_in(actor)?;
+        // Who may file in the city named is known before the rest of the form is read.
+        if let Ok(code) = AreaCode::parse(draft.area.trim())
+            && let Ok(city) = self.city_of(&code).await
+            && !actor.may(Permission::FileShadowData(&city))
+        {
+            return Err(AppError::Forbidden);
+        }
         let definition = self.indicator(indicator, None).await?;
         let mut shadow = NewShadowValue::parse(&definition, draft)?;
         let city = self.city_of(&shadow.area).await?;
@@ -408,6 +416,11 @@ impl App {
             Err(StoreError::Conflict { .. }) => Err(AppError::Conflict("this shadow value has a reply already".into())),
             Err(other) => Err(other.into()),
         }
+    }
+
+    /// One shadow value; they are public.
+    pub async fn shadow_value(&self, id: i64) -> AppResult<ShadowValue> {
+        Ok(self.store.get_shadow_value(id).await?)
     }
 
     /// Shadow values of an indicator in an area; they are public, like published values.

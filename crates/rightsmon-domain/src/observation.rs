@@ -388,6 +388,9 @@ pub struct NewShadowValue {
     pub assessment: Option<String>,
     pub sources: String,
     pub organisation_id: Option<i64>,
+    /// How the value or assessment was found.
+    #[serde(default)]
+    pub method_note: Option<String>,
 }
 
 /// The fields of a shadow value before validation.
@@ -403,6 +406,8 @@ pub struct ShadowDraft {
     pub assessment: String,
     #[serde(default)]
     pub sources: String,
+    #[serde(default)]
+    pub method_note: String,
 }
 
 impl NewShadowValue {
@@ -420,6 +425,7 @@ impl NewShadowValue {
         };
         let assessment = optional_text(&mut errors, "assessment", &Some(draft.assessment.clone()), 10_000);
         let sources = optional_text(&mut errors, "sources", &Some(draft.sources.clone()), 5000);
+        let method_note = optional_text(&mut errors, "method_note", &Some(draft.method_note.clone()), 5000);
         if matches!((&value, &assessment), (Some(None), Some(None))) {
             errors.push("value", ParseError::new("missing_value", "give a value, an assessment, or both"));
         }
@@ -437,6 +443,7 @@ impl NewShadowValue {
                 assessment: assessment?,
                 sources: sources??,
                 organisation_id: None,
+                method_note: method_note?,
             })
         })
     }

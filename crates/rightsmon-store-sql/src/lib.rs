@@ -563,7 +563,7 @@ macro_rules! impl_sql_store {
             }
 
             const SHADOW_COLUMNS: &str = "id, indicator_code, version, area_code, period, disaggregation, number_value, assessment, sources, \
-                organisation_id, user_id, at, reply, reply_by, reply_at";
+                organisation_id, user_id, at, reply, reply_by, reply_at, method_note";
 
             fn shadow_of(row: &DbRow) -> StoreResult<ShadowValue> {
                 let reply = match (get::<Option<String>>(row, "reply")?, get::<Option<i64>>(row, "reply_by")?, get::<Option<i64>>(row, "reply_at")?) {
@@ -582,6 +582,7 @@ macro_rules! impl_sql_store {
                         assessment: get(row, "assessment")?,
                         sources: get(row, "sources")?,
                         organisation_id: get(row, "organisation_id")?,
+                        method_note: get(row, "method_note")?,
                     },
                     user_id: get(row, "user_id")?,
                     at: Timestamp(get(row, "at")?),
@@ -1755,7 +1756,7 @@ macro_rules! impl_sql_store {
                     $crate::in_transaction!(self, tx, {
                         let row = sqlx::query(
                             "INSERT INTO shadow_values (indicator_code, version, area_code, period, period_start, disaggregation, number_value, assessment, \
-                             sources, organisation_id, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                             sources, organisation_id, user_id, at, method_note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
                         )
                         .bind(shadow.indicator.as_str().to_owned())
                         .bind(i64::from(shadow.version))
@@ -1769,6 +1770,7 @@ macro_rules! impl_sql_store {
                         .bind(shadow.organisation_id)
                         .bind(user_id)
                         .bind(at.seconds())
+                        .bind(shadow.method_note.clone())
                         .fetch_one(&mut *tx)
                         .await
                         .map_err(err)?;

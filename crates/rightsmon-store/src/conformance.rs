@@ -1197,6 +1197,7 @@ pub mod cases {
             assessment: Some("Our tenants' survey finds far more overburdened households.".into()),
             sources: "Tenants' Union survey 2020, n = 812".into(),
             organisation_id: None,
+            method_note: Some("Weighted by district and tenure".into()),
         };
         let stored = store.add_shadow_value(&shadow, cso, Timestamp(5), &audit()).await.unwrap();
         assert_eq!(store.get_shadow_value(stored.id).await.unwrap(), stored);

@@ -209,6 +209,7 @@ pub const INSTANCE_TABLES: &[TableSpec] = &[
             ("reply", T),
             ("reply_by", I),
             ("reply_at", I),
+            ("method_note", T),
         ],
         "id",
         Some("id"),

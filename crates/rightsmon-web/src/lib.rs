@@ -191,6 +191,8 @@ pub fn routes() -> Routes {
         .route("/cities/{code}", "GET", Access::Public, get(pages::city))
         .route("/cities/{code}/indicators/{indicator}", "GET", Access::Public, get(portal::indicator_page))
         .route("/cities/{code}/indicators/{indicator}/values.csv", "GET", Access::Public, get(portal::values_csv))
+        .route("/cities/{code}/indicators/{indicator}/shadow-values", "POST", Access::SignedIn, post(portal::file_shadow))
+        .route("/shadow-values/{id}/reply", "POST", Access::SignedIn, post(portal::reply_to_shadow))
         .route("/rights/{code}", "GET", Access::Public, get(findings::right_page))
         .route("/methods", "GET", Access::Public, get(findings::methods_page))
         .route("/methods/{name}", "GET", Access::Public, get(findings::method_page))

@@ -7,19 +7,22 @@ use crate::catalogue::localised;
 use crate::charts::{self, TimeSeries, TimeValue, label};
 use crate::context::Ctx;
 use crate::error::WebError;
-use axum::extract::{Path, State};
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
 use axum::http::header;
-use axum::response::{Html, IntoResponse};
+use axum::response::{Html, IntoResponse, Response};
+use rightsmon_app::AppError;
 use rightsmon_app::findings::{annual as year, number};
 use rightsmon_app::observations::SeriesPoint;
+use rightsmon_domain::access::Permission;
 use rightsmon_domain::observation::ObservationValue;
+use rightsmon_domain::observation::ShadowDraft;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 /// The height of the time-series chart, in SVG units.
 const SERIES_HEIGHT: f64 = 300.0;
-/// The most groups the page names (the entry grid's limit).
-const MAX_GROUPS: usize = 200;
 
 /// The rows of the series table and the chart's input: every yearly value of the whole
 /// population, a new segment wherever the definition broke the series.
@@ -54,12 +57,34 @@ fn series_view(series: &[SeriesPoint], digits: usize) -> (Vec<Value>, Vec<TimeVa
     (rows, values)
 }
 
+/// What a form of the page brings back: the fields typed and what was wrong with them.
+#[derive(Debug, Default)]
+struct PageForm {
+    /// The shadow-value form's fields.
+    shadow: serde_json::Map<String, Value>,
+    /// The reply typed to one shadow value.
+    reply: Option<(i64, String)>,
+    errors: Option<rightsmon_domain::FieldErrors>,
+}
+
 /// One indicator in one city.
 pub async fn indicator_page(
     State(state): State<WebState>,
     ctx: Ctx,
     Path((city, indicator)): Path<(String, String)>,
-) -> Result<Html<String>, WebError> {
+) -> Result<Response, WebError> {
+    indicator_view(&state, &ctx, &city, &indicator, PageForm::default(), StatusCode::OK).await
+}
+
+async fn indicator_view(
+    state: &WebState,
+    ctx: &Ctx,
+    city: &str,
+    indicator: &str,
+    form: PageForm,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let (city, indicator) = (city.to_owned(), indicator.to_owned());
     let findings = state.app.indicator_findings(&ctx.actor, &indicator, &city).await?;
     let city = state.app.city(&city).await?;
     let definition = state.app.indicator(&indicator, None).await?;
@@ -67,13 +92,10 @@ pub async fn indicator_page(
     let series = state.app.series(&ctx.actor, code, area, "").await?;
     let shadow = state.app.shadow_values(code, area).await?;
     let districts = state.app.districts(&city.code).await?;
-    let groups: BTreeMap<String, String> = state
-        .app
-        .entry_groups(&definition, &ctx.lang, MAX_GROUPS)
-        .await?
-        .into_iter()
-        .filter_map(|(key, label)| Some((key.to_string(), label?)))
-        .collect();
+    let all_groups = state.app.entry_groups(&definition, &ctx.lang, usize::MAX).await?;
+    let groups_in_order: Vec<Value> =
+        all_groups.iter().skip(1).map(|(key, label)| json!({"key": key.to_string(), "label": label})).collect();
+    let groups: BTreeMap<String, String> = all_groups.into_iter().filter_map(|(key, label)| Some((key.to_string(), label?))).collect();
     let digits = usize::from(definition.decimals);
     let name_of_group = |key: &str| groups.get(key).cloned().unwrap_or_else(|| key.to_owned());
 
@@ -139,6 +161,8 @@ pub async fn indicator_page(
             "assessment": s.data.assessment,
             "sources": s.data.sources,
             "organisation": organisation,
+            "method_note": s.data.method_note,
+            "id": s.id,
             "reply": s.reply.as_ref().map(|r| r.text.clone()),
         }));
     }
@@ -185,8 +209,80 @@ pub async fn indicator_page(
         "side_by_side": side_by_side,
         "sources": sources,
         "group_names": groups,
+        "may_file": ctx.actor.may(Permission::FileShadowData(&city.code)),
+        "may_reply": ctx.actor.may(Permission::ManageCity(&city.code)),
+        "shadow_form": form.shadow,
+        "reply_form": form.reply.map(|(id, text)| json!({"id": id, "text": text})),
+        "errors": form.errors.as_ref().map(|e| &e.0),
+        "group_options": groups_in_order,
     });
-    Ok(Html(state.render("findings.html", &ctx, page)?))
+    Ok((status, Html(state.render("findings.html", ctx, page)?)).into_response())
+}
+
+/// Files a civil-society value or assessment from the indicator's page in a city.
+pub async fn file_shadow(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path((city, indicator)): Path<(String, String)>,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let Form(fields) = body.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let get = |name: &str| fields.iter().find(|(k, _)| k == name).map_or(String::new(), |(_, v)| v.clone());
+    let value = get("value");
+    let value = match rightsmon_domain::observation::from_decimal_comma(&value) {
+        Some(plain) if ctx.lang != "en" => plain,
+        _ => value,
+    };
+    let draft = ShadowDraft {
+        area: city.clone(),
+        period: get("period"),
+        key: get("key"),
+        value,
+        assessment: get("assessment"),
+        sources: get("sources"),
+        method_note: get("method_note"),
+    };
+    match state.app.file_shadow_value(&ctx.actor, &indicator, &draft, None).await {
+        Ok(filed) => Ok(see_other(&format!("/cities/{}/indicators/{}#shadow-{}", city, filed.data.indicator, filed.id))),
+        Err(AppError::Invalid(errors)) => {
+            let shadow = fields.into_iter().filter(|(k, _)| k != "csrf").map(|(k, v)| (k, Value::String(v))).collect();
+            let form = PageForm { shadow, reply: None, errors: Some(errors) };
+            indicator_view(&state, &ctx, &city, &indicator, form, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The municipality's one reply to a civil-society value, from the same page.
+pub async fn reply_to_shadow(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::App(AppError::NotFound))?;
+    let Form(fields) = body.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let text = fields.iter().find(|(k, _)| k == "reply").map_or(String::new(), |(_, v)| v.clone());
+    match state.app.reply_to_shadow(&ctx.actor, id, &text).await {
+        Ok(replied) => Ok(see_other(&format!("/cities/{}/indicators/{}#shadow-{}", replied.data.area, replied.data.indicator, replied.id))),
+        Err(AppError::Invalid(mut errors)) => {
+            let shadow = state.app.shadow_value(id).await?;
+            for e in &mut errors.0 {
+                e.field = format!("reply-{id}");
+            }
+            let form = PageForm { shadow: serde_json::Map::new(), reply: Some((id, text)), errors: Some(errors) };
+            let (city, indicator) = (shadow.data.area.to_string(), shadow.data.indicator.to_string());
+            indicator_view(&state, &ctx, &city, &indicator, form, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(AppError::Conflict(message)) => Err(WebError::App(AppError::Conflict(message))),
+        Err(other) => Err(other.into()),
+    }
+}
+
+fn see_other(location: &str) -> Response {
+    let mut response = axum::response::Redirect::to(location).into_response();
+    *response.status_mut() = StatusCode::SEE_OTHER;
+    response
 }
 
 /// Every value of the indicator in the city and its districts that the reader may see, as CSV.

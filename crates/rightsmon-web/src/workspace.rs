@@ -17,18 +17,7 @@ use rightsmon_domain::observation::ObservationDraft;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-#[derive(Debug, Default, Deserialize)]
-pub struct TasksQuery {
-    #[serde(default)]
-    saved: Option<usize>,
-}
-
-pub async fn tasks(
-    State(state): State<WebState>,
-    ctx: Ctx,
-    query: Result<Query<TasksQuery>, QueryRejection>,
-) -> Result<Html<String>, WebError> {
-    let Query(query) = query.map_err(|e| WebError::BadRequest(e.body_text()))?;
+pub async fn tasks(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>, WebError> {
     let today = rightsmon_domain::time::Date::of_timestamp(state.app.now());
     let mut rows = Vec::new();
     for task in state.app.my_tasks(&ctx.actor).await? {
@@ -45,7 +34,24 @@ pub async fn tasks(
         }));
     }
     let waiting = waiting(&state, &ctx).await?;
-    Ok(Html(state.render("workspace.html", &ctx, json!({"tasks": rows, "saved": query.saved, "waiting": waiting}))?))
+    // Civil-society members file their own values beside the official ones of their city.
+    let mut watch = Vec::new();
+    for membership in ctx.actor.memberships() {
+        if membership.role != rightsmon_domain::access::Role::CivilSocietyMember {
+            continue;
+        }
+        let rightsmon_domain::access::Scope::City(code) = &membership.scope else { continue };
+        let city = state.app.city(code.as_str()).await?;
+        let indicators: Vec<Value> = state
+            .app
+            .collected_indicators(code)
+            .await?
+            .iter()
+            .map(|d| json!({"code": d.code, "name": localised(&d.name, &ctx.lang)}))
+            .collect();
+        watch.push(json!({"code": city.code, "name": city.name, "indicators": indicators}));
+    }
+    Ok(Html(state.render("workspace.html", &ctx, json!({"tasks": rows, "waiting": waiting, "watch": watch}))?))
 }
 
 /// What waits for the reader beyond their own tasks: values to review, each of their cities'

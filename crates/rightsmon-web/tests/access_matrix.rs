@@ -52,6 +52,8 @@ struct Fixture {
     published: (i64, i64),
     cycle: (i64, i64),
     proposal: (i64, i64),
+    /// A civil-society value of each city that has no reply yet.
+    shadow: (i64, i64),
 }
 
 /// A request of the table, about Ghent (the roles' own city) or Padova (another).
@@ -108,6 +110,21 @@ const TABLE: &[Entry] = &[
         call: |_, o| get(format!("/cities/{}/indicators/RM-HOU-01/values.csv", city(o))),
         own: "AAAAAA",
         other: "AAAAAA",
+    },
+    // Civil society files its own values beside the official ones; the city replies once.
+    Entry {
+        method: "POST",
+        route: "/cities/{code}/indicators/{indicator}/shadow-values",
+        call: |_, o| post(format!("/cities/{}/indicators/RM-HOU-01/shadow-values", city(o))),
+        own: "UFAFAA",
+        other: "UFFFFA",
+    },
+    Entry {
+        method: "POST",
+        route: "/shadow-values/{id}/reply",
+        call: |f, o| post(format!("/shadow-values/{}/reply", pick(f.shadow, o))),
+        own: "UFFFAA",
+        other: "UFFFFA",
     },
     Entry { method: "GET", route: "/rights/{code}", call: |_, _| get("/rights/CFR-34"), own: "AAAAAA", other: "AAAAAA" },
     Entry { method: "GET", route: "/methods", call: |_, _| get("/methods"), own: "AAAAAA", other: "AAAAAA" },
@@ -444,7 +461,21 @@ async fn fixture(app: &TestApp) -> Fixture {
             app.app.propose(&coordinator, proposal).await.unwrap().id
         }
     };
-    Fixture { value: value_pair, published, cycle: (ghent_cycle, padova_cycle), proposal: (ghent_proposal, padova_proposal) }
+    let shadow = |city: &'static str| {
+        let coordinator = coordinator.clone();
+        async move {
+            let draft = rightsmon_domain::observation::ShadowDraft {
+                area: city.into(),
+                period: "2030".into(),
+                value: "10".into(),
+                sources: "Matrix".into(),
+                ..Default::default()
+            };
+            app.app.file_shadow_value(&coordinator, "RM-HOU-01", &draft, None).await.unwrap().id
+        }
+    };
+    let shadow = (shadow("ghent").await, shadow("padova").await);
+    Fixture { value: value_pair, published, cycle: (ghent_cycle, padova_cycle), proposal: (ghent_proposal, padova_proposal), shadow }
 }
 
 /// A signed-in (or anonymous) client: its session and CSRF cookies.

@@ -217,3 +217,64 @@ async fn cached_public_pages_follow_every_change_and_never_reach_members() {
     let after = app.get("/cities/ghent/indicators/RM-HOU-01").await;
     assert!(after.body.contains("<th scope=\"row\">2024</th>"), "the published 2024 value is on the public page at once");
 }
+
+#[tokio::test]
+async fn civil_society_files_a_value_beside_the_official_one_and_the_city_replies_once() {
+    let app = test_app().await;
+    let mut cso = app.browser();
+    cso.sign_in("ghent-cso", DEMO_PASSWORD).await;
+    let workspace = cso.get("/workspace").await;
+    assert!(workspace.body.contains("href=\"/cities/ghent/indicators/RM-HOU-01#file-shadow\""), "the workspace leads to the form");
+    let page = cso.get("/cities/ghent/indicators/RM-HOU-01?lang=nl").await;
+    assert!(page.body.contains("id=\"file-shadow\"") && page.body.contains("name=\"sources\""), "the form is on the page");
+    let csrf = cso.csrf();
+    let missing =
+        cso.post_form("/cities/ghent/indicators/RM-HOU-01/shadow-values", &[("csrf", &csrf), ("period", "2031"), ("value", "18,5")]).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.body.contains("href=\"#field-sources\""), "the error links to its field");
+    assert!(missing.body.contains("value=\"18,5\""), "what was typed stays");
+    let filed = cso
+        .post_form(
+            "/cities/ghent/indicators/RM-HOU-01/shadow-values",
+            &[
+                ("csrf", &csrf),
+                ("period", "2031"),
+                ("key", "SEX=F"),
+                ("value", "18,5"),
+                ("assessment", "Women in private rented flats pay far more."),
+                ("sources", "Tenants' union survey 2031"),
+                ("method_note", "Door-to-door, weighted by tenure"),
+            ],
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
+    let location = filed.headers["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/cities/ghent/indicators/RM-HOU-01#shadow-"));
+    let id = location.rsplit('-').next().unwrap().to_owned();
+    let shadows = app.app.shadow_values("RM-HOU-01", "ghent").await.unwrap();
+    let stored = shadows.iter().find(|s| s.id.to_string() == id).unwrap();
+    assert_eq!(stored.data.value, Some(18.5), "the decimal comma is read");
+    assert_eq!(stored.data.method_note.as_deref(), Some("Door-to-door, weighted by tenure"));
+    // Someone else's role: an editor has no form and may not file.
+    let mut editor = app.browser();
+    editor.sign_in("ghent-editor", DEMO_PASSWORD).await;
+    assert!(!editor.get("/cities/ghent/indicators/RM-HOU-01").await.body.contains("id=\"file-shadow\""));
+
+    let mut coordinator = app.browser();
+    coordinator.sign_in("ghent-coordinator", DEMO_PASSWORD).await;
+    let page = coordinator.get("/cities/ghent/indicators/RM-HOU-01").await;
+    assert!(page.body.contains(&format!("action=\"/shadow-values/{id}/reply\"")), "the city replies from the same page");
+    let ccsrf = coordinator.csrf();
+    let blank = coordinator.post_form(&format!("/shadow-values/{id}/reply"), &[("csrf", &ccsrf), ("reply", " ")]).await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(blank.body.contains(&format!("href=\"#field-reply-{id}\"")));
+    let text = "We will add private rented flats to the next survey.";
+    let replied = coordinator.post_form(&format!("/shadow-values/{id}/reply"), &[("csrf", &ccsrf), ("reply", text)]).await;
+    assert_eq!(replied.status, StatusCode::SEE_OTHER, "{}", replied.body);
+    let again = coordinator.post_form(&format!("/shadow-values/{id}/reply"), &[("csrf", &ccsrf), ("reply", "Twice")]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "one reply");
+    let public = app.get("/cities/ghent/indicators/RM-HOU-01").await;
+    let row = public.body.split(&format!("id=\"shadow-{id}\"")).nth(1).unwrap().split("</tr>").next().unwrap().to_owned();
+    assert!(row.contains("18.5") && row.contains("Women in private rented flats") && row.contains(text), "side by side: {row}");
+    assert!(!public.body.contains("id=\"file-shadow\""), "no form for a reader");
+}

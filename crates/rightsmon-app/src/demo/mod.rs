@@ -402,6 +402,7 @@ impl App {
             value: "16.9".into(),
             assessment: "Our door-to-door survey counts tenants in private rented flats that the official survey under-samples.".into(),
             sources: format!("Tenants' union survey {year}, 1,240 households (synthetic demo data)"),
+            method_note: "Households asked at the door in every district, weighted by tenure".into(),
         };
         let filed = self.file_shadow_value(&cso, SURVEY_SERIES, &draft, None).await?;
         self.reply_to_shadow(
