@@ -23,6 +23,7 @@ use rightsmon_domain::validation::{OUTLIER_METHOD, check_cross_section, has_rule
 use rightsmon_domain::{FieldErrors, ParseError};
 use rightsmon_formats::FormatError;
 use rightsmon_formats::open_sdg::{self, OpenSdgColumns};
+pub use rightsmon_formats::table::{CsvDialect, CsvOptions};
 use rightsmon_formats::table::{Table, column_index};
 use rightsmon_store::{ImportFeed, ImportItem, ImportOptions, ItemOutcome, Scan, ScanOrder, ScannedValue};
 use serde::Serialize;
@@ -63,6 +64,8 @@ pub struct ImportReport {
     /// Indicators the import defined (Open SDG folders), by code.
     pub indicators: Vec<String>,
     pub outlier_method: &'static str,
+    /// How a CSV file was read: its separator and decimal mark.
+    pub csv: Option<rightsmon_formats::table::CsvDialect>,
 }
 
 impl ImportReport {
@@ -92,6 +95,8 @@ pub struct ImportRequest {
     pub reason: Option<String>,
     /// The state new values start in: draft (the default) or submitted.
     pub submit: bool,
+    /// What is known of a CSV file's separator and decimal mark; the rest is detected.
+    pub csv: rightsmon_formats::table::CsvOptions,
 }
 
 /// Called after each batch with the rows read and the bytes read so far.
@@ -461,7 +466,7 @@ impl App {
         progress: Progress<'_>,
     ) -> AppResult<ImportReport> {
         let context = self.import_context(actor).await?;
-        let mut report = ImportReport::default();
+        let mut report = ImportReport { csv: table.dialect(), ..ImportReport::default() };
         let columns = match LongColumns::find(table.header()) {
             Ok(columns) => columns,
             Err(problems) => {
@@ -619,9 +624,9 @@ impl<R: Read + Send> RowSource for LongSource<R> {
             area: cell("area").unwrap_or_default(),
             period: cell("period").unwrap_or_default(),
             key: cell("group").unwrap_or_default(),
-            value: cell("value").unwrap_or_default(),
-            lower_bound: cell("lower_bound"),
-            upper_bound: cell("upper_bound"),
+            value: cell("value").map(|v| self.table.number_text(&v)).unwrap_or_default(),
+            lower_bound: cell("lower_bound").map(|v| self.table.number_text(&v)),
+            upper_bound: cell("upper_bound").map(|v| self.table.number_text(&v)),
             status: cell("status"),
             provenance_kind: cell("provenance"),
             source_name: cell("source_name"),

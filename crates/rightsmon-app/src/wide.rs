@@ -288,7 +288,7 @@ impl App {
             }
             return self.import_workbook(actor, &bytes, request, progress).await;
         }
-        match Table::csv(whole) {
+        match Table::csv_with(whole, request.csv) {
             Ok(table) => self.import_long(actor, table, request, progress).await,
             Err(e) => Ok(ImportReport::unreadable(None, &e, request.dry_run)),
         }

@@ -368,3 +368,58 @@ async fn an_outlier_warns_but_does_not_block() {
     assert_eq!((report.warnings[0].row, report.warnings[0].code.as_str()), (Some(7), "outlier"));
     assert!(report.outlier_method.contains("modified-z-score"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_semicolon_file_with_decimal_commas_imports_exactly_like_its_comma_and_point_twin() {
+    let point = "indicator,area,period,group,value,lower_bound,upper_bound,source_name\r\n\
+                 RM-HOU-01,bristol,2019,,12.5,11.75,13.25,\"EU-SILC, city sample\"\r\n\
+                 RM-HOU-01,bristol,2020,SEX=F,13.4,,,EU-SILC\r\n\
+                 RM-HOU-01,bristol,2021,,0.125,,,ONS\r\n";
+    let european = "indicator;area;period;group;value;lower_bound;upper_bound;source_name\r\n\
+                    RM-HOU-01;bristol;2019;;12,5;11,75;13,25;EU-SILC, city sample\r\n\
+                    RM-HOU-01;bristol;2020;SEX=F;\"13,4\";;;EU-SILC\r\n\
+                    RM-HOU-01;bristol;2021;;0,125;;;ONS\r\n";
+    let mut stored_rows = Vec::new();
+    for file in [point, european] {
+        let (app, _) = fresh().await;
+        let coordinator = app.actor_for_username("coordinator").await.unwrap();
+        let table = Table::csv(file.as_bytes()).unwrap();
+        let dialect = table.dialect().unwrap();
+        let report = app.import_long(&coordinator, table, &ImportRequest::default(), &|_, _| {}).await.unwrap();
+        assert!(report.committed, "{:#?}", report.problems);
+        assert_eq!((report.created, report.csv), (3, Some(dialect)), "the report says how the file was read");
+        let mut values: Vec<_> = app
+            .store
+            .list_all_observations(&ObservationQuery::new(Visibility::All))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|o| {
+                (
+                    o.data.area,
+                    o.data.period,
+                    o.data.key,
+                    o.data.value,
+                    o.data.lower_bound,
+                    o.data.upper_bound,
+                    o.data.provenance.source_name,
+                )
+            })
+            .collect();
+        values.sort_by_key(|v| format!("{v:?}"));
+        stored_rows.push(values);
+    }
+    assert_eq!(stored_rows[0], stored_rows[1], "the twins store the same values");
+    assert_eq!(stored_rows[0].len(), 3);
+
+    // Unquoted in a comma file, a decimal comma makes a row one value too long: refused with its row.
+    let (app, _) = fresh().await;
+    let coordinator = app.actor_for_username("coordinator").await.unwrap();
+    let split = "indicator,area,period,value,source_name\nRM-HOU-01,bristol,2020,12.5,EU-SILC\nRM-HOU-01,bristol,2021,53,0,\n";
+    let report = long(&app, &coordinator, split.as_bytes()).await;
+    assert!(!report.committed);
+    assert_eq!(report.problems.len(), 1);
+    assert_eq!(report.problems[0].row, Some(3));
+    assert!(report.problems[0].message.contains("decimal comma"), "{}", report.problems[0].message);
+    assert_eq!(stored(&app).await, 0);
+}

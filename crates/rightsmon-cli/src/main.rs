@@ -103,6 +103,13 @@ enum Command {
         /// Write the report as JSON to this file as well.
         #[arg(long)]
         report: Option<PathBuf>,
+        /// The separator of a CSV file: comma, semicolon or tab (default: the one its header uses).
+        #[arg(long, default_value = "auto")]
+        separator: String,
+        /// The decimal mark of a CSV file: point or comma (default: comma in a file separated by
+        /// semicolons, else point).
+        #[arg(long, default_value = "auto")]
+        decimal: String,
     },
     /// Write the wide XLSX workbook of a reporting cycle, to fill in and import.
     Template {
@@ -529,9 +536,10 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<()>
         Command::Framework { command } => framework_command(app_for(store, &settings), command).await,
         Command::Organisation { command } => organisation_command(app_for(store, &settings), command).await,
         Command::Cycle { command } => cycle_command(app_for(store, &settings), command).await,
-        Command::Import { path, username, format, city, mapping, reason, submit, dry_run, report } => {
+        Command::Import { path, username, format, city, mapping, reason, submit, dry_run, report, separator, decimal } => {
             let app = app_for(store, &settings);
-            let request = rightsmon_app::imports::ImportRequest { dry_run, reason, submit };
+            let csv = rightsmon_formats::table::CsvOptions::parse(&separator, &decimal).map_err(|e| anyhow::anyhow!(e))?;
+            let request = rightsmon_app::imports::ImportRequest { dry_run, reason, submit, csv };
             import_command(app, &path, &username, format.as_deref(), city.as_deref(), mapping.as_deref(), &request, report.as_deref()).await
         }
         Command::Template { cycle, username, lang, output } => {
@@ -737,6 +745,14 @@ async fn import_command(
         bail!("{} problem(s) in {} row(s) read; nothing was imported", report.problem_count(), report.rows);
     }
     let verb = if report.committed { "imported" } else { "checked (dry run, nothing written)" };
+    if let Some(dialect) = report.csv {
+        println!(
+            "read as CSV with fields separated by a {} and a decimal {}{}",
+            dialect.delimiter_name(),
+            if dialect.decimal_comma { "comma" } else { "point" },
+            if dialect.detected { " (detected)" } else { "" }
+        );
+    }
     println!(
         "{verb}: {} rows, {} created, {} revised, {} unchanged, {} without a value; {} warning(s); new indicators: {}",
         report.rows,

@@ -436,7 +436,8 @@ mod tests {
         let carried = DataOptions { carry_forward: true, ..options.clone() };
         assert_eq!(read_data(long.as_bytes(), &["x", "y"], &carried).unwrap().column("x").unwrap(), [1.0, 9.0]);
         let errors = read_data("unit,x\na,1,5\nb,one\n".as_bytes(), &["x"], &DataOptions::default()).unwrap_err();
-        assert_eq!(errors[0].to_string(), "row 3, column x: \"one\" is not a number (use a decimal point, e.g. 12.5)");
+        assert!(errors[0].to_string().starts_with("row 2: the row has 3 values but the header has 2 columns"), "{}", errors[0]);
+        assert_eq!(errors[1].to_string(), "row 3, column x: \"one\" is not a number (use a decimal point, e.g. 12.5)");
         let errors = read_data("unit,x\n".as_bytes(), &["x", "z"], &DataOptions::default()).unwrap_err();
         assert!(errors[0].message.contains("no column z"));
     }

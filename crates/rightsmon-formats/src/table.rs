@@ -8,6 +8,82 @@ use crate::FormatError;
 use crate::spreadsheet::{Cell, Sheet, column_name, read_xlsx};
 use std::io::{BufRead, BufReader, Read};
 
+/// How a CSV file writes its values: the byte between fields, and whether its numbers have a
+/// decimal comma (`53,5`), as spreadsheets in much of Europe save them (with `;` between fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct CsvDialect {
+    #[serde(serialize_with = "as_char")]
+    pub delimiter: u8,
+    pub decimal_comma: bool,
+    /// Whether the reader found the dialect itself rather than being told.
+    pub detected: bool,
+}
+
+fn as_char<S: serde::Serializer>(byte: &u8, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_char(char::from(*byte))
+}
+
+impl CsvDialect {
+    /// The separator as words, for reports.
+    pub fn delimiter_name(&self) -> &'static str {
+        match self.delimiter {
+            b';' => "semicolon (;)",
+            b'\t' => "tab",
+            b'|' => "vertical bar (|)",
+            _ => "comma (,)",
+        }
+    }
+}
+
+/// What a CSV reader is told about a file; what it is not told it finds out from the header row
+/// (the separator the header uses most) and from the separator (`;` files have decimal commas).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CsvOptions {
+    pub delimiter: Option<u8>,
+    pub decimal_comma: Option<bool>,
+}
+
+impl CsvOptions {
+    /// Options from the words of a form or a command line: a separator of `,`, `;`, `tab` (or
+    /// `comma`, `semicolon`), a decimal mark of `point` or `comma`; empty or `auto` to detect.
+    pub fn parse(separator: &str, decimal: &str) -> Result<Self, String> {
+        let delimiter = match separator.trim() {
+            "" | "auto" => None,
+            "," | "comma" => Some(b','),
+            ";" | "semicolon" => Some(b';'),
+            "tab" | "\t" => Some(b'\t'),
+            other => return Err(format!("{other:?} is not a separator: use comma, semicolon or tab (or auto)")),
+        };
+        let decimal_comma = match decimal.trim() {
+            "" | "auto" => None,
+            "point" | "." => Some(false),
+            "comma" | "," => Some(true),
+            other => return Err(format!("{other:?} is not a decimal mark: use point or comma (or auto)")),
+        };
+        Ok(Self { delimiter, decimal_comma })
+    }
+}
+
+/// The separator a header row uses most, outside quotes: `;`, tab or `,` (a tie goes to `,`).
+fn detect_delimiter(start: &[u8]) -> u8 {
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for &byte in start {
+        match byte {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            _ if !quoted => {
+                if let Some(count) = counts.iter_mut().find(|(d, _)| *d == byte) {
+                    count.1 += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let most = counts.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    counts.iter().find(|(_, n)| *n == most && most > 0).map_or(b',', |(d, _)| *d)
+}
+
 /// One row of a table after the header.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
@@ -42,6 +118,8 @@ struct LineCounter<R> {
     pending_cr: Option<u64>,
     /// Bytes since the last line end outside quotes: the current record's length so far.
     record_bytes: u64,
+    /// The byte that separates fields.
+    delimiter: u8,
 }
 
 /// The longest row a table may have (a line, or several within quotes): a file made of one
@@ -88,7 +166,8 @@ impl<R: Read> Read for LineCounter<R> {
                     Quoting::Quoted
                 }
                 (Quoting::QuoteInQuoted, b'"') => Quoting::Quoted,
-                (_, b',' | b'\n' | b'\r') => Quoting::FieldStart,
+                (_, b'\n' | b'\r') => Quoting::FieldStart,
+                (_, b) if b == self.delimiter => Quoting::FieldStart,
                 _ => Quoting::Unquoted,
             };
         }
@@ -116,6 +195,8 @@ enum Source<R: Read> {
 /// A table: its header, then its records one at a time.
 pub struct Table<R: Read> {
     header: Vec<String>,
+    /// How a CSV file writes its values (none for a workbook).
+    dialect: Option<CsvDialect>,
     source: Source<R>,
     /// The number of bytes read so far, for progress.
     position: u64,
@@ -134,8 +215,14 @@ fn utf8(row: usize, column: usize, bytes: &[u8]) -> Result<String, FormatError> 
 }
 
 impl<R: Read> Table<R> {
-    /// Reads a CSV table's header; the records are read as they are asked for.
+    /// Reads a CSV table's header, finding out its separator and decimal mark; the records are
+    /// read as they are asked for.
     pub fn csv(reader: R) -> Result<Self, FormatError> {
+        Self::csv_with(reader, CsvOptions::default())
+    }
+
+    /// Reads a CSV table's header with what is known of its dialect.
+    pub fn csv_with(reader: R, options: CsvOptions) -> Result<Self, FormatError> {
         let counter = LineCounter {
             inner: reader,
             offset: 0,
@@ -146,6 +233,7 @@ impl<R: Read> Table<R> {
             unclosed_quote: None,
             pending_cr: None,
             record_bytes: 0,
+            delimiter: b',',
         };
         let mut buffered = BufReader::with_capacity(64 * 1024, counter);
         let start = buffered.fill_buf().map_err(|e| FormatError::file(format!("the file cannot be read: {e}")))?;
@@ -153,8 +241,15 @@ impl<R: Read> Table<R> {
             return Err(FormatError::file("the file is UTF-16: save it as UTF-8 (CSV UTF-8) and import it again"));
         }
         let bom = if start.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+        let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(&start[bom as usize..]));
+        let dialect = CsvDialect {
+            delimiter,
+            decimal_comma: options.decimal_comma.unwrap_or(delimiter == b';'),
+            detected: options.delimiter.is_none() || options.decimal_comma.is_none(),
+        };
         buffered.consume(bom as usize);
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(buffered);
+        buffered.get_mut().delimiter = delimiter;
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(buffered);
         let mut record = csv::ByteRecord::new();
         let has_header = reader.read_byte_record(&mut record).map_err(|e| FormatError::file(format!("the file is not valid CSV: {e}")))?;
         if !has_header {
@@ -162,11 +257,25 @@ impl<R: Read> Table<R> {
         }
         let header =
             record.iter().enumerate().map(|(c, bytes)| utf8(1, c, bytes).map(|h| h.trim().to_owned())).collect::<Result<_, _>>()?;
-        Ok(Self { header, source: Source::Csv(Box::new(reader), csv::ByteRecord::new(), bom), position: 0 })
+        Ok(Self { header, dialect: Some(dialect), source: Source::Csv(Box::new(reader), csv::ByteRecord::new(), bom), position: 0 })
     }
 
     pub fn header(&self) -> &[String] {
         &self.header
+    }
+
+    /// How the CSV file writes its values; `None` for a workbook.
+    pub fn dialect(&self) -> Option<CsvDialect> {
+        self.dialect
+    }
+
+    /// A number cell as a decimal point writes it: a decimal comma is rewritten in a file that
+    /// has them; anything else is left for the number parser to judge.
+    pub fn number_text(&self, text: &str) -> String {
+        match self.dialect {
+            Some(d) if d.decimal_comma => rightsmon_domain::observation::from_decimal_comma(text).unwrap_or_else(|| text.to_owned()),
+            _ => text.to_owned(),
+        }
     }
 
     /// How far into the file the reader is, in bytes (0 for a workbook).
@@ -215,6 +324,20 @@ impl<R: Read> Table<R> {
                         if record.iter().all(|cell| cell.iter().all(u8::is_ascii_whitespace)) {
                             continue;
                         }
+                        if record.len() != self.header.len() {
+                            let (found, expected) = (record.len(), self.header.len());
+                            let mut message = format!("the row has {found} values but the header has {expected} columns");
+                            if found > expected {
+                                let delimiter = self.dialect.map_or(b',', |d| d.delimiter);
+                                message.push_str(&format!(": a value holding the separator {:?} must be in quotes", char::from(delimiter)));
+                                if delimiter == b',' {
+                                    message.push_str(
+                                        " (a decimal comma such as 53,0 splits a value in two: quote it, or save the file with ; between fields)",
+                                    );
+                                }
+                            }
+                            return Some(Err(FormatError { row: Some(row), column: None, message }));
+                        }
                         let cells: Result<Vec<String>, FormatError> =
                             record.iter().enumerate().map(|(c, bytes)| utf8(row, c, bytes)).collect();
                         return Some(cells.map(|cells| Record { row, cells }));
@@ -250,7 +373,7 @@ impl Table<std::io::Empty> {
             .map(|(index, cells)| (index + 1, cells.into_iter().map(text).collect::<Vec<_>>()))
             .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
             .collect();
-        Ok(Self { header, source: Source::Rows(records.into_iter()), position: 0 })
+        Ok(Self { header, dialect: None, source: Source::Rows(records.into_iter()), position: 0 })
     }
 }
 
@@ -345,5 +468,42 @@ mod tests {
         let mut table = Table::xlsx(&bytes).unwrap();
         assert_eq!(table.next_record().unwrap().unwrap(), Record { row: 2, cells: vec!["2020".into()] });
         assert!(Table::xlsx(&bytes[..bytes.len() / 2]).is_err());
+    }
+
+    #[test]
+    fn a_file_saved_with_semicolons_is_read_with_its_decimal_commas() {
+        let mut table = Table::csv("indicator;area;period;value\nRM-1;ghent;2020;\"53,5\"\nRM-1;ghent;2021;1.234,5\n".as_bytes()).unwrap();
+        let dialect = table.dialect().unwrap();
+        assert_eq!((dialect.delimiter, dialect.decimal_comma, dialect.detected), (b';', true, true));
+        assert_eq!(table.header(), ["indicator", "area", "period", "value"]);
+        let first = table.next_record().unwrap().unwrap();
+        assert_eq!(table.number_text(&first.cells[3]), "53.5");
+        let second = table.next_record().unwrap().unwrap();
+        assert_eq!(table.number_text(&second.cells[3]), "1234.5");
+        // A comma file keeps its commas for the number parser to refuse.
+        let table = Table::csv("a,b\n1,2\n".as_bytes()).unwrap();
+        assert_eq!(table.dialect().unwrap().delimiter, b',');
+        assert_eq!(table.number_text("1,5"), "1,5");
+        // Told, the reader does not guess.
+        let told = CsvOptions::parse("semicolon", "point").unwrap();
+        let table = Table::csv_with("a;b\n1.5;2\n".as_bytes(), told).unwrap();
+        assert_eq!((table.dialect().unwrap().decimal_comma, table.dialect().unwrap().detected), (false, false));
+        assert_eq!(CsvOptions::parse("tab", "auto").unwrap().delimiter, Some(b'\t'));
+        assert!(CsvOptions::parse("pipe", "").is_err() && CsvOptions::parse("", "dot dot").is_err());
+    }
+
+    #[test]
+    fn a_row_with_more_or_fewer_values_than_the_header_is_refused_with_its_row() {
+        let mut table =
+            Table::csv("indicator,area,period,value,source_name\nRM-1,ghent,2020,53,0,Survey\nRM-1,ghent,2021\n".as_bytes()).unwrap();
+        let extra = table.next_record().unwrap().unwrap_err();
+        assert_eq!(extra.row, Some(2));
+        assert!(extra.message.contains("6 values but the header has 5") && extra.message.contains("decimal comma"), "{extra}");
+        let fewer = table.next_record().unwrap().unwrap_err();
+        assert_eq!(fewer.row, Some(3));
+        assert!(fewer.message.contains("3 values but the header has 5"), "{fewer}");
+        // Quoted, the comma stays inside its value.
+        let mut table = Table::csv("a,b\n\"53,0\",x\n".as_bytes()).unwrap();
+        assert_eq!(table.next_record().unwrap().unwrap().cells, ["53,0", "x"]);
     }
 }

@@ -215,6 +215,7 @@ pub async fn upload(
     }
     let mut multipart = multipart.map_err(|e| WebError::BadRequest(e.body_text()))?;
     let mut request = ImportRequest::default();
+    let (mut separator, mut decimal) = (String::new(), String::new());
     let mut upload: Option<(String, TempFile, u64, bool)> = None;
     let (mut format, mut city) = (String::new(), String::new());
     let too_large =
@@ -258,9 +259,12 @@ pub async fn upload(
             "dry_run" => request.dry_run = true,
             "submit" => request.submit = true,
             "reason" => request.reason = Some(upload::text(field).await?).filter(|r| !r.is_empty()),
+            "separator" => separator = upload::text(field).await?,
+            "decimal" => decimal = upload::text(field).await?,
             _ => {}
         }
     }
+    request.csv = rightsmon_app::imports::CsvOptions::parse(&separator, &decimal).map_err(WebError::BadRequest)?;
     let Some((file_name, temp, size, is_workbook)) = upload.filter(|(_, _, size, _)| *size > 0) else {
         let message = state.i18n.message(&ctx.lang, "import-no-file", &[]);
         return form_page(&state, &ctx, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await;
