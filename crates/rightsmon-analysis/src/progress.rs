@@ -268,6 +268,7 @@ pub fn categories(method: Method) -> Vec<Category> {
         n if n == UNSD_PROGRESS_CHART.name => &[&UNSD_STATUSES],
         n if n == EUROSTAT_SDG_ASSESSMENT.name => &[&EUROSTAT_TARGET_STATUSES, &EUROSTAT_STATUSES],
         n if n == CITY_TARGET_DISTANCE.name => &[&CITY_TARGET_STATUSES],
+        n if n == STATE_CHANGE.name => &[&YES_NO_STATES, &ORDINAL_STATES],
         _ => &[],
     };
     let mut all: Vec<Category> = Vec::new();
@@ -601,6 +602,94 @@ pub fn city_target_distance(series: &[Point], target: CityTarget, direction: Dir
     result
 }
 
+/// The state of a yes/no or ordinal indicator: what it is now, since when, and whether it moved
+/// from the state before. Growth rates mean nothing for a state (a "no" that stays "no" is not a
+/// deterioration, and 0 has no growth rate), so these indicators are judged by this method alone.
+pub const STATE_CHANGE: Method = Method { name: "state-change", version: 1 };
+
+/// What a state indicator measures: a yes/no (1 or 0), or one of ordered levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StateKind {
+    YesNo,
+    Ordinal,
+}
+
+/// The categories of [`STATE_CHANGE`] for yes/no indicators, worst first (for an indicator where
+/// yes is better; where no is better the levels are the other way round).
+pub const YES_NO_STATES: [Category; 3] = [
+    Category { code: "no_longer_in_place", words: "No longer in place", level: 0 },
+    Category { code: "not_in_place", words: "Not in place", level: 1 },
+    Category { code: "in_place", words: "In place", level: 2 },
+];
+
+/// The categories of [`STATE_CHANGE`] for ordinal indicators, worst first.
+pub const ORDINAL_STATES: [Category; 3] = [
+    Category { code: "worsened", words: "A worse level than before", level: 0 },
+    Category { code: "first_level", words: "The first level measured", level: 1 },
+    Category { code: "improved", words: "A better level than before", level: 2 },
+];
+
+/// The state of a yes/no or ordinal series ([`STATE_CHANGE`]): the latest value, the first
+/// year of the run of equal values that ends with it (`base`, "since"), and against the value
+/// before that run: for yes/no, "in place" (1), "not in place" (0, never 1 before) or "no longer
+/// in place" (0 after 1); for ordinal levels, better, worse or the same as the level before.
+/// An unchanged value is never a deterioration.
+pub fn state_change(series: &[Point], direction: Direction, kind: StateKind) -> Assessment {
+    let mut points: Vec<Point> = series.iter().copied().filter(|p| p.value.is_finite()).collect();
+    points.sort_by_key(|p| p.year);
+    let Some(latest) = points.last().copied() else {
+        return Assessment::not_assessable(STATE_CHANGE, "there is no value yet");
+    };
+    let run_start = points.iter().rposition(|p| p.value != latest.value).map_or(0, |i| i + 1);
+    let since = points[run_start];
+    let before = run_start.checked_sub(1).map(|i| points[i]);
+    let better = |a: f64, b: f64| match direction {
+        Direction::Positive => a > b,
+        Direction::Negative => a < b,
+    };
+    let category = match kind {
+        StateKind::YesNo => {
+            let in_place = latest.value >= 0.5;
+            let code = match (in_place, before) {
+                (true, _) => "in_place",
+                (false, Some(b)) if b.value >= 0.5 => "no_longer_in_place",
+                (false, _) => "not_in_place",
+            };
+            let mut category = *YES_NO_STATES.iter().find(|c| c.code == code).unwrap_or(&YES_NO_STATES[1]);
+            if direction == Direction::Negative {
+                // Where "no" is better, a plan in place is the worse state.
+                category.level = match code {
+                    "in_place" => 0,
+                    "no_longer_in_place" => 2,
+                    _ => 1,
+                };
+            }
+            category
+        }
+        StateKind::Ordinal => {
+            let code = match before {
+                None => "first_level",
+                Some(b) if better(latest.value, b.value) => "improved",
+                // The value before the run differs from the latest one, so it is better or worse.
+                Some(_) => "worsened",
+            };
+            *ORDINAL_STATES.iter().find(|c| c.code == code).unwrap_or(&ORDINAL_STATES[1])
+        }
+    };
+    Assessment {
+        method: STATE_CHANGE,
+        outcome: category.outcome(),
+        base: Some(since),
+        current: Some(latest),
+        cagr_observed: None,
+        cagr_required: None,
+        ratio: None,
+        target_used: None,
+        category_score: None,
+    }
+}
+
 /// The year of an Open SDG `Year` value: `2019`, or the first year of a range such as `2017-18`
 /// or `2017/2018`.
 pub fn open_sdg_year(text: &str) -> Option<i32> {
@@ -761,5 +850,38 @@ mod tests {
         assert_eq!(open_sdg_year("2017-18"), Some(2017));
         assert_eq!(open_sdg_year(" 2017/2018"), Some(2017));
         assert_eq!(open_sdg_year("19"), None);
+    }
+
+    #[test]
+    fn a_yes_no_state_says_since_when_and_never_calls_an_unchanged_value_a_deterioration() {
+        let series =
+            |values: &[f64]| values.iter().enumerate().map(|(i, v)| Point { year: 2015 + i as i32, value: *v }).collect::<Vec<_>>();
+        let verdict = |values: &[f64], direction| state_change(&series(values), direction, StateKind::YesNo);
+        let in_place = verdict(&[0.0, 0.0, 1.0, 1.0, 1.0], Direction::Positive);
+        assert_eq!(in_place.category(), Some(("in_place", 2)));
+        assert_eq!(in_place.base, Some(Point { year: 2017, value: 1.0 }), "in place since 2017");
+        for unchanged in [&[0.0, 0.0, 0.0][..], &[0.0], &[1.0, 1.0]] {
+            for direction in [Direction::Positive, Direction::Negative] {
+                let v = verdict(unchanged, direction);
+                assert_ne!(v.category().map(|c| c.0), Some("no_longer_in_place"), "{unchanged:?}");
+                assert!(v.category().is_some());
+            }
+        }
+        assert_eq!(verdict(&[0.0, 0.0], Direction::Positive).category(), Some(("not_in_place", 1)));
+        assert_eq!(verdict(&[0.0, 0.0], Direction::Positive).base.unwrap().year, 2015);
+        let dropped = verdict(&[1.0, 1.0, 0.0], Direction::Positive);
+        assert_eq!((dropped.category(), dropped.base.unwrap().year), (Some(("no_longer_in_place", 0)), 2017));
+        assert!(verdict(&[], Direction::Positive).category().is_none());
+    }
+
+    #[test]
+    fn an_ordinal_state_compares_its_level_with_the_level_before() {
+        let series =
+            |values: &[f64]| values.iter().enumerate().map(|(i, v)| Point { year: 2020 + i as i32, value: *v }).collect::<Vec<_>>();
+        let verdict = |values: &[f64], direction| state_change(&series(values), direction, StateKind::Ordinal);
+        assert_eq!(verdict(&[2.0, 3.0, 3.0], Direction::Positive).category(), Some(("improved", 2)));
+        assert_eq!(verdict(&[2.0, 3.0, 3.0], Direction::Negative).category(), Some(("worsened", 0)));
+        assert_eq!(verdict(&[3.0, 3.0, 3.0], Direction::Positive).category(), Some(("first_level", 1)));
+        assert_eq!(verdict(&[4.0, 2.0, 2.0], Direction::Positive).base.unwrap().year, 2021);
     }
 }

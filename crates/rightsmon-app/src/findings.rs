@@ -29,6 +29,7 @@ pub const METHODS: &[Method] = &[
     progress::UNSD_PROGRESS_CHART,
     progress::EUROSTAT_SDG_ASSESSMENT,
     progress::CITY_TARGET_DISTANCE,
+    progress::STATE_CHANGE,
     trends::TREND_OLS,
     trends::NON_RETROGRESSION,
     gaps::EQUALITY_GAP,
@@ -37,6 +38,23 @@ pub const METHODS: &[Method] = &[
     rightsmon_analysis::composite::COMPOSITE_INDEX,
     rightsmon_analysis::composite::SDSN_DASHBOARD,
 ];
+
+/// The progress methods a network may choose to lead its pages with.
+pub const HEADLINE_METHODS: &[&str] = &[
+    progress::OPEN_SDG_PROGRESS_MEASURE.name,
+    progress::OPEN_SDG_PROGRESS_STATUS.name,
+    progress::OPEN_SDG_CAGR_SCORE.name,
+    progress::UNSD_PROGRESS_CHART.name,
+    progress::EUROSTAT_SDG_ASSESSMENT.name,
+];
+
+/// The headline method unless the network chose another: Open SDG's current progress measure.
+pub const DEFAULT_HEADLINE_METHOD: &str = progress::OPEN_SDG_PROGRESS_MEASURE.name;
+
+/// The headline method of this name, if it is one.
+pub fn headline_method(name: &str) -> Option<&'static str> {
+    HEADLINE_METHODS.iter().copied().find(|m| *m == name.trim())
+}
 
 /// The method of this name, if there is one.
 pub fn method(name: &str) -> Option<Method> {
@@ -73,14 +91,19 @@ pub struct IndicatorFindings {
     pub district_values: Vec<(String, f64)>,
     /// Why the progress methods could not run, if they could not.
     pub note: Option<&'static str>,
+    /// The method whose verdict leads (the network's choice; a state indicator's is its state).
+    pub headline_method: &'static str,
 }
 
 impl IndicatorFindings {
-    /// The headline verdict: Open SDG's current progress measure, else the first verdict with a
-    /// category, else the first with a score.
+    /// The headline verdict: the state of a yes/no or ordinal indicator; else the verdict of
+    /// the network's headline method, else the first verdict with a category, else the first
+    /// with a score.
     pub fn headline(&self) -> Option<&Assessment> {
-        let with_category = |name: &str| self.progress.iter().find(|a| a.method.name == name && a.category().is_some());
-        with_category(progress::OPEN_SDG_PROGRESS_MEASURE.name)
+        let assessed = |a: &&Assessment| a.category().is_some() || a.score().is_some();
+        let of = |name: &str| self.progress.iter().filter(assessed).find(|a| a.method.name == name);
+        of(progress::STATE_CHANGE.name)
+            .or_else(|| of(self.headline_method))
             .or_else(|| self.progress.iter().find(|a| a.category().is_some()))
             .or_else(|| self.progress.iter().find(|a| a.score().is_some()))
     }
@@ -158,9 +181,18 @@ impl App {
         let (baseline, target) = (benchmark(BenchmarkKind::Baseline), benchmark(BenchmarkKind::Target));
         let mut progress = Vec::new();
         let mut city_target = None;
-        match direction {
-            None => note = Some("progress_needs_direction"),
-            Some(direction) => {
+        let state_kind = match definition.value_type {
+            rightsmon_domain::catalogue::ValueType::YesNo => Some(progress::StateKind::YesNo),
+            rightsmon_domain::catalogue::ValueType::Ordinal => Some(progress::StateKind::Ordinal),
+            _ => None,
+        };
+        match (direction, state_kind) {
+            // Without values there is nothing to judge, and the page says so once.
+            _ if series.is_empty() => {}
+            // A state is judged by what it is and since when; growth rates do not apply.
+            (_, Some(kind)) => progress.push(progress::state_change(&points, direction.unwrap_or(Direction::Positive), kind)),
+            (None, None) => note = Some("progress_needs_direction"),
+            (Some(direction), None) => {
                 let mut options = CagrOptions { direction, ..CagrOptions::default() };
                 if let Some(b) = baseline {
                     options.base_year = b.year;
@@ -202,8 +234,9 @@ impl App {
             dispersion_period: None,
             district_values: Vec::new(),
             note,
+            headline_method: self.settings.headline_method,
         };
-        if let Some(direction) = direction {
+        if let (Some(direction), None) = (direction, state_kind) {
             self.group_findings(actor, &mut findings, &city.code, direction, current_version).await?;
         }
         Ok(findings)

@@ -53,6 +53,8 @@ pub struct AppSettings {
     /// Login throttling: how many failures each key may have before waits begin, and the
     /// longest wait (see `accounts`).
     pub throttle: Throttle,
+    /// The method whose verdict leads an indicator's findings (see `findings::HEADLINE_METHODS`).
+    pub headline_method: &'static str,
 }
 
 /// How failed logins slow down the next attempt. Failures are counted for three keys: the
@@ -86,7 +88,12 @@ impl Default for Throttle {
 
 impl Default for AppSettings {
     fn default() -> Self {
-        Self { session_seconds: 8 * 3600, failure_window_seconds: 3600, throttle: Throttle::default() }
+        Self {
+            session_seconds: 8 * 3600,
+            failure_window_seconds: 3600,
+            throttle: Throttle::default(),
+            headline_method: findings::DEFAULT_HEADLINE_METHOD,
+        }
     }
 }
 

@@ -96,3 +96,77 @@ async fn a_city_with_many_drafts_shows_its_members_every_indicator_and_others_wh
     assert_eq!(outside.len(), anonymous);
     assert!(outside.iter().all(|f| f.published_only), "published_only is true for a member of another city");
 }
+
+#[tokio::test]
+async fn no_yes_no_indicator_is_called_a_deterioration_when_its_value_stays_the_same() {
+    let store = SqliteStore::connect("sqlite::memory:").await.unwrap();
+    store.migrate().await.unwrap();
+    let app = App::new(Arc::new(store));
+    rightsmon_app::reference::initialise(&app).await.unwrap();
+    let form = rightsmon_app::accounts::UserForm {
+        username: "network".into(),
+        display_name: "Network".into(),
+        email: None,
+        password: "a long enough password".into(),
+    };
+    app.create_user(None, &form).await.unwrap();
+    app.add_membership("network", "network_coordinator", None, None).await.unwrap();
+    let coordinator = app.actor_for_username("network").await.unwrap();
+    let page = app.indicators(&rightsmon_app::catalogue::IndicatorFilter { limit: Some(1000), ..Default::default() }).await.unwrap();
+    let yes_no: Vec<_> =
+        page.items.iter().filter(|d| d.value_type == rightsmon_domain::catalogue::ValueType::YesNo).map(|d| d.code.clone()).collect();
+    assert!(yes_no.len() >= 10, "the framework's yes/no indicators: {}", yes_no.len());
+    for (index, code) in yes_no.iter().enumerate() {
+        // Half stay "no" for six years, half stay "yes"; each in a city of its own series.
+        let value = if index % 2 == 0 { "0" } else { "1" };
+        let drafts: Vec<rightsmon_domain::observation::ObservationDraft> = (2018..2024)
+            .map(|year| rightsmon_domain::observation::ObservationDraft {
+                area: "braga".into(),
+                period: year.to_string(),
+                value: value.into(),
+                ..Default::default()
+            })
+            .collect();
+        app.enter_values(&coordinator, code.as_str(), &drafts).await.unwrap();
+        let f = app.indicator_findings(&coordinator, code.as_str(), "braga").await.unwrap();
+        assert_eq!(f.progress.len(), 1, "{code}: a state is judged by its state alone");
+        for a in &f.progress {
+            let (category, level) = a.category().unwrap_or_else(|| panic!("{code}: {:?}", a.outcome));
+            assert_ne!(category, "deterioration", "{code} under {}", a.method.name);
+            assert_ne!(category, "no_longer_in_place", "{code}");
+            assert!(level >= 1, "{code}: an unchanged {value} is not the worst state");
+            assert_eq!(a.base.unwrap().year, 2018, "{code}: the same since 2018");
+        }
+        assert!(!f.retrogression.flagged, "{code}: no change is no retrogression");
+        let headline = f.headline().unwrap();
+        assert_eq!(headline.method.name, "state-change");
+        assert_eq!(headline.category().unwrap().0, if value == "1" { "in_place" } else { "not_in_place" });
+    }
+    // A yes that became a no is a real deterioration, and says since when.
+    let code = yes_no[0].as_str();
+    let draft = rightsmon_domain::observation::ObservationDraft {
+        area: "padova".into(),
+        period: "2022".into(),
+        value: "1".into(),
+        ..Default::default()
+    };
+    app.enter_value(&coordinator, code, &draft).await.unwrap();
+    let later = rightsmon_domain::observation::ObservationDraft { period: "2023".into(), value: "0".into(), ..draft };
+    app.enter_value(&coordinator, code, &later).await.unwrap();
+    let f = app.indicator_findings(&coordinator, code, "padova").await.unwrap();
+    let headline = f.headline().unwrap();
+    assert_eq!((headline.category().unwrap().0, headline.base.unwrap().year), ("no_longer_in_place", 2023));
+}
+
+#[tokio::test]
+async fn the_network_chooses_the_method_whose_verdict_leads() {
+    let app = demo().await;
+    let led = |app: App| async move {
+        app.indicator_findings(&Actor::Anonymous, "RM-HOU-01", "ghent").await.unwrap().headline().unwrap().method.name
+    };
+    assert_eq!(led(app.clone()).await, "open-sdg-progress-measure");
+    let settings = rightsmon_app::AppSettings { headline_method: "eurostat-sdg-assessment", ..rightsmon_app::AppSettings::default() };
+    assert_eq!(led(app.with_settings(settings)).await, "eurostat-sdg-assessment");
+    assert_eq!(rightsmon_app::findings::headline_method("unsd-progress-chart"), Some("unsd-progress-chart"));
+    assert_eq!(rightsmon_app::findings::headline_method("trend-ols"), None, "a trend is not a verdict");
+}

@@ -482,7 +482,11 @@ async fn open_store(settings: &Settings, create: bool) -> anyhow::Result<Arc<dyn
 }
 
 fn app_for(store: Arc<dyn Store>, settings: &Settings) -> App {
-    App::new(store).with_settings(AppSettings { session_seconds: settings.session_hours * 3600, ..AppSettings::default() })
+    App::new(store).with_settings(AppSettings {
+        session_seconds: settings.session_hours * 3600,
+        headline_method: settings.headline_method,
+        ..AppSettings::default()
+    })
 }
 
 async fn run_command(command: Command, settings: Settings) -> anyhow::Result<()> {

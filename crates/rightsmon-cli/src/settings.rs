@@ -16,6 +16,8 @@ pub struct Settings {
     pub page_cache_seconds: u64,
     pub session_hours: i64,
     pub log_format: LogFormat,
+    /// The method whose verdict leads each indicator's page (the others follow it).
+    pub headline_method: &'static str,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +40,7 @@ pub struct Layer {
     pub page_cache_seconds: Option<u64>,
     pub session_hours: Option<i64>,
     pub log_format: Option<String>,
+    pub headline_method: Option<String>,
 }
 
 pub const DEFAULT_CONFIG: &str = r#"# Rights Monitor configuration. Every setting can also be given as an environment variable
@@ -79,6 +82,12 @@ pub const DEFAULT_CONFIG: &str = r#"# Rights Monitor configuration. Every settin
 
 # Log lines as "text" or "json" (one JSON object per line, for log collectors).
 # log_format = "text"
+
+# The method whose verdict leads each indicator's page, the network's choice among the progress
+# methods on /methods (open-sdg-progress-measure, open-sdg-progress-status, open-sdg-cagr-score,
+# unsd-progress-chart, eurostat-sdg-assessment). Yes/no and ordinal indicators are always judged
+# by their state (state-change).
+# headline_method = "open-sdg-progress-measure"
 "#;
 
 impl Layer {
@@ -116,6 +125,7 @@ impl Layer {
             page_cache_seconds: parse_number("RIGHTSMON_PAGE_CACHE_SECONDS")?,
             session_hours: parse_number("RIGHTSMON_SESSION_HOURS")?.map(|v| i64::try_from(v).unwrap_or(i64::MAX)),
             log_format: get("RIGHTSMON_LOG_FORMAT"),
+            headline_method: get("RIGHTSMON_HEADLINE_METHOD"),
         })
     }
 
@@ -131,6 +141,7 @@ impl Layer {
             page_cache_seconds: self.page_cache_seconds.or(base.page_cache_seconds),
             session_hours: self.session_hours.or(base.session_hours),
             log_format: self.log_format.or(base.log_format),
+            headline_method: self.headline_method.or(base.headline_method),
         }
     }
 }
@@ -157,6 +168,15 @@ impl Settings {
             page_cache_seconds: merged.page_cache_seconds.unwrap_or(10),
             session_hours: merged.session_hours.unwrap_or(8),
             log_format,
+            headline_method: match merged.headline_method.as_deref() {
+                None => rightsmon_app::findings::DEFAULT_HEADLINE_METHOD,
+                Some(name) => rightsmon_app::findings::headline_method(name).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "headline_method {name:?} is not a progress method: use one of {}",
+                        rightsmon_app::findings::HEADLINE_METHODS.join(", ")
+                    )
+                })?,
+            },
         };
         if settings.body_limit_bytes < 1024 {
             anyhow::bail!("body_limit_bytes must be at least 1024");

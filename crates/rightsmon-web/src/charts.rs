@@ -57,6 +57,9 @@ pub struct TimeSeries {
     pub target: Option<(i32, f64)>,
     /// Decimals of the indicator's values, for labels.
     pub digits: usize,
+    /// For yes/no and ordinal indicators: every state with its label, lowest first. The axis
+    /// then shows exactly these, and the line steps from one state to the next.
+    pub states: Option<Vec<(f64, String)>>,
 }
 
 /// The geometry of a time-series chart.
@@ -158,6 +161,18 @@ fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
+/// A path that holds each value until the next one, then steps to it.
+fn step_path(points: &[(f64, f64)]) -> String {
+    let mut stepped = Vec::with_capacity(points.len() * 2);
+    for (i, point) in points.iter().enumerate() {
+        if i > 0 {
+            stepped.push((point.0, points[i - 1].1));
+        }
+        stepped.push(*point);
+    }
+    path(&stepped)
+}
+
 fn path(points: &[(f64, f64)]) -> String {
     let mut d = String::new();
     for (i, (x, y)) in points.iter().enumerate() {
@@ -190,12 +205,18 @@ pub fn line_chart(series: &TimeSeries, height: f64) -> Option<LineChart> {
     if low > 0.0 && low < 0.5 * high {
         low = 0.0;
     }
-    let ticks = nice_ticks(low, high, 5);
+    let ticks = match &series.states {
+        Some(states) if !states.is_empty() => states.iter().map(|(v, _)| *v).collect(),
+        _ => nice_ticks(low, high, 5),
+    };
     let (y_min, y_max) = (ticks[0], ticks[ticks.len() - 1]);
     let x = Scale { d0: f64::from(first_year), d1: f64::from(last_year), r0: LEFT, r1: WIDTH - RIGHT };
-    let y = Scale { d0: y_min, d1: y_max, r0: height - BOTTOM, r1: TOP };
+    let y = Scale { d0: y_min, d1: if y_max > y_min { y_max } else { y_min + 1.0 }, r0: height - BOTTOM, r1: TOP };
     let digits = tick_digits(&ticks);
-    let y_ticks = ticks.iter().map(|v| Tick { at: y.at(*v), label: label(*v, digits) }).collect();
+    let state_label =
+        |v: f64| series.states.as_ref().and_then(|states| states.iter().find(|(s, _)| (*s - v).abs() < 1e-9)).map(|(_, l)| l.clone());
+    let value_label = |v: f64| state_label(v).unwrap_or_else(|| label(v, series.digits));
+    let y_ticks = ticks.iter().map(|v| Tick { at: y.at(*v), label: state_label(*v).unwrap_or_else(|| label(*v, digits)) }).collect();
     let span = last_year - first_year;
     let every = match span {
         0..=10 => 1,
@@ -218,7 +239,8 @@ pub fn line_chart(series: &TimeSeries, height: f64) -> Option<LineChart> {
         }
     }
     for segment in &segments {
-        lines.push(path(&segment.iter().map(|p| (x.at(f64::from(p.year)), y.at(p.value))).collect::<Vec<_>>()));
+        let points: Vec<(f64, f64)> = segment.iter().map(|p| (x.at(f64::from(p.year)), y.at(p.value))).collect();
+        lines.push(if series.states.is_some() { step_path(&points) } else { path(&points) });
         // Consecutive values with both bounds make one band.
         let mut run: Vec<(i32, f64, f64)> = Vec::new();
         let mut flush = |run: &mut Vec<(i32, f64, f64)>| {
@@ -259,13 +281,13 @@ pub fn line_chart(series: &TimeSeries, height: f64) -> Option<LineChart> {
                 (Some(l), Some(u)) => format!(" ({} – {})", label(l, series.digits), label(u, series.digits)),
                 _ => String::new(),
             };
-            Marker { x: x.at(f64::from(p.year)), y: y.at(p.value), label: format!("{}: {}{bounds}", p.year, label(p.value, series.digits)) }
+            Marker { x: x.at(f64::from(p.year)), y: y.at(p.value), label: format!("{}: {}{bounds}", p.year, value_label(p.value)) }
         })
         .collect();
     let shadow = series
         .shadow
         .iter()
-        .map(|(year, v)| Marker { x: x.at(f64::from(*year)), y: y.at(*v), label: format!("{year}: {}", label(*v, series.digits)) })
+        .map(|(year, v)| Marker { x: x.at(f64::from(*year)), y: y.at(*v), label: format!("{year}: {}", value_label(*v)) })
         .collect();
     let baseline = series.baseline.map(|(year, v)| Rule {
         x1: x.at(f64::from(year)),
@@ -534,8 +556,14 @@ mod tests {
         official[2].upper = Some(11.5);
         official[3].lower = Some(8.0);
         official[3].upper = Some(10.0);
-        let series =
-            TimeSeries { official, shadow: vec![(2022, 11.0)], baseline: Some((2019, 12.0)), target: Some((2030, 5.0)), digits: 1 };
+        let series = TimeSeries {
+            official,
+            shadow: vec![(2022, 11.0)],
+            baseline: Some((2019, 12.0)),
+            target: Some((2030, 5.0)),
+            digits: 1,
+            states: None,
+        };
         let chart = line_chart(&series, 320.0).unwrap();
         assert_eq!(chart.lines.len(), 2, "two definitions, two lines");
         assert_eq!(chart.bands.len(), 1, "the two bounded values make one band");

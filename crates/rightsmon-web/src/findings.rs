@@ -46,6 +46,8 @@ fn verdict(a: &Assessment) -> Value {
         "cagr_required": a.cagr_required.map(|v| shown(100.0 * v, 2)),
         "ratio": a.ratio.map(|v| shown(v, 3)),
         "target": a.target_used.map(|v| shown(v, 4)),
+        // A state's verdict says since when it holds.
+        "since": (a.method == rightsmon_analysis::progress::STATE_CHANGE).then(|| a.base.map(|p| p.year)).flatten(),
     })
 }
 
@@ -81,6 +83,8 @@ pub(crate) fn findings_view(f: &IndicatorFindings) -> Value {
         .collect();
     let r = &f.retrogression;
     json!({
+        "headline": f.headline().map(verdict),
+        "has_values": !f.points.is_empty() || !f.progress.is_empty(),
         "progress": f.progress.iter().map(verdict).collect::<Vec<_>>(),
         "city_target": f.city_target.as_ref().map(|d| json!({
             "method": method_view(d.method),

@@ -57,6 +57,21 @@ fn series_view(series: &[SeriesPoint], digits: usize) -> (Vec<Value>, Vec<TimeVa
     (rows, values)
 }
 
+/// The states of a yes/no or ordinal indicator, lowest first, as the chart's axis names them.
+fn states(state: &WebState, ctx: &Ctx, definition: &rightsmon_domain::catalogue::IndicatorDefinition) -> Option<Vec<(f64, String)>> {
+    use rightsmon_domain::catalogue::ValueType;
+    match definition.value_type {
+        ValueType::YesNo => {
+            Some(vec![(0.0, state.i18n.message(&ctx.lang, "value-no", &[])), (1.0, state.i18n.message(&ctx.lang, "value-yes", &[]))])
+        }
+        ValueType::Ordinal => {
+            let levels = definition.ordinal_levels.unwrap_or(5).max(2);
+            Some((1..=levels).map(|level| (f64::from(level), level.to_string())).collect())
+        }
+        _ => None,
+    }
+}
+
 /// What a form of the page brings back: the fields typed and what was wrong with them.
 #[derive(Debug, Default)]
 struct PageForm {
@@ -108,6 +123,7 @@ async fn indicator_view(
         baseline: findings.baseline.map(|p| (p.year, p.value)),
         target: findings.target.map(|p| (p.year, p.value)),
         digits,
+        states: states(state, ctx, &definition),
     };
     let chart = charts::line_chart(&time, SERIES_HEIGHT);
     let numeric: Vec<&TimeValue> = time.official.iter().collect();
