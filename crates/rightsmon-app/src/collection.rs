@@ -374,6 +374,29 @@ impl App {
             .collect())
     }
 
+    /// The history of a value with the names of who made each change, where the actor may
+    /// see them (members of its city; see [`App::value_history`]).
+    pub async fn value_history_named(&self, actor: &Actor, id: i64) -> AppResult<Vec<(ObservationRevision, Option<String>)>> {
+        let history = self.value_history(actor, id).await?;
+        let mut names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+        let mut named = Vec::with_capacity(history.len());
+        for revision in history {
+            let name = match revision.user_id {
+                Some(user) => match names.get(&user) {
+                    Some(name) => Some(name.clone()),
+                    None => {
+                        let name = self.store.get_user(user).await.map_or_else(|_| format!("#{user}"), |u| u.display_name);
+                        names.insert(user, name.clone());
+                        Some(name)
+                    }
+                },
+                None => None,
+            };
+            named.push((revision, name));
+        }
+        Ok(named)
+    }
+
     /// Files a civil-society value or assessment beside the official one.
     pub async fn file_shadow_value(
         &self,

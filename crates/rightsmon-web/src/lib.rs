@@ -101,6 +101,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("proposal_new.html", include_str!("../templates/proposal_new.html")),
     ("workspace.html", include_str!("../templates/workspace.html")),
     ("entry.html", include_str!("../templates/entry.html")),
+    ("history.html", include_str!("../templates/history.html")),
     ("queue.html", include_str!("../templates/queue.html")),
     ("import_new.html", include_str!("../templates/import_new.html")),
     ("import.html", include_str!("../templates/import.html")),
@@ -193,6 +194,7 @@ pub fn routes() -> Routes {
         .route("/cities/{code}/indicators/{indicator}/values.csv", "GET", Access::Public, get(portal::values_csv))
         .route("/cities/{code}/indicators/{indicator}/shadow-values", "POST", Access::SignedIn, post(portal::file_shadow))
         .route("/shadow-values/{id}/reply", "POST", Access::SignedIn, post(portal::reply_to_shadow))
+        .route("/values/{id}", "GET", Access::Public, get(portal::history_page))
         .route("/rights/{code}", "GET", Access::Public, get(findings::right_page))
         .route("/methods", "GET", Access::Public, get(findings::methods_page))
         .route("/methods/{name}", "GET", Access::Public, get(findings::method_page))

@@ -301,6 +301,57 @@ fn see_other(location: &str) -> Response {
     response
 }
 
+/// A value's history as a page: every version the reader may see, who changed it (for the
+/// members of its city) and why; coordinators go on from here to revise it.
+pub async fn history_page(State(state): State<WebState>, ctx: Ctx, Path(id): Path<String>) -> Result<Html<String>, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::App(AppError::NotFound))?;
+    let observation = state.app.observation(&ctx.actor, id).await?;
+    let data = &observation.data;
+    let definition = state.app.indicator(data.indicator.as_str(), Some(data.version)).await?;
+    let digits = usize::from(definition.decimals);
+    let shown = |value: &ObservationValue| match value {
+        ObservationValue::Number(n) => label(*n, digits),
+        ObservationValue::Text(t) => t.clone(),
+    };
+    let group = state
+        .app
+        .entry_groups(&definition, &ctx.lang, usize::MAX)
+        .await?
+        .into_iter()
+        .find(|(key, _)| *key == data.key)
+        .and_then(|(_, label)| label);
+    let rows: Vec<Value> = state
+        .app
+        .value_history_named(&ctx.actor, id)
+        .await?
+        .into_iter()
+        .map(|(r, by)| {
+            json!({
+                "revision": r.revision,
+                "at": r.at.to_string(),
+                "action": r.action.as_str(),
+                "value": shown(&r.snapshot.value),
+                "state": r.snapshot.state.as_str(),
+                "reason": r.reason,
+                "source": r.snapshot.provenance.source_name,
+                "by": by,
+            })
+        })
+        .collect();
+    let page = json!({
+        "id": id,
+        "indicator": {"code": definition.code, "name": localised(&definition.name, &ctx.lang)},
+        "area": data.area,
+        "period": data.period.to_string(),
+        "group": group,
+        "value": shown(&data.value),
+        "state": data.state.as_str(),
+        "rows": rows,
+        "may_revise": state.app.approves_in(&ctx.actor, data.area.as_str()).await,
+    });
+    Ok(Html(state.render("history.html", &ctx, page)?))
+}
+
 /// Every value of the indicator in the city and its districts that the reader may see, as CSV.
 pub async fn values_csv(
     State(state): State<WebState>,

@@ -397,6 +397,13 @@ const TABLE: &[Entry] = &[
     },
     Entry {
         method: "GET",
+        route: "/values/{id}",
+        call: |f, o| get(format!("/values/{}", pick(f.value, o))),
+        own: "NAAAAA",
+        other: "NNNNNA",
+    },
+    Entry {
+        method: "GET",
         route: "/api/v1/observations/{id}/history",
         call: |f, o| get(format!("/api/v1/observations/{}/history", pick(f.value, o))),
         own: "NAAAAA",

@@ -273,6 +273,19 @@ async fn a_draft_is_reopened_changed_and_submitted_and_a_returned_value_is_corre
     assert!(corrected.headers["location"].to_str().unwrap().ends_with("entered=0&changed=1&submitted=1"));
     let history = app.app.value_history(&coordinator_actor, total).await.unwrap();
     assert!(history.iter().any(|r| r.reason.as_deref() == Some("Weighted")), "the correction says why");
+    let page = editor.get(&format!("/values/{total}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Weighted")
+            && page.body.contains("returned for correction")
+            && page.body.contains("The survey&#x27;s weighted value is 12.8"),
+        "the history is a page"
+    );
+    assert_eq!(
+        app.get(&format!("/values/{total}")).await.status,
+        StatusCode::NOT_FOUND,
+        "an unpublished value's history stays in its city"
+    );
 
     // A coordinator revises a published value in the browser, only with a reason.
     let other = {
