@@ -1,5 +1,6 @@
 // Rights Monitor in a real browser (headless Chromium driven by playwright-core):
-//  1. axe-core's WCAG 2.2 AA rules on every page type, in English and in Dutch: 0 violations;
+//  1. axe-core's WCAG 2.2 AA rules on every page type, in English, Dutch and Hungarian, at 1280
+//     and at 375 CSS pixels wide: 0 violations;
 //  2. every page type at 320 CSS pixels wide without sideways scrolling of the page;
 //  3. every page type with JavaScript disabled, and the walkthrough with JavaScript disabled:
 //     an editor signs in, enters a value and submits it, the city's coordinator validates and
@@ -8,7 +9,10 @@
 //  5. an import uploaded and followed to its report without JavaScript, its report page under axe;
 //  6. a user's own account without JavaScript: a new password (with the current one), signing
 //     in with it, the network coordinator's audit log, and the account erased;
-//  7. screenshots of the main pages in tests/browser/artifacts/.
+//  7. each person's job, with JavaScript and without: a civil-society member files a value beside
+//     the official one and the city replies; an editor saves a draft, reopens and changes it and
+//     submits it; a value returned for correction is corrected and submitted again;
+//  8. screenshots of the main pages in tests/browser/artifacts/.
 //
 // Usage: node tests/browser/run.mjs   (RIGHTSMON_BIN: the binary, default target/debug/rightsmon;
 // CHROMIUM: the browser, default /usr/bin/chromium)
@@ -28,7 +32,7 @@ const browserPath = process.env.CHROMIUM || "/usr/bin/chromium";
 const artifacts = path.join(here, "artifacts");
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const PASSWORD = "rightsmon-demo";
-const LANGUAGES = ["en", "nl"];
+const LANGUAGES = ["en", "nl", "hu"];
 
 const failures = [];
 function fail(message) {
@@ -102,6 +106,11 @@ async function pageTypes(base) {
     { name: "home", url: "/" },
     { name: "city", url: "/cities/ghent" },
     { name: "indicator-in-city", url: "/cities/ghent/indicators/RM-HOU-01" },
+    { name: "yes-no-indicator-in-city", url: "/cities/ghent/indicators/RM-NDI-01" },
+    { name: "indicator-without-values", url: "/cities/padova/indicators/RM-NDI-02" },
+    { name: "indicator-in-city-for-civil-society", url: "/cities/ghent/indicators/RM-HOU-01", user: "ghent-cso" },
+    { name: "indicator-in-city-for-the-city", url: "/cities/ghent/indicators/RM-HOU-01", user: "ghent-coordinator" },
+    { name: "civil-society-workspace", url: "/workspace", user: "ghent-cso" },
     { name: "right", url: "/rights/CFR-34" },
     { name: "comparison", url: "/indicators/RM-HOU-01/comparison?city=ghent&ranks=true" },
     { name: "catalogue", url: "/indicators" },
@@ -113,6 +122,8 @@ async function pageTypes(base) {
     { name: "not-found", url: "/cities/atlantis", status: 404 },
     { name: "workspace", url: "/workspace", user: "ghent-coordinator" },
     { name: "entry", url: "/workspace/values/new?indicator=RM-HOU-01", user: "ghent-editor" },
+    { name: "entry-every-breakdown", url: "/workspace/values/new?indicator=RM-NDI-05&area=ghent&period=2024", user: "ghent-editor" },
+    { name: "value-history", url: "/values/1", user: "ghent-coordinator" },
     { name: "queue", url: "/workspace/queue", user: "ghent-coordinator" },
     { name: "cycles", url: "/workspace/cycles", user: "ghent-coordinator" },
     { name: "districts", url: "/workspace/districts", user: "ghent-coordinator" },
@@ -168,7 +179,7 @@ async function withUser(browser, base, user, options, work) {
 }
 
 async function accessibility(browser, base, types) {
-  console.log("axe-core (WCAG 2.2 AA), CSP and 320 px reflow on every page type, in English and Dutch");
+  console.log("axe-core (WCAG 2.2 AA) at 1280 and 375 px, CSP and 320 px reflow on every page type, in English, Dutch and Hungarian");
   fs.mkdirSync(artifacts, { recursive: true });
   for (const lang of LANGUAGES) {
     const users = [...new Set(types.map((t) => t.user || null))];
@@ -185,8 +196,11 @@ async function accessibility(browser, base, types) {
           const reply = await page.goto(url);
           check(reply.status() === (type.status || 200), `${label}: status ${reply.status()}`);
           check((await page.getAttribute("html", "lang")) === lang, `${label}: html lang is not ${lang}`);
-          const count = await axeCheck(page, label);
+          let count = await axeCheck(page, label);
           await page.screenshot({ path: path.join(artifacts, `${type.name}-${lang}.png`), fullPage: true });
+          await page.setViewportSize({ width: 375, height: 740 });
+          count += await axeCheck(page, `${label} at 375 px`);
+          if (lang === "en") await page.screenshot({ path: path.join(artifacts, `${type.name}-${lang}-375.png`), fullPage: true });
           await page.setViewportSize({ width: 320, height: 640 });
           await reflowCheck(page, label);
           console.log(`  ${count === 0 ? "ok  " : "FAIL"} ${label}`);
@@ -334,6 +348,100 @@ async function accountWithoutJavaScript(browser, base) {
   console.log(`  ${failures.length === 0 ? "ok  " : "FAIL"} account`);
 }
 
+/** The link of the editor's task for an indicator in the workspace, followed. */
+async function openTask(page, base, indicator, words) {
+  await page.goto(`${base}/workspace`);
+  const link = page.locator(`a[href^="/workspace/values/new?indicator=${indicator}&"]`);
+  if (!check((await link.count()) === 1, `the workspace has no task link for ${indicator}`)) return false;
+  const text = await link.innerText();
+  check(text.includes(words), `the task link of ${indicator} says "${text}", not "${words}"`);
+  await Promise.all([page.waitForNavigation(), link.click()]);
+  return true;
+}
+
+async function civilSociety(browser, base, javaScriptEnabled) {
+  const mode = javaScriptEnabled ? "with JavaScript" : "without JavaScript";
+  console.log(`civil society files a value beside the official one and the city replies (${mode})`);
+  const period = javaScriptEnabled ? "2024" : "2023";
+  const assessment = `Tenants in private flats pay more (${mode}).`;
+  let anchor = "";
+  await withUser(browser, base, "ghent-cso", { javaScriptEnabled }, async (page) => {
+    await page.goto(`${base}/workspace`);
+    const link = page.locator('a[href="/cities/ghent/indicators/RM-HOU-01#file-shadow"]');
+    if (!check((await link.count()) === 1, "the civil-society workspace does not lead to the form")) return;
+    await Promise.all([page.waitForNavigation(), link.click()]);
+    await page.fill("#field-period", period);
+    await page.fill("#field-value", "19.5");
+    await page.fill("#field-assessment", assessment);
+    await Promise.all([page.waitForNavigation(), page.click("#shadow-form button[type=submit]")]);
+    check((await page.locator(".error-summary a[href='#field-sources']").count()) === 1, "a missing source is not named next to its field");
+    await page.fill("#field-sources", "Tenants' union survey");
+    await page.fill("#field-method_note", "Door to door, weighted by tenure");
+    await Promise.all([page.waitForNavigation(), page.click("#shadow-form button[type=submit]")]);
+    anchor = new URL(page.url()).hash;
+    check(/^#shadow-\d+$/.test(anchor), `filing did not lead to the filed value: ${page.url()}`);
+    check((await page.locator(`tr${anchor}`).innerText()).includes(assessment), "the filed value is not beside the official one");
+    await page.screenshot({ path: path.join(artifacts, `civil-society-filed-${javaScriptEnabled ? "js" : "nojs"}.png`), fullPage: true });
+  });
+  if (!anchor) return;
+  const id = anchor.replace("#shadow-", "");
+  const reply = `We will compare both surveys (${mode}).`;
+  await withUser(browser, base, "ghent-coordinator", { javaScriptEnabled }, async (page) => {
+    await page.goto(`${base}/cities/ghent/indicators/RM-HOU-01`);
+    await page.fill(`#field-reply-${id}`, reply);
+    await Promise.all([page.waitForNavigation(), page.click(`form[action='/shadow-values/${id}/reply'] button[type=submit]`)]);
+    const row = await page.locator(`tr#shadow-${id}`).innerText();
+    check(row.includes(assessment) && row.includes(reply), `the reply is not beside the value: ${row}`);
+    check((await page.locator(`form[action='/shadow-values/${id}/reply']`).count()) === 0, "the city can reply twice");
+  });
+  await withUser(browser, base, null, { javaScriptEnabled }, async (page) => {
+    await page.goto(`${base}/cities/ghent/indicators/RM-HOU-01`);
+    const row = await page.locator(`tr#shadow-${id}`).innerText();
+    check(row.includes("19.5") && row.includes(reply), `the public does not see both side by side: ${row}`);
+  });
+  console.log(`  ${failures.length === 0 ? "ok  " : "FAIL"} civil society (${mode})`);
+}
+
+async function draftsAndCorrections(browser, base, javaScriptEnabled) {
+  const mode = javaScriptEnabled ? "with JavaScript" : "without JavaScript";
+  console.log(`an editor saves a draft, reopens and submits it; a returned value is corrected (${mode})`);
+  const indicator = javaScriptEnabled ? "RM-DEM-08" : "RM-SCS-04";
+  await withUser(browser, base, "ghent-editor", { javaScriptEnabled }, async (page) => {
+    if (!(await openTask(page, base, indicator, "Enter"))) return;
+    await page.locator("input[name='value.']").fill("41.5");
+    await page.fill("#field-source_name", "City survey");
+    await Promise.all([page.waitForNavigation(), page.click("button[value=draft]")]);
+    check((await page.locator("[role=status]").innerText()).includes("1 new"), "saving the draft is not confirmed");
+    if (!(await openTask(page, base, indicator, "Continue"))) return;
+    check((await page.locator("input[name='value.']").inputValue()) === "41.5", "the draft does not open with its value");
+    await page.locator("input[name='value.']").fill("42.5");
+    await Promise.all([page.waitForNavigation(), page.click("button[value=submit]")]);
+    const status = await page.locator("[role=status]").innerText();
+    check(status.includes("1 changed") && status.includes("1 submitted"), `the changed draft was not submitted: ${status}`);
+  });
+  const reason = `The survey's weighted share is 43.5 (${mode}).`;
+  await withUser(browser, base, "ghent-coordinator", { javaScriptEnabled }, async (page) => {
+    await page.goto(`${base}/workspace/queue`);
+    const row = page.locator("tbody tr", { hasText: indicator }).filter({ hasText: "42.5" });
+    if (!check((await row.count()) === 1, `the queue shows ${await row.count()} rows for the submitted ${indicator}`)) return;
+    await row.locator("input[type=checkbox]").check();
+    await page.fill("#field-reason", reason);
+    await Promise.all([page.waitForNavigation(), page.click("button[value=return]")]);
+    check((await page.locator(".error-summary").count()) === 0, `returning was refused: ${await page.locator("main").innerText()}`);
+  });
+  await withUser(browser, base, "ghent-editor", { javaScriptEnabled }, async (page) => {
+    if (!(await openTask(page, base, indicator, "Correct"))) return;
+    check((await page.locator("main").innerText()).includes(reason), "the returned value does not say why");
+    await page.locator("input[name='value.']").fill("43.5");
+    await page.fill("#field-reason", "Weighted as asked");
+    await Promise.all([page.waitForNavigation(), page.click("button[value=submit]")]);
+    const status = await page.locator("[role=status]").innerText();
+    check(status.includes("1 changed") && status.includes("1 submitted"), `the correction was not submitted: ${status}`);
+    await page.screenshot({ path: path.join(artifacts, `corrected-${javaScriptEnabled ? "js" : "nojs"}.png`), fullPage: true });
+  });
+  console.log(`  ${failures.length === 0 ? "ok  " : "FAIL"} drafts and corrections (${mode})`);
+}
+
 async function main() {
   if (!fs.existsSync(binary)) throw new Error(`${binary} is missing: build it first (cargo build)`);
   if (!fs.existsSync(browserPath)) throw new Error(`${browserPath} is missing: install Debian's chromium`);
@@ -349,6 +457,10 @@ async function main() {
     await walkthrough(browser, server.base);
     await importWithoutJavaScript(browser, server.base);
     await accountWithoutJavaScript(browser, server.base);
+    for (const javaScriptEnabled of [false, true]) {
+      await civilSociety(browser, server.base, javaScriptEnabled);
+      await draftsAndCorrections(browser, server.base, javaScriptEnabled);
+    }
   } finally {
     await browser.close();
     server.child.kill();

@@ -114,7 +114,18 @@ async fn indicator_view(
     let digits = usize::from(definition.decimals);
     let name_of_group = |key: &str| groups.get(key).cloned().unwrap_or_else(|| key.to_owned());
 
-    let (rows, values) = series_view(&series, digits);
+    let (mut rows, values) = series_view(&series, digits);
+    let state_names = states(state, ctx, &definition);
+    if let Some(names) = &state_names {
+        // A state's value is named, not numbered: "No", "Yes", or its level.
+        for (row, point) in rows.iter_mut().zip(&series) {
+            if let Some(n) = number(&point.value)
+                && let Some((_, name)) = names.iter().find(|(v, _)| (*v - n).abs() < 1e-9)
+            {
+                row["value"] = json!(name);
+            }
+        }
+    }
     let shadow_points: Vec<(i32, f64)> =
         shadow.iter().filter(|s| s.data.key.is_total()).filter_map(|s| Some((year(s.data.period)?, s.data.value?))).collect();
     let time = TimeSeries {
@@ -123,7 +134,7 @@ async fn indicator_view(
         baseline: findings.baseline.map(|p| (p.year, p.value)),
         target: findings.target.map(|p| (p.year, p.value)),
         digits,
-        states: states(state, ctx, &definition),
+        states: state_names,
     };
     let chart = charts::line_chart(&time, SERIES_HEIGHT);
     let numeric: Vec<&TimeValue> = time.official.iter().collect();

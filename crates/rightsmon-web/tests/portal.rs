@@ -278,4 +278,3 @@ async fn civil_society_files_a_value_beside_the_official_one_and_the_city_replie
     assert!(row.contains("18.5") && row.contains("Women in private rented flats") && row.contains(text), "side by side: {row}");
     assert!(!public.body.contains("id=\"file-shadow\""), "no form for a reader");
 }
-
