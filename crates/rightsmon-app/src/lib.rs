@@ -18,6 +18,7 @@ pub mod imports;
 pub mod maps;
 pub mod observations;
 pub mod reference;
+pub mod reporting;
 pub mod translations;
 pub mod wide;
 

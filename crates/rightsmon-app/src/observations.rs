@@ -168,6 +168,63 @@ impl App {
         Ok(out)
     }
 
+    /// Every published value of a city and its districts, each code with its name in `lang`, as
+    /// CSV (`xlsx` false) or as a workbook: the city's open data.
+    pub async fn city_values_download(&self, city: &str, lang: &str, xlsx: bool) -> AppResult<Vec<u8>> {
+        let city = self.city(city).await?;
+        let filter = ObservationFilter { area: Some(city.code.to_string()), include_districts: true, ..ObservationFilter::default() };
+        // Published values only, whoever asks: this is the city's open data.
+        let mut values = self.all_observations(&Actor::Anonymous, &filter).await?;
+        values.sort_by(|a, b| {
+            (&a.data.indicator, a.data.area != city.code, &a.data.area, a.data.period, a.data.key.to_string(), a.data.version).cmp(&(
+                &b.data.indicator,
+                b.data.area != city.code,
+                &b.data.area,
+                b.data.period,
+                b.data.key.to_string(),
+                b.data.version,
+            ))
+        });
+        let mut areas: std::collections::HashMap<AreaCode, String> =
+            self.districts(&city.code).await?.into_iter().map(|d| (d.code, d.name)).collect();
+        areas.insert(city.code.clone(), city.name.clone());
+        let translations = crate::translations::translations();
+        let mut definitions: std::collections::HashMap<(IndicatorCode, u32), (String, String, Vec<(String, String)>)> =
+            std::collections::HashMap::new();
+        let mut rows = Vec::with_capacity(values.len());
+        for o in &values {
+            let key = (o.data.indicator.clone(), o.data.version);
+            if !definitions.contains_key(&key) {
+                let definition = self.indicator(o.data.indicator.as_str(), Some(o.data.version)).await?;
+                let groups = self
+                    .entry_groups(&definition, lang, usize::MAX)
+                    .await?
+                    .into_iter()
+                    .filter_map(|(k, label)| Some((k.to_string(), label?)))
+                    .collect();
+                let name = definition.name.get(lang).text.to_owned();
+                definitions.insert(key.clone(), (name, translations.unit(&definition.unit, lang).to_owned(), groups));
+            }
+            let (name, unit, groups) = &definitions[&key];
+            let group = o.data.key.to_string();
+            rows.push(rightsmon_formats::series_csv::Labelled {
+                value: &o.data,
+                indicator_name: name.clone(),
+                area_name: areas.get(&o.data.area).cloned().unwrap_or_default(),
+                group_name: groups.iter().find(|(k, _)| *k == group).map(|(_, n)| n.clone()).unwrap_or_default(),
+                unit: unit.clone(),
+            });
+        }
+        if xlsx {
+            let sheet = rightsmon_formats::series_csv::labelled_sheet("values", &rows);
+            rightsmon_formats::spreadsheet::write_xlsx(&[sheet]).map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))
+        } else {
+            let mut out = Vec::new();
+            rightsmon_formats::series_csv::write_labelled(&mut out, &rows).map_err(|e| AppError::Internal(e.into()))?;
+            Ok(out)
+        }
+    }
+
     /// One observation, if the actor may see it.
     pub async fn observation(&self, actor: &Actor, id: i64) -> AppResult<Observation> {
         let observation = self.store.get_observation(id).await?;

@@ -52,3 +52,92 @@ pub fn write<'a, W: Write>(writer: W, values: impl IntoIterator<Item = &'a NewOb
     }
     w.flush()
 }
+
+/// A value with the names of its codes, in one language, for downloads people read.
+#[derive(Debug, Clone)]
+pub struct Labelled<'a> {
+    pub value: &'a NewObservation,
+    pub indicator_name: String,
+    pub area_name: String,
+    /// The group's name (empty for the whole population).
+    pub group_name: String,
+    pub unit: String,
+}
+
+/// The columns of a labelled download: each code with its name beside it.
+pub const LABELLED_COLUMNS: [&str; 17] = [
+    "indicator",
+    "indicator_name",
+    "version",
+    "area",
+    "area_name",
+    "period",
+    "group",
+    "group_name",
+    "value",
+    "unit",
+    "lower_bound",
+    "upper_bound",
+    "state",
+    "provenance",
+    "source_name",
+    "source_reference",
+    "source_date",
+];
+
+fn labelled_cells(row: &Labelled<'_>) -> Vec<crate::spreadsheet::Cell> {
+    use crate::spreadsheet::Cell;
+    let v = row.value;
+    let text = |t: &str| if t.is_empty() { Cell::Empty } else { Cell::Text(t.to_owned()) };
+    let optional = |t: &Option<String>| t.as_deref().map_or(Cell::Empty, text);
+    let number = |n: Option<f64>| n.map_or(Cell::Empty, Cell::Number);
+    vec![
+        text(v.indicator.as_str()),
+        text(&row.indicator_name),
+        Cell::Number(f64::from(v.version)),
+        text(v.area.as_str()),
+        text(&row.area_name),
+        text(&v.period.to_string()),
+        text(&v.key.to_string()),
+        text(&row.group_name),
+        match &v.value {
+            ObservationValue::Number(n) => Cell::Number(*n),
+            ObservationValue::Text(t) => text(t),
+        },
+        text(&row.unit),
+        number(v.lower_bound),
+        number(v.upper_bound),
+        text(v.state.as_str()),
+        text(v.provenance.kind.as_str()),
+        optional(&v.provenance.source_name),
+        optional(&v.provenance.source_reference),
+        v.provenance.source_date.map_or(Cell::Empty, |d| text(&d.to_string())),
+    ]
+}
+
+/// Writes labelled values as CSV; texts a spreadsheet would take for a formula are neutralised.
+pub fn write_labelled<W: Write>(writer: W, rows: &[Labelled<'_>]) -> std::io::Result<()> {
+    use crate::spreadsheet::Cell;
+    let mut w = csv::Writer::from_writer(writer);
+    w.write_record(LABELLED_COLUMNS)?;
+    for row in rows {
+        let record: Vec<String> = labelled_cells(row)
+            .into_iter()
+            .map(|cell| match cell {
+                Cell::Empty => String::new(),
+                Cell::Number(n) => number(n),
+                Cell::Text(t) => neutralise(&t).into_owned(),
+            })
+            .collect();
+        w.write_record(record)?;
+    }
+    w.flush()
+}
+
+/// Labelled values as a workbook sheet: numbers as numbers, texts as texts, never formulas.
+pub fn labelled_sheet(name: &str, rows: &[Labelled<'_>]) -> crate::spreadsheet::Sheet {
+    use crate::spreadsheet::Cell;
+    let mut cells = vec![LABELLED_COLUMNS.iter().map(|c| Cell::Text((*c).to_owned())).collect::<Vec<_>>()];
+    cells.extend(rows.iter().map(labelled_cells));
+    crate::spreadsheet::Sheet { name: name.to_owned(), rows: cells }
+}

@@ -150,7 +150,19 @@ async fn right_findings(state: &WebState, ctx: &Ctx, code: &str) -> Result<Right
     let rights = state.app.rights(None).await?;
     let right = rights.into_iter().find(|r| r.code.as_str() == code).ok_or(WebError::App(AppError::NotFound))?;
     let filter = IndicatorFilter { right: Some(code.to_owned()), limit: Some(200), ..IndicatorFilter::default() };
-    let indicators = state.app.indicators(&filter).await?.items;
+    let (rows, cities) = matrix(state, ctx, &filter, Some(code)).await?;
+    Ok((right, rows, cities))
+}
+
+/// The indicators a filter selects, each with every city's headline verdict; with `right`, how
+/// each indicator measures that right.
+pub(crate) async fn matrix(
+    state: &WebState,
+    ctx: &Ctx,
+    filter: &IndicatorFilter,
+    right: Option<&str>,
+) -> Result<(Vec<Value>, Vec<Value>), WebError> {
+    let indicators = state.app.indicators(filter).await?.items;
     let cities = state.app.network_overview().await?.cities;
     let mut rows = Vec::new();
     for definition in &indicators {
@@ -159,7 +171,7 @@ async fn right_findings(state: &WebState, ctx: &Ctx, code: &str) -> Result<Right
             let f = state.app.indicator_findings(&ctx.actor, definition.code.as_str(), city.code.as_str()).await?;
             verdicts.push(if f.points.is_empty() { Value::Null } else { summary(&f) });
         }
-        let link = definition.rights.iter().find(|l| l.right.as_str() == code).map(|l| l.link_type.as_str());
+        let link = right.and_then(|code| definition.rights.iter().find(|l| l.right.as_str() == code)).map(|l| l.link_type.as_str());
         rows.push(json!({
             "code": definition.code,
             "name": localised(&definition.name, &ctx.lang),
@@ -168,7 +180,7 @@ async fn right_findings(state: &WebState, ctx: &Ctx, code: &str) -> Result<Right
         }));
     }
     let cities = cities.iter().map(|c| json!({"code": c.code, "name": c.name})).collect();
-    Ok((right, rows, cities))
+    Ok((rows, cities))
 }
 
 /// The methodology: every method a verdict can name.

@@ -21,6 +21,7 @@ mod imports;
 mod maps;
 mod pages;
 mod portal;
+mod reporting;
 mod upload;
 mod workspace;
 
@@ -102,6 +103,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("workspace.html", include_str!("../templates/workspace.html")),
     ("entry.html", include_str!("../templates/entry.html")),
     ("history.html", include_str!("../templates/history.html")),
+    ("reporting.html", include_str!("../templates/reporting.html")),
+    ("theme.html", include_str!("../templates/theme.html")),
+    ("city_theme.html", include_str!("../templates/city_theme.html")),
+    ("city_reporting.html", include_str!("../templates/city_reporting.html")),
     ("queue.html", include_str!("../templates/queue.html")),
     ("import_new.html", include_str!("../templates/import_new.html")),
     ("import.html", include_str!("../templates/import.html")),
@@ -195,6 +200,12 @@ pub fn routes() -> Routes {
         .route("/cities/{code}/indicators/{indicator}/shadow-values", "POST", Access::SignedIn, post(portal::file_shadow))
         .route("/shadow-values/{id}/reply", "POST", Access::SignedIn, post(portal::reply_to_shadow))
         .route("/values/{id}", "GET", Access::Public, get(portal::history_page))
+        .route("/reporting", "GET", Access::Public, get(reporting::network_page))
+        .route("/themes/{code}", "GET", Access::Public, get(pages::theme))
+        .route("/cities/{code}/themes/{theme}", "GET", Access::Public, get(pages::city_theme))
+        .route("/cities/{code}/values.csv", "GET", Access::Public, get(portal::city_csv))
+        .route("/cities/{code}/values.xlsx", "GET", Access::Public, get(portal::city_xlsx))
+        .route("/cities/{code}/reporting", "GET", Access::Public, get(reporting::city_page))
         .route("/rights/{code}", "GET", Access::Public, get(findings::right_page))
         .route("/methods", "GET", Access::Public, get(findings::methods_page))
         .route("/methods/{name}", "GET", Access::Public, get(findings::method_page))

@@ -32,19 +32,14 @@ pub async fn home(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String
     Ok(Html(state.render("home.html", &ctx, page)?))
 }
 
-pub async fn city(State(state): State<WebState>, ctx: Ctx, Path(code): Path<String>) -> Result<Html<String>, WebError> {
-    let city = state.app.city(&code).await?;
-    let districts = state.app.districts(&city.code).await?;
-    let filter = ObservationFilter {
-        area: Some(city.code.to_string()),
-        key: Some(String::new()),
-        limit: Some(1000),
-        ..ObservationFilter::default()
-    };
-    let observations = state.app.observations(&ctx.actor, &filter).await?;
+/// The indicators a city monitors (those it collects and any with values), each with its latest
+/// published value and its headline verdict, and how many values are still in progress.
+async fn city_rows(state: &WebState, ctx: &Ctx, city: &rightsmon_domain::area::Area) -> Result<(Vec<serde_json::Value>, usize), WebError> {
+    let filter = ObservationFilter { area: Some(city.code.to_string()), key: Some(String::new()), ..ObservationFilter::default() };
+    let observations = state.app.all_observations(&ctx.actor, &filter).await?;
     let mut latest: BTreeMap<String, &rightsmon_domain::observation::Observation> = BTreeMap::new();
     let mut in_progress = 0;
-    for observation in &observations.items {
+    for observation in &observations {
         if observation.data.state != WorkflowState::Published {
             in_progress += 1;
             continue;
@@ -61,31 +56,98 @@ pub async fn city(State(state): State<WebState>, ctx: Ctx, Path(code): Path<Stri
         .iter()
         .map(|f| (f.indicator.clone(), crate::findings::summary(f)))
         .collect();
-    let mut rows = Vec::new();
-    for (code, observation) in latest {
-        let definition = state.app.indicator(&code, Some(observation.data.version)).await?;
-        let value = match &observation.data.value {
+    let mut codes: Vec<String> = state.app.collected_indicators(&city.code).await?.iter().map(|d| d.code.to_string()).collect();
+    codes.extend(latest.keys().cloned());
+    codes.sort();
+    codes.dedup();
+    let mut rows = Vec::with_capacity(codes.len());
+    for code in codes {
+        let observation = latest.get(&code);
+        let definition = state.app.indicator(&code, observation.map(|o| o.data.version)).await?;
+        let value = observation.map(|o| match &o.data.value {
             ObservationValue::Number(n) => definition.format_value(*n),
             ObservationValue::Text(t) => t.clone(),
-        };
+        });
         rows.push(serde_json::json!({
             "code": code,
             "name": localised(&definition.name, &ctx.lang),
-            "period": observation.data.period.to_string(),
+            "themes": definition.themes,
+            "period": observation.map(|o| o.data.period.to_string()),
             "value": value,
             "unit": rightsmon_app::translations::translations().unit(&definition.unit, &ctx.lang),
-            "source": observation.data.provenance.source_name,
-            "synthetic": observation.data.provenance.source_name.as_deref() == Some(rightsmon_app::demo::DEMO_SOURCE),
+            "source": observation.and_then(|o| o.data.provenance.source_name.clone()),
+            "synthetic": observation.is_some_and(|o| o.data.provenance.source_name.as_deref() == Some(rightsmon_app::demo::DEMO_SOURCE)),
             "findings": findings.get(&code),
         }));
     }
+    Ok((rows, in_progress))
+}
+
+/// The themes as pages show them: the agreed areas first, each with its name and description.
+fn theme_views(themes: &[rightsmon_domain::right::Theme], lang: &str) -> Vec<serde_json::Value> {
+    let mut themes: Vec<&rightsmon_domain::right::Theme> = themes.iter().collect();
+    themes.sort_by_key(|t| (!t.is_agreed_area, t.position));
+    themes
+        .iter()
+        .map(|t| {
+            serde_json::json!({
+                "code": t.code,
+                "agreed": t.is_agreed_area,
+                "name": localised(&t.name, lang),
+                "description": t.description.as_ref().map(|d| localised(d, lang)),
+            })
+        })
+        .collect()
+}
+
+pub async fn city(State(state): State<WebState>, ctx: Ctx, Path(code): Path<String>) -> Result<Html<String>, WebError> {
+    let city = state.app.city(&code).await?;
+    let districts = state.app.districts(&city.code).await?;
+    let (rows, in_progress) = city_rows(&state, &ctx, &city).await?;
+    // Each indicator under its first theme, the agreed areas first.
+    let themes = theme_views(&state.app.themes().await?, &ctx.lang);
+    let groups: Vec<serde_json::Value> = themes
+        .into_iter()
+        .filter_map(|theme| {
+            let in_theme: Vec<&serde_json::Value> =
+                rows.iter().filter(|r| r["themes"].as_array().and_then(|t| t.first()) == Some(&theme["code"])).collect();
+            (!in_theme.is_empty()).then(|| serde_json::json!({"theme": theme, "rows": in_theme}))
+        })
+        .collect();
     let page = serde_json::json!({
         "city": city,
         "districts": districts,
-        "rows": rows,
+        "groups": groups,
+        "has_values": rows.iter().any(|r| !r["value"].is_null()),
         "in_progress": in_progress,
     });
     Ok(Html(state.render("city.html", &ctx, page)?))
+}
+
+/// A theme in a city: every indicator the city monitors under it, its latest value and verdict.
+pub async fn city_theme(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path((code, theme)): Path<(String, String)>,
+) -> Result<Html<String>, WebError> {
+    let city = state.app.city(&code).await?;
+    let themes = theme_views(&state.app.themes().await?, &ctx.lang);
+    let theme = themes.into_iter().find(|t| t["code"] == theme.as_str()).ok_or(WebError::App(AppError::NotFound))?;
+    let (rows, _) = city_rows(&state, &ctx, &city).await?;
+    let rows: Vec<&serde_json::Value> =
+        rows.iter().filter(|r| r["themes"].as_array().is_some_and(|t| t.contains(&theme["code"]))).collect();
+    let page = serde_json::json!({"city": city, "theme": theme, "rows": rows});
+    Ok(Html(state.render("city_theme.html", &ctx, page)?))
+}
+
+/// A theme across the network: its indicators and each city's headline verdict on each.
+pub async fn theme(State(state): State<WebState>, ctx: Ctx, Path(code): Path<String>) -> Result<Html<String>, WebError> {
+    let themes = theme_views(&state.app.themes().await?, &ctx.lang);
+    let theme = themes.into_iter().find(|t| t["code"] == code.as_str()).ok_or(WebError::App(AppError::NotFound))?;
+    let filter = rightsmon_app::catalogue::IndicatorFilter { theme: Some(code.clone()), limit: Some(500), ..Default::default() };
+    let (rows, cities) = crate::findings::matrix(&state, &ctx, &filter, None).await?;
+    let page = serde_json::json!({"theme": theme, "rows": rows, "cities": cities});
+    Ok(Html(state.render("theme.html", &ctx, page)?))
 }
 
 #[derive(Debug, Deserialize)]

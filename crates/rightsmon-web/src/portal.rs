@@ -374,6 +374,21 @@ pub async fn values_csv(
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], body))
 }
 
+/// Every published value of a city and its districts, with names beside the codes.
+pub async fn city_csv(State(state): State<WebState>, ctx: Ctx, Path(city): Path<String>) -> Result<impl IntoResponse, WebError> {
+    let body = state.app.city_values_download(&city, &ctx.lang, false).await?;
+    let name = format!("attachment; filename=\"{}-values.csv\"", safe_name(&city));
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], body))
+}
+
+/// The same as a workbook.
+pub async fn city_xlsx(State(state): State<WebState>, ctx: Ctx, Path(city): Path<String>) -> Result<impl IntoResponse, WebError> {
+    let body = state.app.city_values_download(&city, &ctx.lang, true).await?;
+    let name = format!("attachment; filename=\"{}-values.xlsx\"", safe_name(&city));
+    let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned();
+    Ok(([(header::CONTENT_TYPE, kind), (header::CONTENT_DISPOSITION, name)], body))
+}
+
 /// A file name from a code: letters, digits and dashes only.
 fn safe_name(code: &str) -> String {
     code.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()

@@ -111,6 +111,36 @@ const TABLE: &[Entry] = &[
         own: "AAAAAA",
         other: "AAAAAA",
     },
+    Entry { method: "GET", route: "/reporting", call: |_, _| get("/reporting"), own: "AAAAAA", other: "AAAAAA" },
+    Entry {
+        method: "GET",
+        route: "/cities/{code}/reporting",
+        call: |_, o| get(format!("/cities/{}/reporting", city(o))),
+        own: "AAAAAA",
+        other: "AAAAAA",
+    },
+    Entry { method: "GET", route: "/themes/{code}", call: |_, _| get("/themes/NON_DISCRIMINATION"), own: "AAAAAA", other: "AAAAAA" },
+    Entry {
+        method: "GET",
+        route: "/cities/{code}/themes/{theme}",
+        call: |_, o| get(format!("/cities/{}/themes/NON_DISCRIMINATION", city(o))),
+        own: "AAAAAA",
+        other: "AAAAAA",
+    },
+    Entry {
+        method: "GET",
+        route: "/cities/{code}/values.csv",
+        call: |_, o| get(format!("/cities/{}/values.csv", city(o))),
+        own: "AAAAAA",
+        other: "AAAAAA",
+    },
+    Entry {
+        method: "GET",
+        route: "/cities/{code}/values.xlsx",
+        call: |_, o| get(format!("/cities/{}/values.xlsx", city(o))),
+        own: "AAAAAA",
+        other: "AAAAAA",
+    },
     // Civil society files its own values beside the official ones; the city replies once.
     Entry {
         method: "POST",
