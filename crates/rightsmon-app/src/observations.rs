@@ -94,6 +94,9 @@ fn observation_query(actor: &Actor, filter: &ObservationFilter) -> AppResult<Obs
     Ok(query)
 }
 
+/// An indicator version's name, unit and group names in one language, for labelled downloads.
+type Names = (String, String, Vec<(String, String)>);
+
 impl App {
     /// A page of the values matching the filter that the actor may see.
     pub async fn observations(&self, actor: &Actor, filter: &ObservationFilter) -> AppResult<Page<Observation>> {
@@ -189,8 +192,7 @@ impl App {
             self.districts(&city.code).await?.into_iter().map(|d| (d.code, d.name)).collect();
         areas.insert(city.code.clone(), city.name.clone());
         let translations = crate::translations::translations();
-        let mut definitions: std::collections::HashMap<(IndicatorCode, u32), (String, String, Vec<(String, String)>)> =
-            std::collections::HashMap::new();
+        let mut definitions: std::collections::HashMap<(IndicatorCode, u32), Names> = std::collections::HashMap::new();
         let mut rows = Vec::with_capacity(values.len());
         for o in &values {
             let key = (o.data.indicator.clone(), o.data.version);
