@@ -14,7 +14,7 @@ use crate::{App, AppError, AppResult};
 use rightsmon_domain::access::{Actor, Permission};
 use rightsmon_domain::area::AreaKind;
 use rightsmon_domain::codesign::parse_statement;
-use rightsmon_domain::id::AreaCode;
+use rightsmon_domain::id::{AreaCode, IndicatorCode};
 use rightsmon_domain::observation::{
     NewObservation, NewShadowValue, Observation, ObservationDraft, ObservationRevision, ShadowDraft, ShadowValue, WorkflowState,
 };
@@ -546,49 +546,126 @@ impl App {
         }
     }
 
-    /// Assigns an indicator of a cycle to one of the city's (or the network's) organisations.
-    /// The indicator is a core indicator the city has not left out, or one of its own.
-    pub async fn assign(&self, actor: &Actor, cycle_id: i64, indicator: &str, organisation_id: i64) -> AppResult<()> {
-        let cycle = self.cycle_to_manage(actor, cycle_id).await?;
-        let city = &cycle.cycle.city;
-        let definition = self.indicator(indicator, None).await?;
-        match &definition.scope {
+    /// Creates an organisation that provides values: one of a city, by its coordinators, or of
+    /// the network, by the network's coordinators. A name is unique in its city.
+    pub async fn add_organisation(
+        &self,
+        actor: &Actor,
+        name: &str,
+        kind: &str,
+        city: Option<&str>,
+    ) -> AppResult<rightsmon_domain::access::Organisation> {
+        let allowed = match city.map(str::trim).filter(|c| !c.is_empty()) {
+            Some(code) => AreaCode::parse(code).is_ok_and(|code| actor.may(Permission::ManageCity(&code))),
+            None => actor.may(Permission::ManageNetwork),
+        };
+        if !allowed {
+            return Err(AppError::Forbidden);
+        }
+        let organisation = rightsmon_domain::access::NewOrganisation::parse(name, kind, city)?;
+        let event = self.event(
+            actor.user().map(|u| u.id),
+            "organisation.created",
+            "organisation:*",
+            serde_json::json!({"name": organisation.name}),
+        );
+        match self.store.create_organisation(&organisation, &event).await {
+            Ok(created) => Ok(created),
+            Err(StoreError::Conflict { .. }) => {
+                Err(AppError::Invalid(FieldErrors::single("name", ParseError::new("taken", "an organisation of that name exists already"))))
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Whether an indicator may be assigned in a cycle of `city`, and whether the city has
+    /// adopted it (a core indicator it has neither adopted nor left out yet may still be
+    /// collected, with a warning).
+    async fn assignable(&self, city: &AreaCode, indicator: &str) -> AppResult<(IndicatorCode, bool)> {
+        let definition = match self.indicator(indicator, None).await {
+            Ok(definition) => definition,
+            Err(AppError::NotFound) => {
+                return Err(AppError::Invalid(FieldErrors::single(
+                    "indicator",
+                    ParseError::new("unknown_indicator", format!("there is no indicator {:?}", indicator.trim())),
+                )));
+            }
+            Err(other) => return Err(other),
+        };
+        let adopted = match &definition.scope {
             rightsmon_domain::catalogue::IndicatorScope::Local(own) if own != city => {
                 return Err(AppError::Invalid(FieldErrors::single(
                     "indicator",
-                    ParseError::new("other_city", "a local indicator of another city"),
+                    ParseError::new("other_city", format!("{} is a local indicator of another city", definition.code)),
                 )));
             }
+            rightsmon_domain::catalogue::IndicatorScope::Local(_) => true,
             rightsmon_domain::catalogue::IndicatorScope::Core => {
-                let left_out = self.store.list_adoptions(Some(city), Some(&definition.code)).await?.iter().any(|a| !a.is_adopted);
-                if left_out {
+                let adoption = self.store.list_adoptions(Some(city), Some(&definition.code)).await?.into_iter().next();
+                if adoption.as_ref().is_some_and(|a| !a.is_adopted) {
                     return Err(AppError::Invalid(FieldErrors::single(
                         "indicator",
-                        ParseError::new("left_out", "the city left this indicator out"),
+                        ParseError::new("left_out", format!("the city left {} out", definition.code)),
                     )));
                 }
+                adoption.is_some()
             }
-            _ => {}
+        };
+        Ok((definition.code, adopted))
+    }
+
+    /// Assigns an indicator of a cycle to one of the city's (or the network's) organisations.
+    /// The indicator is a core indicator the city has not left out, or one of its own.
+    pub async fn assign(&self, actor: &Actor, cycle_id: i64, indicator: &str, organisation_id: i64) -> AppResult<()> {
+        self.assign_many(actor, cycle_id, &[indicator.to_owned()], organisation_id).await.map(|_| ())
+    }
+
+    /// Assigns several indicators of a cycle to one organisation, all or none: every one is
+    /// checked before any is assigned. Returns the indicators the city has not adopted (yet),
+    /// which are assigned but deserve a second look.
+    pub async fn assign_many(
+        &self,
+        actor: &Actor,
+        cycle_id: i64,
+        indicators: &[String],
+        organisation_id: i64,
+    ) -> AppResult<Vec<IndicatorCode>> {
+        let cycle = self.cycle_to_manage(actor, cycle_id).await?;
+        let city = &cycle.cycle.city;
+        if indicators.is_empty() {
+            return Err(AppError::Invalid(FieldErrors::single("indicator", ParseError::new("required", "choose at least one indicator"))));
+        }
+        let mut errors = FieldErrors::new();
+        let mut checked = Vec::with_capacity(indicators.len());
+        for indicator in indicators {
+            match self.assignable(city, indicator).await {
+                Ok(found) => checked.push(found),
+                Err(AppError::Invalid(e)) => errors.0.extend(e.0),
+                Err(other) => return Err(other),
+            }
         }
         let organisation = self.store.list_organisations(None).await?.into_iter().find(|o| o.id == organisation_id);
-        match organisation {
-            Some(o) if o.city.is_none() || o.city.as_ref() == Some(city) => {}
-            _ => {
-                return Err(AppError::Invalid(FieldErrors::single(
-                    "organisation",
-                    ParseError::new("unknown_organisation", "no such organisation in this city"),
-                )));
+        if !matches!(&organisation, Some(o) if o.city.is_none() || o.city.as_ref() == Some(city)) {
+            errors.push("organisation", ParseError::new("unknown_organisation", "no such organisation in this city"));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let mut not_adopted = Vec::new();
+        for (code, adopted) in checked {
+            let assignment = rightsmon_domain::collection::Assignment { cycle_id, indicator: code.clone(), organisation_id };
+            let event = self.event(
+                actor.user().map(|u| u.id),
+                "cycle.assigned",
+                format!("cycle:{cycle_id}"),
+                serde_json::json!({"indicator": assignment.indicator, "organisation": organisation_id}),
+            );
+            self.store.assign(&assignment, &event).await?;
+            if !adopted {
+                not_adopted.push(code);
             }
         }
-        let assignment = rightsmon_domain::collection::Assignment { cycle_id, indicator: definition.code, organisation_id };
-        let event = self.event(
-            actor.user().map(|u| u.id),
-            "cycle.assigned",
-            format!("cycle:{cycle_id}"),
-            serde_json::json!({"indicator": assignment.indicator, "organisation": organisation_id}),
-        );
-        self.store.assign(&assignment, &event).await?;
-        Ok(())
+        Ok(not_adopted)
     }
 
     async fn task(

@@ -107,13 +107,22 @@ async fn cycle_page(
     }
     let manages = ctx.actor.may(Permission::ManageCity(&city));
     let indicators: Vec<Value> = if manages {
+        let adopted: Vec<String> =
+            state.app.adoptions(city.as_str()).await?.into_iter().filter(|a| a.is_adopted).map(|a| a.indicator.to_string()).collect();
         state
             .app
             .collected_indicators(&city)
             .await?
             .iter()
             .filter(|d| !completeness.tasks.iter().any(|t| t.indicator == d.code))
-            .map(|d| json!({"code": d.code, "name": localised(&d.name, &ctx.lang)}))
+            .map(|d| {
+                let own = matches!(d.scope, rightsmon_domain::catalogue::IndicatorScope::Local(_));
+                json!({
+                    "code": d.code,
+                    "name": localised(&d.name, &ctx.lang),
+                    "adopted": own || adopted.contains(&d.code.to_string()),
+                })
+            })
             .collect()
     } else {
         Vec::new()
@@ -145,40 +154,85 @@ fn cycle_id(id: &str) -> Result<i64, WebError> {
     id.parse().map_err(|_| WebError::App(AppError::NotFound))
 }
 
-pub async fn show(State(state): State<WebState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, WebError> {
-    cycle_page(&state, &ctx, cycle_id(&id)?, json!({}), None, StatusCode::OK).await
-}
-
-#[derive(Debug, Deserialize)]
-pub struct AssignmentForm {
+#[derive(Debug, Default, Deserialize)]
+pub struct CycleQuery {
     #[serde(default)]
-    indicator: String,
+    assigned: Option<usize>,
+    #[serde(default)]
+    not_adopted: String,
     #[serde(default)]
     organisation: String,
 }
 
+pub async fn show(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    query: Result<axum::extract::Query<CycleQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, WebError> {
+    let axum::extract::Query(query) = query.unwrap_or_default();
+    let not_adopted: Vec<&str> = query.not_adopted.split(',').map(str::trim).filter(|c| !c.is_empty()).collect();
+    let values = json!({"assigned": query.assigned, "not_adopted": not_adopted, "organisation": query.organisation});
+    cycle_page(&state, &ctx, cycle_id(&id)?, values, None, StatusCode::OK).await
+}
+
+/// Assigns the indicators ticked on the cycle's page to one organisation, all or none.
 pub async fn assign(
     State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    form: Result<Form<AssignmentForm>, FormRejection>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, WebError> {
     let id = cycle_id(&id)?;
-    let Form(form) = form.map_err(|e| WebError::BadRequest(e.body_text()))?;
-    // The cycle must be one the actor may manage, before the form is read; past this, "not
-    // found" is about the indicator.
+    let Form(fields) = form.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    // The cycle must be one the actor may manage, before the form is read.
     state.app.cycle_to_manage(&ctx.actor, id).await?;
-    let values = json!({"indicator": form.indicator, "organisation": form.organisation});
-    let Ok(organisation) = form.organisation.parse::<i64>() else {
+    let indicators: Vec<String> = fields.iter().filter(|(k, _)| k == "indicator").map(|(_, v)| v.clone()).collect();
+    let organisation = fields.iter().find(|(k, _)| k == "organisation").map_or("", |(_, v)| v.as_str()).to_owned();
+    let values = json!({"indicators": indicators, "organisation": organisation});
+    let Ok(organisation) = organisation.parse::<i64>() else {
         let errors = FieldErrors::single("organisation", rightsmon_domain::ParseError::new("required", "choose an organisation"));
         return cycle_page(&state, &ctx, id, values, Some(&errors), StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    match state.app.assign(&ctx.actor, id, &form.indicator, organisation).await {
-        Ok(()) => Ok(see_other(&format!("/workspace/cycles/{id}"))),
+    match state.app.assign_many(&ctx.actor, id, &indicators, organisation).await {
+        Ok(not_adopted) => {
+            let not_adopted: Vec<String> = not_adopted.iter().map(ToString::to_string).collect();
+            Ok(see_other(&format!(
+                "/workspace/cycles/{id}?assigned={}&not_adopted={}#assign",
+                indicators.len(),
+                crate::catalogue::urlencode(&not_adopted.join(","))
+            )))
+        }
         Err(AppError::Invalid(errors)) => cycle_page(&state, &ctx, id, values, Some(&errors), StatusCode::UNPROCESSABLE_ENTITY).await,
-        Err(AppError::NotFound) if !form.indicator.trim().is_empty() => {
-            let errors =
-                FieldErrors::single("indicator", rightsmon_domain::ParseError::new("unknown_indicator", "there is no such indicator"));
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OrganisationForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+}
+
+/// Adds an organisation of the cycle's city, from the cycle's page, to assign indicators to it.
+pub async fn add_organisation(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: Result<Form<OrganisationForm>, FormRejection>,
+) -> Result<Response, WebError> {
+    let id = cycle_id(&id)?;
+    let cycle = state.app.cycle_to_manage(&ctx.actor, id).await?;
+    let Form(form) = form.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    match state.app.add_organisation(&ctx.actor, &form.name, &form.kind, Some(cycle.cycle.city.as_str())).await {
+        Ok(created) => Ok(see_other(&format!("/workspace/cycles/{id}?organisation={}#assign", created.id))),
+        Err(AppError::Invalid(mut errors)) => {
+            for e in &mut errors.0 {
+                e.field = format!("organisation_{}", e.field);
+            }
+            let values = json!({"organisation_name": form.name, "organisation_kind": form.kind});
             cycle_page(&state, &ctx, id, values, Some(&errors), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(other) => Err(other.into()),

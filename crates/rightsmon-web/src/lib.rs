@@ -232,6 +232,7 @@ pub fn routes() -> Routes {
         .route("/workspace/districts", "GET, POST", Access::SignedIn, get(maps::districts_page).post(maps::upload_districts))
         .route("/workspace/cycles/{id}", "GET", Access::SignedIn, get(cycles::show))
         .route("/workspace/cycles/{id}/assignments", "POST", Access::SignedIn, post(cycles::assign))
+        .route("/workspace/cycles/{id}/organisations", "POST", Access::SignedIn, post(cycles::add_organisation))
         .route("/workspace/cycles/{id}/template", "GET", Access::SignedIn, get(imports::template))
         .route("/api/v1/imports/{id}", "GET", Access::SignedIn, get(imports::status))
         .route("/static/import.js", "GET", Access::Public, get(imports::script))

@@ -270,6 +270,13 @@ const TABLE: &[Entry] = &[
         other: "UNNNNA",
     },
     Entry {
+        method: "POST",
+        route: "/workspace/cycles/{id}/organisations",
+        call: |f, o| post(format!("/workspace/cycles/{}/organisations", pick(f.cycle, o))),
+        own: "UFFFAA",
+        other: "UNNNNA",
+    },
+    Entry {
         method: "GET",
         route: "/workspace/cycles/{id}/template",
         call: |f, o| get(format!("/workspace/cycles/{}/template", pick(f.cycle, o))),

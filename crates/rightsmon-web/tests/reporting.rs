@@ -59,7 +59,9 @@ async fn a_resident_goes_from_the_home_page_to_a_theme_of_a_city_and_its_open_da
     assert_eq!(theme.status, StatusCode::OK);
     assert!(theme.body.contains("RM-NDI-01") && theme.body.contains("RM-NDI-05") && !theme.body.contains("RM-HOU-01"));
     let network = app.get("/themes/NON_DISCRIMINATION?lang=hu").await;
-    assert!(network.body.contains("Megkülönböztetésmentesség") && network.body.contains("href=\"/cities/padova/themes/NON_DISCRIMINATION\""));
+    assert!(
+        network.body.contains("Megkülönböztetésmentesség") && network.body.contains("href=\"/cities/padova/themes/NON_DISCRIMINATION\"")
+    );
     assert_eq!(app.get("/themes/NOPE").await.status, StatusCode::NOT_FOUND);
 
     let csv = app.get("/cities/ghent/values.csv?lang=nl").await;

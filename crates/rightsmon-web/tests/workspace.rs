@@ -149,7 +149,7 @@ async fn a_coordinator_opens_a_cycle_and_assigns_its_indicators_in_the_browser()
     let location = reply.headers.get(axum::http::header::LOCATION).unwrap().to_str().unwrap().to_owned();
     let page = coordinator.get(&location).await;
     assert!(page.body.contains("No indicator is assigned in this cycle yet.") && page.body.contains("Statistics office"));
-    assert!(page.body.contains("<option value=\"RM-HOU-01\""));
+    assert!(page.body.contains("name=\"indicator\" value=\"RM-HOU-01\""));
 
     let department_id = department.id.to_string();
     let assignments = format!("{location}/assignments");
@@ -157,11 +157,53 @@ async fn a_coordinator_opens_a_cycle_and_assigns_its_indicators_in_the_browser()
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     let page = coordinator.get(&location).await;
     assert!(page.body.contains("Statistics office") && page.body.contains("not entered yet"));
-    assert!(!page.body.contains("<option value=\"RM-HOU-01\""), "an assigned indicator is not offered again");
+    assert!(!page.body.contains("name=\"indicator\" value=\"RM-HOU-01\""), "an assigned indicator is not offered again");
     let reply =
         coordinator.post_form(&assignments, &[("csrf", &csrf), ("indicator", "RM-NOPE-99"), ("organisation", &department_id)]).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("there is no such indicator"), "{}", reply.body);
+    assert!(reply.body.contains("there is no indicator &quot;RM-NOPE-99&quot;"), "{}", reply.body);
+
+    // A new organisation, and three indicators assigned to it in one go; those the city has not
+    // adopted come with a warning.
+    let blank = coordinator.post_form(&format!("{location}/organisations"), &[("csrf", &csrf), ("name", " "), ("kind", "cso")]).await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(blank.body.contains("href=\"#field-organisation_name\""), "the error links to its field");
+    let created = coordinator
+        .post_form(&format!("{location}/organisations"), &[("csrf", &csrf), ("name", "Ghent Tenants' Union"), ("kind", "cso")])
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let union = app.app.organisations(Some("ghent")).await.unwrap().into_iter().find(|o| o.name == "Ghent Tenants' Union").unwrap();
+    let union_id = union.id.to_string();
+    let three = [
+        ("csrf", csrf.as_str()),
+        ("indicator", "RM-NDI-05"),
+        ("indicator", "RM-SCS-04"),
+        ("indicator", "RM-DEM-08"),
+        ("organisation", &union_id),
+    ];
+    let reply = coordinator.post_form(&assignments, &three).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let after = coordinator.get(reply.headers["location"].to_str().unwrap()).await;
+    assert!(after.body.contains("3 indicators assigned."), "{}", after.body);
+    let completeness = {
+        let actor = app.app.actor_for_username("ghent-coordinator").await.unwrap();
+        let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+        app.app.completeness(&actor, id).await.unwrap()
+    };
+    assert_eq!(completeness.tasks.iter().filter(|t| t.organisation_id == union.id).count(), 3);
+    let adopted: Vec<String> =
+        app.app.adoptions("ghent").await.unwrap().into_iter().filter(|a| a.is_adopted).map(|a| a.indicator.to_string()).collect();
+    let notice = after.body.split("class=\"notice\" role=\"status\"").nth(1).unwrap().split("</div>").next().unwrap().to_owned();
+    for code in ["RM-NDI-05", "RM-SCS-04", "RM-DEM-08"] {
+        let warned = notice.contains(&format!("<a href=\"/indicators/{code}\">{code}</a>"));
+        assert_eq!(warned, !adopted.contains(&code.to_owned()), "{code}: a warning exactly when the city has not adopted it");
+    }
+    // One bad indicator among good ones: nothing is assigned.
+    let mixed = [("csrf", csrf.as_str()), ("indicator", "RM-EDU-01"), ("indicator", "RM-NOPE-99"), ("organisation", &union_id)];
+    assert_eq!(coordinator.post_form(&assignments, &mixed).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+    let actor = app.app.actor_for_username("ghent-coordinator").await.unwrap();
+    assert!(!app.app.completeness(&actor, id).await.unwrap().tasks.iter().any(|t| t.indicator.as_str() == "RM-EDU-01"), "all or none");
 
     // An editor of the city follows the cycle but cannot open or assign; other cities see nothing.
     let mut editor = app.browser();
