@@ -490,6 +490,21 @@ pub struct QueueItem {
     pub entered_by: Option<String>,
     /// Whether the reader entered it, and so may not validate it.
     pub own: bool,
+    /// Its modified z-score within its series, when that makes it an outlier.
+    pub outlier: Option<f64>,
+}
+
+/// What the review queue is narrowed to, as a form gives it (blank: no filter).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct QueueFilter {
+    #[serde(default)]
+    pub indicator: String,
+    #[serde(default)]
+    pub area: String,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub organisation: String,
 }
 
 /// How far a cycle has come: expected values and those received.
@@ -719,6 +734,18 @@ impl App {
     /// The values waiting for the actor's review, in the cities where they approve data:
     /// submitted values to validate or return, validated ones to publish or return.
     pub async fn review_queue(&self, actor: &Actor, limit: u32, offset: u64) -> AppResult<rightsmon_store::Page<QueueItem>> {
+        self.filtered_review_queue(actor, &QueueFilter::default(), limit, offset).await
+    }
+
+    /// The review queue narrowed by indicator, area (a city with its districts), state and
+    /// providing organisation; each value says whether it stands far from the rest of its series.
+    pub async fn filtered_review_queue(
+        &self,
+        actor: &Actor,
+        filter: &QueueFilter,
+        limit: u32,
+        offset: u64,
+    ) -> AppResult<rightsmon_store::Page<QueueItem>> {
         let user = signed_in(actor)?;
         let cities: Vec<AreaCode> = self
             .store
@@ -730,6 +757,32 @@ impl App {
             .collect();
         let mut query = rightsmon_store::ObservationQuery::new(rightsmon_store::Visibility::PublishedAndCities(cities.clone()));
         query.states = vec![WorkflowState::Submitted, WorkflowState::Validated];
+        let mut errors = FieldErrors::new();
+        let text = |value: &str| Some(value.trim()).filter(|v| !v.is_empty()).map(str::to_owned);
+        if let Some(code) = text(&filter.indicator) {
+            query.indicator = errors.check("indicator", rightsmon_domain::id::IndicatorCode::parse(&code));
+        }
+        if let Some(area) = text(&filter.area) {
+            query.area = errors.check("area", AreaCode::parse(&area));
+            query.include_districts = true;
+        }
+        if let Some(state) = text(&filter.state) {
+            match WorkflowState::parse(&state) {
+                Ok(state @ (WorkflowState::Submitted | WorkflowState::Validated)) => query.states = vec![state],
+                _ => errors.push("state", ParseError::new("invalid_state", "the queue holds submitted and validated values")),
+            }
+        }
+        if let Some(organisation) = text(&filter.organisation) {
+            match organisation.parse::<i64>() {
+                Ok(id) => query.organisation = Some(id),
+                Err(_) => {
+                    errors.push("organisation", ParseError::new("invalid_organisation", format!("{organisation:?} is not an organisation")))
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
         query.page = rightsmon_store::PageRequest::new(limit, offset);
         if cities.is_empty() {
             return Ok(rightsmon_store::Page { items: Vec::new(), total: 0, limit: query.page.limit(), offset: query.page.offset() });
@@ -750,9 +803,30 @@ impl App {
                 None => None,
             };
             let own = observation.entered_by == Some(user);
-            items.push(QueueItem { observation, entered_by, own });
+            let outlier = self.outlier_score(&observation).await?;
+            items.push(QueueItem { observation, entered_by, own, outlier });
         }
         Ok(rightsmon_store::Page { items, total: page.total, limit: page.limit, offset: page.offset })
+    }
+
+    /// The modified z-score of a value within its series (the same indicator version, area and
+    /// group over the periods), when it flags the value as an outlier, as imports flag them.
+    async fn outlier_score(&self, observation: &Observation) -> AppResult<Option<f64>> {
+        if crate::findings::number(&observation.data.value).is_none() {
+            return Ok(None);
+        }
+        let mut query = rightsmon_store::ObservationQuery::new(rightsmon_store::Visibility::All);
+        query.indicator = Some(observation.data.indicator.clone());
+        query.version = Some(observation.data.version);
+        query.area = Some(observation.data.area.clone());
+        query.key = Some(observation.data.key.clone());
+        let series = self.store.list_all_observations(&query).await?;
+        let values: Vec<f64> = series.iter().filter_map(|o| crate::findings::number(&o.data.value)).collect();
+        let Some(index) = series.iter().filter(|o| crate::findings::number(&o.data.value).is_some()).position(|o| o.id == observation.id)
+        else {
+            return Ok(None);
+        };
+        Ok(rightsmon_domain::validation::outliers(&values).into_iter().find(|(i, _)| *i == index).map(|(_, score)| score))
     }
 
     /// The organisations that can provide a city's values: its own and the network's.

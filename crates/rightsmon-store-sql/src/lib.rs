@@ -1047,6 +1047,9 @@ macro_rules! impl_sql_store {
                 if let Some(to) = query.period_to {
                     target.push(" AND o.period_start + o.period_months <= ").push_bind(to.start_month_index() + to.length_in_months());
                 }
+                if let Some(organisation) = query.organisation {
+                    target.push(" AND o.organisation_id = ").push_bind(organisation);
+                }
                 if !query.states.is_empty() {
                     target.push(" AND o.state IN (");
                     let mut separated = target.separated(", ");

@@ -92,6 +92,8 @@ pub struct ObservationQuery {
     pub period_to: Option<Period>,
     /// Only values in one of these states; empty means any state.
     pub states: Vec<WorkflowState>,
+    /// Only values provided by this organisation.
+    pub organisation: Option<i64>,
     pub page: PageRequest,
 }
 
@@ -107,6 +109,7 @@ impl ObservationQuery {
             period_from: None,
             period_to: None,
             states: Vec::new(),
+            organisation: None,
             page: PageRequest::default(),
         }
     }

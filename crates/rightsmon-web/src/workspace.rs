@@ -352,12 +352,16 @@ pub async fn enter(
 /// Values listed on one page of the review queue.
 const QUEUE_PAGE: u32 = 100;
 
+/// The queue's query: its filters and page, each read as text so that a mistyped one comes
+/// back next to its field.
 #[derive(Debug, Default, Deserialize)]
 pub struct QueueQuery {
     #[serde(default)]
-    offset: u64,
+    offset: String,
     #[serde(default)]
-    done: Option<usize>,
+    done: String,
+    #[serde(flatten)]
+    filter: rightsmon_app::collection::QueueFilter,
 }
 
 /// What a review form asked for and what came of it, to show again with the queue.
@@ -369,38 +373,93 @@ struct Review {
     reason: String,
 }
 
-async fn queue_page(state: &WebState, ctx: &Ctx, offset: u64, review: Review, status: StatusCode) -> Result<Response, WebError> {
-    let page = state.app.review_queue(&ctx.actor, QUEUE_PAGE, offset).await?;
-    let mut names = std::collections::HashMap::new();
+async fn queue_page(
+    state: &WebState,
+    ctx: &Ctx,
+    filter: &rightsmon_app::collection::QueueFilter,
+    offset: u64,
+    review: Review,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let (page, filter_errors) = match state.app.filtered_review_queue(&ctx.actor, filter, QUEUE_PAGE, offset).await {
+        Ok(page) => (page, None),
+        // A filter that cannot be read is said next to its field; the whole queue shows meanwhile.
+        Err(AppError::Invalid(errors)) => (state.app.review_queue(&ctx.actor, QUEUE_PAGE, 0).await?, Some(errors)),
+        Err(other) => return Err(other.into()),
+    };
+    // What the filters offer: the reviewer's cities with their districts, the indicators they
+    // collect, and the organisations that provide values there.
+    let mut areas: Vec<Value> = Vec::new();
+    let mut indicators: std::collections::BTreeMap<String, Value> = std::collections::BTreeMap::new();
+    let mut organisations: std::collections::BTreeMap<i64, String> = std::collections::BTreeMap::new();
+    let mut area_names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for city in state.app.network_overview().await?.cities {
+        if !ctx.actor.may(Permission::ApproveData(&city.code)) {
+            continue;
+        }
+        area_names.insert(city.code.to_string(), city.name.clone());
+        areas.push(json!({"code": city.code, "name": city.name}));
+        for district in state.app.districts(&city.code).await? {
+            area_names.insert(district.code.to_string(), format!("{} · {}", city.name, district.name));
+        }
+        for d in state.app.collected_indicators(&city.code).await? {
+            indicators.insert(d.code.to_string(), json!({"code": d.code, "name": localised(&d.name, &ctx.lang)}));
+        }
+        for o in state.app.organisations_for(&city.code).await? {
+            organisations.insert(o.id, o.name);
+        }
+    }
+    let mut definitions = std::collections::HashMap::new();
     let mut items = Vec::with_capacity(page.items.len());
     for item in &page.items {
         let data = &item.observation.data;
         let key = (data.indicator.clone(), data.version);
-        if !names.contains_key(&key) {
+        if !definitions.contains_key(&key) {
             let definition = state.app.indicator(data.indicator.as_str(), Some(data.version)).await?;
-            names.insert(key.clone(), localised(&definition.name, &ctx.lang));
+            let groups: std::collections::HashMap<String, String> = state
+                .app
+                .entry_groups(&definition, &ctx.lang, usize::MAX)
+                .await?
+                .into_iter()
+                .filter_map(|(k, label)| Some((k.to_string(), label?)))
+                .collect();
+            definitions.insert(key.clone(), (localised(&definition.name, &ctx.lang), groups));
         }
+        let (name, groups) = &definitions[&key];
         let value = match &data.value {
             rightsmon_domain::observation::ObservationValue::Number(number) => number.to_string(),
             rightsmon_domain::observation::ObservationValue::Text(text) => text.clone(),
         };
+        let group = data.key.to_string();
         items.push(json!({
             "id": item.observation.id,
             "indicator": data.indicator,
-            "name": names.get(&key),
+            "name": name,
             "area": data.area,
+            "area_name": area_names.get(data.area.as_str()),
             "period": data.period.to_string(),
-            "group": data.key.to_string(),
+            "group": group,
+            "group_name": groups.get(&group),
             "value": value,
             "lower": data.lower_bound,
             "upper": data.upper_bound,
             "source": data.provenance.source_name,
+            "provider": data.provenance.organisation_id.and_then(|id| organisations.get(&id)),
             "state": data.state.as_str(),
             "entered_by": item.entered_by,
             "own": item.own,
+            "outlier": item.outlier.map(|z| format!("{z:.1}")),
         }));
     }
     let shown = u64::try_from(items.len()).unwrap_or(0);
+    let offset = if filter_errors.is_some() { 0 } else { offset };
+    let filters = format!(
+        "indicator={}&area={}&state={}&organisation={}",
+        crate::catalogue::urlencode(&filter.indicator),
+        crate::catalogue::urlencode(&filter.area),
+        crate::catalogue::urlencode(&filter.state),
+        crate::catalogue::urlencode(&filter.organisation)
+    );
     let page = json!({
         "items": items,
         "total": page.total,
@@ -408,8 +467,17 @@ async fn queue_page(state: &WebState, ctx: &Ctx, offset: u64, review: Review, st
         "problems": review.problems,
         "selected": review.selected,
         "reason": review.reason,
+        "filter": {"indicator": filter.indicator, "area": filter.area, "state": filter.state, "organisation": filter.organisation},
+        "filter_query": filters,
+        "filter_errors": filter_errors.as_ref().map(|e| &e.0),
+        "filtered": !(filter.indicator.is_empty() && filter.area.is_empty() && filter.state.is_empty() && filter.organisation.is_empty()),
+        "areas": areas,
+        "indicators": indicators.into_values().collect::<Vec<_>>(),
+        "organisations": organisations.iter().map(|(id, name)| json!({"id": id.to_string(), "name": name})).collect::<Vec<_>>(),
         "previous": (offset > 0).then(|| offset.saturating_sub(u64::from(QUEUE_PAGE))),
         "next": (offset + shown < page.total).then_some(offset + shown),
+        "first": offset + 1,
+        "last": offset + shown,
     });
     Ok((status, Html(state.render("queue.html", ctx, page)?)).into_response())
 }
@@ -420,7 +488,9 @@ pub async fn queue(
     query: Result<Query<QueueQuery>, QueryRejection>,
 ) -> Result<Response, WebError> {
     let Query(query) = query.map_err(|e| WebError::BadRequest(e.body_text()))?;
-    queue_page(&state, &ctx, query.offset, Review { done: query.done, ..Review::default() }, StatusCode::OK).await
+    let offset = query.offset.trim().parse::<u64>().unwrap_or(0);
+    let done = query.done.trim().parse::<usize>().ok();
+    queue_page(&state, &ctx, &query.filter, offset, Review { done, ..Review::default() }, StatusCode::OK).await
 }
 
 /// Validates, publishes or returns the selected values, one at a time: those that may move
@@ -453,7 +523,7 @@ pub async fn review(
         review.problems.push(problem(state.i18n.message(&ctx.lang, "queue-reason-missing", &[])));
     }
     if !review.problems.is_empty() {
-        return queue_page(&state, &ctx, 0, review, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return queue_page(&state, &ctx, &Default::default(), 0, review, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let mut done = 0;
     let mut refused = Vec::new();
@@ -483,5 +553,5 @@ pub async fn review(
     }
     review.done = Some(done);
     review.selected = refused;
-    queue_page(&state, &ctx, 0, review, StatusCode::UNPROCESSABLE_ENTITY).await
+    queue_page(&state, &ctx, &Default::default(), 0, review, StatusCode::UNPROCESSABLE_ENTITY).await
 }

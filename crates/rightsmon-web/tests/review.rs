@@ -235,3 +235,36 @@ async fn a_cycle_template_is_downloaded_by_its_city_and_imported_back() {
     assert_eq!(signed_in(&app, "padova-editor").await.get(&link).await.status, StatusCode::NOT_FOUND, "a template stays in its city");
     assert_eq!(app.get(&link).await.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_validator_filters_the_queue_and_sees_an_outlier_flag() {
+    let app = test_app().await;
+    let editor = app.app.actor_for_username("ghent-editor").await.unwrap();
+    // A value far from the rest of its series, submitted for review.
+    let draft = ObservationDraft {
+        area: "ghent".into(),
+        period: "2025".into(),
+        value: "97".into(),
+        source_name: Some("Typo in the survey sheet".into()),
+        ..Default::default()
+    };
+    let far = app.app.enter_value(&editor, "RM-HOU-01", &draft).await.unwrap();
+    app.app.submit_value(&editor, far.id).await.unwrap();
+
+    let mut coordinator = app.browser();
+    coordinator.sign_in("ghent-coordinator", DEMO_PASSWORD).await;
+    let all = coordinator.get("/workspace/queue").await;
+    assert!(all.body.contains("name=\"indicator\"") && all.body.contains("name=\"organisation\""), "the queue has filters");
+    let filtered = coordinator.get("/workspace/queue?indicator=RM-HOU-01&state=submitted&area=ghent").await;
+    assert_eq!(filtered.status, StatusCode::OK);
+    let row = filtered.body.split(&format!("id=\"value-{}\"", far.id)).nth(1).expect("the value is in the filtered queue");
+    let row = row.split("</tr>").next().unwrap();
+    assert!(row.contains("far from the rest of its series"), "the outlier is flagged: {row}");
+    assert!(row.contains(">Ghent<") && row.contains("Whole population"), "names, not codes: {row}");
+    let other = coordinator.get("/workspace/queue?indicator=RM-EDU-01&state=submitted").await;
+    assert!(!other.body.contains(&format!("id=\"value-{}\"", far.id)), "the filter holds");
+    // A filter typed wrongly comes back next to its field, never as a bare error.
+    let wrong = coordinator.get("/workspace/queue?state=banana&offset=ten").await;
+    assert_eq!(wrong.status, StatusCode::OK);
+    assert!(wrong.body.contains("id=\"state-error\"") && wrong.body.contains("the queue holds submitted and validated values"));
+}
