@@ -38,8 +38,9 @@ pub struct CatalogueQuery {
     city: String,
     #[serde(default)]
     include_retired: Option<String>,
+    /// Read as text: a page number typed wrongly starts at the first page.
     #[serde(default)]
-    offset: u64,
+    offset: String,
 }
 
 /// An indicator as a row of a list.
@@ -67,6 +68,7 @@ pub async fn list(
     query: Result<Query<CatalogueQuery>, QueryRejection>,
 ) -> Result<Html<String>, WebError> {
     let Query(query) = query.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let offset = query.offset.trim().parse::<u64>().unwrap_or(0);
     let filter = IndicatorFilter {
         city: Some(query.city.clone()),
         theme: Some(query.theme.clone()),
@@ -75,7 +77,7 @@ pub async fn list(
         text: Some(query.q.clone()),
         include_retired: query.include_retired.is_some(),
         limit: Some(PAGE_SIZE),
-        offset: Some(query.offset),
+        offset: Some(offset),
         ..IndicatorFilter::default()
     };
     let (page, error) = match state.app.indicators(&filter).await {
@@ -120,8 +122,8 @@ pub async fn list(
     };
     let (items, total, previous, next) = match &page {
         Some(page) => {
-            let previous = (query.offset > 0).then(|| link(query.offset.saturating_sub(u64::from(PAGE_SIZE))));
-            let next = (query.offset + (page.items.len() as u64) < page.total).then(|| link(query.offset + u64::from(PAGE_SIZE)));
+            let previous = (offset > 0).then(|| link(offset.saturating_sub(u64::from(PAGE_SIZE))));
+            let next = (offset + (page.items.len() as u64) < page.total).then(|| link(offset + u64::from(PAGE_SIZE)));
             (page.items.iter().map(|d| summary(d, &ctx.lang)).collect::<Vec<_>>(), page.total, previous, next)
         }
         None => (Vec::new(), 0, None, None),

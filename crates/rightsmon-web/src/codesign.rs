@@ -44,7 +44,12 @@ pub async fn list(
     query: Result<Query<ProposalsQuery>, QueryRejection>,
 ) -> Result<Html<String>, WebError> {
     let Query(query) = query.map_err(|e| WebError::BadRequest(e.body_text()))?;
-    let page = state.app.proposals(Some(&query.scope), Some(&query.status), Some(200), None).await?;
+    // A filter that cannot be read is said next to its field, and every proposal shows meanwhile.
+    let (page, errors) = match state.app.proposals(Some(&query.scope), Some(&query.status), Some(200), None).await {
+        Ok(page) => (page, None),
+        Err(AppError::Invalid(errors)) => (state.app.proposals(None, None, Some(200), None).await?, Some(errors)),
+        Err(other) => return Err(other.into()),
+    };
     let items: Vec<Value> = page
         .items
         .iter()
@@ -60,7 +65,13 @@ pub async fn list(
         })
         .collect();
     let cities = state.app.network_overview().await?.cities;
-    let page = json!({"items": items, "total": page.total, "cities": cities, "query": {"status": query.status, "scope": query.scope}});
+    let page = json!({
+        "items": items,
+        "total": page.total,
+        "cities": cities,
+        "query": {"status": query.status, "scope": query.scope},
+        "errors": errors.as_ref().map(|e| &e.0),
+    });
     Ok(Html(state.render("proposals.html", &ctx, page)?))
 }
 

@@ -400,9 +400,9 @@ pub struct CompareQuery {
     city: String,
     #[serde(default)]
     period: String,
-    /// `true` to show the highlighted city's rank; never by default.
+    /// `true` (or `1`, `on`) to show the highlighted city's rank; never by default.
     #[serde(default)]
-    ranks: bool,
+    ranks: String,
 }
 
 /// Cities compared on one indicator under one definition: each city's value by name, the
@@ -416,7 +416,16 @@ pub async fn comparison_page(
     let axum::extract::Query(q) = q.map_err(|e| WebError::BadRequest(e.body_text()))?;
     let definition = state.app.indicator(&code, None).await?;
     let city = Some(q.city.trim()).filter(|c| !c.is_empty());
-    let c = state.app.comparison(&ctx.actor, definition.code.as_str(), city, Some(q.period.as_str()), q.ranks).await?;
+    let ranks = matches!(q.ranks.trim(), "true" | "1" | "on" | "yes");
+    // A period or city typed wrongly comes back next to its field; the latest period shows meanwhile.
+    let (c, errors) = match state.app.comparison(&ctx.actor, definition.code.as_str(), city, Some(q.period.as_str()), ranks).await {
+        Ok(c) => (c, None),
+        Err(AppError::Invalid(errors)) => {
+            (state.app.comparison(&ctx.actor, definition.code.as_str(), None, None, false).await?, Some(errors))
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let city = if errors.is_some() { None } else { city };
     let cities = state.app.network_overview().await?.cities;
     let name_of = |code: &str| cities.iter().find(|c| c.code.as_str() == code).map_or(code.to_owned(), |c| c.name.clone());
     let digits = usize::from(definition.decimals);
@@ -443,8 +452,9 @@ pub async fn comparison_page(
         "distribution": distribution,
         "city": city.map(|code| json!({"code": code, "name": name_of(code)})),
         "cities": cities.iter().map(|c| json!({"code": c.code, "name": c.name})).collect::<Vec<_>>(),
-        "ranks": q.ranks,
+        "ranks": ranks,
         "query_period": q.period,
+        "errors": errors.as_ref().map(|e| &e.0),
     });
     Ok(Html(state.render("comparison.html", &ctx, page)?))
 }

@@ -278,3 +278,17 @@ async fn civil_society_files_a_value_beside_the_official_one_and_the_city_replie
     assert!(row.contains("18.5") && row.contains("Women in private rented flats") && row.contains(text), "side by side: {row}");
     assert!(!public.body.contains("id=\"file-shadow\""), "no form for a reader");
 }
+
+#[tokio::test]
+async fn a_query_typed_wrongly_comes_back_next_to_its_field() {
+    let app = test_app().await;
+    let compare = app.get("/indicators/RM-HOU-01/comparison?city=ghent&period=last%20year&ranks=maybe").await;
+    assert_eq!(compare.status, StatusCode::OK, "the page stays, with the message by the field");
+    assert!(compare.body.contains("id=\"compare-period-error\"") && compare.body.contains("value=\"last year\""), "{}", compare.body);
+    assert!(!compare.body.contains("could not be understood"));
+    let proposals = app.get("/proposals?status=banana").await;
+    assert_eq!(proposals.status, StatusCode::OK);
+    assert!(proposals.body.contains("id=\"status-error\""));
+    let catalogue = app.get("/indicators?offset=abc").await;
+    assert_eq!(catalogue.status, StatusCode::OK);
+}
