@@ -144,6 +144,11 @@ impl App {
         Ok(IndicatorDetail { indicator, versions, retired, adoptions })
     }
 
+    /// The codelists: each dimension values can be broken down by, with its codes.
+    pub async fn codelists(&self) -> AppResult<Vec<rightsmon_domain::codelist::Codelist>> {
+        Ok(self.store.list_codelists().await?)
+    }
+
     /// Every code a definition may refer to, as the store knows them now.
     pub async fn known_codes(&self) -> AppResult<KnownCodes> {
         let themes = self.store.list_themes().await?.into_iter().map(|t| t.code).collect();

@@ -349,12 +349,30 @@ impl App {
     }
 
     pub async fn decide(&self, actor: &Actor, proposal_id: i64, outcome: Outcome, reason: &str) -> AppResult<Decision> {
+        self.decide_answering(actor, proposal_id, outcome, reason, "").await
+    }
+
+    /// Decides a proposal; while objections stand against it, the decision must answer them,
+    /// and the answer is recorded with the decision's reasons.
+    pub async fn decide_answering(
+        &self,
+        actor: &Actor,
+        proposal_id: i64,
+        outcome: Outcome,
+        reason: &str,
+        answer: &str,
+    ) -> AppResult<Decision> {
         let user = signed_in(actor)?;
         let proposal = self.proposal_to_decide(actor, proposal_id).await?;
         if proposal.status != ProposalStatus::Open {
             return Err(AppError::Conflict("the proposal is decided or withdrawn already".into()));
         }
-        let reason = parse_statement("reason", reason)?;
+        let mut reason = parse_statement("reason", reason)?;
+        if !self.store.list_objections(proposal_id).await?.is_empty() {
+            let answer = parse_statement("answer", answer)
+                .map_err(|_| invalid("answer", "objection_unanswered", "answer the objections raised against the proposal"))?;
+            reason = format!("{reason}\n\nAnswer to the objections: {answer}");
+        }
         let endorsements = self.store.list_endorsements(proposal_id).await?;
         let mut changes = Vec::new();
         if outcome == Outcome::Accepted {

@@ -104,12 +104,24 @@ async fn a_city_adopts_core_indicators_only_with_municipal_and_civil_society_end
     app.endorse(&cso, proposal.id, None).await.unwrap();
     assert!(matches!(app.endorse(&cso, proposal.id, None).await, Err(AppError::Conflict(_))));
     assert!(matches!(app.decide(&editor, proposal.id, Outcome::Accepted, "x").await, Err(AppError::Forbidden)), "editors do not decide");
-    let decision = app.decide(&coordinator, proposal.id, Outcome::Accepted, "Both sides endorsed").await.unwrap();
+    let unanswered = app.decide(&coordinator, proposal.id, Outcome::Accepted, "Both sides endorsed").await;
+    assert!(matches!(unanswered, Err(AppError::Invalid(_))), "an objection stands: the decision answers it");
+    let decision = app
+        .decide_answering(
+            &coordinator,
+            proposal.id,
+            Outcome::Accepted,
+            "Both sides endorsed",
+            "The gap is followed by the city's own indicator.",
+        )
+        .await
+        .unwrap();
+    assert!(decision.reason.ends_with("Answer to the objections: The gap is followed by the city's own indicator."));
     assert_eq!(decision.outcome, Outcome::Accepted);
     let detail = app.proposal_detail(proposal.id).await.unwrap();
     assert_eq!(detail.proposal.status, ProposalStatus::Accepted);
     assert_eq!(detail.objections.len(), 1);
-    assert_eq!(detail.decision.as_ref().unwrap().0.reason, "Both sides endorsed");
+    assert_eq!(detail.decision.as_ref().unwrap().0.reason, decision.reason, "the answer is kept with the decision");
     let adoptions = app.adoptions("ghent").await.unwrap();
     assert_eq!(adoptions.len(), core.len());
     let left_out = adoptions.iter().find(|a| a.indicator == core[0]).unwrap();

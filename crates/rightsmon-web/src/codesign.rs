@@ -137,6 +137,7 @@ async fn proposal_page(
         "objections": detail.objections.iter().map(|(o, name)| json!({"reasons": o.reasons, "name": name, "date": date(o.at)})).collect::<Vec<_>>(),
         "decision": detail.decision.as_ref().map(|(d, name)| json!({"outcome": d.outcome.as_str(), "reason": d.reason, "name": name, "date": date(d.at)})),
         "shortfall": detail.shortfall,
+        "endorsed": ctx.actor.user().is_some_and(|u| detail.endorsements.iter().any(|(e, _)| e.user_id == u.id)),
         "can": abilities(ctx, &proposal.proposal.scope, proposal.status == rightsmon_domain::codesign::ProposalStatus::Open, proposal.author_id),
         "errors": errors.map(|e| &e.0),
     });
@@ -221,6 +222,9 @@ pub struct DecisionForm {
     outcome: String,
     #[serde(default)]
     text: String,
+    /// The decider's answer to the objections raised, when there are some.
+    #[serde(default)]
+    answer: String,
 }
 
 pub async fn decide(
@@ -233,7 +237,7 @@ pub async fn decide(
     // Who may decide is known before the form is read.
     state.app.proposal_to_decide(&ctx.actor, id).await?;
     let outcome = Outcome::parse(&body.outcome).map_err(|e| WebError::App(AppError::Invalid(FieldErrors::single("outcome", e))))?;
-    let result = state.app.decide(&ctx.actor, id, outcome, &body.text).await.map(|_| ());
+    let result = state.app.decide_answering(&ctx.actor, id, outcome, &body.text, &body.answer).await.map(|_| ());
     act(&state, &ctx, id, result).await
 }
 
@@ -264,8 +268,43 @@ async fn new_page(
                 || ctx.actor.memberships().iter().any(|m| m.scope == Scope::City(c.code.clone()))
         })
         .collect();
+    // The adoption form starts from what the city chosen has adopted and left out.
+    let adoption_city =
+        values.get("scope").and_then(Value::as_str).map(str::to_owned).or_else(|| cities.first().map(|c| c.code.to_string()));
+    let mut adopted: Vec<String> = Vec::new();
+    let mut left_out: serde_json::Map<String, Value> = serde_json::Map::new();
+    if let Some(city) = adoption_city.as_deref().filter(|c| *c != "network") {
+        for a in state.app.adoptions(city).await.unwrap_or_default() {
+            if a.is_adopted {
+                adopted.push(a.indicator.to_string());
+            } else {
+                left_out.insert(a.indicator.to_string(), json!(a.reason.unwrap_or_default()));
+            }
+        }
+    }
+    let themes: Vec<Value> = overview.themes.iter().map(|t| json!({"code": t.code, "name": localised(&t.name, &ctx.lang)})).collect();
+    let mut rights: Vec<Value> = Vec::new();
+    for kind in ["charter_article", "norm"] {
+        for r in state.app.rights(Some(kind)).await? {
+            rights.push(json!({"code": r.code, "name": localised(&r.name, &ctx.lang)}));
+        }
+    }
+    let dimensions: Vec<Value> = state
+        .app
+        .codelists()
+        .await?
+        .iter()
+        .map(|c| json!({"code": c.dimension().to_string(), "name": localised(c.name(), &ctx.lang)}))
+        .collect();
     let page = json!({
         "cities": cities,
+        "adoption_city": adoption_city,
+        "adopted": adopted,
+        "left_out": left_out,
+        "themes": themes,
+        "rights": rights,
+        "dimensions": dimensions,
+        "language": ctx.lang,
         "network": ctx.actor.may(rightsmon_domain::access::Permission::ManageNetwork) || ctx.actor.memberships().iter().any(|m| m.role == Role::CityCoordinator),
         "core": core.items.iter().map(|d| json!({"code": d.code, "name": localised(&d.name, &ctx.lang)})).collect::<Vec<_>>(),
         "all": all.items.iter().map(|d| json!({"code": d.code, "name": localised(&d.name, &ctx.lang)})).collect::<Vec<_>>(),
@@ -275,8 +314,20 @@ async fn new_page(
     Ok((status, Html(state.render("proposal_new.html", ctx, page)?)).into_response())
 }
 
-pub async fn new_form(State(state): State<WebState>, ctx: Ctx) -> Result<Response, WebError> {
-    new_page(&state, &ctx, StatusCode::OK, None, json!({})).await
+#[derive(Debug, Default, Deserialize)]
+pub struct NewQuery {
+    #[serde(default)]
+    city: String,
+}
+
+pub async fn new_form(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    query: Result<Query<NewQuery>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let Query(query) = query.unwrap_or_default();
+    let values = if query.city.trim().is_empty() { json!({}) } else { json!({"scope": query.city.trim()}) };
+    new_page(&state, &ctx, StatusCode::OK, None, values).await
 }
 
 fn field(errors: &mut FieldErrors, name: &str, code: &'static str, message: &str) {
@@ -321,6 +372,21 @@ fn proposal_from_form(fields: &[(String, String)]) -> Result<NewProposal, FieldE
         "retirement" => errors
             .check("indicator", IndicatorCode::parse(get("indicator")))
             .map(|indicator| ProposalChange::Retirement { indicator, reason: get("reason").to_owned() }),
+        "indicator" => match &scope {
+            Some(Scope::City(city)) => match IndicatorDefinition::parse(&draft_from_form(fields, city)) {
+                Err(field_errors) => {
+                    for e in field_errors.0 {
+                        errors.0.push(rightsmon_domain::FieldError { field: format!("indicator.{}", e.field), ..e });
+                    }
+                    None
+                }
+                Ok(definition) => Some(ProposalChange::NewIndicator { definition }),
+            },
+            _ => {
+                field(&mut errors, "scope", "scope_mismatch", "a city proposes its own indicator: choose a city");
+                None
+            }
+        },
         "definition" => match toml::from_str::<IndicatorDraft>(get("definition")) {
             Err(e) => {
                 errors.push("definition", ParseError::new("invalid_toml", e.message().trim().to_owned()));
@@ -348,14 +414,88 @@ fn proposal_from_form(fields: &[(String, String)]) -> Result<NewProposal, FieldE
     }
 }
 
+/// An indicator definition from the fields of the form for a city's own indicator: texts in
+/// English and, optionally, in the page's language (`*.local` with `language`), themes and
+/// rights chosen from lists, breakdowns ticked, one cross-classification, and how it compares
+/// with a core indicator.
+fn draft_from_form(fields: &[(String, String)], city: &AreaCode) -> IndicatorDraft {
+    let get = |name: &str| fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.trim());
+    let all = |name: &str| -> Vec<String> {
+        fields.iter().filter(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).filter(|v| !v.is_empty()).collect()
+    };
+    let language = get("language");
+    let texts = |name: &str| -> std::collections::BTreeMap<String, String> {
+        let mut map = std::collections::BTreeMap::new();
+        if !get(&format!("{name}.en")).is_empty() {
+            map.insert("en".to_owned(), get(&format!("{name}.en")).to_owned());
+        }
+        if !language.is_empty() && language != "en" && !get(&format!("{name}.local")).is_empty() {
+            map.insert(language.to_owned(), get(&format!("{name}.local")).to_owned());
+        }
+        map
+    };
+    let optional_texts = |name: &str| Some(texts(name)).filter(|m| !m.is_empty());
+    let mut disaggregations: Vec<Vec<String>> = all("breakdown").into_iter().map(|d| vec![d]).collect();
+    let cross: Vec<String> = ["cross.1", "cross.2"].iter().map(|n| get(n).to_owned()).filter(|d| !d.is_empty()).collect();
+    if cross.len() == 2 {
+        disaggregations.push(cross);
+    }
+    let rights = (0..3)
+        .filter_map(|i| {
+            let right = get(&format!("right.{i}"));
+            (!right.is_empty()).then(|| rightsmon_domain::catalogue::RightLinkDraft {
+                right: right.to_owned(),
+                link_type: get(&format!("right_type.{i}")).to_owned(),
+                attribute: None,
+            })
+        })
+        .collect();
+    let source = Some(get("source_name")).filter(|n| !n.is_empty()).map(|name| rightsmon_domain::catalogue::SourceRef {
+        name: name.to_owned(),
+        code: None,
+        url: Some(get("source_url").to_owned()).filter(|u| !u.is_empty()),
+    });
+    let compares_with = Some(get("compares_core")).filter(|c| !c.is_empty()).map(|core| rightsmon_domain::catalogue::CoreComparisonDraft {
+        core: core.to_owned(),
+        level: get("compares_level").to_owned(),
+        note: optional_texts("compares_note"),
+    });
+    IndicatorDraft {
+        code: get("code").to_owned(),
+        version: 1,
+        city: Some(city.to_string()),
+        name: texts("name"),
+        definition: texts("definition_text"),
+        rationale: optional_texts("rationale_text"),
+        computation: optional_texts("formula")
+            .map(|formula| rightsmon_domain::catalogue::ComputationDraft { formula: Some(formula), ..Default::default() }),
+        unit: get("unit").to_owned(),
+        decimals: get("decimals").parse().ok(),
+        direction: get("direction").to_owned(),
+        value_type: get("value_type").to_owned(),
+        frequency: Some(get("frequency").to_owned()).filter(|f| !f.is_empty()),
+        disaggregations,
+        source,
+        themes: all("theme"),
+        rights,
+        compares_with,
+        ..IndicatorDraft::default()
+    }
+}
+
 pub async fn create(
     State(state): State<WebState>,
     ctx: Ctx,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, WebError> {
     let fields = form(body)?;
-    let values: serde_json::Map<String, Value> =
+    let mut values: serde_json::Map<String, Value> =
         fields.iter().filter(|(k, _)| k != "csrf").map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+    // Ticked boxes come back as lists, so that the form shows them ticked again.
+    for name in ["theme", "breakdown", "adopt"] {
+        let ticked: Vec<Value> = fields.iter().filter(|(k, _)| k == name).map(|(_, v)| Value::String(v.clone())).collect();
+        values.insert(format!("{name}s"), Value::Array(ticked));
+    }
     let proposal = match proposal_from_form(&fields) {
         Ok(proposal) => proposal,
         Err(errors) => return new_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(&errors), Value::Object(values)).await,

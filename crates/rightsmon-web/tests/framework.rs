@@ -161,10 +161,25 @@ async fn a_city_adopts_the_core_set_through_the_web_forms_only_with_both_sides_e
     let viewer_page = app.get(&format!("/proposals/{id}")).await;
     assert!(viewer_page.body.contains("The endorsement rule is met"));
     assert!(viewer_page.body.contains("&lt;b&gt;We&lt;&#x2f;b&gt; endorse") || viewer_page.body.contains("&lt;b&gt;We&lt;/b&gt; endorse"));
-    let decided = coordinator
+    // An objection stands: the decision must answer it.
+    let unanswered = coordinator
         .post_form(&format!("/proposals/{id}/decision"), &[("csrf", &csrf), ("outcome", "accepted"), ("text", "Both sides endorsed")])
         .await;
+    assert_eq!(unanswered.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unanswered.body.contains("answer the objections raised"));
+    let decided = coordinator
+        .post_form(
+            &format!("/proposals/{id}/decision"),
+            &[
+                ("csrf", &csrf),
+                ("outcome", "accepted"),
+                ("text", "Both sides endorsed"),
+                ("answer", "The third indicator is left out for now and comes back in next year's review."),
+            ],
+        )
+        .await;
     assert_eq!(decided.status, StatusCode::SEE_OTHER);
+    assert!(app.get(&format!("/proposals/{id}")).await.body.contains("Answer to the objections: The third indicator is left out"));
     let adoptions = app.get("/api/v1/cities/ghent/adoptions").await.json();
     assert_eq!(adoptions["total"], before["total"]);
     assert_eq!(adoption_of(&adoptions, &codes[2])["is_adopted"], false);
@@ -234,4 +249,91 @@ async fn a_new_indicator_can_be_proposed_as_toml_and_bad_definitions_are_shown_f
     let listed = app.get("/api/v1/proposals?scope=ghent&status=open").await.json();
     assert_eq!(listed["total"], 2, "the demo's open proposal and this one");
     assert_eq!(listed["items"][0]["title"], "Rent desk");
+}
+
+#[tokio::test]
+async fn a_coordinator_proposes_a_city_indicator_through_the_form_civil_society_endorses_and_it_is_adopted() {
+    let app = test_app().await;
+    let mut coordinator = app.browser();
+    coordinator.sign_in("ghent-coordinator", DEMO_PASSWORD).await;
+    let form = coordinator.get("/proposals/new?city=ghent&lang=nl").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body.contains("id=\"new-indicator\"") && form.body.contains("Non-discriminatie"),
+        "themes by name, in the reader's language"
+    );
+    assert!(form.body.contains("name=\"right.0\"") && form.body.contains("name=\"breakdown\""), "rights and breakdowns from lists");
+    let csrf = coordinator.csrf();
+    let base = vec![
+        ("csrf", csrf.clone()),
+        ("kind", "indicator".to_owned()),
+        ("scope", "ghent".to_owned()),
+        ("title", "Rent desk".to_owned()),
+        ("rationale", "The city runs a rent desk and wants to follow it".to_owned()),
+        ("language", "nl".to_owned()),
+        ("code", "GNT-HOU-01".to_owned()),
+        ("name.en", "Residents helped by the rent desk".to_owned()),
+        ("name.local", "Inwoners geholpen door het huurloket".to_owned()),
+        ("definition_text.en", "Residents who received advice or help from the municipal rent desk in the year.".to_owned()),
+    ];
+    let as_refs = |fields: &[(&'static str, String)]| fields.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    // Missing unit, theme and right: each error is next to its field.
+    let mut incomplete = as_refs(&base);
+    incomplete.extend([("direction", "higher_is_better".to_owned()), ("value_type", "count".to_owned())]);
+    let pairs: Vec<(&str, &str)> = incomplete.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = coordinator.post_form("/proposals", &pairs).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let unit_field = refused.body.split("for=\"field-indicator-unit\"").nth(1).unwrap().split("</div>").next().unwrap().to_owned();
+    assert!(unit_field.contains("class=\"field-error\"") && unit_field.contains("unit"), "the unit's error is by the unit: {unit_field}");
+    assert!(refused.body.contains("value=\"Inwoners geholpen door het huurloket\""), "what was typed stays");
+
+    let mut complete = as_refs(&base);
+    complete.extend([
+        ("unit", "residents".to_owned()),
+        ("decimals", "0".to_owned()),
+        ("direction", "higher_is_better".to_owned()),
+        ("value_type", "count".to_owned()),
+        ("frequency", "annual".to_owned()),
+        ("theme", "HOUSING".to_owned()),
+        ("theme", "NON_DISCRIMINATION".to_owned()),
+        ("right.0", "CFR-34".to_owned()),
+        ("right_type.0", "process".to_owned()),
+        ("right.1", "NORM-NON_DISCRIMINATION".to_owned()),
+        ("right_type.1", "outcome".to_owned()),
+        ("breakdown", "SEX".to_owned()),
+        ("breakdown", "AGE".to_owned()),
+        ("cross.1", "SEX".to_owned()),
+        ("cross.2", "AGE".to_owned()),
+        ("source_name", "Rent desk register".to_owned()),
+        ("compares_core", "RM-HOU-01".to_owned()),
+        ("compares_level", "related".to_owned()),
+    ]);
+    let pairs: Vec<(&str, &str)> = complete.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let created = coordinator.post_form("/proposals", &pairs).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body.split("error-summary").nth(1).unwrap_or_default());
+    let location = created.headers["location"].to_str().unwrap().to_owned();
+    let id = location.rsplit('/').next().unwrap().to_owned();
+
+    // Civil society endorses; the button then says so.
+    let mut cso = app.browser();
+    cso.sign_in("ghent-cso", DEMO_PASSWORD).await;
+    let cso_csrf = cso.csrf();
+    assert_eq!(cso.post_form(&format!("/proposals/{id}/endorsements"), &[("csrf", &cso_csrf)]).await.status, StatusCode::SEE_OTHER);
+    let page = cso.get(&location).await;
+    assert!(page.body.contains("You have endorsed this proposal"), "the reader sees they endorsed");
+    assert_eq!(coordinator.post_form(&format!("/proposals/{id}/endorsements"), &[("csrf", &csrf)]).await.status, StatusCode::SEE_OTHER);
+    let decided = coordinator
+        .post_form(
+            &format!("/proposals/{id}/decision"),
+            &[("csrf", &csrf), ("outcome", "accepted"), ("text", "Adopted by the working group")],
+        )
+        .await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.body);
+    let definition = app.app.indicator("GNT-HOU-01", None).await.unwrap();
+    assert_eq!(definition.name.get("nl").text, "Inwoners geholpen door het huurloket");
+    assert_eq!(definition.disaggregations.len(), 3, "sex, age and sex by age");
+    assert_eq!(definition.rights.len(), 2);
+    assert_eq!(definition.compares_with.as_ref().unwrap().core.as_str(), "RM-HOU-01");
+    let collected = app.app.collected_indicators(&rightsmon_domain::id::AreaCode::parse("ghent").unwrap()).await.unwrap();
+    assert!(collected.iter().any(|d| d.code.as_str() == "GNT-HOU-01"), "Ghent collects it now");
 }
