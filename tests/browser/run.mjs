@@ -12,6 +12,11 @@
 //  7. each person's job, with JavaScript and without: a civil-society member files a value beside
 //     the official one and the city replies; an editor saves a draft, reopens and changes it and
 //     submits it; a value returned for correction is corrected and submitted again;
+//     a coordinator proposes a city indicator through the form, civil society endorses, it is
+//     adopted; a coordinator adds an organisation and assigns three indicators in one go; a
+//     validator filters the queue and sees an outlier flag; a resident goes from the home page to
+//     Ghent's non-discrimination theme, a chart and its CSV; the network coordinator sees which
+//     cities are behind;
 //  8. screenshots of the main pages in tests/browser/artifacts/.
 //
 // Usage: node tests/browser/run.mjs   (RIGHTSMON_BIN: the binary, default target/debug/rightsmon;
@@ -111,6 +116,12 @@ async function pageTypes(base) {
     { name: "indicator-in-city-for-civil-society", url: "/cities/ghent/indicators/RM-HOU-01", user: "ghent-cso" },
     { name: "indicator-in-city-for-the-city", url: "/cities/ghent/indicators/RM-HOU-01", user: "ghent-coordinator" },
     { name: "civil-society-workspace", url: "/workspace", user: "ghent-cso" },
+    { name: "reporting", url: "/reporting" },
+    { name: "city-reporting", url: "/cities/ghent/reporting" },
+    { name: "city-reporting-for-members", url: "/cities/ghent/reporting", user: "ghent-coordinator" },
+    { name: "theme", url: "/themes/NON_DISCRIMINATION" },
+    { name: "city-theme", url: "/cities/ghent/themes/NON_DISCRIMINATION" },
+    { name: "new-proposal-for-a-coordinator", url: "/proposals/new?city=ghent", user: "ghent-coordinator" },
     { name: "right", url: "/rights/CFR-34" },
     { name: "comparison", url: "/indicators/RM-HOU-01/comparison?city=ghent&ranks=true" },
     { name: "catalogue", url: "/indicators" },
@@ -442,6 +453,127 @@ async function draftsAndCorrections(browser, base, javaScriptEnabled) {
   console.log(`  ${failures.length === 0 ? "ok  " : "FAIL"} drafts and corrections (${mode})`);
 }
 
+async function proposalThroughTheForm(browser, base, javaScriptEnabled) {
+  const mode = javaScriptEnabled ? "with JavaScript" : "without JavaScript";
+  console.log(`a coordinator proposes a city indicator through the form, civil society endorses, it is adopted (${mode})`);
+  const code = javaScriptEnabled ? "GNT-DEM-71" : "GNT-DEM-70";
+  let location = "";
+  await withUser(browser, base, "ghent-coordinator", { javaScriptEnabled }, async (page) => {
+    await page.goto(`${base}/proposals/new?city=ghent`);
+    const form = page.locator("#new-indicator");
+    await form.locator("select[name=scope]").selectOption("ghent");
+    await form.locator("input[name=title]").fill(`Neighbourhood councils (${mode})`);
+    await form.locator("textarea[name=rationale]").fill("The city wants to follow its neighbourhood councils.");
+    await form.locator("input[name=code]").fill(code);
+    await form.locator("input[name='name.en']").fill("Residents who took part in a neighbourhood council");
+    await form.locator("textarea[name='definition_text.en']").fill("Share of residents aged 16 or over who attended at least one neighbourhood council in the year.");
+    await Promise.all([page.waitForNavigation(), form.locator("button[type=submit]").click()]);
+    check((await page.locator(".field-error").count()) > 0, "a proposal without unit, theme or right is not refused next to its fields");
+    const again = page.locator("#new-indicator");
+    await again.locator("input[name=unit]").fill("%");
+    await again.locator("select[name=value_type]").selectOption("percentage");
+    await again.locator("#theme-DEMOCRATIC_PARTICIPATION").check();
+    await again.locator("select[name='right.0']").selectOption("CFR-39");
+    await again.locator("select[name='right_type.0']").selectOption("outcome");
+    await again.locator("#breakdown-SEX").check();
+    await Promise.all([page.waitForNavigation(), again.locator("button[type=submit]").click()]);
+    location = new URL(page.url()).pathname;
+    check(/^\/proposals\/\d+$/.test(location), `the proposal was not created: ${await page.locator(".error-summary").allInnerTexts()}`);
+  });
+  if (!/^\/proposals\/\d+$/.test(location)) return;
+  for (const user of ["ghent-cso", "ghent-coordinator"]) {
+    await withUser(browser, base, user, { javaScriptEnabled }, async (page) => {
+      await page.goto(base + location);
+      await Promise.all([page.waitForNavigation(), page.click(`form[action='${location}/endorsements'] button[type=submit]`)]);
+      check((await page.locator("main").innerText()).includes("You have endorsed this proposal"), `${user} does not see they endorsed`);
+    });
+  }
+  await withUser(browser, base, "ghent-coordinator", { javaScriptEnabled }, async (page) => {
+    await page.goto(base + location);
+    await page.fill("#field-reason", "Endorsed by both sides of the working group.");
+    await Promise.all([page.waitForNavigation(), page.click(`form[action='${location}/decision'] button[name=outcome][value=accepted]`)]);
+    check((await page.locator(".error-summary").count()) === 0, `the decision was refused: ${await page.locator("main").innerText()}`);
+    await page.goto(`${base}/indicators/${code}`);
+    check((await page.locator("main h1").innerText()).includes("neighbourhood council"), `the adopted indicator ${code} has no page`);
+  });
+  console.log(`  ${failures.length === 0 ? "ok  " : "FAIL"} proposal through the form (${mode})`);
+}
+
+async function organisationAndAssignments(browser, base, javaScriptEnabled) {
+  const mode = javaScriptEnabled ? "with JavaScript" : "without JavaScript";
+  console.log(`a coordinator adds an organisation and assigns three indicators in one go (${mode})`);
+  const name = `Ghent Youth Council (${mode})`;
+  await withUser(browser, base, "ghent-coordinator", { javaScriptEnabled }, async (page) => {
+    await page.goto(`${base}/workspace/cycles`);
+    const name_ = javaScriptEnabled ? "Survey 2019" : "Survey 2018";
+    await page.fill("#field-name", name_);
+    await page.fill("#field-period", javaScriptEnabled ? "2019" : "2018");
+    await page.fill("#field-deadline", javaScriptEnabled ? "2020-03-31" : "2019-03-31");
+    await Promise.all([page.waitForNavigation(), page.click("form[method=post][action='/workspace/cycles'] button[type=submit]")]);
+    check(/\/workspace\/cycles\/\d+/.test(page.url()), `the cycle was not opened: ${page.url()}`);
+    await page.fill("#field-organisation_name", name);
+    await page.selectOption("#field-organisation_kind", "cso");
+    await Promise.all([page.waitForNavigation(), page.click("form[action$='/organisations'] button[type=submit]")]);
+    const boxes = page.locator("input[name=indicator]");
+    if (!check((await boxes.count()) >= 3, "fewer than three indicators to assign")) return;
+    for (let i = 0; i < 3; i++) await boxes.nth(i).check();
+    await page.locator("#field-organisation").selectOption({ label: name });
+    await Promise.all([page.waitForNavigation(), page.click("form[action$='/assignments'] button[type=submit]")]);
+    check((await page.locator("[role=status]").innerText()).includes("3 indicators assigned"), "three indicators were not assigned in one go");
+    check((await page.locator("tbody tr", { hasText: name }).count()) === 3, "the cycle does not list the three assignments");
+    await page.screenshot({ path: path.join(artifacts, `assigned-${javaScriptEnabled ? "js" : "nojs"}.png`), fullPage: true });
+  });
+  console.log(`  ${failures.length === 0 ? "ok  " : "FAIL"} organisation and assignments (${mode})`);
+}
+
+async function queueAndOutlier(browser, base, javaScriptEnabled) {
+  const mode = javaScriptEnabled ? "with JavaScript" : "without JavaScript";
+  console.log(`a validator filters the queue and sees an outlier flag (${mode})`);
+  const period = javaScriptEnabled ? "2027" : "2026";
+  await withUser(browser, base, "ghent-editor", { javaScriptEnabled }, async (page) => {
+    await page.goto(`${base}/workspace/values/new?indicator=RM-GEN-04&area=ghent&period=${period}`);
+    await page.locator("input[name='value.']").fill("99");
+    await Promise.all([page.waitForNavigation(), page.click("button[value=submit]")]);
+  });
+  await withUser(browser, base, "ghent-coordinator", { javaScriptEnabled }, async (page) => {
+    await page.goto(`${base}/workspace/queue`);
+    await page.selectOption("#field-indicator", "RM-GEN-04");
+    await page.selectOption("#field-state", "submitted");
+    await Promise.all([page.waitForNavigation(), page.click("form.filter-form button[type=submit]")]);
+    const rows = page.locator("tbody tr");
+    const texts = await rows.allInnerTexts();
+    check(texts.length > 0 && texts.every((t) => t.includes("RM-GEN-04")), `the filtered queue shows other indicators: ${texts.length}`);
+    const far = rows.filter({ hasText: period });
+    check((await far.innerText()).includes("far from the rest of its series"), "the outlier is not flagged in the queue");
+    await page.screenshot({ path: path.join(artifacts, `queue-filtered-${javaScriptEnabled ? "js" : "nojs"}.png`), fullPage: true });
+  });
+  console.log(`  ${failures.length === 0 ? "ok  " : "FAIL"} queue and outlier (${mode})`);
+}
+
+async function residentAndNetwork(browser, base, javaScriptEnabled) {
+  const mode = javaScriptEnabled ? "with JavaScript" : "without JavaScript";
+  console.log(`a resident goes from the home page to a theme of Ghent, a chart and its CSV; who is behind (${mode})`);
+  await withUser(browser, base, null, { javaScriptEnabled }, async (page) => {
+    await page.goto(`${base}/`);
+    await Promise.all([page.waitForNavigation(), page.click("a[href='/cities/ghent']")]);
+    await Promise.all([page.waitForNavigation(), page.click("a[href='/cities/ghent/themes/NON_DISCRIMINATION']")]);
+    check((await page.locator("main h1").innerText()).includes("Non-discrimination"), "the theme page of Ghent does not open");
+    await Promise.all([page.waitForNavigation(), page.click("a[href='/cities/ghent/indicators/RM-NDI-05']")]);
+    check((await page.locator("svg.chart").count()) > 0, "the indicator has no chart");
+    const csv = await page.locator("a[href$='/values.csv']").first().getAttribute("href");
+    const reply = await page.request.get(base + csv);
+    check(reply.ok() && (await reply.text()).startsWith("indicator,"), "the chart's CSV does not download");
+  });
+  await withUser(browser, base, "coordinator", { javaScriptEnabled }, async (page) => {
+    await page.goto(`${base}/workspace`);
+    await Promise.all([page.waitForNavigation(), page.click("a[href='/reporting']")]);
+    const text = await page.locator("main").innerText();
+    check(text.includes("Ghent") && /Overdue/.test(text), "the network coordinator does not see who is behind");
+    await page.screenshot({ path: path.join(artifacts, `reporting-${javaScriptEnabled ? "js" : "nojs"}.png`), fullPage: true });
+  });
+  console.log(`  ${failures.length === 0 ? "ok  " : "FAIL"} resident and who is behind (${mode})`);
+}
+
 async function main() {
   if (!fs.existsSync(binary)) throw new Error(`${binary} is missing: build it first (cargo build)`);
   if (!fs.existsSync(browserPath)) throw new Error(`${browserPath} is missing: install Debian's chromium`);
@@ -460,6 +592,10 @@ async function main() {
     for (const javaScriptEnabled of [false, true]) {
       await civilSociety(browser, server.base, javaScriptEnabled);
       await draftsAndCorrections(browser, server.base, javaScriptEnabled);
+      await proposalThroughTheForm(browser, server.base, javaScriptEnabled);
+      await organisationAndAssignments(browser, server.base, javaScriptEnabled);
+      await queueAndOutlier(browser, server.base, javaScriptEnabled);
+      await residentAndNetwork(browser, server.base, javaScriptEnabled);
     }
   } finally {
     await browser.close();
