@@ -775,3 +775,4 @@ proposal-expert-summary = For experts: a definition as TOML or JSON
 proposal-you-endorsed = You have endorsed this proposal.
 proposal-decide-answer = Answer to the objections
 proposal-decide-answer-help = Objections were raised against this proposal: say how the decision answers them. The answer is kept with the decision.
+indicator-right-across-cities = This right across the cities

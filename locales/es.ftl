@@ -775,3 +775,4 @@ proposal-expert-summary = Para expertos: una definición en TOML o JSON
 proposal-you-endorsed = Usted ha respaldado esta propuesta.
 proposal-decide-answer = Respuesta a las objeciones
 proposal-decide-answer-help = Se han presentado objeciones contra esta propuesta: diga cómo responde la decisión. La respuesta queda con la decisión.
+indicator-right-across-cities = Este derecho en todas las ciudades

@@ -775,3 +775,4 @@ proposal-expert-summary = Pour les experts : une définition en TOML ou JSON
 proposal-you-endorsed = Vous avez appuyé cette proposition.
 proposal-decide-answer = Réponse aux objections
 proposal-decide-answer-help = Des objections ont été soulevées contre cette proposition : dites comment la décision y répond. La réponse est conservée avec la décision.
+indicator-right-across-cities = Ce droit dans toutes les villes

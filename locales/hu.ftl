@@ -775,3 +775,4 @@ proposal-expert-summary = Szakértőknek: meghatározás TOML vagy JSON formába
 proposal-you-endorsed = Ön támogatta ezt a javaslatot.
 proposal-decide-answer = Válasz a kifogásokra
 proposal-decide-answer-help = A javaslat ellen kifogásokat emeltek: írja le, hogyan válaszol rájuk a döntés. A válasz a döntéssel együtt megmarad.
+indicator-right-across-cities = Ez a jog minden városban

@@ -775,3 +775,4 @@ proposal-expert-summary = Per esperti: una definizione in TOML o JSON
 proposal-you-endorsed = Avete sostenuto questa proposta.
 proposal-decide-answer = Risposta alle obiezioni
 proposal-decide-answer-help = Contro questa proposta sono state sollevate obiezioni: dite come la decisione vi risponde. La risposta resta con la decisione.
+indicator-right-across-cities = Questo diritto in tutte le città

@@ -775,3 +775,4 @@ proposal-expert-summary = Voor experts: een definitie als TOML of JSON
 proposal-you-endorsed = U hebt dit voorstel gesteund.
 proposal-decide-answer = Antwoord op de bezwaren
 proposal-decide-answer-help = Tegen dit voorstel werden bezwaren ingediend: zeg hoe de beslissing erop antwoordt. Het antwoord blijft bij de beslissing.
+indicator-right-across-cities = Dit recht in alle steden

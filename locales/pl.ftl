@@ -789,3 +789,4 @@ proposal-expert-summary = Dla ekspertów: definicja w TOML lub JSON
 proposal-you-endorsed = Poparłeś/poparłaś tę propozycję.
 proposal-decide-answer = Odpowiedź na zastrzeżenia
 proposal-decide-answer-help = Wobec tej propozycji zgłoszono zastrzeżenia: napisz, jak decyzja na nie odpowiada. Odpowiedź zostaje zapisana z decyzją.
+indicator-right-across-cities = To prawo we wszystkich miastach

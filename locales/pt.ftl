@@ -775,3 +775,4 @@ proposal-expert-summary = Para especialistas: uma definição em TOML ou JSON
 proposal-you-endorsed = Apoiou esta proposta.
 proposal-decide-answer = Resposta às objeções
 proposal-decide-answer-help = Foram levantadas objeções a esta proposta: diga como a decisão lhes responde. A resposta fica registada com a decisão.
+indicator-right-across-cities = Este direito em todas as cidades

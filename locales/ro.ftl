@@ -782,3 +782,4 @@ proposal-expert-summary = Pentru experți: o definiție în TOML sau JSON
 proposal-you-endorsed = Ați susținut această propunere.
 proposal-decide-answer = Răspuns la obiecții
 proposal-decide-answer-help = Împotriva acestei propuneri s-au ridicat obiecții: spuneți cum le răspunde decizia. Răspunsul rămâne alături de decizie.
+indicator-right-across-cities = Acest drept în toate orașele
