@@ -1,5 +1,5 @@
 //! The CAGR score against the scores Statistics Canada published with its data and settings
-//! (`shared/oracles/canada-progress`): every assessed indicator with data to 1e-6, and the one
+//! (`tests/data/canada-progress`): every assessed indicator with data to 1e-6, and the one
 //! whose data file is empty is not assessable.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -8,7 +8,7 @@ use rightsmon_formats::open_sdg_progress::{self, ProgressConfig, read_config};
 use std::path::PathBuf;
 
 fn oracle() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/oracles/canada-progress")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/canada-progress")
 }
 
 /// What was published for an indicator.

@@ -27,7 +27,7 @@ direction = "lower_is_better"
 "#;
 
 fn bristol() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/oracles/bristol-open-sdg")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/bristol-open-sdg")
 }
 
 async fn fresh() -> (App, Actor) {

@@ -135,7 +135,7 @@ fn composite_reports_bad_files_with_their_rows_and_writes_nothing() {
 }
 
 fn canada() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/oracles/canada-progress");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/canada-progress");
     assert!(dir.is_dir(), "the Canada oracle is missing: {}", dir.display());
     dir
 }

@@ -1,4 +1,4 @@
-//! The REDS-SDSN Spanish Cities SDG Index 2018 (`shared/oracles/reds-spanish-cities-sdg-2018`):
+//! The REDS-SDSN Spanish Cities SDG Index 2018 (`tests/data/reds-spanish-cities-sdg-2018`):
 //! its structure rebuilt from the published files, and the checks every way of computing it
 //! must pass (normalised values, 17 goal scores, the index, dashboard scores and colours, to 1e-9).
 //!
@@ -15,8 +15,8 @@ use std::path::PathBuf;
 pub const TOLERANCE: f64 = 1e-9;
 
 pub fn oracle() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/oracles/reds-spanish-cities-sdg-2018");
-    assert!(dir.is_dir(), "the REDS oracle is missing: {} (see shared/oracles/README.md)", dir.display());
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/reds-spanish-cities-sdg-2018");
+    assert!(dir.is_dir(), "the REDS oracle is missing: {} (see tests/data/README.md)", dir.display());
     dir
 }
 
