@@ -491,24 +491,10 @@ impl App {
     }
 }
 
-const LONG_COLUMNS: [&str; 14] = [
-    "indicator",
-    "version",
-    "area",
-    "period",
-    "group",
-    "value",
-    "lower_bound",
-    "upper_bound",
-    "status",
-    "provenance",
-    "source_name",
-    "source_reference",
-    "source_date",
-    "method_note",
-];
+/// The long table's columns: the same list a download writes.
+const LONG_COLUMNS: [&str; 15] = rightsmon_formats::series_csv::COLUMNS;
 
-struct LongColumns([Option<usize>; 14]);
+struct LongColumns([Option<usize>; 15]);
 
 impl LongColumns {
     fn find(header: &[String]) -> Result<Self, Vec<Problem>> {
@@ -528,7 +514,7 @@ impl LongColumns {
         if let Some(error) = rightsmon_formats::table::repeated_column(header) {
             problems.push(format_problem(None, &error));
         }
-        let mut found = [None; 14];
+        let mut found = [None; 15];
         for (index, name) in LONG_COLUMNS.iter().enumerate() {
             found[index] = column_index(header, name);
         }

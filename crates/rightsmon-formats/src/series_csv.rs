@@ -6,8 +6,10 @@ use crate::neutralise;
 use rightsmon_domain::observation::{NewObservation, ObservationValue};
 use std::io::Write;
 
-/// The columns of the download, in order.
-pub const COLUMNS: [&str; 13] = [
+/// The columns of the long table, in order: what a download writes and an import reads, so that
+/// a download imports again as it stands. `state` says how far a downloaded value had come; an
+/// import reads it as information only (new values start as drafts, or submitted on request).
+pub const COLUMNS: [&str; 15] = [
     "indicator",
     "version",
     "area",
@@ -16,11 +18,13 @@ pub const COLUMNS: [&str; 13] = [
     "value",
     "lower_bound",
     "upper_bound",
-    "state",
+    "status",
     "provenance",
     "source_name",
     "source_reference",
     "source_date",
+    "method_note",
+    "state",
 ];
 
 /// Writes `values` in the order given.
@@ -43,11 +47,13 @@ pub fn write<'a, W: Write>(writer: W, values: impl IntoIterator<Item = &'a NewOb
             value,
             bound(v.lower_bound),
             bound(v.upper_bound),
-            v.state.as_str().to_owned(),
+            v.status.as_str().to_owned(),
             v.provenance.kind.as_str().to_owned(),
             text(&v.provenance.source_name),
             text(&v.provenance.source_reference),
             v.provenance.source_date.map(|d| d.to_string()).unwrap_or_default(),
+            text(&v.provenance.method_note),
+            v.state.as_str().to_owned(),
         ])?;
     }
     w.flush()
