@@ -379,3 +379,21 @@ fn a_city_sets_up_a_cycle_its_providers_and_its_template_from_the_command_line()
         .unwrap();
     assert_one_line_error(&output, "");
 }
+
+#[test]
+fn both_backends_list_the_same_migrations_and_every_migration_file() {
+    let sqlite: Vec<(u32, &str)> = rightsmon_store_sqlite::MIGRATIONS.iter().map(|(v, n, _)| (*v, *n)).collect();
+    let postgres: Vec<(u32, &str)> = rightsmon_store_postgres::MIGRATIONS.iter().map(|(v, n, _)| (*v, *n)).collect();
+    assert_eq!(sqlite, postgres, "the backends' migrations differ");
+    for (index, (version, _)) in sqlite.iter().enumerate() {
+        assert_eq!(*version as usize, index + 1, "versions count up from 1 without gaps");
+    }
+    for backend in ["sqlite", "postgres"] {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../rightsmon-store-{backend}/migrations"));
+        let mut files: Vec<String> =
+            std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        files.sort();
+        let listed: Vec<String> = sqlite.iter().map(|(v, n)| format!("{v:04}_{n}.sql")).collect();
+        assert_eq!(files, listed, "{backend}: a migration file that is not listed, or listed and missing");
+    }
+}

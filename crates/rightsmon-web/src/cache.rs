@@ -23,6 +23,10 @@ const CACHED_ROUTES: &[&str] = &[
     "/cities/{code}",
     "/cities/{code}/indicators/{indicator}",
     "/rights/{code}",
+    "/themes/{code}",
+    "/cities/{code}/themes/{theme}",
+    "/reporting",
+    "/cities/{code}/reporting",
     "/indicators",
     "/indicators/{code}",
     "/indicators/{code}/comparison",
@@ -132,6 +136,17 @@ pub async fn cache_layer(State(state): State<crate::WebState>, request: Request,
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn every_cached_route_is_a_public_get_route_of_the_table() {
+        let table = crate::route_table();
+        for path in CACHED_ROUTES {
+            let rule = table.iter().find(|r| r.path == *path);
+            let rule = rule.unwrap_or_else(|| panic!("{path} is cached but is not a route"));
+            assert_eq!(rule.access, crate::access::Access::Public, "{path} is cached but not public");
+            assert!(rule.methods.split(", ").any(|m| m == "GET"), "{path} is cached but has no GET");
+        }
+    }
 
     #[test]
     fn entries_live_until_the_data_change_or_they_expire() {
