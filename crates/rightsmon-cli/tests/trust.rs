@@ -194,8 +194,9 @@ fn imports_of_several_processes_on_one_file_all_go_through() {
 }
 
 /// Opens the SQLite file the binary writes, with the driver's own tools.
+/// One connection to a database file, as someone with the file in hand would open it.
 async fn raw(url: &str) -> sqlx::SqlitePool {
-    sqlx::SqlitePool::connect(url).await.unwrap()
+    sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect(url).await.unwrap()
 }
 
 #[test]
@@ -207,9 +208,14 @@ fn audit_verify_fails_on_an_entry_edited_removed_or_moved_by_hand() {
     assert!(verified.contains("the audit log verifies") && head.contains(':'), "{verified}");
     succeeds(&rightsmon(&url, &["audit", "verify", "--expect", &head]));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    // Copies are made by SQLite itself, so that each is a whole database whatever its journal holds.
     let copy = |name: &str| {
         let target = scratch.file(name);
-        std::fs::copy(scratch.file("test.db"), &target).unwrap();
+        runtime.block_on(async {
+            let pool = raw(&url).await;
+            sqlx::query("VACUUM INTO $1").bind(target.display().to_string()).execute(&pool).await.unwrap();
+            pool.close().await;
+        });
         scratch.url_of(name)
     };
     // The database refuses edits; someone who drops its guard is still found out.

@@ -154,6 +154,11 @@ pub fn urlencode(text: &str) -> String {
     out
 }
 
+/// The names of the dimensions values are broken down by, in the reader's language, by code.
+pub async fn dimension_names(state: &WebState, lang: &str) -> Result<std::collections::BTreeMap<String, String>, WebError> {
+    Ok(state.app.codelists().await?.iter().map(|c| (c.dimension().to_string(), c.name().get(lang).text.to_owned())).collect())
+}
+
 /// An indicator definition for a page, texts in the reader's language.
 pub fn definition_page(definition: &IndicatorDefinition, lang: &str) -> Value {
     json!({
@@ -180,7 +185,7 @@ pub fn definition_page(definition: &IndicatorDefinition, lang: &str) -> Value {
         "lower_limit": definition.lower_limit,
         "upper_limit": definition.upper_limit,
         "target_band": definition.target_band,
-        "disaggregations": definition.disaggregations.iter().map(|c| c.iter().map(ToString::to_string).collect::<Vec<_>>().join(" × ")).collect::<Vec<_>>(),
+        "disaggregations": definition.disaggregations.iter().map(|c| c.iter().map(ToString::to_string).collect::<Vec<_>>()).collect::<Vec<_>>(),
         "frequency": definition.frequency.as_str(),
         "source": definition.source,
         "provider": definition.suggested_provider.map(|p| p.as_str()),
@@ -217,6 +222,7 @@ pub async fn show(
     let city_names: serde_json::Map<String, Value> = cities.iter().map(|c| (c.code.to_string(), json!(c.name))).collect();
     let page = json!({
         "indicator": definition_page(shown, &ctx.lang),
+        "dimension_names": dimension_names(&state, &ctx.lang).await?,
         "latest_version": detail.indicator.version,
         "versions": detail.versions.iter().map(|d| json!({"version": d.version, "breaks_series": d.breaks_series})).collect::<Vec<_>>(),
         "retired": detail.retired,

@@ -180,7 +180,7 @@ impl WebState {
             "demo": self.settings.demo_mode,
             "path": ctx.path,
             "style_version": style_version(),
-            "content_review": rightsmon_app::translations::translations().review(&ctx.lang).map(|r| r.as_str()),
+            "content_status": rightsmon_app::translations::translations().review(&ctx.lang).map(|r| r.as_str()),
             "page": page,
         });
         let template = self.templates.get_template(template).map_err(|e| WebError::App(AppError::Internal(anyhow::anyhow!("{e}"))))?;

@@ -76,3 +76,17 @@ async fn a_resident_goes_from_the_home_page_to_a_theme_of_a_city_and_its_open_da
     assert_eq!(xlsx.status, StatusCode::OK);
     assert!(xlsx.body.len() > 1000);
 }
+
+#[tokio::test]
+async fn an_indicator_speaks_the_readers_language_and_says_its_texts_await_review() {
+    let app = test_app().await;
+    let page = app.get("/indicators/RM-NDI-05?lang=hu").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("review-notice"), "a drafted language says so");
+    assert!(!page.body.contains("DISABILITY_STATUS") && page.body.contains("Fogyatékossági állapot"), "breakdowns by name");
+    assert!(!page.body.contains("Residents who felt discriminated"), "the name is Hungarian");
+    let english = app.get("/indicators/RM-NDI-05?lang=en").await;
+    assert!(!english.body.contains("review-notice"), "English is the source");
+    let city = app.get("/cities/ghent/indicators/RM-NDI-05?lang=nl").await;
+    assert!(city.body.contains("review-notice"));
+}
