@@ -255,11 +255,7 @@ pub async fn file_shadow(
 ) -> Result<Response, WebError> {
     let Form(fields) = body.map_err(|e| WebError::BadRequest(e.body_text()))?;
     let get = |name: &str| fields.iter().find(|(k, _)| k == name).map_or(String::new(), |(_, v)| v.clone());
-    let value = get("value");
-    let value = match rightsmon_domain::observation::from_decimal_comma(&value) {
-        Some(plain) if ctx.lang != "en" => plain,
-        _ => value,
-    };
+    let value = crate::workspace::typed_number(&get("value"), &ctx.lang);
     let draft = ShadowDraft {
         area: city.clone(),
         period: get("period"),

@@ -120,7 +120,7 @@ fn form_number(value: f64, lang: &str) -> String {
 }
 
 /// A number typed into the form, with a decimal comma where the page language writes one.
-fn typed_number(text: &str, lang: &str) -> String {
+pub(crate) fn typed_number(text: &str, lang: &str) -> String {
     match rightsmon_domain::observation::from_decimal_comma(text) {
         Some(plain) if writes_decimal_comma(lang) => plain,
         _ => text.trim().to_owned(),
