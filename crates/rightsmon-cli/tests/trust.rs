@@ -285,7 +285,7 @@ fn an_instance_moves_sqlite_to_postgresql_to_sqlite_with_every_table_equal() {
     // proposals, a cycle, district outlines and a shadow value.
     let source = scratch.url_of("source.db");
     runtime.block_on(async {
-        use rightsmon_store::Store;
+        use rightsmon_store::prelude::*;
         let store = rightsmon_store_sqlite::SqliteStore::connect(&source).await.unwrap();
         store.migrate().await.unwrap();
         let app = rightsmon_app::App::new(Arc::new(store));
@@ -298,7 +298,7 @@ fn an_instance_moves_sqlite_to_postgresql_to_sqlite_with_every_table_equal() {
     // Into PostgreSQL, and back out.
     let pg = postgres.url();
     runtime.block_on(async {
-        use rightsmon_store::Store;
+        use rightsmon_store::prelude::*;
         // The test database is migrated and empty.
         assert_eq!(postgres.store.list_users().await.unwrap().len(), 0);
     });

@@ -96,11 +96,6 @@ impl PgStore {
         Ok(())
     }
 
-    /// PostgreSQL's own copies are made with its tools; `rightsmon backup` writes an instance.
-    async fn backup_file(&self, _path: &std::path::Path) -> StoreResult<bool> {
-        Ok(false)
-    }
-
     async fn set_bulk_cache(_tx: &mut sqlx::Transaction<'_, Postgres>, _bulk: bool) -> Result<(), sqlx::Error> {
         // The server's shared buffers serve every connection.
         Ok(())
@@ -124,62 +119,36 @@ impl PgStore {
         }
     }
 
-    async fn run_migrations(&self) -> StoreResult<u32> {
-        let mut conn = self.pool.acquire().await.map_err(Self::map_error)?;
-        sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await.map_err(Self::map_error)?;
-        let result = apply_pending(&mut conn).await;
-        let unlock = sqlx::query("SELECT pg_advisory_unlock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await.map_err(Self::map_error);
-        let applied = result?;
-        unlock?;
-        Ok(applied)
+    const NAME: &'static str = "postgres";
+
+    const MIGRATIONS_TABLE: &'static str = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, \
+         checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+
+    const MIGRATION_BEGIN: &'static str = "BEGIN";
+
+    const NOW_SECONDS: &'static str = "EXTRACT(EPOCH FROM now())::BIGINT";
+
+    /// A session-level advisory lock: processes that start together apply each migration once.
+    async fn lock_migrations(conn: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_LOCK).execute(conn).await.map(|_| ())
+    }
+
+    async fn unlock_migrations(conn: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT pg_advisory_unlock($1)").bind(MIGRATION_LOCK).execute(conn).await.map(|_| ())
     }
 }
 
-async fn apply_pending(conn: &mut sqlx::PgConnection) -> StoreResult<u32> {
-    use sqlx::Connection;
-    let map = PgStore::map_error;
-    sqlx::query(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, \
-         checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)",
-    )
-    .execute(&mut *conn)
-    .await
-    .map_err(map)?;
-    let mut applied = 0;
-    for &(version, name, sql) in MIGRATIONS {
-        let checksum = rightsmon_store::migration_checksum(sql);
-        let row: Option<(String,)> = sqlx::query_as("SELECT checksum FROM schema_migrations WHERE version = $1")
-            .bind(i64::from(version))
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(map)?;
-        match row {
-            Some((stored,)) if stored == checksum => continue,
-            Some(_) => return Err(StoreError::Backend(anyhow::anyhow!("migration {version} ({name}) was changed after it was applied"))),
-            None => {}
-        }
-        let mut tx = conn.begin().await.map_err(map)?;
-        sqlx::raw_sql(sql)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| StoreError::Backend(anyhow::anyhow!("migration {version} ({name}): {e}")))?;
-        sqlx::query(
-            "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, EXTRACT(EPOCH FROM now())::BIGINT)",
-        )
-        .bind(i64::from(version))
-        .bind(name)
-        .bind(checksum)
-        .execute(&mut *tx)
-        .await
-        .map_err(map)?;
-        tx.commit().await.map_err(map)?;
-        tracing::info!(version, name, "applied migration");
-        applied += 1;
-    }
-    Ok(applied)
-}
+/// The database this adapter speaks, and the store the shared SQL is compiled for.
+type Db = Postgres;
+type Backend = PgStore;
 
-rightsmon_store_sql::impl_sql_store!(PgStore, sqlx::Postgres, "postgres");
+#[path = "../../rightsmon-store-sql/src/sql/mod.rs"]
+mod sql;
+
+/// The shared operations; PostgreSQL does none its own way yet.
+mod ops {
+    pub(crate) use crate::sql::ops::*;
+}
 
 /// Fresh, uniquely named databases for tests, dropped afterwards.
 pub mod testing {

@@ -2,8 +2,8 @@
 //! changed, removed or truncated.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use rightsmon_store::Store;
 use rightsmon_store::conformance::cases::audit;
+use rightsmon_store::prelude::*;
 use rightsmon_store_postgres::testing::TestDatabase;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

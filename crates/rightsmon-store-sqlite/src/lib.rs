@@ -104,13 +104,6 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// SQLite's own consistent copy, made while others go on writing.
-    async fn backup_file(&self, path: &std::path::Path) -> StoreResult<bool> {
-        let path = path.to_str().ok_or_else(|| StoreError::Backend(anyhow::anyhow!("the backup path is not UTF-8")))?;
-        sqlx::query("VACUUM INTO $1").bind(path.to_owned()).execute(&self.pool).await.map_err(Self::map_error)?;
-        Ok(true)
-    }
-
     /// The switch of an import keeps its pages in memory until it commits, instead of spilling
     /// them page by page; narrowed again before the commit, the cache frees them as they are
     /// written.
@@ -137,48 +130,48 @@ impl SqliteStore {
         }
     }
 
-    async fn run_migrations(&self) -> StoreResult<u32> {
-        let _guard = self.write_guard().await;
-        sqlx::query(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL, \
-             checksum TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT",
-        )
-        .execute(&self.pool)
-        .await
-        .map_err(Self::map_error)?;
-        let mut applied = 0;
-        for &(version, name, sql) in MIGRATIONS {
-            let checksum = rightsmon_store::migration_checksum(sql);
-            let row: Option<(String,)> = sqlx::query_as("SELECT checksum FROM schema_migrations WHERE version = $1")
-                .bind(i64::from(version))
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(Self::map_error)?;
-            match row {
-                Some((stored,)) if stored == checksum => continue,
-                Some(_) => {
-                    return Err(StoreError::Backend(anyhow::anyhow!("migration {version} ({name}) was changed after it was applied")));
-                }
-                None => {}
-            }
-            let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(Self::map_error)?;
-            sqlx::raw_sql(sql)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::Backend(anyhow::anyhow!("migration {version} ({name}): {e}")))?;
-            sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, unixepoch())")
-                .bind(i64::from(version))
-                .bind(name)
-                .bind(checksum)
-                .execute(&mut *tx)
-                .await
-                .map_err(Self::map_error)?;
-            tx.commit().await.map_err(Self::map_error)?;
-            tracing::info!(version, name, "applied migration");
-            applied += 1;
-        }
-        Ok(applied)
+    const NAME: &'static str = "sqlite";
+
+    const MIGRATIONS_TABLE: &'static str = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY NOT NULL, \
+         name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT";
+
+    /// A migration takes the write lock when it begins, so that a second process waits for it.
+    const MIGRATION_BEGIN: &'static str = "BEGIN IMMEDIATE";
+
+    const NOW_SECONDS: &'static str = "unixepoch()";
+
+    /// The write guard serialises this process's writers; `BEGIN IMMEDIATE` the processes.
+    async fn lock_migrations(_conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
+    async fn unlock_migrations(_conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
+        Ok(())
     }
 }
 
-rightsmon_store_sql::impl_sql_store!(SqliteStore, sqlx::Sqlite, "sqlite");
+/// The database this adapter speaks, and the store the shared SQL is compiled for.
+type Db = Sqlite;
+type Backend = SqliteStore;
+
+#[path = "../../rightsmon-store-sql/src/sql/mod.rs"]
+mod sql;
+
+/// The shared operations, and those SQLite does its own way.
+mod ops {
+    pub(crate) use crate::sql::ops::*;
+
+    pub(crate) use crate::own::backup_to;
+}
+
+mod own {
+    use super::SqliteStore;
+    use rightsmon_store::{StoreError, StoreResult};
+
+    /// SQLite's own consistent copy of its file, made while others go on writing.
+    pub(crate) async fn backup_to(store: &SqliteStore, path: &std::path::Path) -> StoreResult<bool> {
+        let path = path.to_str().ok_or_else(|| StoreError::Backend(anyhow::anyhow!("the backup path is not UTF-8")))?;
+        sqlx::query("VACUUM INTO $1").bind(path.to_owned()).execute(store.pool()).await.map_err(SqliteStore::map_error)?;
+        Ok(true)
+    }
+}

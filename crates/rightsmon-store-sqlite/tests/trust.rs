@@ -6,7 +6,8 @@ use rightsmon_domain::observation::WorkflowState;
 use rightsmon_domain::time::Timestamp;
 use rightsmon_store::conformance::cases::{ListFeed, audit, base};
 use rightsmon_store::conformance::fixtures::{indicator, observation};
-use rightsmon_store::{ImportOptions, ObservationQuery, Store, Visibility};
+use rightsmon_store::prelude::*;
+use rightsmon_store::{ImportOptions, ObservationQuery, Visibility};
 use rightsmon_store_sqlite::SqliteStore;
 use std::sync::Arc;
 

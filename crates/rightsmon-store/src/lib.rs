@@ -1,7 +1,11 @@
 //! The storage port of Rights Monitor.
 //!
-//! [`Store`] is the one interface the application uses to keep and find data. Two adapters
-//! implement it, SQLite and PostgreSQL; [`conformance`] is the suite of tests both must pass.
+//! [`Store`] is the one interface the application uses to keep and find data: the supertrait of
+//! one trait per aggregate ([`ReferenceStore`], [`AreaStore`], [`CatalogueStore`],
+//! [`ObservationStore`], [`ImportStore`], [`CycleStore`], [`CodesignStore`], [`AccountStore`],
+//! [`AuditStore`], [`InstanceStore`]), so that `Arc<dyn Store>` reaches them all and code that
+//! holds a concrete store imports [`prelude`]. Two adapters implement it, SQLite and PostgreSQL;
+//! [`conformance`] is the suite of tests both must pass.
 //!
 //! Error policy: adapters translate every driver error into [`StoreError`]. A missing row is
 //! `NotFound`, a violated uniqueness or reference is `Conflict` with the constraint's name, and
@@ -11,6 +15,14 @@
 pub mod conformance;
 pub mod instance;
 mod types;
+
+/// The port's traits, for code that calls a concrete store's operations.
+pub mod prelude {
+    pub use crate::{
+        AccountStore, AreaStore, AuditStore, CatalogueStore, CodesignStore, CycleStore, ImportStore, InstanceStore, ObservationStore,
+        ReferenceStore, Store,
+    };
+}
 
 pub use instance::{InstanceCounts, InstanceItem, InstanceSink, InstanceSource};
 pub use types::*;
@@ -52,9 +64,24 @@ pub enum Written {
     Unchanged,
 }
 
-/// The storage port. Every method is one atomic operation: it is done whole or not at all.
+/// The storage port, one trait per aggregate; every method is one atomic operation: it is done
+/// whole or not at all. `Arc<dyn Store>` reaches every aggregate's operations.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store:
+    ReferenceStore
+    + AreaStore
+    + CatalogueStore
+    + ObservationStore
+    + ImportStore
+    + CycleStore
+    + CodesignStore
+    + AccountStore
+    + AuditStore
+    + InstanceStore
+    + Send
+    + Sync
+    + 'static
+{
     /// The backend's name, for logs and `/healthz`.
     fn backend(&self) -> &'static str;
 
@@ -63,16 +90,22 @@ pub trait Store: Send + Sync + 'static {
 
     /// Checks that the database answers.
     async fn ping(&self) -> StoreResult<()>;
+}
 
-    // --- reference data ---
+/// Reference data: the themes, rights and codelists every city shares.
+#[async_trait]
+pub trait ReferenceStore: Send + Sync {
     async fn upsert_theme(&self, theme: &Theme, audit: &NewAuditEvent) -> StoreResult<Written>;
     async fn list_themes(&self) -> StoreResult<Vec<Theme>>;
     async fn upsert_right(&self, right: &Right, audit: &NewAuditEvent) -> StoreResult<Written>;
     async fn list_rights(&self, kind: Option<RightKind>) -> StoreResult<Vec<Right>>;
     async fn upsert_codelist(&self, codelist: &Codelist, audit: &NewAuditEvent) -> StoreResult<Written>;
     async fn list_codelists(&self) -> StoreResult<Vec<Codelist>>;
+}
 
-    // --- areas ---
+/// Areas (the network, cities, districts) and district outlines.
+#[async_trait]
+pub trait AreaStore: Send + Sync {
     /// Creates or updates an area; its parent must exist.
     async fn upsert_area(&self, area: &Area, audit: &NewAuditEvent) -> StoreResult<Written>;
     async fn get_area(&self, code: &AreaCode) -> StoreResult<Area>;
@@ -89,8 +122,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// The district outlines of a city, in district code order.
     async fn list_boundaries(&self, city: &AreaCode) -> StoreResult<Vec<Boundary>>;
+}
 
-    // --- catalogue ---
+/// The catalogue: every version of every indicator definition.
+#[async_trait]
+pub trait CatalogueStore: Send + Sync {
     /// Stores a version of an indicator. The same content again is `Unchanged`; different content
     /// under an existing version is a `Conflict` (a changed definition is a new version).
     async fn put_indicator_version(&self, definition: &IndicatorDefinition, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<Written>;
@@ -110,8 +146,11 @@ pub trait Store: Send + Sync + 'static {
     async fn list_indicator_versions(&self, code: &IndicatorCode) -> StoreResult<Vec<IndicatorDefinition>>;
     /// The latest version of each indicator matching the query.
     async fn list_indicators(&self, query: &IndicatorQuery) -> StoreResult<Page<IndicatorDefinition>>;
+}
 
-    // --- observations ---
+/// Observations, their history, shadow values and benchmarks.
+#[async_trait]
+pub trait ObservationStore: Send + Sync {
     /// Stores a new observation (revision 1). The same indicator version, area, period and key
     /// twice is a `Conflict`.
     async fn insert_observation(
@@ -167,13 +206,6 @@ pub trait Store: Send + Sync + 'static {
         reason: &str,
         audit: &NewAuditEvent,
     ) -> StoreResult<Observation>;
-    /// Runs a bulk import (see [`ImportFeed`]): new values are created, the same value again is
-    /// left alone, and a changed value is revised with the import's reason and recorded in its
-    /// history (and, beyond draft, goes back to submitted). The values are first staged in short
-    /// transactions, so that other writers are not kept waiting while the file is read; then one
-    /// transaction switches them in, runs the feed's scans, appends the feed's audit event and
-    /// commits, or rolls everything back.
-    async fn import_observations(&self, feed: &mut dyn ImportFeed, options: &ImportOptions) -> StoreResult<ImportCounts>;
     /// Every change of an observation, oldest first.
     async fn list_observation_history(&self, id: i64) -> StoreResult<Vec<ObservationRevision>>;
     async fn add_shadow_value(
@@ -197,8 +229,23 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<ShadowValue>;
     async fn put_benchmark(&self, kind: BenchmarkKind, benchmark: &Benchmark, audit: &NewAuditEvent) -> StoreResult<Written>;
     async fn list_benchmarks(&self, indicator: &IndicatorCode, area: &AreaCode) -> StoreResult<Vec<(BenchmarkKind, Benchmark)>>;
+}
 
-    // --- reporting cycles ---
+/// Bulk imports of observations (see ADR 0004).
+#[async_trait]
+pub trait ImportStore: Send + Sync {
+    /// Runs a bulk import (see [`ImportFeed`]): new values are created, the same value again is
+    /// left alone, and a changed value is revised with the import's reason and recorded in its
+    /// history (and, beyond draft, goes back to submitted). The values are first staged in short
+    /// transactions, so that other writers are not kept waiting while the file is read; then one
+    /// transaction switches them in, runs the feed's scans, appends the feed's audit event and
+    /// commits, or rolls everything back.
+    async fn import_observations(&self, feed: &mut dyn ImportFeed, options: &ImportOptions) -> StoreResult<ImportCounts>;
+}
+
+/// Reporting cycles and assignments.
+#[async_trait]
+pub trait CycleStore: Send + Sync {
     /// Creates a cycle for a city; the same name twice in a city is a `Conflict`.
     async fn create_cycle(&self, cycle: &NewCycle, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<Cycle>;
     async fn get_cycle(&self, id: i64) -> StoreResult<Cycle>;
@@ -209,8 +256,11 @@ pub trait Store: Send + Sync + 'static {
     async fn list_assignments(&self, cycle_id: i64) -> StoreResult<Vec<Assignment>>;
     /// The assignments of these organisations, in every cycle.
     async fn list_assignments_of(&self, organisation_ids: &[i64]) -> StoreResult<Vec<Assignment>>;
+}
 
-    // --- co-design ---
+/// Co-design: proposals, comments, endorsements, objections, decisions, adoptions, rules.
+#[async_trait]
+pub trait CodesignStore: Send + Sync {
     async fn create_proposal(&self, proposal: &NewProposal, author_id: i64, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<Proposal>;
     async fn get_proposal(&self, id: i64) -> StoreResult<Proposal>;
     /// Newest first.
@@ -243,8 +293,11 @@ pub trait Store: Send + Sync + 'static {
     async fn set_city_rule(&self, city: &AreaCode, rule: CityRule, audit: &NewAuditEvent) -> StoreResult<()>;
     async fn network_rule(&self) -> StoreResult<NetworkRule>;
     async fn set_network_rule(&self, rule: NetworkRule, audit: &NewAuditEvent) -> StoreResult<()>;
+}
 
-    // --- organisations, users, memberships ---
+/// Accounts: organisations, users, memberships, sessions and login throttling.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
     async fn create_organisation(&self, organisation: &NewOrganisation, audit: &NewAuditEvent) -> StoreResult<Organisation>;
     async fn list_organisations(&self, city: Option<&AreaCode>) -> StoreResult<Vec<Organisation>>;
     async fn create_user(&self, user: &NewUser, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<User>;
@@ -265,7 +318,6 @@ pub trait Store: Send + Sync + 'static {
     async fn add_membership(&self, membership: &Membership, audit: &NewAuditEvent) -> StoreResult<()>;
     async fn list_memberships(&self, user_id: i64) -> StoreResult<Vec<Membership>>;
 
-    // --- sessions and login throttling ---
     /// Opens a session; the login's audit event is appended with it.
     async fn create_session(&self, session: &SessionRecord, audit: &NewAuditEvent) -> StoreResult<()>;
     /// A session that has not expired at `now`.
@@ -279,8 +331,11 @@ pub trait Store: Send + Sync + 'static {
     async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
     /// Forgets failures recorded before `before`; returns how many.
     async fn purge_login_failures(&self, before: Timestamp) -> StoreResult<u64>;
+}
 
-    // --- audit ---
+/// The hash-chained audit log.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
     /// Appends an event that changes nothing else (a login that failed) to the hash-chained log.
     /// Every change appends its own event, in its own transaction.
     async fn append_audit(&self, event: &NewAuditEvent) -> StoreResult<AuditEvent>;
@@ -288,8 +343,11 @@ pub trait Store: Send + Sync + 'static {
     async fn list_audit(&self, after_id: i64, limit: u32) -> StoreResult<Vec<AuditEvent>>;
     /// Every event a user caused, in the order they were appended.
     async fn list_audit_of(&self, user_id: i64) -> StoreResult<Vec<AuditEvent>>;
+}
 
-    // --- the instance as a whole ---
+/// The instance as a whole: export, import, schema and backup.
+#[async_trait]
+pub trait InstanceStore: Send + Sync {
     /// Writes every table of the instance ([`instance::INSTANCE_TABLES`]) from one consistent
     /// snapshot, while others may go on writing.
     async fn export_instance(&self, sink: &mut dyn InstanceSink) -> StoreResult<InstanceCounts>;

@@ -197,7 +197,7 @@ async fn wrong_passwords_fail_alike_and_a_flood_is_throttled() {
 #[tokio::test]
 async fn forms_without_the_right_csrf_token_or_from_elsewhere_are_refused() {
     let app = test_app().await;
-    let audit_before = rightsmon_store::Store::list_audit(&*app.app.store, 0, 1000).await.unwrap().len();
+    let audit_before = rightsmon_store::AuditStore::list_audit(&*app.app.store, 0, 1000).await.unwrap().len();
     let mut browser = app.browser();
     browser.get("/login").await;
     let missing = browser.post_form("/login", &[("username", "ghent-editor"), ("password", DEMO_PASSWORD)]).await;
@@ -221,7 +221,7 @@ async fn forms_without_the_right_csrf_token_or_from_elsewhere_are_refused() {
         .body(Body::from(format!("csrf={csrf}")))
         .unwrap();
     assert_eq!(app.send(no_cookie).await.status, StatusCode::FORBIDDEN);
-    let audit_after = rightsmon_store::Store::list_audit(&*app.app.store, 0, 1000).await.unwrap().len();
+    let audit_after = rightsmon_store::AuditStore::list_audit(&*app.app.store, 0, 1000).await.unwrap().len();
     assert_eq!(audit_before, audit_after, "nothing happened");
 }
 
@@ -262,7 +262,7 @@ async fn markup_and_sql_in_text_fields_are_escaped_and_stored_verbatim() {
     assert!(!reply.body.contains("<script>alert"), "the user name is escaped in the form");
     assert!(reply.body.contains("&lt;script&gt;"));
     app.app.create_organisation(nasty, "cso", Some("ghent")).await.unwrap();
-    let users = rightsmon_store::Store::list_users(&*app.app.store).await.unwrap();
+    let users = rightsmon_store::AccountStore::list_users(&*app.app.store).await.unwrap();
     assert_eq!(users.len(), rightsmon_app::demo::DEMO_ACCOUNTS.len(), "the users table is intact");
     let page = app.get(&format!("/?lang={}", encode(nasty))).await;
     assert_eq!(page.status, StatusCode::OK);

@@ -1,0 +1,16 @@
+//! The operations a backend may do its own way entirely.
+//!
+//! The shared implementation of these port methods calls `crate::ops::<name>`. An adapter's
+//! `ops` module re-exports this one with a glob and may shadow any function with its own by an
+//! explicit `use`: the rest of the SQL stays shared. A default a backend replaces is unused there.
+#![allow(dead_code)]
+
+use super::*;
+
+pub(crate) use super::imports::import_observations;
+
+/// A backend without a file of its own (a server database) makes no file copy: its copies
+/// are made with its own tools, and `rightsmon backup` writes a portable instance instead.
+pub(crate) async fn backup_to(_store: &Backend, _path: &std::path::Path) -> StoreResult<bool> {
+    Ok(false)
+}
