@@ -254,47 +254,6 @@ impl App {
     }
 }
 
-impl App {
-    /// Imports a file whatever its kind: an XLSX workbook (a wide template or a long table) or
-    /// a long CSV table, told apart by their first bytes. A CSV file is streamed.
-    pub async fn import_file<R: std::io::Read + Send>(
-        &self,
-        actor: &Actor,
-        mut reader: R,
-        request: &ImportRequest,
-        progress: Progress<'_>,
-    ) -> AppResult<ImportReport> {
-        let mut start = [0u8; 4];
-        let mut filled = 0;
-        while filled < start.len() {
-            match reader.read(&mut start[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    let error = rightsmon_formats::FormatError::file(format!("the file cannot be read: {e}"));
-                    return Ok(ImportReport::unreadable(None, &error, request.dry_run));
-                }
-            }
-        }
-        let mut whole = std::io::Read::chain(&start[..filled], reader);
-        if start[..filled] == *b"PK\x03\x04" {
-            // A workbook is read whole, and only up to the limit of a workbook's size.
-            let limit = rightsmon_formats::spreadsheet::WorkbookLimits::default().max_file_bytes;
-            let mut bytes = Vec::new();
-            if let Err(e) = std::io::Read::read_to_end(&mut std::io::Read::take(&mut whole, limit + 1), &mut bytes) {
-                let error = rightsmon_formats::FormatError::file(format!("the file cannot be read: {e}"));
-                return Ok(ImportReport::unreadable(None, &error, request.dry_run));
-            }
-            return self.import_workbook(actor, &bytes, request, progress).await;
-        }
-        match Table::csv_with(whole, request.csv) {
-            Ok(table) => self.import_long(actor, table, request, progress).await,
-            Err(e) => Ok(ImportReport::unreadable(None, &e, request.dry_run)),
-        }
-    }
-}
-
 fn cell_text(cell: Option<&Cell>) -> Option<String> {
     cell.and_then(Cell::as_text).map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }

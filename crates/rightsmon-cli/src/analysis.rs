@@ -227,8 +227,11 @@ fn assess(method: &str, series: &[Point], config: &ProgressConfig) -> Assessment
 
 /// The indicator id of an Open SDG data file name: `indicator_1-2-1.csv` is `1-2-1`.
 fn indicator_id(path: &Path) -> Option<String> {
-    let stem = path.file_stem()?.to_str()?;
-    Some(stem.strip_prefix("indicator_").unwrap_or(stem).to_owned())
+    let name = path.file_name()?.to_str()?;
+    match rightsmon_formats::open_sdg::indicator_id(name) {
+        Some(id) => Some(id.to_owned()),
+        None => Some(path.file_stem()?.to_str()?.to_owned()),
+    }
 }
 
 pub fn progress_command(args: ProgressArgs) -> anyhow::Result<()> {

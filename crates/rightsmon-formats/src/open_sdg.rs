@@ -138,6 +138,135 @@ pub fn identifier(label: &str, max: usize) -> String {
     id
 }
 
+// --- the layout of an Open SDG site's data ---
+
+/// The prefix and suffix of a data file's name: `indicator_16-1-3.csv`.
+const DATA_PREFIX: &str = "indicator_";
+const DATA_SUFFIX: &str = ".csv";
+
+/// The folders that may hold an indicator's metadata (`<folder>/<id>.csv`), in the order tried.
+pub const METADATA_FOLDERS: [&str; 2] = ["meta", "csv-meta"];
+
+/// The largest metadata file read: a few dozen key,value rows are usual.
+pub const MAX_METADATA_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The metadata key that says whether an indicator is ready, and the value that says it is.
+pub const REPORTING_STATUS: &str = "Reporting status";
+const COMPLETE: &str = "complete";
+
+/// The indicator id a data file's name gives: `indicator_16-1-3.csv` is `16-1-3`; `None` for a
+/// name of another form.
+pub fn indicator_id(file_name: &str) -> Option<&str> {
+    file_name.strip_prefix(DATA_PREFIX)?.strip_suffix(DATA_SUFFIX).filter(|id| !id.is_empty())
+}
+
+/// The name of an indicator's data file: `16-1-3` is `indicator_16-1-3.csv`.
+pub fn data_file_name(id: &str) -> String {
+    format!("{DATA_PREFIX}{id}{DATA_SUFFIX}")
+}
+
+/// Whether an indicator's metadata says it is published on its site (reporting status
+/// `complete`); an indicator of a folder with metadata is imported only then.
+pub fn is_complete(metadata: &BTreeMap<String, String>) -> bool {
+    metadata.get(REPORTING_STATUS).map(String::as_str) == Some(COMPLETE)
+}
+
+/// One indicator of an Open SDG folder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FolderIndicator {
+    /// The id, `16-1-3`.
+    pub id: String,
+    /// Its data file, `data/indicator_16-1-3.csv`.
+    pub data: std::path::PathBuf,
+    /// Its metadata (empty when it has none).
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// The indicators of an Open SDG folder, by id: each `data/indicator_<id>.csv`, with metadata
+/// from `meta/<id>.csv` or `csv-meta/<id>.csv` where it exists. An indicator with metadata is
+/// listed only when its reporting status is `complete`. A metadata file larger than
+/// [`MAX_METADATA_BYTES`] is refused before it is read.
+pub fn read_folder(folder: &std::path::Path) -> Result<Vec<FolderIndicator>, FormatError> {
+    let data = folder.join("data");
+    let entries = std::fs::read_dir(&data).map_err(|e| FormatError::file(format!("cannot read {}: {e}", data.display())))?;
+    let mut found: Vec<(String, std::path::PathBuf)> = entries
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            let id = indicator_id(path.file_name()?.to_str()?)?.to_owned();
+            Some((id, path))
+        })
+        .collect();
+    found.sort();
+    let mut indicators = Vec::with_capacity(found.len());
+    for (id, path) in found {
+        let meta_path = METADATA_FOLDERS.iter().map(|m| folder.join(m).join(format!("{id}.csv"))).find(|p| p.is_file());
+        let metadata = match &meta_path {
+            Some(meta_path) => {
+                let name = meta_path.display();
+                let size = std::fs::metadata(meta_path).map_err(|e| FormatError::file(format!("cannot read {name}: {e}")))?.len();
+                if size > MAX_METADATA_BYTES {
+                    return Err(FormatError::file(format!(
+                        "{name} holds {size} bytes; a metadata file may hold at most {MAX_METADATA_BYTES}"
+                    )));
+                }
+                let file = std::fs::File::open(meta_path).map_err(|e| FormatError::file(format!("cannot read {name}: {e}")))?;
+                let metadata = read_metadata(file).map_err(|e| FormatError::file(format!("{name}: {e}")))?;
+                if !is_complete(&metadata) {
+                    continue;
+                }
+                metadata
+            }
+            None => BTreeMap::new(),
+        };
+        indicators.push(FolderIndicator { id, data: path, metadata });
+    }
+    Ok(indicators)
+}
+
+/// What an indicator's Open SDG metadata says, in the terms of an indicator definition; each
+/// text cleaned of control characters and cut to the length the definition allows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IndicatorMetadata {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub unit: Option<String>,
+    pub source_name: Option<String>,
+    pub source_code: Option<String>,
+    pub source_url: Option<String>,
+}
+
+impl IndicatorMetadata {
+    /// Reads the keys Open SDG sites use, the first non-empty one of each list counting.
+    pub fn of(metadata: &BTreeMap<String, String>) -> Self {
+        let meta = |keys: &[&str], max: usize| {
+            keys.iter().filter_map(|k| metadata.get(*k)).map(|v| v.trim()).find(|v| !v.is_empty()).map(|text| clip(text, max))
+        };
+        Self {
+            title: meta(&["Indicator available", "Graph title", "Indicator name"], 300),
+            description: meta(&["Indicator description", "Definitions"], 5000),
+            unit: meta(&["Unit of measurement", "computation_units"], 60),
+            source_name: meta(&["Source 1 organisation"], 300),
+            source_code: meta(&["Source 1 link to data source text"], 300),
+            source_url: meta(&["Source 1 link to data source"], 1000),
+        }
+    }
+}
+
+/// A text without control characters, at most `max` characters long, trimmed.
+fn clip(text: &str, max: usize) -> String {
+    let clean: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    clean.chars().take(max).collect::<String>().trim().to_owned()
+}
+
+/// The SDG target and goal an Open SDG id names, as right codes: `16-1-3` names target
+/// `SDG-16.1` of goal `SDG-16`.
+pub fn sdg_target_and_goal(id: &str) -> Option<(String, String)> {
+    let mut parts = id.split('-');
+    let goal = parts.next().filter(|g| !g.is_empty())?;
+    let target = parts.next().filter(|t| !t.is_empty())?;
+    Some((format!("SDG-{goal}.{target}"), format!("SDG-{goal}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,5 +307,61 @@ mod tests {
         let meta = read_metadata("\u{feff}National metadata,\nUnit of measurement,%\nReporting status,complete\n".as_bytes()).unwrap();
         assert_eq!(meta.get("Unit of measurement").map(String::as_str), Some("%"));
         assert_eq!(meta.get("Reporting status").map(String::as_str), Some("complete"));
+    }
+
+    #[test]
+    fn data_file_names_give_their_indicator_ids() {
+        assert_eq!(indicator_id("indicator_16-1-3.csv"), Some("16-1-3"));
+        assert_eq!(indicator_id(&data_file_name("1-2-1")), Some("1-2-1"));
+        for other in ["indicator_.csv", "16-1-3.csv", "indicator_16-1-3.xlsx", "meta_16-1-3.csv"] {
+            assert_eq!(indicator_id(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn a_folder_lists_its_complete_indicators_with_their_metadata() {
+        let dir = std::env::temp_dir().join(format!("rightsmon-open-sdg-folder-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for sub in ["data", "meta", "csv-meta"] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+        }
+        for id in ["1-1-1", "16-1-3", "3-4-1"] {
+            std::fs::write(dir.join("data").join(data_file_name(id)), "Year,Value\n2020,1\n").unwrap();
+        }
+        std::fs::write(dir.join("data/notes.txt"), "not data").unwrap();
+        std::fs::write(dir.join("meta/16-1-3.csv"), "Reporting status,complete\nIndicator name,Victims of violence\n").unwrap();
+        std::fs::write(dir.join("csv-meta/3-4-1.csv"), "Reporting status,notstarted\n").unwrap();
+        let listed = read_folder(&dir).unwrap();
+        let ids: Vec<&str> = listed.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["1-1-1", "16-1-3"], "no metadata: listed; metadata not complete: left out");
+        assert!(listed[0].metadata.is_empty());
+        assert_eq!(IndicatorMetadata::of(&listed[1].metadata).title.as_deref(), Some("Victims of violence"));
+        std::fs::write(dir.join("meta/1-1-1.csv"), vec![b'x'; usize::try_from(MAX_METADATA_BYTES).unwrap() + 1]).unwrap();
+        assert!(read_folder(&dir).unwrap_err().message.contains("at most"), "a metadata file too large is refused");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn metadata_is_read_from_the_keys_sites_use_and_clipped() {
+        let metadata: BTreeMap<String, String> = [
+            ("Graph title", "  "),
+            ("Indicator name", "Name\u{7}with a bell"),
+            ("Unit of measurement", &"u".repeat(100)),
+            ("Source 1 organisation", "Statistics Office"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        let read = IndicatorMetadata::of(&metadata);
+        assert_eq!(read.title.as_deref(), Some("Name with a bell"), "an empty key is passed over, a control character goes");
+        assert_eq!(read.unit.map(|u| u.len()), Some(60));
+        assert_eq!(read.source_name.as_deref(), Some("Statistics Office"));
+        assert_eq!(read.description, None);
+    }
+
+    #[test]
+    fn an_id_names_its_sdg_target_and_goal() {
+        assert_eq!(sdg_target_and_goal("16-1-3"), Some(("SDG-16.1".to_owned(), "SDG-16".to_owned())));
+        assert_eq!(sdg_target_and_goal("16"), None);
     }
 }

@@ -273,8 +273,7 @@ pub async fn upload(
     let open_sdg = match format.as_str() {
         "" | "auto" => None,
         "open-sdg" => {
-            let id = file_name.strip_prefix("indicator_").and_then(|n| n.strip_suffix(".csv")).filter(|id| !id.is_empty());
-            let Some(id) = id else {
+            let Some(id) = rightsmon_app::imports::open_sdg_indicator_id(&file_name) else {
                 let message = state.i18n.message(&ctx.lang, "import-open-sdg-name", &[]);
                 return form_page(&state, &ctx, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await;
             };
