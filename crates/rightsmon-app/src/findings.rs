@@ -15,8 +15,10 @@ use rightsmon_domain::catalogue::Direction as IndicatorDirection;
 use rightsmon_domain::id::{AreaCode, IndicatorCode};
 use rightsmon_domain::observation::ObservationValue;
 use rightsmon_domain::period::Period;
-use rightsmon_store::BenchmarkKind;
+use rightsmon_store::{BenchmarkKind, Visibility};
 use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// The confidence level of trend intervals and of the non-retrogression test.
 pub const CONFIDENCE: f64 = 0.95;
@@ -133,14 +135,92 @@ pub fn annual(period: Period) -> Option<i32> {
     }
 }
 
+/// Who a city's findings are computed for: readers outside the city see its published values
+/// only, its own members every value of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Audience {
+    Public,
+    Members,
+}
+
+impl Audience {
+    fn of(actor: &Actor, city: &AreaCode) -> Self {
+        if actor.may(rightsmon_domain::access::Permission::ReadUnpublished(city)) { Self::Members } else { Self::Public }
+    }
+
+    fn visibility(self, city: &AreaCode) -> Visibility {
+        match self {
+            Self::Public => Visibility::PublishedOnly,
+            Self::Members => Visibility::PublishedAndCities(vec![city.clone()]),
+        }
+    }
+}
+
+/// Findings computed once per change: each city's indicators per audience, and which indicators
+/// a city has values of, kept with the city's findings generation (see
+/// `ObservationStore::findings_generation`). An entry whose generation is no longer the city's
+/// is computed again; a write by any process counts the generation up in the database, so that
+/// nothing stale is read.
+#[derive(Debug, Default)]
+pub struct FindingsCache {
+    indicators: Kept<(AreaCode, IndicatorCode, Audience), IndicatorFindings>,
+    observed: Kept<(AreaCode, Audience), Vec<IndicatorCode>>,
+}
+
+/// Values by key, each with the generation it was computed at.
+type Kept<K, V> = Mutex<HashMap<K, (i64, Arc<V>)>>;
+
+/// At most this many findings are kept (nine cities of a hundred indicators, two audiences, fit
+/// twice); beyond it the whole cache starts again.
+const CACHED_FINDINGS: usize = 4000;
+
+impl FindingsCache {
+    fn get<K: std::hash::Hash + Eq, V>(map: &Kept<K, V>, key: &K, generation: i64) -> Option<Arc<V>> {
+        let map = map.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.get(key).filter(|(g, _)| *g == generation).map(|(_, v)| v.clone())
+    }
+
+    fn put<K: std::hash::Hash + Eq, V>(map: &Kept<K, V>, key: K, generation: i64, value: Arc<V>) {
+        let mut map = map.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map.len() >= CACHED_FINDINGS {
+            map.clear();
+        }
+        map.insert(key, (generation, value));
+    }
+}
+
 impl App {
     /// The findings on an indicator in a city, from the values `actor` may see.
     pub async fn indicator_findings(&self, actor: &Actor, indicator: &str, area: &str) -> AppResult<IndicatorFindings> {
         let city = self.city(area).await?;
+        let code = IndicatorCode::parse(indicator).map_err(|_| AppError::NotFound)?;
+        let audience = Audience::of(actor, &city.code);
+        let generation = self.store.findings_generation(&city.code).await?;
+        Ok((*self.findings_at(&city.code, &code, audience, generation).await?).clone())
+    }
+
+    /// The findings of an audience, from the cache while the city's generation holds.
+    async fn findings_at(
+        &self,
+        city: &AreaCode,
+        code: &IndicatorCode,
+        audience: Audience,
+        generation: i64,
+    ) -> AppResult<Arc<IndicatorFindings>> {
+        let key = (city.clone(), code.clone(), audience);
+        if let Some(findings) = FindingsCache::get(&self.findings.indicators, &key, generation) {
+            return Ok(findings);
+        }
+        let findings = Arc::new(self.compute_findings(city, code.as_str(), audience).await?);
+        FindingsCache::put(&self.findings.indicators, key, generation, findings.clone());
+        Ok(findings)
+    }
+
+    /// Computes the findings on an indicator in a city for an audience.
+    async fn compute_findings(&self, city: &AreaCode, indicator: &str, audience: Audience) -> AppResult<IndicatorFindings> {
         let definition = self.indicator(indicator, None).await?;
-        let series = self.series(actor, indicator, city.code.as_str(), "").await?;
-        // Whether the reader sees this city's published values only (members of another city do).
-        let published_only = !actor.may(rightsmon_domain::access::Permission::ReadUnpublished(&city.code));
+        let series = self.series_seen(audience.visibility(city), indicator, city.as_str(), "").await?;
+        let published_only = audience == Audience::Public;
         let current_version = series.last().map(|p| p.version);
         let in_current: Vec<&SeriesPoint> = series.iter().filter(|p| Some(p.version) == current_version).collect();
         let mut note = None;
@@ -170,7 +250,7 @@ impl App {
             .collect();
         let direction = direction(definition.direction);
         let code = IndicatorCode::parse(indicator).map_err(|_| AppError::NotFound)?;
-        let benchmarks = self.store.list_benchmarks(&code, &city.code).await?;
+        let benchmarks = self.store.list_benchmarks(&code, city).await?;
         let benchmark = |kind: BenchmarkKind| {
             benchmarks
                 .iter()
@@ -216,7 +296,7 @@ impl App {
         let retrogression = trends::retrogression(&observations, direction.unwrap_or(Direction::Positive), CONFIDENCE);
         let mut findings = IndicatorFindings {
             indicator: definition.code.to_string(),
-            area: city.code.to_string(),
+            area: city.to_string(),
             version: current_version,
             direction: definition.direction.as_str(),
             published_only,
@@ -237,7 +317,7 @@ impl App {
             headline_method: self.settings.headline_method,
         };
         if let (Some(direction), None) = (direction, state_kind) {
-            self.group_findings(actor, &mut findings, &city.code, direction, current_version).await?;
+            self.group_findings(audience, &mut findings, city, direction, current_version).await?;
         }
         Ok(findings)
     }
@@ -245,7 +325,7 @@ impl App {
     /// Gaps between the groups of the latest period, their trend, and the spread over districts.
     async fn group_findings(
         &self,
-        actor: &Actor,
+        audience: Audience,
         findings: &mut IndicatorFindings,
         city: &AreaCode,
         direction: Direction,
@@ -257,7 +337,7 @@ impl App {
             include_districts: true,
             ..ObservationFilter::default()
         };
-        let observations = self.all_observations(actor, &filter).await?;
+        let observations = self.all_observations_seen(audience.visibility(city), &filter).await?;
         let usable = observations.iter().filter(|o| Some(o.data.version) == version);
         // In the city itself: the groups, by period.
         let mut by_period: std::collections::BTreeMap<Period, Vec<(String, f64)>> = std::collections::BTreeMap::new();
@@ -301,13 +381,45 @@ impl App {
     /// The findings on every indicator with values in a city, in code order.
     pub async fn city_findings(&self, actor: &Actor, area: &str) -> AppResult<Vec<IndicatorFindings>> {
         let city = self.city(area).await?;
-        let filter = ObservationFilter { area: Some(city.code.to_string()), key: Some(String::new()), ..ObservationFilter::default() };
-        let codes = self.observed_indicators(actor, &filter).await?;
+        let audience = Audience::of(actor, &city.code);
+        let generation = self.store.findings_generation(&city.code).await?;
+        let codes = self.observed_at(&city.code, audience, generation).await?;
         let mut all = Vec::with_capacity(codes.len());
-        for code in codes {
-            all.push(self.indicator_findings(actor, code.as_str(), city.code.as_str()).await?);
+        for code in codes.iter() {
+            all.push((*self.findings_at(&city.code, code, audience, generation).await?).clone());
         }
         Ok(all)
+    }
+
+    /// The indicators a city has values of (whole population) that an audience may see.
+    async fn observed_at(&self, city: &AreaCode, audience: Audience, generation: i64) -> AppResult<Arc<Vec<IndicatorCode>>> {
+        let key = (city.clone(), audience);
+        if let Some(codes) = FindingsCache::get(&self.findings.observed, &key, generation) {
+            return Ok(codes);
+        }
+        let filter = ObservationFilter { area: Some(city.to_string()), key: Some(String::new()), ..ObservationFilter::default() };
+        let codes = Arc::new(self.observed_indicators_seen(audience.visibility(city), &filter).await?);
+        FindingsCache::put(&self.findings.observed, key, generation, codes.clone());
+        Ok(codes)
+    }
+
+    /// Computes every finding of a city, for both audiences, that is not current: after an
+    /// import or a publication, so that readers do not wait for the first computation.
+    /// Returns how many findings were computed.
+    pub async fn refresh_findings(&self, area: &str) -> AppResult<usize> {
+        let city = self.city(area).await?;
+        let generation = self.store.findings_generation(&city.code).await?;
+        let mut computed = 0;
+        for audience in [Audience::Public, Audience::Members] {
+            for code in self.observed_at(&city.code, audience, generation).await?.iter() {
+                let key = (city.code.clone(), code.clone(), audience);
+                if FindingsCache::get(&self.findings.indicators, &key, generation).is_none() {
+                    self.findings_at(&city.code, code, audience, generation).await?;
+                    computed += 1;
+                }
+            }
+        }
+        Ok(computed)
     }
 }
 

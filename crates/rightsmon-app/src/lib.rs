@@ -104,6 +104,8 @@ pub struct App {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub settings: AppSettings,
+    /// Findings computed once per change, shared by every clone of the application.
+    findings: Arc<findings::FindingsCache>,
 }
 
 impl std::fmt::Debug for App {
@@ -114,7 +116,7 @@ impl std::fmt::Debug for App {
 
 impl App {
     pub fn new(store: Arc<dyn Store>) -> Self {
-        Self { store, clock: Arc::new(SystemClock), settings: AppSettings::default() }
+        Self { store, clock: Arc::new(SystemClock), settings: AppSettings::default(), findings: Arc::default() }
     }
 
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
@@ -124,6 +126,8 @@ impl App {
 
     pub fn with_settings(mut self, settings: AppSettings) -> Self {
         self.settings = settings;
+        // Findings name the headline method of the settings they were computed with.
+        self.findings = Arc::default();
         self
     }
 

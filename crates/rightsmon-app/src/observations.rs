@@ -62,8 +62,13 @@ fn may_see(actor: &Actor, observation: &Observation, city_of_area: Option<&AreaC
 
 /// The store query of a filter, for what the actor may see.
 fn observation_query(actor: &Actor, filter: &ObservationFilter) -> AppResult<ObservationQuery> {
+    observation_query_seen(visibility_for(actor), filter)
+}
+
+/// The store query of a filter, for what an audience may see.
+fn observation_query_seen(visibility: Visibility, filter: &ObservationFilter) -> AppResult<ObservationQuery> {
     let mut errors = FieldErrors::new();
-    let mut query = ObservationQuery::new(visibility_for(actor));
+    let mut query = ObservationQuery::new(visibility);
     let optional = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
     if let Some(code) = optional(&filter.indicator) {
         query.indicator = errors.check("indicator", IndicatorCode::parse(&code));
@@ -109,6 +114,20 @@ impl App {
         Ok(self.store.list_all_observations(&observation_query(actor, filter)?).await?)
     }
 
+    /// Every value matching the filter that an audience may see.
+    pub(crate) async fn all_observations_seen(&self, visibility: Visibility, filter: &ObservationFilter) -> AppResult<Vec<Observation>> {
+        Ok(self.store.list_all_observations(&observation_query_seen(visibility, filter)?).await?)
+    }
+
+    /// The indicators with values matching the filter that an audience may see, in code order.
+    pub(crate) async fn observed_indicators_seen(
+        &self,
+        visibility: Visibility,
+        filter: &ObservationFilter,
+    ) -> AppResult<Vec<IndicatorCode>> {
+        Ok(self.store.observed_indicators(&observation_query_seen(visibility, filter)?).await?)
+    }
+
     /// The indicators with values matching the filter that the actor may see, in code order.
     pub async fn observed_indicators(&self, actor: &Actor, filter: &ObservationFilter) -> AppResult<Vec<IndicatorCode>> {
         Ok(self.store.observed_indicators(&observation_query(actor, filter)?).await?)
@@ -117,6 +136,11 @@ impl App {
     /// The values of an indicator, across its versions, for one area and group, in time order,
     /// with the series breaks that versions introduce.
     pub async fn series(&self, actor: &Actor, indicator: &str, area: &str, key: &str) -> AppResult<Vec<SeriesPoint>> {
+        self.series_seen(visibility_for(actor), indicator, area, key).await
+    }
+
+    /// The values of a series that an audience may see (see [`App::series`]).
+    pub(crate) async fn series_seen(&self, visibility: Visibility, indicator: &str, area: &str, key: &str) -> AppResult<Vec<SeriesPoint>> {
         let versions = self.indicator_versions(indicator).await?;
         let filter = ObservationFilter {
             indicator: Some(indicator.to_owned()),
@@ -124,7 +148,7 @@ impl App {
             key: Some(key.to_owned()),
             ..ObservationFilter::default()
         };
-        let mut observations = self.all_observations(actor, &filter).await?;
+        let mut observations = self.all_observations_seen(visibility, &filter).await?;
         observations.sort_by(|a, b| a.data.period.cmp(&b.data.period).then(a.data.version.cmp(&b.data.version)));
         let mut points: Vec<SeriesPoint> = Vec::with_capacity(observations.len());
         for observation in observations {

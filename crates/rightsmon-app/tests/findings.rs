@@ -5,7 +5,7 @@
 use rightsmon_analysis::progress::{CagrOptions, Direction, Outcome, open_sdg_cagr_score};
 use rightsmon_app::App;
 use rightsmon_domain::access::Actor;
-use rightsmon_store::Store;
+use rightsmon_store::prelude::*;
 use rightsmon_store_sqlite::SqliteStore;
 use std::sync::Arc;
 
@@ -169,4 +169,54 @@ async fn the_network_chooses_the_method_whose_verdict_leads() {
     assert_eq!(led(app.with_settings(settings)).await, "eurostat-sdg-assessment");
     assert_eq!(rightsmon_app::findings::headline_method("unsd-progress-chart"), Some("unsd-progress-chart"));
     assert_eq!(rightsmon_app::findings::headline_method("trend-ols"), None, "a trend is not a verdict");
+}
+
+#[tokio::test]
+async fn findings_are_kept_until_a_write_by_any_process_changes_what_they_rest_on() {
+    use rightsmon_domain::audit::NewAuditEvent;
+    use rightsmon_domain::id::{AreaCode, IndicatorCode};
+    use rightsmon_domain::observation::WorkflowState;
+    use rightsmon_domain::time::Timestamp;
+    use rightsmon_store::{ObservationQuery, Visibility};
+    let app = demo().await;
+    let ghent = AreaCode::parse("ghent").unwrap();
+    let before = app.indicator_findings(&Actor::Anonymous, "RM-HOU-01", "ghent").await.unwrap();
+    let generation = app.store.findings_generation(&ghent).await.unwrap();
+    let again = app.indicator_findings(&Actor::Anonymous, "RM-HOU-01", "ghent").await.unwrap();
+    assert_eq!(serde_json::to_value(&again).unwrap(), serde_json::to_value(&before).unwrap());
+    assert_eq!(app.store.findings_generation(&ghent).await.unwrap(), generation, "reading findings writes nothing");
+    let city_page = app.city_findings(&Actor::Anonymous, "ghent").await.unwrap();
+
+    // Another process (an application of its own on the same database) publishes the 2024 value.
+    let other = App::new(app.store.clone());
+    let audit = NewAuditEvent::new(Timestamp(1_800_000_000), None, "test.published", "test:1", serde_json::json!({}));
+    let mut query = ObservationQuery::new(Visibility::All);
+    query.indicator = Some(IndicatorCode::parse("RM-HOU-01").unwrap());
+    query.area = Some(ghent.clone());
+    query.key = Some(rightsmon_domain::codelist::DisaggregationKey::total());
+    let pending =
+        other.store.list_all_observations(&query).await.unwrap().into_iter().find(|o| o.data.state == WorkflowState::Submitted).unwrap();
+    let validated = other
+        .store
+        .set_observation_state(pending.id, pending.revision, WorkflowState::Validated, None, Timestamp(1_800_000_000), None, &audit)
+        .await
+        .unwrap();
+    other
+        .store
+        .set_observation_state(validated.id, validated.revision, WorkflowState::Published, None, Timestamp(1_800_000_000), None, &audit)
+        .await
+        .unwrap();
+
+    let after = app.indicator_findings(&Actor::Anonymous, "RM-HOU-01", "ghent").await.unwrap();
+    assert_eq!(after.points.last().unwrap().year, 2024, "the kept findings were computed again");
+    let city_after = app.city_findings(&Actor::Anonymous, "ghent").await.unwrap();
+    let housing =
+        |all: &[rightsmon_app::findings::IndicatorFindings]| all.iter().find(|f| f.indicator == "RM-HOU-01").unwrap().points.len();
+    assert_eq!(housing(&city_after), housing(&city_page) + 1);
+    // Padova's findings rest on nothing that changed.
+    let padova = AreaCode::parse("padova").unwrap();
+    let padova_generation = app.store.findings_generation(&padova).await.unwrap();
+    assert!(app.refresh_findings("padova").await.unwrap() > 0, "the first refresh computes");
+    assert_eq!(app.refresh_findings("padova").await.unwrap(), 0, "a second finds everything current");
+    assert_eq!(app.store.findings_generation(&padova).await.unwrap(), padova_generation);
 }

@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
     (5, "boundaries", include_str!("../migrations/0005_boundaries.sql")),
     (6, "trust", include_str!("../migrations/0006_trust.sql")),
     (7, "shadow_method", include_str!("../migrations/0007_shadow_method.sql")),
+    (8, "generations", include_str!("../migrations/0008_generations.sql")),
 ];
 
 const MIGRATION_LOCK: i64 = 0x7269_6768_7473;

@@ -5,6 +5,7 @@ use super::*;
 /// Creates or updates an area inside a transaction; its parent must exist and be of
 /// the kind above it, and an area never changes kind.
 pub(super) async fn write_area(tx: &mut sqlx::Transaction<'_, Db>, area: &Area) -> StoreResult<Written> {
+    bump_generation(tx, "").await?;
     if let Some(parent) = &area.parent {
         let row = sqlx::query("SELECT kind FROM areas WHERE code = $1")
             .bind(parent.as_str().to_owned())
@@ -101,6 +102,7 @@ impl AreaStore for Backend {
         audit: &NewAuditEvent,
     ) -> StoreResult<()> {
         in_transaction!(self, tx, {
+            bump_generation(&mut tx, "").await?;
             let row = sqlx::query("SELECT kind FROM areas WHERE code = $1")
                 .bind(city.as_str().to_owned())
                 .fetch_optional(&mut *tx)

@@ -8,6 +8,7 @@ pub(super) async fn put_version_in(
     definition: &IndicatorDefinition,
     at: Timestamp,
 ) -> StoreResult<Written> {
+    bump_generation(tx, "").await?;
     let code = definition.code.as_str().to_owned();
     let city = match &definition.scope {
         rightsmon_domain::catalogue::IndicatorScope::Core => None,

@@ -245,6 +245,7 @@ impl CodesignStore for Backend {
     async fn decide_proposal(&self, decision: &Decision, changes: &[FrameworkChange], audit: &NewAuditEvent) -> StoreResult<()> {
         in_transaction!(self, tx, {
             require_open(&mut tx, decision.proposal_id).await?;
+            bump_generation(&mut tx, "").await?;
             for change in changes {
                 match change {
                     FrameworkChange::PutVersion(definition) => {

@@ -242,6 +242,15 @@ pub(super) async fn import_in(
         }
         feed.see(index, None);
     }
+    let cities = sqlx::query("SELECT DISTINCT city_code FROM import_staging WHERE run_id = $1")
+        .bind(run.to_owned())
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(err)?;
+    for row in &cities {
+        let city: Option<String> = get(row, "city_code")?;
+        bump_generation(tx, city.as_deref().unwrap_or("")).await?;
+    }
     Ok(counts)
 }
 

@@ -92,6 +92,7 @@ impl InstanceStore for Backend {
     async fn import_instance(&self, source: &mut dyn rightsmon_store::InstanceSource) -> StoreResult<rightsmon_store::InstanceCounts> {
         use rightsmon_store::instance::INSTANCE_TABLES;
         in_transaction!(self, tx, {
+            bump_generation(&mut tx, "").await?;
             for table in INSTANCE_TABLES {
                 let sql = format!("SELECT 1 FROM {} LIMIT 1", table.name);
                 if sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_optional(&mut *tx).await.map_err(err)?.is_some() {

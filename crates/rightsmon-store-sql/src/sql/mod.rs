@@ -63,6 +63,7 @@ mod audit;
 mod catalogue;
 mod codesign;
 mod cycles;
+mod generations;
 mod imports;
 mod instance;
 mod migrate;
@@ -70,7 +71,7 @@ mod observations;
 pub(crate) mod ops;
 mod reference;
 
-use self::{audit::*, catalogue::*, imports::*, observations::*, reference::*};
+use self::{audit::*, catalogue::*, generations::*, imports::*, observations::*, reference::*};
 use super::{Backend, Db};
 use rightsmon_domain::access::{Membership, NewOrganisation, Organisation, OrganisationKind, Role, Scope, User, Username};
 use rightsmon_domain::area::{Area, AreaKind, Boundary};

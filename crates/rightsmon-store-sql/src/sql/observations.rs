@@ -59,6 +59,7 @@ pub(super) async fn record_revision(
     action: RevisionAction,
     reason: Option<&str>,
 ) -> StoreResult<()> {
+    bump_generation_of_observation(tx, observation.id).await?;
     sqlx::query(
         "INSERT INTO observation_revisions (observation_id, revision, at, user_id, action, reason, snapshot) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -297,6 +298,10 @@ impl Backend {
 
 #[async_trait::async_trait]
 impl ObservationStore for Backend {
+    async fn findings_generation(&self, city: &AreaCode) -> StoreResult<i64> {
+        findings_generation(self, city).await
+    }
+
     async fn insert_observation(
         &self,
         observation: &NewObservation,
@@ -540,6 +545,8 @@ impl ObservationStore for Backend {
             {
                 return Err(StoreError::NotFound);
             }
+            let city = city_code_in(&mut tx, &benchmark.area).await?;
+            bump_generation(&mut tx, city.as_deref().unwrap_or("")).await?;
             let existing = sqlx::query(
                 "SELECT period, value FROM benchmarks WHERE kind = $1 AND indicator_code = $2 AND area_code = $3 AND disaggregation = $4",
             )

@@ -93,7 +93,8 @@ macro_rules! conformance_suite {
                 shadow_values_are_kept_beside_the_official_ones_and_answered_once,
                 observations_are_stored_together_or_not_at_all,
                 a_revised_approved_value_goes_back_to_a_second_person,
-                whole_queries_are_not_cut_at_a_page
+                whole_queries_are_not_cut_at_a_page,
+                findings_generations_grow_with_every_change_they_rest_on
             );
         }
         mod imports {

@@ -370,3 +370,62 @@ pub async fn whole_queries_are_not_cut_at_a_page(store: S) {
     let codes: Vec<String> = store.observed_indicators(&query).await.unwrap().iter().map(ToString::to_string).collect();
     assert_eq!(codes, ["C-2"]);
 }
+
+pub async fn findings_generations_grow_with_every_change_they_rest_on(store: S) {
+    base(&store).await;
+    let generation = |code: &'static str| {
+        let store = store.clone();
+        async move { store.findings_generation(&city(code)).await.unwrap() }
+    };
+    let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+    let (ghent, padova) = (generation("ghent").await, generation("padova").await);
+    store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
+    let (ghent, padova) = {
+        let (g, p) = (generation("ghent").await, generation("padova").await);
+        assert!(g > ghent && p > padova, "a definition changes every city's findings");
+        (g, p)
+    };
+    let stored = store
+        .insert_observation(&observation(&def, "centrum", "2020", "", "5", WorkflowState::Draft), None, Timestamp(1), &audit())
+        .await
+        .unwrap();
+    let ghent = {
+        let g = generation("ghent").await;
+        assert!(g > ghent, "a value of a district changes its city's findings");
+        assert_eq!(generation("padova").await, padova, "and no other city's");
+        g
+    };
+    store.set_observation_state(stored.id, 1, WorkflowState::Submitted, None, Timestamp(2), None, &audit()).await.unwrap();
+    let ghent = {
+        let g = generation("ghent").await;
+        assert!(g > ghent, "a change of state changes who sees what");
+        g
+    };
+    let target = Benchmark {
+        indicator: def.code.clone(),
+        area: city("ghent"),
+        key: DisaggregationKey::total(),
+        period: Period::Year(2030),
+        value: 1.0,
+    };
+    store.put_benchmark(BenchmarkKind::Target, &target, &audit()).await.unwrap();
+    let ghent = {
+        let g = generation("ghent").await;
+        assert!(g > ghent, "a target changes the verdicts");
+        g
+    };
+    let values = [observation(&def, "ghent", "2021", "", "6", WorkflowState::Draft)];
+    let options = ImportOptions {
+        entered_by: None,
+        at: Timestamp(3),
+        reason: None,
+        may_revise_approved: false,
+        codelists: vec![],
+        definitions: vec![],
+    };
+    store.import_observations(&mut ListFeed::new(&values, true), &options).await.unwrap();
+    assert!(generation("ghent").await > ghent, "an import changes its cities' findings");
+    assert_eq!(generation("padova").await, padova);
+    store.list_themes().await.unwrap();
+    assert_eq!(generation("padova").await, padova, "reading changes nothing");
+}
