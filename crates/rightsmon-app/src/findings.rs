@@ -165,6 +165,24 @@ impl Audience {
 pub struct FindingsCache {
     indicators: Kept<(AreaCode, IndicatorCode, Audience), IndicatorFindings>,
     observed: Kept<(AreaCode, Audience), Vec<IndicatorCode>>,
+    overviews: Kept<(AreaCode, Audience), CityOverview>,
+}
+
+/// A city's indicators as its page lists them: each indicator it collects or has published
+/// values of, in code order, with its latest published value for the whole population.
+#[derive(Debug, Clone)]
+pub struct CityOverview {
+    pub rows: Vec<OverviewRow>,
+    /// How many of the city's values the audience sees that are not published yet.
+    pub in_progress: usize,
+}
+
+/// An indicator of a city's overview: the definition version of its latest published value
+/// (or the latest version, without one), and that value.
+#[derive(Debug, Clone)]
+pub struct OverviewRow {
+    pub definition: rightsmon_domain::catalogue::IndicatorDefinition,
+    pub latest: Option<rightsmon_domain::observation::Observation>,
 }
 
 /// Values by key, each with the generation it was computed at.
@@ -391,6 +409,19 @@ impl App {
         Ok(all)
     }
 
+    /// The findings on several indicators in one city, from the values `actor` may see, in the
+    /// order of `codes`: for pages that set indicators against cities.
+    pub async fn findings_of(&self, actor: &Actor, area: &str, codes: &[IndicatorCode]) -> AppResult<Vec<Arc<IndicatorFindings>>> {
+        let city = self.city(area).await?;
+        let audience = Audience::of(actor, &city.code);
+        let generation = self.store.findings_generation(&city.code).await?;
+        let mut all = Vec::with_capacity(codes.len());
+        for code in codes {
+            all.push(self.findings_at(&city.code, code, audience, generation).await?);
+        }
+        Ok(all)
+    }
+
     /// The indicators a city has values of (whole population) that an audience may see.
     async fn observed_at(&self, city: &AreaCode, audience: Audience, generation: i64) -> AppResult<Arc<Vec<IndicatorCode>>> {
         let key = (city.clone(), audience);
@@ -401,6 +432,51 @@ impl App {
         let codes = Arc::new(self.observed_indicators_seen(audience.visibility(city), &filter).await?);
         FindingsCache::put(&self.findings.observed, key, generation, codes.clone());
         Ok(codes)
+    }
+
+    /// A city's overview for what `actor` may see, kept until the city's generation changes.
+    pub async fn city_overview(&self, actor: &Actor, area: &str) -> AppResult<Arc<CityOverview>> {
+        let city = self.city(area).await?;
+        let audience = Audience::of(actor, &city.code);
+        let generation = self.store.findings_generation(&city.code).await?;
+        let key = (city.code.clone(), audience);
+        if let Some(overview) = FindingsCache::get(&self.findings.overviews, &key, generation) {
+            return Ok(overview);
+        }
+        let filter = ObservationFilter { area: Some(city.code.to_string()), key: Some(String::new()), ..ObservationFilter::default() };
+        let observations = self.all_observations_seen(audience.visibility(&city.code), &filter).await?;
+        let mut latest: std::collections::BTreeMap<IndicatorCode, rightsmon_domain::observation::Observation> =
+            std::collections::BTreeMap::new();
+        let mut in_progress = 0;
+        for observation in observations {
+            if observation.data.state != rightsmon_domain::observation::WorkflowState::Published {
+                in_progress += 1;
+                continue;
+            }
+            if latest.get(&observation.data.indicator).is_none_or(|current| current.data.period < observation.data.period) {
+                latest.insert(observation.data.indicator.clone(), observation);
+            }
+        }
+        let translations = crate::translations::translations();
+        let mut definitions: std::collections::BTreeMap<IndicatorCode, rightsmon_domain::catalogue::IndicatorDefinition> =
+            self.collected_indicators(&city.code).await?.iter().map(|d| (d.code.clone(), translations.indicator(d))).collect();
+        let mut rows = Vec::with_capacity(definitions.len().max(latest.len()));
+        let mut codes: Vec<IndicatorCode> = definitions.keys().chain(latest.keys()).cloned().collect();
+        codes.sort();
+        codes.dedup();
+        for code in codes {
+            let observation = latest.remove(&code);
+            let definition = match (definitions.remove(&code), &observation) {
+                (Some(definition), Some(o)) if definition.version == o.data.version => definition,
+                (_, Some(o)) => translations.indicator(&self.store.get_indicator(&code, Some(o.data.version)).await?),
+                (Some(definition), None) => definition,
+                (None, None) => continue,
+            };
+            rows.push(OverviewRow { definition, latest: observation });
+        }
+        let overview = Arc::new(CityOverview { rows, in_progress });
+        FindingsCache::put(&self.findings.overviews, key, generation, overview.clone());
+        Ok(overview)
     }
 
     /// Computes every finding of a city, for both audiences, that is not current: after an

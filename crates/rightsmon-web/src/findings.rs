@@ -164,13 +164,20 @@ pub(crate) async fn matrix(
 ) -> Result<(Vec<Value>, Vec<Value>), WebError> {
     let indicators = state.app.indicators(filter).await?.items;
     let cities = state.app.network_overview().await?.cities;
+    let codes: Vec<_> = indicators.iter().map(|d| d.code.clone()).collect();
+    let mut by_city = Vec::with_capacity(cities.len());
+    for city in &cities {
+        by_city.push(state.app.findings_of(&ctx.actor, city.code.as_str(), &codes).await?);
+    }
     let mut rows = Vec::new();
-    for definition in &indicators {
-        let mut verdicts = Vec::new();
-        for city in &cities {
-            let f = state.app.indicator_findings(&ctx.actor, definition.code.as_str(), city.code.as_str()).await?;
-            verdicts.push(if f.points.is_empty() { Value::Null } else { summary(&f) });
-        }
+    for (index, definition) in indicators.iter().enumerate() {
+        let verdicts: Vec<Value> = by_city
+            .iter()
+            .map(|findings| match findings.get(index) {
+                Some(f) if !f.points.is_empty() => summary(f),
+                _ => Value::Null,
+            })
+            .collect();
         let link = right.and_then(|code| definition.rights.iter().find(|l| l.right.as_str() == code)).map(|l| l.link_type.as_str());
         rows.push(json!({
             "code": definition.code,

@@ -9,8 +9,7 @@ use axum::extract::{Form, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use rightsmon_app::AppError;
-use rightsmon_app::observations::ObservationFilter;
-use rightsmon_domain::observation::{ObservationValue, WorkflowState};
+use rightsmon_domain::observation::ObservationValue;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -35,20 +34,7 @@ pub async fn home(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String
 /// The indicators a city monitors (those it collects and any with values), each with its latest
 /// published value and its headline verdict, and how many values are still in progress.
 async fn city_rows(state: &WebState, ctx: &Ctx, city: &rightsmon_domain::area::Area) -> Result<(Vec<serde_json::Value>, usize), WebError> {
-    let filter = ObservationFilter { area: Some(city.code.to_string()), key: Some(String::new()), ..ObservationFilter::default() };
-    let observations = state.app.all_observations(&ctx.actor, &filter).await?;
-    let mut latest: BTreeMap<String, &rightsmon_domain::observation::Observation> = BTreeMap::new();
-    let mut in_progress = 0;
-    for observation in &observations {
-        if observation.data.state != WorkflowState::Published {
-            in_progress += 1;
-            continue;
-        }
-        let code = observation.data.indicator.to_string();
-        if latest.get(&code).is_none_or(|current| current.data.period < observation.data.period) {
-            latest.insert(code, observation);
-        }
-    }
+    let overview = state.app.city_overview(&ctx.actor, city.code.as_str()).await?;
     let findings: BTreeMap<String, serde_json::Value> = state
         .app
         .city_findings(&ctx.actor, city.code.as_str())
@@ -56,14 +42,10 @@ async fn city_rows(state: &WebState, ctx: &Ctx, city: &rightsmon_domain::area::A
         .iter()
         .map(|f| (f.indicator.clone(), crate::findings::summary(f)))
         .collect();
-    let mut codes: Vec<String> = state.app.collected_indicators(&city.code).await?.iter().map(|d| d.code.to_string()).collect();
-    codes.extend(latest.keys().cloned());
-    codes.sort();
-    codes.dedup();
-    let mut rows = Vec::with_capacity(codes.len());
-    for code in codes {
-        let observation = latest.get(&code);
-        let definition = state.app.indicator(&code, observation.map(|o| o.data.version)).await?;
+    let mut rows = Vec::with_capacity(overview.rows.len());
+    for row in &overview.rows {
+        let (definition, observation) = (&row.definition, row.latest.as_ref());
+        let code = definition.code.to_string();
         let value = observation.map(|o| match &o.data.value {
             ObservationValue::Number(n) => definition.format_value(*n),
             ObservationValue::Text(t) => t.clone(),
@@ -80,7 +62,7 @@ async fn city_rows(state: &WebState, ctx: &Ctx, city: &rightsmon_domain::area::A
             "findings": findings.get(&code),
         }));
     }
-    Ok((rows, in_progress))
+    Ok((rows, overview.in_progress))
 }
 
 /// The themes as pages show them: the agreed areas first, each with its name and description.
