@@ -2,7 +2,7 @@
 //! its method and version and carries the inputs it rests on, so it can be recomputed; the
 //! public sees findings on published values only.
 
-use crate::observations::{ObservationFilter, SeriesPoint};
+use crate::observations::ObservationFilter;
 use crate::{App, AppError, AppResult};
 use rightsmon_analysis::gaps::{self, Dispersion, GapTrend, Gaps};
 use rightsmon_analysis::progress::{
@@ -12,8 +12,10 @@ use rightsmon_analysis::progress::{
 use rightsmon_analysis::trends::{self, Retrogression, Trend};
 use rightsmon_domain::access::Actor;
 use rightsmon_domain::catalogue::Direction as IndicatorDirection;
+use rightsmon_domain::catalogue::IndicatorDefinition;
 use rightsmon_domain::id::{AreaCode, IndicatorCode};
 use rightsmon_domain::observation::ObservationValue;
+use rightsmon_domain::observation::{NewObservation, Observation};
 use rightsmon_domain::period::Period;
 use rightsmon_store::{BenchmarkKind, Visibility};
 use serde::Serialize;
@@ -188,6 +190,10 @@ pub struct OverviewRow {
 /// Values by key, each with the generation it was computed at.
 type Kept<K, V> = Mutex<HashMap<K, (i64, Arc<V>)>>;
 
+/// Up to this many stale findings of a city are computed one by one; more, from one reading of
+/// the city's values.
+const FEW_STALE: usize = 4;
+
 /// At most this many findings are kept (nine cities of a hundred indicators, two audiences, fit
 /// twice); beyond it the whole cache starts again.
 const CACHED_FINDINGS: usize = 4000;
@@ -229,18 +235,63 @@ impl App {
         if let Some(findings) = FindingsCache::get(&self.findings.indicators, &key, generation) {
             return Ok(findings);
         }
-        let findings = Arc::new(self.compute_findings(city, code.as_str(), audience).await?);
-        FindingsCache::put(&self.findings.indicators, key, generation, findings.clone());
-        Ok(findings)
+        self.compute_findings(city, code, generation).await?;
+        FindingsCache::get(&self.findings.indicators, &key, generation).ok_or(AppError::NotFound)
     }
 
-    /// Computes the findings on an indicator in a city for an audience.
-    async fn compute_findings(&self, city: &AreaCode, indicator: &str, audience: Audience) -> AppResult<IndicatorFindings> {
-        let definition = self.indicator(indicator, None).await?;
-        let series = self.series_seen(audience.visibility(city), indicator, city.as_str(), "").await?;
+    /// Computes the findings on an indicator in a city for both audiences, from one reading of
+    /// its values (the public's are the published ones among the members'), and keeps them.
+    async fn compute_findings(&self, city: &AreaCode, code: &IndicatorCode, generation: i64) -> AppResult<()> {
+        let definition = self.indicator(code.as_str(), None).await?;
+        let filter = ObservationFilter {
+            indicator: Some(code.to_string()),
+            area: Some(city.to_string()),
+            include_districts: true,
+            ..ObservationFilter::default()
+        };
+        let observations = self.all_observations_seen(Audience::Members.visibility(city), &filter).await?;
+        let benchmarks = self.store.list_benchmarks(code, city).await?;
+        let seen: Vec<&Observation> = observations.iter().collect();
+        self.keep_findings(&definition, city, &seen, &benchmarks, generation);
+        Ok(())
+    }
+
+    /// Computes and keeps both audiences' findings from the values members see.
+    fn keep_findings(
+        &self,
+        definition: &IndicatorDefinition,
+        city: &AreaCode,
+        members: &[&Observation],
+        benchmarks: &[(BenchmarkKind, rightsmon_domain::observation::Benchmark)],
+        generation: i64,
+    ) {
+        let public: Vec<&Observation> = members.iter().copied().filter(|o| o.data.state.is_public()).collect();
+        for (audience, seen) in [(Audience::Public, &public[..]), (Audience::Members, members)] {
+            let findings = self.findings_from(definition, city, seen, benchmarks, audience);
+            FindingsCache::put(
+                &self.findings.indicators,
+                (city.clone(), definition.code.clone(), audience),
+                generation,
+                Arc::new(findings),
+            );
+        }
+    }
+
+    /// The findings on an indicator in a city from the values an audience sees: the city's and
+    /// its districts', every group, every definition version.
+    fn findings_from(
+        &self,
+        definition: &IndicatorDefinition,
+        city: &AreaCode,
+        seen: &[&Observation],
+        benchmarks: &[(BenchmarkKind, rightsmon_domain::observation::Benchmark)],
+        audience: Audience,
+    ) -> IndicatorFindings {
+        let mut series: Vec<&Observation> = seen.iter().copied().filter(|o| o.data.area == *city && o.data.key.is_total()).collect();
+        series.sort_by(|a, b| a.data.period.cmp(&b.data.period).then(a.data.version.cmp(&b.data.version)));
         let published_only = audience == Audience::Public;
-        let current_version = series.last().map(|p| p.version);
-        let in_current: Vec<&SeriesPoint> = series.iter().filter(|p| Some(p.version) == current_version).collect();
+        let current_version = series.last().map(|o| o.data.version);
+        let in_current: Vec<&NewObservation> = series.iter().map(|o| &o.data).filter(|p| Some(p.version) == current_version).collect();
         let mut note = None;
         let mut points: Vec<Point> = Vec::new();
         for p in &in_current {
@@ -256,6 +307,7 @@ impl App {
         }
         let observations: Vec<trends::Observation> = series
             .iter()
+            .map(|o| &o.data)
             .filter_map(|p| {
                 Some(trends::Observation {
                     year: annual(p.period)?,
@@ -267,8 +319,6 @@ impl App {
             })
             .collect();
         let direction = direction(definition.direction);
-        let code = IndicatorCode::parse(indicator).map_err(|_| AppError::NotFound)?;
-        let benchmarks = self.store.list_benchmarks(&code, city).await?;
         let benchmark = |kind: BenchmarkKind| {
             benchmarks
                 .iter()
@@ -335,78 +385,94 @@ impl App {
             headline_method: self.settings.headline_method,
         };
         if let (Some(direction), None) = (direction, state_kind) {
-            self.group_findings(audience, &mut findings, city, direction, current_version).await?;
+            group_findings(seen, &mut findings, city, direction, current_version);
         }
-        Ok(findings)
+        findings
     }
+}
 
-    /// Gaps between the groups of the latest period, their trend, and the spread over districts.
-    async fn group_findings(
-        &self,
-        audience: Audience,
-        findings: &mut IndicatorFindings,
-        city: &AreaCode,
-        direction: Direction,
-        version: Option<u32>,
-    ) -> AppResult<()> {
-        let filter = ObservationFilter {
-            indicator: Some(findings.indicator.clone()),
-            area: Some(city.to_string()),
-            include_districts: true,
-            ..ObservationFilter::default()
-        };
-        let observations = self.all_observations_seen(audience.visibility(city), &filter).await?;
-        let usable = observations.iter().filter(|o| Some(o.data.version) == version);
-        // In the city itself: the groups, by period.
-        let mut by_period: std::collections::BTreeMap<Period, Vec<(String, f64)>> = std::collections::BTreeMap::new();
-        let mut districts: std::collections::BTreeMap<Period, Vec<(String, f64)>> = std::collections::BTreeMap::new();
-        let mut women: Vec<(i32, f64)> = Vec::new();
-        let mut men: Vec<(i32, f64)> = Vec::new();
-        for o in usable {
-            let Some(value) = number(&o.data.value) else { continue };
-            let key = o.data.key.to_string();
-            if o.data.area == *city {
-                by_period.entry(o.data.period).or_default().push((key.clone(), value));
-                if let Some(year) = annual(o.data.period) {
-                    match key.as_str() {
-                        "SEX=F" => women.push((year, value)),
-                        "SEX=M" => men.push((year, value)),
-                        _ => {}
-                    }
+/// Gaps between the groups of the latest period, their trend, and the spread over districts.
+fn group_findings(seen: &[&Observation], findings: &mut IndicatorFindings, city: &AreaCode, direction: Direction, version: Option<u32>) {
+    let usable = seen.iter().filter(|o| Some(o.data.version) == version);
+    // In the city itself: the groups, by period.
+    let mut by_period: std::collections::BTreeMap<Period, Vec<(String, f64)>> = std::collections::BTreeMap::new();
+    let mut districts: std::collections::BTreeMap<Period, Vec<(String, f64)>> = std::collections::BTreeMap::new();
+    let mut women: Vec<(i32, f64)> = Vec::new();
+    let mut men: Vec<(i32, f64)> = Vec::new();
+    for o in usable {
+        let Some(value) = number(&o.data.value) else { continue };
+        let key = o.data.key.to_string();
+        if o.data.area == *city {
+            by_period.entry(o.data.period).or_default().push((key.clone(), value));
+            if let Some(year) = annual(o.data.period) {
+                match key.as_str() {
+                    "SEX=F" => women.push((year, value)),
+                    "SEX=M" => men.push((year, value)),
+                    _ => {}
                 }
-            } else if o.data.key.is_total() {
-                districts.entry(o.data.period).or_default().push((o.data.area.to_string(), value));
             }
+        } else if o.data.key.is_total() {
+            districts.entry(o.data.period).or_default().push((o.data.area.to_string(), value));
         }
-        if let Some((period, values)) = by_period.iter().rev().find(|(_, v)| v.iter().any(|(k, _)| !k.is_empty())) {
-            // Women to men where both are there; otherwise every group against the total.
-            let reference = if values.iter().any(|(k, _)| k == "SEX=M") && values.iter().any(|(k, _)| k == "SEX=F") { "SEX=M" } else { "" };
-            let groups: Vec<(String, f64)> = values.iter().filter(|(k, _)| reference.is_empty() || !k.is_empty()).cloned().collect();
-            findings.gaps = gaps::equality_gaps(&groups, reference, direction);
-            findings.gap_period = Some(period.to_string());
-        }
-        findings.gap_trend = gaps::gap_trend(&women, &men);
-        if let Some((period, values)) = districts.iter().rev().find(|(_, v)| v.len() >= 2) {
-            findings.dispersion = gaps::dispersion(values);
-            findings.dispersion_period = Some(period.to_string());
-            let mut values = values.clone();
-            values.sort_by(|a, b| a.0.cmp(&b.0));
-            findings.district_values = values;
-        }
-        Ok(())
     }
+    if let Some((period, values)) = by_period.iter().rev().find(|(_, v)| v.iter().any(|(k, _)| !k.is_empty())) {
+        // Women to men where both are there; otherwise every group against the total.
+        let reference = if values.iter().any(|(k, _)| k == "SEX=M") && values.iter().any(|(k, _)| k == "SEX=F") { "SEX=M" } else { "" };
+        let groups: Vec<(String, f64)> = values.iter().filter(|(k, _)| reference.is_empty() || !k.is_empty()).cloned().collect();
+        findings.gaps = gaps::equality_gaps(&groups, reference, direction);
+        findings.gap_period = Some(period.to_string());
+    }
+    findings.gap_trend = gaps::gap_trend(&women, &men);
+    if let Some((period, values)) = districts.iter().rev().find(|(_, v)| v.len() >= 2) {
+        findings.dispersion = gaps::dispersion(values);
+        findings.dispersion_period = Some(period.to_string());
+        let mut values = values.clone();
+        values.sort_by(|a, b| a.0.cmp(&b.0));
+        findings.district_values = values;
+    }
+}
 
+impl App {
     /// The findings on every indicator with values in a city, in code order.
     pub async fn city_findings(&self, actor: &Actor, area: &str) -> AppResult<Vec<IndicatorFindings>> {
         let city = self.city(area).await?;
         let audience = Audience::of(actor, &city.code);
         let generation = self.store.findings_generation(&city.code).await?;
         let codes = self.observed_at(&city.code, audience, generation).await?;
+        self.compute_stale(&city.code, &codes, audience, generation).await?;
         let mut all = Vec::with_capacity(codes.len());
         for code in codes.iter() {
             all.push((*self.findings_at(&city.code, code, audience, generation).await?).clone());
         }
         Ok(all)
+    }
+
+    /// Computes the findings of `codes` that are not current, reading the city's values once
+    /// when more than a few are stale (after a change, a city page needs them all).
+    async fn compute_stale(&self, city: &AreaCode, codes: &[IndicatorCode], audience: Audience, generation: i64) -> AppResult<usize> {
+        let stale: Vec<&IndicatorCode> = codes
+            .iter()
+            .filter(|code| FindingsCache::get(&self.findings.indicators, &(city.clone(), (*code).clone(), audience), generation).is_none())
+            .collect();
+        if stale.len() <= FEW_STALE {
+            for code in &stale {
+                self.compute_findings(city, code, generation).await?;
+            }
+            return Ok(stale.len());
+        }
+        let filter = ObservationFilter { area: Some(city.to_string()), include_districts: true, ..ObservationFilter::default() };
+        let observations = self.all_observations_seen(Audience::Members.visibility(city), &filter).await?;
+        let mut by_indicator: HashMap<&IndicatorCode, Vec<&Observation>> = HashMap::new();
+        for observation in &observations {
+            by_indicator.entry(&observation.data.indicator).or_default().push(observation);
+        }
+        for code in &stale {
+            let definition = self.indicator(code.as_str(), None).await?;
+            let benchmarks = self.store.list_benchmarks(code, city).await?;
+            let seen = by_indicator.get(*code).map_or(&[][..], Vec::as_slice);
+            self.keep_findings(&definition, city, seen, &benchmarks, generation);
+        }
+        Ok(stale.len())
     }
 
     /// The findings on several indicators in one city, from the values `actor` may see, in the
@@ -485,17 +551,11 @@ impl App {
     pub async fn refresh_findings(&self, area: &str) -> AppResult<usize> {
         let city = self.city(area).await?;
         let generation = self.store.findings_generation(&city.code).await?;
-        let mut computed = 0;
-        for audience in [Audience::Public, Audience::Members] {
-            for code in self.observed_at(&city.code, audience, generation).await?.iter() {
-                let key = (city.code.clone(), code.clone(), audience);
-                if FindingsCache::get(&self.findings.indicators, &key, generation).is_none() {
-                    self.findings_at(&city.code, code, audience, generation).await?;
-                    computed += 1;
-                }
-            }
-        }
-        Ok(computed)
+        // Both audiences' findings are computed together; the members see every indicator the
+        // public does.
+        let codes = self.observed_at(&city.code, Audience::Members, generation).await?;
+        self.observed_at(&city.code, Audience::Public, generation).await?;
+        self.compute_stale(&city.code, &codes, Audience::Members, generation).await
     }
 }
 
