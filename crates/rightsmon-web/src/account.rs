@@ -57,7 +57,7 @@ pub async fn change_password(
     ctx: Ctx,
     form: Result<Form<PasswordForm>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let Form(form) = form.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let Form(form) = form?;
     match state.app.change_own_password(&ctx.actor, &form.current_password, &form.new_password).await {
         Ok(()) => notice(&state, &ctx, "account-password-changed-title", "account-password-changed"),
         Err(AppError::Invalid(errors)) => page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(&errors)),
@@ -83,7 +83,7 @@ pub struct ErasureForm {
 
 /// Erases the reader's account, with their password and a confirmation; they are signed out.
 pub async fn erase(State(state): State<WebState>, ctx: Ctx, form: Result<Form<ErasureForm>, FormRejection>) -> Result<Response, WebError> {
-    let Form(form) = form.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let Form(form) = form?;
     let user = ctx.actor.user().ok_or(WebError::App(AppError::Unauthenticated))?.clone();
     if form.confirm.is_none() {
         let message = state.i18n.message(&ctx.lang, "account-erase-confirm-missing", &[]);

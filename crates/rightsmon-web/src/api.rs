@@ -2,7 +2,7 @@
 //! "offset"}`; errors have the stable body described in [`crate::error`].
 
 use crate::WebState;
-use crate::context::Ctx;
+use crate::context::{Ctx, Id};
 use crate::error::WebError;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -22,7 +22,7 @@ fn whole_list<T: serde::Serialize>(items: Vec<T>) -> Json<serde_json::Value> {
 }
 
 fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, WebError> {
-    query.map(|Query(q)| q).map_err(|e| WebError::BadRequest(e.body_text()))
+    Ok(query?.0)
 }
 
 pub async fn health(State(state): State<WebState>) -> Response {
@@ -165,8 +165,7 @@ pub async fn list_proposals(
     Ok(Json(serde_json::to_value(page).map_err(|e| AppError::Internal(e.into()))?))
 }
 
-pub async fn get_proposal(State(state): State<WebState>, Path(id): Path<String>) -> Result<Json<serde_json::Value>, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::App(AppError::NotFound))?;
+pub async fn get_proposal(State(state): State<WebState>, Id(id): Id) -> Result<Json<serde_json::Value>, WebError> {
     Ok(Json(serde_json::to_value(state.app.proposal_detail(id).await?).map_err(|e| AppError::Internal(e.into()))?))
 }
 
@@ -209,8 +208,7 @@ pub async fn list_observations(
     Ok(Json(serde_json::to_value(state.app.observations(&ctx.actor, &filter).await?).map_err(|e| AppError::Internal(e.into()))?))
 }
 
-pub async fn get_observation(State(state): State<WebState>, ctx: Ctx, Path(id): Path<String>) -> Result<Json<serde_json::Value>, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::App(AppError::NotFound))?;
+pub async fn get_observation(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result<Json<serde_json::Value>, WebError> {
     let observation = state.app.observation(&ctx.actor, id).await?;
     Ok(Json(json!({"observation": observation})))
 }
@@ -235,12 +233,7 @@ pub async fn series(
     Ok(Json(json!({"indicator": q.indicator, "area": q.area, "key": q.key, "points": points})))
 }
 
-pub async fn observation_history(
-    State(state): State<WebState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::App(AppError::NotFound))?;
+pub async fn observation_history(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result<Json<serde_json::Value>, WebError> {
     Ok(whole_list(state.app.value_history(&ctx.actor, id).await?))
 }
 
@@ -265,12 +258,7 @@ pub async fn city_cycles(State(state): State<WebState>, Path(code): Path<String>
 }
 
 /// Expected and received values of a cycle; for members of its city.
-pub async fn cycle_completeness(
-    State(state): State<WebState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::App(AppError::NotFound))?;
+pub async fn cycle_completeness(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result<Json<serde_json::Value>, WebError> {
     Ok(Json(serde_json::to_value(state.app.completeness(&ctx.actor, id).await?).map_err(|e| AppError::Internal(e.into()))?))
 }
 

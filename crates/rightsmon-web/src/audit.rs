@@ -25,7 +25,7 @@ pub async fn page(
     ctx: Ctx,
     query: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Html<String>, WebError> {
-    let Query(query) = query.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let Query(query) = query?;
     let expect = query.expect.trim();
     let expected = if expect.is_empty() { None } else { AuditHead::parse(expect) };
     let verification = state.app.verify_audit(Some(&ctx.actor), expected.as_ref()).await?;

@@ -67,7 +67,7 @@ pub async fn list(
     ctx: Ctx,
     query: Result<Query<CatalogueQuery>, QueryRejection>,
 ) -> Result<Html<String>, WebError> {
-    let Query(query) = query.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let Query(query) = query?;
     let offset = query.offset.trim().parse::<u64>().unwrap_or(0);
     let filter = IndicatorFilter {
         city: Some(query.city.clone()),
@@ -208,7 +208,7 @@ pub async fn show(
     Path(code): Path<String>,
     query: Result<Query<IndicatorPageQuery>, QueryRejection>,
 ) -> Result<Html<String>, WebError> {
-    let Query(query) = query.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let Query(query) = query?;
     let detail = state.app.indicator_detail(&code).await?;
     let shown = match query.version {
         Some(version) => detail.versions.iter().find(|d| d.version == version).ok_or(WebError::App(rightsmon_app::AppError::NotFound))?,

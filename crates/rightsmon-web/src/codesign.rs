@@ -3,10 +3,10 @@
 
 use crate::WebState;
 use crate::catalogue::{definition_page, localised};
-use crate::context::Ctx;
+use crate::context::{Ctx, Id};
 use crate::error::WebError;
 use axum::extract::rejection::{FormRejection, QueryRejection};
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use rightsmon_app::AppError;
@@ -43,7 +43,7 @@ pub async fn list(
     ctx: Ctx,
     query: Result<Query<ProposalsQuery>, QueryRejection>,
 ) -> Result<Html<String>, WebError> {
-    let Query(query) = query.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let Query(query) = query?;
     // A filter that cannot be read is said next to its field, and every proposal shows meanwhile.
     let (page, errors) = match state.app.proposals(Some(&query.scope), Some(&query.status), Some(200), None).await {
         Ok(page) => (page, None),
@@ -144,12 +144,8 @@ async fn proposal_page(
     Ok((status, Html(state.render("proposal.html", ctx, page)?)).into_response())
 }
 
-fn parse_id(id: &str) -> Result<i64, WebError> {
-    id.parse().map_err(|_| WebError::App(AppError::NotFound))
-}
-
-pub async fn show(State(state): State<WebState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, WebError> {
-    proposal_page(&state, &ctx, parse_id(&id)?, StatusCode::OK, None).await
+pub async fn show(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result<Response, WebError> {
+    proposal_page(&state, &ctx, id, StatusCode::OK, None).await
 }
 
 fn back_to(id: i64) -> Response {
@@ -180,16 +176,16 @@ pub struct TextForm {
 }
 
 fn form<T>(form: Result<Form<T>, FormRejection>) -> Result<T, WebError> {
-    form.map(|Form(f)| f).map_err(|e| WebError::BadRequest(e.body_text()))
+    Ok(form?.0)
 }
 
 pub async fn comment(
     State(state): State<WebState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: Result<Form<TextForm>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let (id, body) = (parse_id(&id)?, form(body)?);
+    let body = form(body)?;
     let result = state.app.comment(&ctx.actor, id, &body.text).await.map(|_| ());
     act(&state, &ctx, id, result).await
 }
@@ -197,10 +193,10 @@ pub async fn comment(
 pub async fn endorse(
     State(state): State<WebState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: Result<Form<TextForm>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let (id, body) = (parse_id(&id)?, form(body)?);
+    let body = form(body)?;
     let result = state.app.endorse(&ctx.actor, id, Some(&body.city)).await;
     act(&state, &ctx, id, result).await
 }
@@ -208,10 +204,10 @@ pub async fn endorse(
 pub async fn object(
     State(state): State<WebState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: Result<Form<TextForm>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let (id, body) = (parse_id(&id)?, form(body)?);
+    let body = form(body)?;
     let result = state.app.object(&ctx.actor, id, &body.text).await.map(|_| ());
     act(&state, &ctx, id, result).await
 }
@@ -230,10 +226,10 @@ pub struct DecisionForm {
 pub async fn decide(
     State(state): State<WebState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: Result<Form<DecisionForm>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let (id, body) = (parse_id(&id)?, form(body)?);
+    let body = form(body)?;
     // Who may decide is known before the form is read.
     state.app.proposal_to_decide(&ctx.actor, id).await?;
     let outcome = Outcome::parse(&body.outcome).map_err(|e| WebError::App(AppError::Invalid(FieldErrors::single("outcome", e))))?;
@@ -241,8 +237,7 @@ pub async fn decide(
     act(&state, &ctx, id, result).await
 }
 
-pub async fn withdraw(State(state): State<WebState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, WebError> {
-    let id = parse_id(&id)?;
+pub async fn withdraw(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result<Response, WebError> {
     let result = state.app.withdraw(&ctx.actor, id).await;
     act(&state, &ctx, id, result).await
 }

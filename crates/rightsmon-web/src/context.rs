@@ -16,7 +16,7 @@ use crate::error::{ErrorReport, WebError};
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rightsmon_app::AppError;
@@ -208,6 +208,48 @@ pub async fn context_layer(State(state): State<WebState>, request: Request, next
     response
 }
 
+/// How an error report reaches its reader: JSON for API clients, a page in the reader's language
+/// for everyone else.
+impl ErrorReport {
+    /// The JSON response for API clients.
+    pub fn into_json(self) -> Response {
+        let body = serde_json::json!({
+            "error": { "code": self.code, "message": self.public_message, "fields": self.fields.as_ref().map(|f| &f.0) }
+        });
+        let mut response = (self.status, axum::Json(body)).into_response();
+        self.add_headers(&mut response);
+        response
+    }
+
+    /// The HTML page for readers.
+    pub fn into_page(self, state: &WebState, ctx: &Ctx) -> Response {
+        let minutes = self.retry_after_seconds.map_or(0, |s| (s + 59) / 60);
+        let message = state.i18n.message(&ctx.lang, self.message_key, &[("minutes", crate::i18n::Arg::Number(minutes as f64))]);
+        let title_key = if self.status == StatusCode::NOT_FOUND { "error-not-found-title" } else { "error-title" };
+        let page = serde_json::json!({
+            "title_key": title_key,
+            "message": message,
+            "detail": self.detail,
+            "status": self.status.as_u16(),
+            "sign_in": self.code == "unauthenticated",
+        });
+        let mut response = match state.render("error.html", ctx, page) {
+            Ok(html) => (self.status, axum::response::Html(html)).into_response(),
+            Err(_) => (self.status, message).into_response(),
+        };
+        self.add_headers(&mut response);
+        response
+    }
+
+    fn add_headers(&self, response: &mut Response) {
+        if let Some(seconds) = self.retry_after_seconds
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+    }
+}
+
 /// Renders an error report (or a bare error status from the router or a layer) for its reader.
 fn render_errors(state: &WebState, ctx: &Ctx, response: Response) -> Response {
     let report = match response.extensions().get::<ErrorReport>() {
@@ -225,6 +267,20 @@ fn render_errors(state: &WebState, ctx: &Ctx, response: Response) -> Response {
         rendered.headers_mut().append(header::SET_COOKIE, value.clone());
     }
     rendered
+}
+
+/// A numbered thing's id from the path (`/values/{id}`, `/proposals/{id}`): a path that is not a
+/// number names nothing, so it is not found.
+#[derive(Debug, Clone, Copy)]
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(text) = axum::extract::Path::<String>::from_request_parts(parts, state).await?;
+        text.parse().map(Id).map_err(|_| WebError::App(AppError::NotFound))
+    }
 }
 
 #[cfg(test)]

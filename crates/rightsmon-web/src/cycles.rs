@@ -3,10 +3,10 @@
 
 use crate::WebState;
 use crate::catalogue::localised;
-use crate::context::Ctx;
+use crate::context::{Ctx, Id};
 use crate::error::WebError;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use rightsmon_app::AppError;
@@ -72,7 +72,7 @@ pub struct CycleForm {
 }
 
 pub async fn create(State(state): State<WebState>, ctx: Ctx, form: Result<Form<CycleForm>, FormRejection>) -> Result<Response, WebError> {
-    let Form(form) = form.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let Form(form) = form?;
     match state.app.create_cycle(&ctx.actor, &form.city, &form.name, &form.period, &form.deadline).await {
         Ok(cycle) => Ok(see_other(&format!("/workspace/cycles/{}", cycle.id))),
         Err(AppError::Invalid(errors)) => {
@@ -150,10 +150,6 @@ async fn cycle_page(
     Ok((status, Html(state.render("cycle.html", ctx, page)?)).into_response())
 }
 
-fn cycle_id(id: &str) -> Result<i64, WebError> {
-    id.parse().map_err(|_| WebError::App(AppError::NotFound))
-}
-
 #[derive(Debug, Default, Deserialize)]
 pub struct CycleQuery {
     #[serde(default)]
@@ -167,24 +163,23 @@ pub struct CycleQuery {
 pub async fn show(
     State(state): State<WebState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     query: Result<axum::extract::Query<CycleQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, WebError> {
     let axum::extract::Query(query) = query.unwrap_or_default();
     let not_adopted: Vec<&str> = query.not_adopted.split(',').map(str::trim).filter(|c| !c.is_empty()).collect();
     let values = json!({"assigned": query.assigned, "not_adopted": not_adopted, "organisation": query.organisation});
-    cycle_page(&state, &ctx, cycle_id(&id)?, values, None, StatusCode::OK).await
+    cycle_page(&state, &ctx, id, values, None, StatusCode::OK).await
 }
 
 /// Assigns the indicators ticked on the cycle's page to one organisation, all or none.
 pub async fn assign(
     State(state): State<WebState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let id = cycle_id(&id)?;
-    let Form(fields) = form.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let Form(fields) = form?;
     // The cycle must be one the actor may manage, before the form is read.
     state.app.cycle_to_manage(&ctx.actor, id).await?;
     let indicators: Vec<String> = fields.iter().filter(|(k, _)| k == "indicator").map(|(_, v)| v.clone()).collect();
@@ -220,12 +215,11 @@ pub struct OrganisationForm {
 pub async fn add_organisation(
     State(state): State<WebState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: Result<Form<OrganisationForm>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let id = cycle_id(&id)?;
     let cycle = state.app.cycle_to_manage(&ctx.actor, id).await?;
-    let Form(form) = form.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let Form(form) = form?;
     match state.app.add_organisation(&ctx.actor, &form.name, &form.kind, Some(cycle.cycle.city.as_str())).await {
         Ok(created) => Ok(see_other(&format!("/workspace/cycles/{id}?organisation={}#assign", created.id))),
         Err(AppError::Invalid(mut errors)) => {

@@ -2,11 +2,10 @@
 //!
 //! API routes (under `/api/`) answer with a stable JSON body `{"error": {"code", "message",
 //! "fields"}}`; pages answer with an HTML page in the reader's language. A 500 is logged once
-//! with its cause chain and shows a generic message: internals never reach the client.
+//! with its cause chain and shows a generic message: internals never reach the client. A
+//! handler's error becomes an [`ErrorReport`] here; `context` renders it for its reader.
 
-use crate::WebState;
-use crate::context::Ctx;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use rightsmon_app::AppError;
 use rightsmon_domain::FieldErrors;
@@ -23,6 +22,37 @@ pub enum WebError {
 impl From<AppError> for WebError {
     fn from(error: AppError) -> Self {
         Self::App(error)
+    }
+}
+
+/// Every extractor's rejection (a form, query, JSON body or path that cannot be read) is a bad
+/// request that says what was wrong.
+macro_rules! rejections {
+    ($($rejection:ty),*) => {
+        $(impl From<$rejection> for WebError {
+            fn from(rejection: $rejection) -> Self {
+                Self::BadRequest(rejection.body_text())
+            }
+        })*
+    };
+}
+
+rejections!(
+    axum::extract::rejection::FormRejection,
+    axum::extract::rejection::QueryRejection,
+    axum::extract::rejection::JsonRejection,
+    axum::extract::rejection::PathRejection,
+    axum::extract::multipart::MultipartRejection
+);
+
+/// A multipart body that breaks off, or grows beyond its limit, while it is read.
+impl From<axum::extract::multipart::MultipartError> for WebError {
+    fn from(error: axum::extract::multipart::MultipartError) -> Self {
+        if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::TooLarge
+        } else {
+            Self::BadRequest(format!("the upload is not complete: {}", error.body_text()))
+        }
     }
 }
 
@@ -167,43 +197,5 @@ impl ErrorReport {
             report.message_key = "error-timeout";
         }
         Some(report)
-    }
-
-    /// The JSON response for API clients.
-    pub fn into_json(self) -> Response {
-        let body = serde_json::json!({
-            "error": { "code": self.code, "message": self.public_message, "fields": self.fields.as_ref().map(|f| &f.0) }
-        });
-        let mut response = (self.status, axum::Json(body)).into_response();
-        self.add_headers(&mut response);
-        response
-    }
-
-    /// The HTML page for readers.
-    pub fn into_page(self, state: &WebState, ctx: &Ctx) -> Response {
-        let minutes = self.retry_after_seconds.map_or(0, |s| (s + 59) / 60);
-        let message = state.i18n.message(&ctx.lang, self.message_key, &[("minutes", crate::i18n::Arg::Number(minutes as f64))]);
-        let title_key = if self.status == StatusCode::NOT_FOUND { "error-not-found-title" } else { "error-title" };
-        let page = serde_json::json!({
-            "title_key": title_key,
-            "message": message,
-            "detail": self.detail,
-            "status": self.status.as_u16(),
-            "sign_in": self.code == "unauthenticated",
-        });
-        let mut response = match state.render("error.html", ctx, page) {
-            Ok(html) => (self.status, axum::response::Html(html)).into_response(),
-            Err(_) => (self.status, message).into_response(),
-        };
-        self.add_headers(&mut response);
-        response
-    }
-
-    fn add_headers(&self, response: &mut Response) {
-        if let Some(seconds) = self.retry_after_seconds
-            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
-        {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
     }
 }

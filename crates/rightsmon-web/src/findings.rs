@@ -257,7 +257,7 @@ pub async fn api_comparison(
     Path(code): Path<String>,
     q: Result<axum::extract::Query<ComparisonQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Value>, WebError> {
-    let axum::extract::Query(q) = q.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let axum::extract::Query(q) = q?;
     let c = state.app.comparison(&ctx.actor, &code, q.city.as_deref(), q.period.as_deref(), q.ranks).await?;
     Ok(Json(json!(c)))
 }

@@ -9,7 +9,7 @@
 //! in the database, and a job cut short by a restart wrote nothing.
 
 use crate::WebState;
-use crate::context::Ctx;
+use crate::context::{Ctx, Id};
 use crate::error::WebError;
 use crate::upload;
 use axum::Json;
@@ -213,7 +213,7 @@ pub async fn upload(
     if !overview.cities.iter().any(|c| ctx.actor.may(Permission::EnterData(&c.code))) {
         return Err(WebError::App(AppError::Forbidden));
     }
-    let mut multipart = multipart.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let mut multipart = multipart?;
     let mut request = ImportRequest::default();
     let (mut separator, mut decimal) = (String::new(), String::new());
     let mut upload: Option<(String, TempFile, u64, bool)> = None;
@@ -225,7 +225,7 @@ pub async fn upload(
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large(&state)),
-            Err(e) => return Err(WebError::BadRequest(format!("the upload is not complete: {}", e.body_text()))),
+            Err(e) => return Err(e.into()),
         };
         match field.name().unwrap_or_default() {
             "file" => {
@@ -248,7 +248,7 @@ pub async fn upload(
                         }
                         Ok(None) => break,
                         Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large(&state)),
-                        Err(e) => return Err(WebError::BadRequest(format!("the upload is not complete: {}", e.body_text()))),
+                        Err(e) => return Err(e.into()),
                     }
                 }
                 file.flush().await.map_err(storing)?;
@@ -355,8 +355,7 @@ pub async fn status(State(state): State<WebState>, ctx: Ctx, Path(id): Path<Stri
 }
 
 /// The wide workbook of a cycle, to fill in and upload.
-pub async fn template(State(state): State<WebState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::App(AppError::NotFound))?;
+pub async fn template(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result<Response, WebError> {
     let (name, bytes) = state.app.wide_template(&ctx.actor, id, &ctx.lang).await?;
     let disposition = format!("attachment; filename=\"{}\"", name.replace(['"', '\\'], "_"));
     Ok((

@@ -131,6 +131,12 @@ fn style_version() -> String {
 
 fn build_templates(i18n: Arc<i18n::I18n>) -> anyhow::Result<minijinja::Environment<'static>> {
     let mut env = minijinja::Environment::new();
+    // In debug builds (every test, the browser tests) printing or iterating a value that the
+    // page's context lacks is an error, so that a misspelt key fails a test instead of showing
+    // an empty cell; a release build shows nothing for it.
+    if cfg!(debug_assertions) {
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
+    }
     for (name, source) in TEMPLATES {
         env.add_template(name, source).map_err(|e| anyhow::anyhow!("template {name}: {e}"))?;
     }

@@ -64,7 +64,7 @@ pub async fn districts_page(
     ctx: Ctx,
     q: Result<Query<DistrictsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, WebError> {
-    let Query(q) = q.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let Query(q) = q?;
     page(&state, &ctx, &q.city, None, StatusCode::OK).await
 }
 
@@ -79,13 +79,13 @@ pub async fn upload_districts(
     if cities.is_empty() {
         return Err(WebError::App(rightsmon_app::AppError::Forbidden));
     }
-    let mut multipart = multipart.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let mut multipart = multipart?;
     let (mut city, mut file): (String, Option<Vec<u8>>) = (String::new(), None);
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(e) => return Err(WebError::BadRequest(format!("the upload is not complete: {}", e.body_text()))),
+            Err(e) => return Err(e.into()),
         };
         match field.name().unwrap_or_default() {
             "city" => city = upload::text(field).await?,

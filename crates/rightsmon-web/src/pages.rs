@@ -150,7 +150,7 @@ pub async fn login_form(State(state): State<WebState>, ctx: Ctx) -> Result<Respo
 }
 
 pub async fn login(State(state): State<WebState>, ctx: Ctx, form: Result<Form<LoginForm>, FormRejection>) -> Result<Response, WebError> {
-    let Form(form) = form.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let Form(form) = form?;
     let username = form.username.chars().take(64).collect::<String>();
     match state.app.login(&form.username, &form.password, &ctx.client).await {
         Ok(session) => {

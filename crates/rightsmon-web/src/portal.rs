@@ -5,7 +5,7 @@
 use crate::WebState;
 use crate::catalogue::localised;
 use crate::charts::{self, TimeSeries, TimeValue, label};
-use crate::context::Ctx;
+use crate::context::{Ctx, Id};
 use crate::error::WebError;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
@@ -253,7 +253,7 @@ pub async fn file_shadow(
     Path((city, indicator)): Path<(String, String)>,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let Form(fields) = body.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let Form(fields) = body?;
     let get = |name: &str| fields.iter().find(|(k, _)| k == name).map_or(String::new(), |(_, v)| v.clone());
     let value = crate::workspace::typed_number(&get("value"), &ctx.lang);
     let draft = ShadowDraft {
@@ -280,11 +280,10 @@ pub async fn file_shadow(
 pub async fn reply_to_shadow(
     State(state): State<WebState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::App(AppError::NotFound))?;
-    let Form(fields) = body.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let Form(fields) = body?;
     let text = fields.iter().find(|(k, _)| k == "reply").map_or(String::new(), |(_, v)| v.clone());
     match state.app.reply_to_shadow(&ctx.actor, id, &text).await {
         Ok(replied) => Ok(see_other(&format!("/cities/{}/indicators/{}#shadow-{}", replied.data.area, replied.data.indicator, replied.id))),
@@ -310,8 +309,7 @@ fn see_other(location: &str) -> Response {
 
 /// A value's history as a page: every version the reader may see, who changed it (for the
 /// members of its city) and why; coordinators go on from here to revise it.
-pub async fn history_page(State(state): State<WebState>, ctx: Ctx, Path(id): Path<String>) -> Result<Html<String>, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::App(AppError::NotFound))?;
+pub async fn history_page(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result<Html<String>, WebError> {
     let observation = state.app.observation(&ctx.actor, id).await?;
     let data = &observation.data;
     let definition = state.app.indicator(data.indicator.as_str(), Some(data.version)).await?;
@@ -409,7 +407,7 @@ pub async fn comparison_page(
     Path(code): Path<String>,
     q: Result<axum::extract::Query<CompareQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Html<String>, WebError> {
-    let axum::extract::Query(q) = q.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let axum::extract::Query(q) = q?;
     let definition = state.app.indicator(&code, None).await?;
     let city = Some(q.city.trim()).filter(|c| !c.is_empty());
     let ranks = matches!(q.ranks.trim(), "true" | "1" | "on" | "yes");

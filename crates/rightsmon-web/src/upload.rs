@@ -4,22 +4,13 @@
 
 use crate::error::WebError;
 use axum::extract::multipart::Field;
-use axum::http::StatusCode;
 
 /// The longest text field of an upload form (a city, a format, a reason).
 pub const TEXT_FIELD_LIMIT: usize = 8 * 1024;
 
-fn incomplete(error: &axum::extract::multipart::MultipartError) -> WebError {
-    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        WebError::TooLarge
-    } else {
-        WebError::BadRequest(format!("the upload is not complete: {}", error.body_text()))
-    }
-}
-
 /// The next chunk of a field, or `None` at its end.
 pub async fn chunk(field: &mut Field<'_>) -> Result<Option<axum::body::Bytes>, WebError> {
-    field.chunk().await.map_err(|e| incomplete(&e))
+    field.chunk().await.map_err(WebError::from)
 }
 
 /// A field's bytes, refused with `too_large` as soon as they pass `limit`.

@@ -247,7 +247,7 @@ pub async fn entry_form(
     ctx: Ctx,
     query: Result<Query<EntryQuery>, QueryRejection>,
 ) -> Result<Response, WebError> {
-    let Query(query) = query.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let Query(query) = query?;
     let mut values = serde_json::Map::new();
     values.insert("area".into(), json!(query.area));
     values.insert("period".into(), json!(query.period));
@@ -268,7 +268,7 @@ pub async fn enter(
     ctx: Ctx,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let Form(fields) = body.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let Form(fields) = body?;
     let get = |name: &str| fields.iter().find(|(k, _)| k == name).map_or(String::new(), |(_, v)| v.trim().to_owned());
     let optional = |name: &str| Some(get(name)).filter(|v| !v.is_empty());
     let number = |name: &str| optional(name).map(|v| typed_number(&v, &ctx.lang));
@@ -487,7 +487,7 @@ pub async fn queue(
     ctx: Ctx,
     query: Result<Query<QueueQuery>, QueryRejection>,
 ) -> Result<Response, WebError> {
-    let Query(query) = query.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let Query(query) = query?;
     let offset = query.offset.trim().parse::<u64>().unwrap_or(0);
     let done = query.done.trim().parse::<usize>().ok();
     queue_page(&state, &ctx, &query.filter, offset, Review { done, ..Review::default() }, StatusCode::OK).await
@@ -500,7 +500,7 @@ pub async fn review(
     ctx: Ctx,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let Form(fields) = body.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let Form(fields) = body?;
     let action = fields.iter().find(|(k, _)| k == "action").map_or("", |(_, v)| v.as_str()).to_owned();
     let reason = fields.iter().find(|(k, _)| k == "reason").map_or("", |(_, v)| v.trim()).to_owned();
     let mut review = Review { reason: reason.clone(), ..Review::default() };
