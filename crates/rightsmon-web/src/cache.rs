@@ -4,8 +4,10 @@
 //! An entry is used only while no write has gone through this server since it was made (every
 //! successful state-changing request, and every finished import, starts a new generation) and for
 //! at most `ttl`, which bounds how long a change made elsewhere (the command line, another server
-//! on the same PostgreSQL database) takes to show. Signed-in readers, who may see unpublished
-//! values of their city, never use it.
+//! on the same PostgreSQL database) takes to show. When an entry outlives `ttl`, the first reader
+//! renders it again while the readers who arrive meanwhile still get the entry they would have got
+//! a moment before, so that an expiry never stalls a crowd of readers. Signed-in readers, who may
+//! see unpublished values of their city, never use it.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{MatchedPath, Request, State};
@@ -51,6 +53,18 @@ struct Entry {
     made: Instant,
     content_type: HeaderValue,
     body: Bytes,
+    /// Whether a reader is rendering the expired entry again.
+    refreshing: bool,
+}
+
+/// What the cache holds for a request.
+enum Lookup {
+    /// A current answer.
+    Fresh(HeaderValue, Bytes),
+    /// An expired answer that another reader is rendering again: served meanwhile.
+    Refreshing(HeaderValue, Bytes),
+    /// Nothing to serve: this reader renders (and, for an expired entry, refreshes it).
+    Miss,
 }
 
 /// Rendered answers to anonymous readers, by language and URL.
@@ -80,11 +94,38 @@ impl PageCache {
         }
     }
 
+    /// What a reader gets for `key`, if anything (for tests of the rules).
+    #[cfg(test)]
     fn get(&self, key: &str) -> Option<(HeaderValue, Bytes)> {
+        match self.lookup(key) {
+            Lookup::Fresh(content_type, body) | Lookup::Refreshing(content_type, body) => Some((content_type, body)),
+            Lookup::Miss => None,
+        }
+    }
+
+    /// The answer for `key`. An entry of an older generation is never served; an expired one is
+    /// served while the one reader who got `Miss` for it renders it again.
+    fn lookup(&self, key: &str) -> Lookup {
         let generation = self.generation.load(Ordering::SeqCst);
-        let entries = self.entries.lock().ok()?;
-        let entry = entries.get(key)?;
-        (entry.generation == generation && entry.made.elapsed() < self.ttl).then(|| (entry.content_type.clone(), entry.body.clone()))
+        let Ok(mut entries) = self.entries.lock() else { return Lookup::Miss };
+        let Some(entry) = entries.get_mut(key).filter(|e| e.generation == generation) else { return Lookup::Miss };
+        if entry.made.elapsed() < self.ttl {
+            Lookup::Fresh(entry.content_type.clone(), entry.body.clone())
+        } else if entry.refreshing {
+            Lookup::Refreshing(entry.content_type.clone(), entry.body.clone())
+        } else {
+            entry.refreshing = true;
+            Lookup::Miss
+        }
+    }
+
+    /// A refresh that produced nothing to keep: the next reader tries again.
+    fn refresh_failed(&self, key: &str) {
+        if let Ok(mut entries) = self.entries.lock()
+            && let Some(entry) = entries.get_mut(key)
+        {
+            entry.refreshing = false;
+        }
     }
 
     fn put(&self, key: String, generation: u64, content_type: HeaderValue, body: Bytes) {
@@ -96,7 +137,7 @@ impl PageCache {
                 entries.clear();
             }
         }
-        entries.insert(key, Entry { generation, made: Instant::now(), content_type, body });
+        entries.insert(key, Entry { generation, made: Instant::now(), content_type, body, refreshing: false });
     }
 }
 
@@ -109,7 +150,7 @@ pub async fn cache_layer(State(state): State<crate::WebState>, request: Request,
         return next.run(request).await;
     };
     let key = format!("{lang} {}", request.uri());
-    if let Some((content_type, body)) = cache.get(&key) {
+    if let Lookup::Fresh(content_type, body) | Lookup::Refreshing(content_type, body) = cache.lookup(&key) {
         return ([(header::CONTENT_TYPE, content_type)], body).into_response();
     }
     let generation = cache.generation.load(Ordering::SeqCst);
@@ -125,10 +166,16 @@ pub async fn cache_layer(State(state): State<crate::WebState>, request: Request,
                     cache.put(key, generation, content_type, bytes.clone());
                     Response::from_parts(parts, Body::from(bytes))
                 }
-                Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                Err(_) => {
+                    cache.refresh_failed(&key);
+                    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+                }
             }
         }
-        _ => response,
+        _ => {
+            cache.refresh_failed(&key);
+            response
+        }
     }
 }
 
@@ -136,6 +183,7 @@ pub async fn cache_layer(State(state): State<crate::WebState>, request: Request,
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
 
     #[test]
     fn every_cached_route_is_a_public_get_route_of_the_table() {
@@ -161,8 +209,17 @@ mod tests {
         cache.put("en /".into(), 0, html.clone(), Bytes::from_static(b"stale"));
         assert!(cache.get("en /").is_none());
         let expired = PageCache::new(Duration::from_millis(1));
-        expired.put("en /".into(), 0, html, Bytes::from_static(b"home"));
+        expired.put("en /".into(), 0, html.clone(), Bytes::from_static(b"home"));
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(expired.get("en /").is_none(), "the first reader after the expiry renders again");
+        assert_eq!(expired.get("en /").unwrap().1, Bytes::from_static(b"home"), "the readers meanwhile get the last answer");
+        expired.put("en /".into(), 0, html.clone(), Bytes::from_static(b"renewed"));
+        assert_eq!(expired.get("en /").unwrap().1, Bytes::from_static(b"renewed"));
         std::thread::sleep(Duration::from_millis(5));
         assert!(expired.get("en /").is_none());
+        expired.refresh_failed("en /");
+        assert!(expired.get("en /").is_none(), "a refresh that failed leaves the next reader to try again");
+        expired.invalidate();
+        assert!(expired.get("en /").is_none() && expired.get("en /").is_none(), "after a write, nothing old is served");
     }
 }
