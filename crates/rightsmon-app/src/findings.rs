@@ -146,11 +146,11 @@ pub enum Audience {
 }
 
 impl Audience {
-    fn of(actor: &Actor, city: &AreaCode) -> Self {
+    pub(crate) fn of(actor: &Actor, city: &AreaCode) -> Self {
         if actor.may(rightsmon_domain::access::Permission::ReadUnpublished(city)) { Self::Members } else { Self::Public }
     }
 
-    fn visibility(self, city: &AreaCode) -> Visibility {
+    pub(crate) fn visibility(self, city: &AreaCode) -> Visibility {
         match self {
             Self::Public => Visibility::PublishedOnly,
             Self::Members => Visibility::PublishedAndCities(vec![city.clone()]),
@@ -168,6 +168,7 @@ pub struct FindingsCache {
     indicators: Kept<(AreaCode, IndicatorCode, Audience), IndicatorFindings>,
     observed: Kept<(AreaCode, Audience), Vec<IndicatorCode>>,
     overviews: Kept<(AreaCode, Audience), CityOverview>,
+    pub(crate) pages: Kept<(AreaCode, IndicatorCode, Audience, String), crate::pages::IndicatorPage>,
 }
 
 /// A city's indicators as its page lists them: each indicator it collects or has published
@@ -199,12 +200,12 @@ const FEW_STALE: usize = 4;
 const CACHED_FINDINGS: usize = 4000;
 
 impl FindingsCache {
-    fn get<K: std::hash::Hash + Eq, V>(map: &Kept<K, V>, key: &K, generation: i64) -> Option<Arc<V>> {
+    pub(crate) fn get<K: std::hash::Hash + Eq, V>(map: &Kept<K, V>, key: &K, generation: i64) -> Option<Arc<V>> {
         let map = map.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         map.get(key).filter(|(g, _)| *g == generation).map(|(_, v)| v.clone())
     }
 
-    fn put<K: std::hash::Hash + Eq, V>(map: &Kept<K, V>, key: K, generation: i64, value: Arc<V>) {
+    pub(crate) fn put<K: std::hash::Hash + Eq, V>(map: &Kept<K, V>, key: K, generation: i64, value: Arc<V>) {
         let mut map = map.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if map.len() >= CACHED_FINDINGS {
             map.clear();
@@ -224,7 +225,7 @@ impl App {
     }
 
     /// The findings of an audience, from the cache while the city's generation holds.
-    async fn findings_at(
+    pub(crate) async fn findings_at(
         &self,
         city: &AreaCode,
         code: &IndicatorCode,

@@ -17,6 +17,7 @@ pub mod framework;
 pub mod imports;
 pub mod maps;
 pub mod observations;
+pub mod pages;
 pub mod reference;
 pub mod reporting;
 pub mod translations;

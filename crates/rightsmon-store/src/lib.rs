@@ -151,9 +151,11 @@ pub trait CatalogueStore: Send + Sync {
 /// Observations, their history, shadow values and benchmarks.
 #[async_trait]
 pub trait ObservationStore: Send + Sync {
-    /// A number that grows with every change of what a city's findings rest on: its values and
-    /// their states, its targets and baselines, the network's definitions and areas. Findings
-    /// kept beside a generation are current while it stays the same, whichever process wrote.
+    /// A number that grows with every change of what a city's findings and public pages rest
+    /// on: its values and their states, its targets and baselines, civil society's values and
+    /// replies, its organisations; the network's definitions, codelists, areas and decisions.
+    /// What is kept beside a generation is current while it stays the same, whichever process
+    /// wrote.
     async fn findings_generation(&self, city: &AreaCode) -> StoreResult<i64>;
     /// Stores a new observation (revision 1). The same indicator version, area, period and key
     /// twice is a `Conflict`.

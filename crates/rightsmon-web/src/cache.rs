@@ -184,7 +184,6 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-
     #[test]
     fn every_cached_route_is_a_public_get_route_of_the_table() {
         let table = crate::route_table();

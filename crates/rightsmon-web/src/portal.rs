@@ -99,26 +99,20 @@ async fn indicator_view(
     form: PageForm,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let (city, indicator) = (city.to_owned(), indicator.to_owned());
-    let findings = state.app.indicator_findings(&ctx.actor, &indicator, &city).await?;
-    let city = state.app.city(&city).await?;
-    let definition = state.app.indicator(&indicator, None).await?;
-    let (code, area) = (definition.code.as_str(), city.code.as_str());
-    let series = state.app.series(&ctx.actor, code, area, "").await?;
-    let shadow = state.app.shadow_values(code, area).await?;
-    let districts = state.app.districts(&city.code).await?;
-    let all_groups = state.app.entry_groups(&definition, &ctx.lang, usize::MAX).await?;
+    let data = state.app.indicator_page(&ctx.actor, city, indicator, &ctx.lang).await?;
+    let (city, definition, findings) = (&data.city, &data.definition, &data.findings);
+    let (series, shadow, districts) = (data.series.as_slice(), data.shadow.as_slice(), data.districts.as_slice());
     let groups_in_order: Vec<Value> =
-        all_groups.iter().skip(1).map(|(key, label)| json!({"key": key.to_string(), "label": label})).collect();
-    let groups: BTreeMap<String, String> = all_groups.into_iter().filter_map(|(key, label)| Some((key.to_string(), label?))).collect();
+        data.groups.iter().skip(1).map(|(key, label)| json!({"key": key.to_string(), "label": label})).collect();
+    let groups: BTreeMap<String, String> = data.groups.iter().filter_map(|(key, label)| Some((key.to_string(), label.clone()?))).collect();
     let digits = usize::from(definition.decimals);
     let name_of_group = |key: &str| groups.get(key).cloned().unwrap_or_else(|| key.to_owned());
 
-    let (mut rows, values) = series_view(&series, digits);
-    let state_names = states(state, ctx, &definition);
+    let (mut rows, values) = series_view(series, digits);
+    let state_names = states(state, ctx, definition);
     if let Some(names) = &state_names {
         // A state's value is named, not numbered: "No", "Yes", or its level.
-        for (row, point) in rows.iter_mut().zip(&series) {
+        for (row, point) in rows.iter_mut().zip(series) {
             if let Some(n) = number(&point.value)
                 && let Some((_, name)) = names.iter().find(|(v, _)| (*v - n).abs() < 1e-9)
             {
@@ -157,13 +151,13 @@ async fn indicator_view(
         })
         .unwrap_or_default();
     let group_chart = charts::bar_chart(&group_bars, digits);
-    let boundaries = state.app.boundaries(area).await?;
+    let boundaries = &data.boundaries;
     let names: Vec<(String, String)> = districts.iter().map(|d| (d.code.to_string(), d.name.clone())).collect();
     let district_name = |code: &str| names.iter().find(|(c, _)| c == code).map_or_else(|| code.to_owned(), |(_, n)| n.clone());
     let district_map = if findings.district_values.is_empty() {
         None
     } else {
-        charts::choropleth(&charts::outlines(&boundaries, &names), &findings.district_values, digits)
+        charts::choropleth(&charts::outlines(boundaries, &names), &findings.district_values, digits)
     };
     let district_rows: Vec<Value> = findings
         .district_values
@@ -173,14 +167,14 @@ async fn indicator_view(
 
     // Official and civil-society values of each period, side by side.
     let mut periods: BTreeMap<String, (Vec<Value>, Vec<Value>)> = BTreeMap::new();
-    for p in &series {
+    for p in series {
         periods.entry(p.period.to_string()).or_default().0.push(json!({
             "value": match &p.value { ObservationValue::Number(n) => label(*n, digits), ObservationValue::Text(t) => t.clone() },
             "state": p.state.as_str(), "published": p.state.is_public(),
         }));
     }
-    let organisations = state.app.organisations(Some(area)).await?;
-    for s in &shadow {
+    let organisations = &data.organisations;
+    for s in shadow {
         let organisation = s.data.organisation_id.and_then(|id| organisations.iter().find(|o| o.id == id)).map(|o| o.name.clone());
         periods.entry(s.data.period.to_string()).or_default().1.push(json!({
             "group": if s.data.key.is_total() { None } else { Some(name_of_group(&s.data.key.to_string())) },
@@ -201,7 +195,7 @@ async fn indicator_view(
         .collect();
 
     let mut sources: Vec<Value> = Vec::new();
-    for p in &series {
+    for p in series {
         let entry = json!({"name": p.provenance.source_name, "reference": p.provenance.source_reference});
         if p.provenance.source_name.is_some() && !sources.contains(&entry) {
             sources.push(entry);
@@ -220,7 +214,7 @@ async fn indicator_view(
             "frequency": definition.frequency.as_str(),
             "source": definition.source.as_ref().map(|s| json!({"name": s.name, "url": s.url})),
         },
-        "findings": crate::findings::findings_view(&findings),
+        "findings": crate::findings::findings_view(findings),
         "series": rows,
         "summary": summary,
         "chart": chart,

@@ -26,6 +26,7 @@ pub(super) fn organisation_of(row: &DbRow) -> StoreResult<Organisation> {
 impl AccountStore for Backend {
     async fn create_organisation(&self, organisation: &NewOrganisation, audit: &NewAuditEvent) -> StoreResult<Organisation> {
         in_transaction!(self, tx, {
+            bump_generation(&mut tx, &scope_key(organisation.city.as_ref())).await?;
             if let Some(city) = &organisation.city
                 && !exists(&mut tx, "SELECT 1 FROM areas WHERE code = $1 AND kind = 'city'", city.as_str()).await?
             {

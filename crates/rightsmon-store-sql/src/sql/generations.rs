@@ -1,6 +1,7 @@
 //! Generations: a number per scope that every change of what findings rest on counts up, in
 //! the transaction of the change (migration 0008). The network's scope is `""` (definitions,
-//! areas, decisions), a city's is its code (its values and their states, its targets).
+//! codelists, areas, decisions), a city's is its code (its values and their states, its targets,
+//! civil society's values and replies, its organisations).
 
 use super::*;
 

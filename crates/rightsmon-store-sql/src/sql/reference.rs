@@ -26,6 +26,7 @@ pub(super) fn right_of(row: &DbRow) -> StoreResult<Right> {
 
 /// Replaces a codelist and its codes within a transaction.
 pub(super) async fn codelist_in(tx: &mut sqlx::Transaction<'_, Db>, codelist: &Codelist) -> StoreResult<()> {
+    bump_generation(tx, "").await?;
     let id = codelist.id().as_str().to_owned();
     sqlx::query("DELETE FROM codes WHERE codelist_id = $1").bind(id.clone()).execute(&mut **tx).await.map_err(err)?;
     sqlx::query("DELETE FROM codelists WHERE id = $1").bind(id.clone()).execute(&mut **tx).await.map_err(err)?;
