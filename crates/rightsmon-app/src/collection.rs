@@ -21,6 +21,9 @@ use rightsmon_domain::observation::{
 use rightsmon_domain::{FieldErrors, ParseError};
 use rightsmon_store::StoreError;
 
+mod review;
+mod shadow;
+
 fn signed_in(actor: &Actor) -> AppResult<i64> {
     actor.user().map(|u| u.id).ok_or(AppError::Unauthenticated)
 }
@@ -396,62 +399,6 @@ impl App {
         }
         Ok(named)
     }
-
-    /// Files a civil-society value or assessment beside the official one.
-    pub async fn file_shadow_value(
-        &self,
-        actor: &Actor,
-        indicator: &str,
-        draft: &ShadowDraft,
-        organisation_id: Option<i64>,
-    ) -> AppResult<ShadowValue> {
-        let user = signed_in(actor)?;
-        // Who may file in the city named is known before the rest of the form is read.
-        if let Ok(code) = AreaCode::parse(draft.area.trim())
-            && let Ok(city) = self.city_of(&code).await
-            && !actor.may(Permission::FileShadowData(&city))
-        {
-            return Err(AppError::Forbidden);
-        }
-        let definition = self.indicator(indicator, None).await?;
-        let mut shadow = NewShadowValue::parse(&definition, draft)?;
-        let city = self.city_of(&shadow.area).await?;
-        if !actor.may(Permission::FileShadowData(&city)) {
-            return Err(AppError::Forbidden);
-        }
-        shadow.organisation_id = organisation_id.or_else(|| actor.memberships().iter().find_map(|m| m.organisation_id));
-        let event = self.event(Some(user), "shadow.filed", "shadow:*", serde_json::json!({"indicator": definition.code}));
-        Ok(self.store.add_shadow_value(&shadow, user, self.now(), &event).await?)
-    }
-
-    /// The municipality's answer to a shadow value, once.
-    pub async fn reply_to_shadow(&self, actor: &Actor, id: i64, text: &str) -> AppResult<ShadowValue> {
-        let user = signed_in(actor)?;
-        let shadow = self.store.get_shadow_value(id).await?;
-        let city = self.city_of(&shadow.data.area).await?;
-        if !actor.may(Permission::ManageCity(&city)) {
-            return Err(AppError::Forbidden);
-        }
-        let text = parse_statement("reply", text)?;
-        let event = self.event(Some(user), "shadow.answered", format!("shadow:{id}"), serde_json::json!({}));
-        match self.store.reply_to_shadow_value(id, user, &text, self.now(), &event).await {
-            Ok(replied) => Ok(replied),
-            Err(StoreError::Conflict { .. }) => Err(AppError::Conflict("this shadow value has a reply already".into())),
-            Err(other) => Err(other.into()),
-        }
-    }
-
-    /// One shadow value; they are public.
-    pub async fn shadow_value(&self, id: i64) -> AppResult<ShadowValue> {
-        Ok(self.store.get_shadow_value(id).await?)
-    }
-
-    /// Shadow values of an indicator in an area; they are public, like published values.
-    pub async fn shadow_values(&self, indicator: &str, area: &str) -> AppResult<Vec<ShadowValue>> {
-        let indicator = self.indicator(indicator, None).await?.code;
-        let area = AreaCode::parse(area).map_err(|e| AppError::Invalid(FieldErrors::single("area", e)))?;
-        Ok(self.store.list_shadow_values(&indicator, &area).await?)
-    }
 }
 
 /// A value entered for an entry form's subject, with why it was returned, if it was.
@@ -729,104 +676,6 @@ impl App {
         }
         tasks.sort_by(|a, b| a.cycle.cycle.deadline.cmp(&b.cycle.cycle.deadline).then(a.indicator.cmp(&b.indicator)));
         Ok(tasks)
-    }
-
-    /// The values waiting for the actor's review, in the cities where they approve data:
-    /// submitted values to validate or return, validated ones to publish or return.
-    pub async fn review_queue(&self, actor: &Actor, limit: u32, offset: u64) -> AppResult<rightsmon_store::Page<QueueItem>> {
-        self.filtered_review_queue(actor, &QueueFilter::default(), limit, offset).await
-    }
-
-    /// The review queue narrowed by indicator, area (a city with its districts), state and
-    /// providing organisation; each value says whether it stands far from the rest of its series.
-    pub async fn filtered_review_queue(
-        &self,
-        actor: &Actor,
-        filter: &QueueFilter,
-        limit: u32,
-        offset: u64,
-    ) -> AppResult<rightsmon_store::Page<QueueItem>> {
-        let user = signed_in(actor)?;
-        let cities: Vec<AreaCode> = self
-            .store
-            .list_areas(Some(AreaKind::City), None)
-            .await?
-            .into_iter()
-            .map(|a| a.code)
-            .filter(|c| actor.may(Permission::ApproveData(c)))
-            .collect();
-        let mut query = rightsmon_store::ObservationQuery::new(rightsmon_store::Visibility::PublishedAndCities(cities.clone()));
-        query.states = vec![WorkflowState::Submitted, WorkflowState::Validated];
-        let mut errors = FieldErrors::new();
-        let text = |value: &str| Some(value.trim()).filter(|v| !v.is_empty()).map(str::to_owned);
-        if let Some(code) = text(&filter.indicator) {
-            query.indicator = errors.check("indicator", rightsmon_domain::id::IndicatorCode::parse(&code));
-        }
-        if let Some(area) = text(&filter.area) {
-            query.area = errors.check("area", AreaCode::parse(&area));
-            query.include_districts = true;
-        }
-        if let Some(state) = text(&filter.state) {
-            match WorkflowState::parse(&state) {
-                Ok(state @ (WorkflowState::Submitted | WorkflowState::Validated)) => query.states = vec![state],
-                _ => errors.push("state", ParseError::new("invalid_state", "the queue holds submitted and validated values")),
-            }
-        }
-        if let Some(organisation) = text(&filter.organisation) {
-            match organisation.parse::<i64>() {
-                Ok(id) => query.organisation = Some(id),
-                Err(_) => {
-                    errors.push("organisation", ParseError::new("invalid_organisation", format!("{organisation:?} is not an organisation")))
-                }
-            }
-        }
-        if !errors.is_empty() {
-            return Err(AppError::Invalid(errors));
-        }
-        query.page = rightsmon_store::PageRequest::new(limit, offset);
-        if cities.is_empty() {
-            return Ok(rightsmon_store::Page { items: Vec::new(), total: 0, limit: query.page.limit(), offset: query.page.offset() });
-        }
-        let page = self.store.list_observations(&query).await?;
-        let mut names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
-        let mut items = Vec::with_capacity(page.items.len());
-        for observation in page.items {
-            let entered_by = match observation.entered_by {
-                Some(id) => match names.get(&id) {
-                    Some(name) => Some(name.clone()),
-                    None => {
-                        let name = self.store.get_user(id).await?.display_name;
-                        names.insert(id, name.clone());
-                        Some(name)
-                    }
-                },
-                None => None,
-            };
-            let own = observation.entered_by == Some(user);
-            let outlier = self.outlier_score(&observation).await?;
-            items.push(QueueItem { observation, entered_by, own, outlier });
-        }
-        Ok(rightsmon_store::Page { items, total: page.total, limit: page.limit, offset: page.offset })
-    }
-
-    /// The modified z-score of a value within its series (the same indicator version, area and
-    /// group over the periods), when it flags the value as an outlier, as imports flag them.
-    async fn outlier_score(&self, observation: &Observation) -> AppResult<Option<f64>> {
-        if crate::findings::number(&observation.data.value).is_none() {
-            return Ok(None);
-        }
-        let mut query = rightsmon_store::ObservationQuery::new(rightsmon_store::Visibility::All);
-        query.indicator = Some(observation.data.indicator.clone());
-        query.version = Some(observation.data.version);
-        query.area = Some(observation.data.area.clone());
-        query.key = Some(observation.data.key.clone());
-        let series = self.store.list_all_observations(&query).await?;
-        let values: Vec<f64> = series.iter().filter_map(|o| crate::findings::number(&o.data.value)).collect();
-        let Some(index) = series.iter().filter(|o| crate::findings::number(&o.data.value).is_some()).position(|o| o.id == observation.id)
-        else {
-            return Ok(None);
-        };
-        Ok(rightsmon_domain::validation::outliers(&values).into_iter().find(|(i, _)| *i == index).map(|(_, score)| score))
     }
 
     /// The organisations that can provide a city's values: its own and the network's.
