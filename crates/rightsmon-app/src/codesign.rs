@@ -48,6 +48,16 @@ fn has_city_role(actor: &Actor, city: &AreaCode, roles: &[Role]) -> bool {
 
 const WORKING_GROUP: [Role; 3] = [Role::CityCoordinator, Role::DataEditor, Role::CivilSocietyMember];
 
+/// What a reader may do with a proposal (see `App::proposal_abilities`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ProposalAbilities {
+    pub comment: bool,
+    pub endorse: bool,
+    pub object: bool,
+    pub decide: bool,
+    pub withdraw: bool,
+}
+
 impl App {
     /// The side an actor endorses a city proposal for, from their role and organisation.
     async fn city_side(&self, actor: &Actor, city: &AreaCode) -> AppResult<Option<Side>> {
@@ -237,6 +247,41 @@ impl App {
         Ok(ProposalDetail { proposal, author, comments, endorsements, objections, decision, shortfall })
     }
 
+    /// Whether the actor objects to proposals of this scope: its civil-society members do.
+    fn may_object(actor: &Actor, scope: &Scope) -> bool {
+        match scope {
+            Scope::City(city) => has_city_role(actor, city, &[Role::CivilSocietyMember]),
+            Scope::Network => actor.memberships().iter().any(|m| m.role == Role::CivilSocietyMember),
+        }
+    }
+
+    /// Whether the actor coordinates the proposal's scope (decides it, withdraws it).
+    fn coordinates(actor: &Actor, scope: &Scope) -> bool {
+        match scope {
+            Scope::Network => actor.may(Permission::ManageNetwork),
+            Scope::City(city) => actor.may(Permission::ManageCity(city)),
+        }
+    }
+
+    /// What the actor may do with a proposal, by the rules its use cases apply, so that a page
+    /// offers exactly the forms that will be accepted.
+    pub async fn proposal_abilities(&self, actor: &Actor, proposal: &Proposal) -> AppResult<ProposalAbilities> {
+        let Some(user) = actor.user() else { return Ok(ProposalAbilities::default()) };
+        let scope = &proposal.proposal.scope;
+        let open = proposal.status == ProposalStatus::Open;
+        let endorse = match scope {
+            Scope::City(city) => self.city_side(actor, city).await?.is_some(),
+            Scope::Network => actor.memberships().iter().any(|m| m.role == Role::CityCoordinator && matches!(m.scope, Scope::City(_))),
+        };
+        Ok(ProposalAbilities {
+            comment: Self::may_take_part(actor, scope),
+            endorse: open && endorse,
+            object: Self::may_object(actor, scope),
+            decide: open && Self::coordinates(actor, scope),
+            withdraw: open && (proposal.author_id == user.id || Self::coordinates(actor, scope)),
+        })
+    }
+
     fn may_take_part(actor: &Actor, scope: &Scope) -> bool {
         match scope {
             Scope::Network => actor.may(Permission::ManageNetwork) || actor.memberships().iter().any(|m| WORKING_GROUP.contains(&m.role)),
@@ -304,11 +349,7 @@ impl App {
     pub async fn object(&self, actor: &Actor, proposal_id: i64, reasons: &str) -> AppResult<Objection> {
         let user = signed_in(actor)?;
         let proposal = self.store.get_proposal(proposal_id).await?;
-        let allowed = match &proposal.proposal.scope {
-            Scope::City(city) => has_city_role(actor, city, &[Role::CivilSocietyMember]),
-            Scope::Network => actor.memberships().iter().any(|m| m.role == Role::CivilSocietyMember),
-        };
-        if !allowed {
+        if !Self::may_object(actor, &proposal.proposal.scope) {
             return Err(AppError::Forbidden);
         }
         let reasons = parse_statement("reasons", reasons)?;
@@ -320,11 +361,7 @@ impl App {
     pub async fn withdraw(&self, actor: &Actor, proposal_id: i64) -> AppResult<()> {
         let user = signed_in(actor)?;
         let proposal = self.store.get_proposal(proposal_id).await?;
-        let coordinator = match &proposal.proposal.scope {
-            Scope::Network => actor.may(Permission::ManageNetwork),
-            Scope::City(city) => actor.may(Permission::ManageCity(city)),
-        };
-        if proposal.author_id != user && !coordinator {
+        if proposal.author_id != user && !Self::coordinates(actor, &proposal.proposal.scope) {
             return Err(AppError::Forbidden);
         }
         let event = self.event(Some(user), "proposal.withdrawn", format!("proposal:{proposal_id}"), serde_json::json!({}));
@@ -341,11 +378,7 @@ impl App {
     pub async fn proposal_to_decide(&self, actor: &Actor, proposal_id: i64) -> AppResult<Proposal> {
         signed_in(actor)?;
         let proposal = self.store.get_proposal(proposal_id).await?;
-        let may_decide = match &proposal.proposal.scope {
-            Scope::Network => actor.may(Permission::ManageNetwork),
-            Scope::City(city) => actor.may(Permission::ManageCity(city)),
-        };
-        if may_decide { Ok(proposal) } else { Err(AppError::Forbidden) }
+        if Self::coordinates(actor, &proposal.proposal.scope) { Ok(proposal) } else { Err(AppError::Forbidden) }
     }
 
     pub async fn decide(&self, actor: &Actor, proposal_id: i64, outcome: Outcome, reason: &str) -> AppResult<Decision> {

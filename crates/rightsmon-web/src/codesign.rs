@@ -75,37 +75,6 @@ pub async fn list(
     Ok(Html(state.render("proposals.html", &ctx, page)?))
 }
 
-/// What the signed-in reader may do with a proposal, for showing the right forms.
-fn abilities(ctx: &Ctx, scope: &Scope, is_open: bool, author_id: i64) -> Value {
-    let memberships = ctx.actor.memberships();
-    let network = ctx.actor.may(rightsmon_domain::access::Permission::ManageNetwork);
-    let in_city =
-        |city: &AreaCode, roles: &[Role]| memberships.iter().any(|m| roles.contains(&m.role) && m.scope == Scope::City(city.clone()));
-    let group = [Role::CityCoordinator, Role::DataEditor, Role::CivilSocietyMember];
-    let (take_part, endorse, object, decide) = match scope {
-        Scope::Network => (
-            network || memberships.iter().any(|m| group.contains(&m.role)),
-            memberships.iter().any(|m| m.role == Role::CityCoordinator),
-            memberships.iter().any(|m| m.role == Role::CivilSocietyMember),
-            network,
-        ),
-        Scope::City(city) => (
-            network || in_city(city, &group),
-            in_city(city, &group),
-            in_city(city, &[Role::CivilSocietyMember]),
-            network || in_city(city, &[Role::CityCoordinator]),
-        ),
-    };
-    let is_author = ctx.actor.user().is_some_and(|u| u.id == author_id);
-    json!({
-        "comment": take_part,
-        "endorse": endorse && is_open,
-        "object": object,
-        "decide": decide && is_open,
-        "withdraw": (is_author || decide) && is_open,
-    })
-}
-
 async fn proposal_page(
     state: &WebState,
     ctx: &Ctx,
@@ -138,7 +107,7 @@ async fn proposal_page(
         "decision": detail.decision.as_ref().map(|(d, name)| json!({"outcome": d.outcome.as_str(), "reason": d.reason, "name": name, "date": date(d.at)})),
         "shortfall": detail.shortfall,
         "endorsed": ctx.actor.user().is_some_and(|u| detail.endorsements.iter().any(|(e, _)| e.user_id == u.id)),
-        "can": abilities(ctx, &proposal.proposal.scope, proposal.status == rightsmon_domain::codesign::ProposalStatus::Open, proposal.author_id),
+        "can": state.app.proposal_abilities(&ctx.actor, proposal).await?,
         "errors": errors.map(|e| &e.0),
     });
     Ok((status, Html(state.render("proposal.html", ctx, page)?)).into_response())
