@@ -169,6 +169,9 @@ pub struct FindingsCache {
     observed: Kept<(AreaCode, Audience), Vec<IndicatorCode>>,
     overviews: Kept<(AreaCode, Audience), CityOverview>,
     pub(crate) pages: Kept<(AreaCode, IndicatorCode, Audience, String), crate::pages::IndicatorPage>,
+    /// One computation of a city's stale findings at a time: readers who arrive meanwhile wait
+    /// for it and read its results instead of computing them again.
+    computing: Mutex<HashMap<AreaCode, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// A city's indicators as its page lists them: each indicator it collects or has published
@@ -460,6 +463,19 @@ impl App {
                 self.compute_findings(city, code, generation).await?;
             }
             return Ok(stale.len());
+        }
+        let turn = {
+            let mut computing = self.findings.computing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            computing.entry(city.clone()).or_default().clone()
+        };
+        let _turn = turn.lock().await;
+        // Whoever held the turn before may have computed them.
+        let stale: Vec<&IndicatorCode> = stale
+            .into_iter()
+            .filter(|code| FindingsCache::get(&self.findings.indicators, &(city.clone(), (*code).clone(), audience), generation).is_none())
+            .collect();
+        if stale.is_empty() {
+            return Ok(0);
         }
         let filter = ObservationFilter { area: Some(city.to_string()), include_districts: true, ..ObservationFilter::default() };
         let observations = self.all_observations_seen(Audience::Members.visibility(city), &filter).await?;
