@@ -19,7 +19,7 @@ use rightsmon_domain::observation::{NewObservation, Observation};
 use rightsmon_domain::period::Period;
 use rightsmon_store::{BenchmarkKind, Visibility};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 /// The confidence level of trend intervals and of the non-retrogression test.
@@ -187,8 +187,8 @@ pub struct CityOverview {
 /// (or the latest version, without one), and that value.
 #[derive(Debug, Clone)]
 pub struct OverviewRow {
-    pub definition: rightsmon_domain::catalogue::IndicatorDefinition,
-    pub latest: Option<rightsmon_domain::observation::Observation>,
+    pub definition: IndicatorDefinition,
+    pub latest: Option<Observation>,
 }
 
 /// Values by key, each with the generation it was computed at.
@@ -220,11 +220,23 @@ impl FindingsCache {
 impl App {
     /// The findings on an indicator in a city, from the values `actor` may see.
     pub async fn indicator_findings(&self, actor: &Actor, indicator: &str, area: &str) -> AppResult<IndicatorFindings> {
-        let city = self.city(area).await?;
         let code = IndicatorCode::parse(indicator).map_err(|_| AppError::NotFound)?;
+        let (city, audience, generation) = self.city_seen(actor, area).await?;
+        Ok((*self.findings_at(&city.code, &code, audience, generation).await?).clone())
+    }
+
+    /// A city as `actor` sees it: the city, the audience the actor belongs to there, and the
+    /// city's findings generation, against which kept findings and pages are read.
+    pub(crate) async fn city_seen(&self, actor: &Actor, area: &str) -> AppResult<(rightsmon_domain::area::Area, Audience, i64)> {
+        let city = self.city(area).await?;
         let audience = Audience::of(actor, &city.code);
         let generation = self.store.findings_generation(&city.code).await?;
-        Ok((*self.findings_at(&city.code, &code, audience, generation).await?).clone())
+        Ok((city, audience, generation))
+    }
+
+    /// Whether the findings on an indicator in a city are kept for an audience at a generation.
+    fn is_current(&self, city: &AreaCode, code: &IndicatorCode, audience: Audience, generation: i64) -> bool {
+        FindingsCache::get(&self.findings.indicators, &(city.clone(), code.clone(), audience), generation).is_some()
     }
 
     /// The findings of an audience, from the cache while the city's generation holds.
@@ -439,9 +451,7 @@ fn group_findings(seen: &[&Observation], findings: &mut IndicatorFindings, city:
 impl App {
     /// The findings on every indicator with values in a city, in code order.
     pub async fn city_findings(&self, actor: &Actor, area: &str) -> AppResult<Vec<IndicatorFindings>> {
-        let city = self.city(area).await?;
-        let audience = Audience::of(actor, &city.code);
-        let generation = self.store.findings_generation(&city.code).await?;
+        let (city, audience, generation) = self.city_seen(actor, area).await?;
         let codes = self.observed_at(&city.code, audience, generation).await?;
         self.compute_stale(&city.code, &codes, audience, generation).await?;
         let mut all = Vec::with_capacity(codes.len());
@@ -454,10 +464,7 @@ impl App {
     /// Computes the findings of `codes` that are not current, reading the city's values once
     /// when more than a few are stale (after a change, a city page needs them all).
     async fn compute_stale(&self, city: &AreaCode, codes: &[IndicatorCode], audience: Audience, generation: i64) -> AppResult<usize> {
-        let stale: Vec<&IndicatorCode> = codes
-            .iter()
-            .filter(|code| FindingsCache::get(&self.findings.indicators, &(city.clone(), (*code).clone(), audience), generation).is_none())
-            .collect();
+        let stale: Vec<&IndicatorCode> = codes.iter().filter(|code| !self.is_current(city, code, audience, generation)).collect();
         if stale.len() <= FEW_STALE {
             for code in &stale {
                 self.compute_findings(city, code, generation).await?;
@@ -470,10 +477,7 @@ impl App {
         };
         let _turn = turn.lock().await;
         // Whoever held the turn before may have computed them.
-        let stale: Vec<&IndicatorCode> = stale
-            .into_iter()
-            .filter(|code| FindingsCache::get(&self.findings.indicators, &(city.clone(), (*code).clone(), audience), generation).is_none())
-            .collect();
+        let stale: Vec<&IndicatorCode> = stale.into_iter().filter(|code| !self.is_current(city, code, audience, generation)).collect();
         if stale.is_empty() {
             return Ok(0);
         }
@@ -495,9 +499,7 @@ impl App {
     /// The findings on several indicators in one city, from the values `actor` may see, in the
     /// order of `codes`: for pages that set indicators against cities.
     pub async fn findings_of(&self, actor: &Actor, area: &str, codes: &[IndicatorCode]) -> AppResult<Vec<Arc<IndicatorFindings>>> {
-        let city = self.city(area).await?;
-        let audience = Audience::of(actor, &city.code);
-        let generation = self.store.findings_generation(&city.code).await?;
+        let (city, audience, generation) = self.city_seen(actor, area).await?;
         let mut all = Vec::with_capacity(codes.len());
         for code in codes {
             all.push(self.findings_at(&city.code, code, audience, generation).await?);
@@ -519,20 +521,17 @@ impl App {
 
     /// A city's overview for what `actor` may see, kept until the city's generation changes.
     pub async fn city_overview(&self, actor: &Actor, area: &str) -> AppResult<Arc<CityOverview>> {
-        let city = self.city(area).await?;
-        let audience = Audience::of(actor, &city.code);
-        let generation = self.store.findings_generation(&city.code).await?;
+        let (city, audience, generation) = self.city_seen(actor, area).await?;
         let key = (city.code.clone(), audience);
         if let Some(overview) = FindingsCache::get(&self.findings.overviews, &key, generation) {
             return Ok(overview);
         }
         let filter = ObservationFilter { area: Some(city.code.to_string()), key: Some(String::new()), ..ObservationFilter::default() };
         let observations = self.all_observations_seen(audience.visibility(&city.code), &filter).await?;
-        let mut latest: std::collections::BTreeMap<IndicatorCode, rightsmon_domain::observation::Observation> =
-            std::collections::BTreeMap::new();
+        let mut latest: BTreeMap<IndicatorCode, Observation> = BTreeMap::new();
         let mut in_progress = 0;
         for observation in observations {
-            if observation.data.state != rightsmon_domain::observation::WorkflowState::Published {
+            if !observation.data.state.is_public() {
                 in_progress += 1;
                 continue;
             }
@@ -541,7 +540,7 @@ impl App {
             }
         }
         let translations = crate::translations::translations();
-        let mut definitions: std::collections::BTreeMap<IndicatorCode, rightsmon_domain::catalogue::IndicatorDefinition> =
+        let mut definitions: BTreeMap<IndicatorCode, IndicatorDefinition> =
             self.collected_indicators(&city.code).await?.iter().map(|d| (d.code.clone(), translations.indicator(d))).collect();
         let mut rows = Vec::with_capacity(definitions.len().max(latest.len()));
         let mut codes: Vec<IndicatorCode> = definitions.keys().chain(latest.keys()).cloned().collect();

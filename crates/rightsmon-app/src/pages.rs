@@ -1,7 +1,7 @@
 //! The data of the public pages that readers open most, from one use case each and kept per
 //! change like findings (see `findings::FindingsCache`): an indicator in a city.
 
-use crate::findings::{Audience, FindingsCache, IndicatorFindings};
+use crate::findings::{FindingsCache, IndicatorFindings};
 use crate::observations::SeriesPoint;
 use crate::{App, AppResult};
 use rightsmon_domain::access::{Actor, Organisation};
@@ -35,10 +35,8 @@ impl App {
     /// The page of an indicator in a city for what `actor` may see, in `lang`; computed when
     /// what it rests on changed, and read from what is kept otherwise.
     pub async fn indicator_page(&self, actor: &Actor, area: &str, indicator: &str, lang: &str) -> AppResult<Arc<IndicatorPage>> {
-        let city = self.city(area).await?;
         let code = IndicatorCode::parse(indicator).map_err(|_| crate::AppError::NotFound)?;
-        let audience = Audience::of(actor, &city.code);
-        let generation = self.store.findings_generation(&city.code).await?;
+        let (city, audience, generation) = self.city_seen(actor, area).await?;
         let key = (city.code.clone(), code.clone(), audience, lang.to_owned());
         if let Some(page) = FindingsCache::get(&self.findings.pages, &key, generation) {
             return Ok(page);
