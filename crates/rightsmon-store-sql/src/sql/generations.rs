@@ -15,6 +15,12 @@ pub(super) async fn bump_generation(tx: &mut sqlx::Transaction<'_, Db>, scope: &
     Ok(())
 }
 
+/// Counts up the generation of the city an area is or lies in (the network's for the network).
+pub(super) async fn bump_generation_of_area(tx: &mut sqlx::Transaction<'_, Db>, area: &AreaCode) -> StoreResult<()> {
+    let city = city_code_in(tx, area).await?;
+    bump_generation(tx, city.as_deref().unwrap_or("")).await
+}
+
 /// Counts up the generation of the city an observation lies in.
 pub(super) async fn bump_generation_of_observation(tx: &mut sqlx::Transaction<'_, Db>, id: i64) -> StoreResult<()> {
     let row = sqlx::query("SELECT city_code FROM observations WHERE id = $1").bind(id).fetch_one(&mut **tx).await.map_err(err)?;

@@ -467,8 +467,7 @@ impl ObservationStore for Backend {
         audit: &NewAuditEvent,
     ) -> StoreResult<ShadowValue> {
         in_transaction!(self, tx, {
-            let city = city_code_in(&mut tx, &shadow.area).await?;
-            bump_generation(&mut tx, city.as_deref().unwrap_or("")).await?;
+            bump_generation_of_area(&mut tx, &shadow.area).await?;
             let row = sqlx::query(
                 "INSERT INTO shadow_values (indicator_code, version, area_code, period, period_start, disaggregation, number_value, assessment, \
                  sources, organisation_id, user_id, at, method_note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
@@ -526,8 +525,7 @@ impl ObservationStore for Backend {
                 sqlx::query("SELECT area_code FROM shadow_values WHERE id = $1").bind(id).fetch_optional(&mut *tx).await.map_err(err)?;
             if let Some(row) = row {
                 let area = parsed("area_code", AreaCode::parse(&get::<String>(&row, "area_code")?))?;
-                let city = city_code_in(&mut tx, &area).await?;
-                bump_generation(&mut tx, city.as_deref().unwrap_or("")).await?;
+                bump_generation_of_area(&mut tx, &area).await?;
             }
             let result = sqlx::query("UPDATE shadow_values SET reply = $1, reply_by = $2, reply_at = $3 WHERE id = $4 AND reply IS NULL")
                 .bind(text.to_owned())
@@ -554,8 +552,7 @@ impl ObservationStore for Backend {
             {
                 return Err(StoreError::NotFound);
             }
-            let city = city_code_in(&mut tx, &benchmark.area).await?;
-            bump_generation(&mut tx, city.as_deref().unwrap_or("")).await?;
+            bump_generation_of_area(&mut tx, &benchmark.area).await?;
             let existing = sqlx::query(
                 "SELECT period, value FROM benchmarks WHERE kind = $1 AND indicator_code = $2 AND area_code = $3 AND disaggregation = $4",
             )
