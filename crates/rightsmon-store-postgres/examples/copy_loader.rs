@@ -1,6 +1,6 @@
 //! The PostgreSQL baseline of the import benchmark (`bench/import/run`): a bare loader that
-//! writes the same rows as `rightsmon import` into the same tables and indexes with `COPY`
-//! (each value, then its first history entry in one `INSERT ... SELECT`), in one transaction,
+//! writes the same rows as `rightsmon import` into the same table and indexes with `COPY` (a
+//! value's history begins with its first change), in one transaction,
 //! with no validation, lookups or reports.
 //!
 //! Usage: `copy_loader DATABASE_URL FILE.csv` for a file with the columns
@@ -47,17 +47,6 @@ async fn main() {
         copy.send(buffer).await.unwrap();
     }
     copy.finish().await.unwrap();
-    sqlx::query(
-        "INSERT INTO observation_revisions (observation_id, revision, at, user_id, action, reason, snapshot) \
-         SELECT id, 1, 0, NULL, 'created', NULL, json_build_object('indicator', indicator_code, 'version', version, \
-         'area', area_code, 'period', period, 'key', disaggregation, 'value', number_value, 'lower_bound', NULL, \
-         'upper_bound', NULL, 'status', status, 'provenance', json_build_object('organisation_id', NULL, 'kind', \
-         provenance_kind, 'source_name', NULL, 'source_reference', NULL, 'source_date', NULL, 'method_note', NULL), \
-         'state', state)::text FROM observations",
-    )
-    .execute(&mut *tx)
-    .await
-    .unwrap();
     tx.commit().await.unwrap();
     println!("{rows} rows");
 }

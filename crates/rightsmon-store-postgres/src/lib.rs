@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
     (6, "trust", include_str!("../migrations/0006_trust.sql")),
     (7, "shadow_method", include_str!("../migrations/0007_shadow_method.sql")),
     (8, "generations", include_str!("../migrations/0008_generations.sql")),
+    (9, "history_from_first_change", include_str!("../migrations/0009_history_from_first_change.sql")),
 ];
 
 const MIGRATION_LOCK: i64 = 0x7269_6768_7473;
@@ -71,7 +72,26 @@ impl PgStore {
     }
 
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Postgres>, sqlx::Error> {
-        self.pool.begin().await
+        self.pool.begin_with(Self::WRITE_BEGIN).await
+    }
+
+    const WRITE_BEGIN: &'static str = "BEGIN";
+
+    const INTEGER_TYPE: &'static str = "BIGINT";
+
+    const REAL_TYPE: &'static str = "DOUBLE PRECISION";
+
+    /// Other writers of the table wait until the transaction ends; readers go on.
+    async fn lock_for_ids(tx: &mut sqlx::Transaction<'_, Postgres>, table: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(sqlx::AssertSqlSafe(format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))).execute(&mut **tx).await?;
+        Ok(())
+    }
+
+    /// The table's identity goes on after its largest id.
+    async fn after_explicit_ids(tx: &mut sqlx::Transaction<'_, Postgres>, table: &str) -> Result<(), sqlx::Error> {
+        let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)");
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut **tx).await?;
+        Ok(())
     }
 
     async fn begin_snapshot(&self) -> Result<sqlx::Transaction<'static, Postgres>, sqlx::Error> {

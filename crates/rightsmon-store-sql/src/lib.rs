@@ -39,19 +39,6 @@ pub fn page_bounds(page: PageRequest) -> (i64, i64) {
     (i64::from(page.limit()), i64::try_from(page.offset()).unwrap_or(i64::MAX))
 }
 
-/// The current Unix time in seconds (import runs' heartbeats).
-pub fn now_seconds() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
-
-/// A name for an import run, unique across processes and restarts.
-pub fn run_id() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static RUNS: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    format!("{}-{}-{}", std::process::id(), nanos, RUNS.fetch_add(1, Ordering::Relaxed))
-}
-
 /// The key of a scope in unique indexes: the city's code, or empty for the network (NULLs are
 /// never equal in a unique index).
 pub fn scope_key(city: Option<&AreaCode>) -> String {

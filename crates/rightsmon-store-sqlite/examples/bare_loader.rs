@@ -1,6 +1,6 @@
 //! The baseline of the import benchmark (`bench/import/run`): a bare CSV-to-SQLite loader that
-//! writes the same rows as `rightsmon import` into the same tables and indexes (each value and
-//! its first history entry), in one transaction, with the same driver, settings and statements
+//! writes the same rows as `rightsmon import` into the same table and indexes (a value's history
+//! begins with its first change), in one transaction, with the same driver, settings and statements
 //! of many rows, and no validation, lookups or reports.
 //!
 //! Usage: `bare_loader DATABASE_URL FILE.csv` for a file with the columns
@@ -62,21 +62,7 @@ async fn main() {
                 .push_bind(0_i64)
                 .push_bind(0_i64);
         });
-        insert.push(" RETURNING id");
-        let ids: Vec<i64> = insert.build_query_scalar().fetch_all(&mut *tx).await.unwrap();
-        let mut history = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "INSERT INTO observation_revisions (observation_id, revision, at, user_id, action, reason, snapshot) ",
-        );
-        history.push_values(ids.iter().zip(&chunk), |mut row, (id, r)| {
-            let (indicator, area, period, group, value) = (&r[0], &r[1], &r[2], &r[3], r[4].parse::<f64>().unwrap());
-            let snapshot = format!(
-                "{{\"indicator\":\"{indicator}\",\"version\":1,\"area\":\"{area}\",\"period\":\"{period}\",\"key\":\"{group}\",\"value\":{value},\
-                 \"lower_bound\":null,\"upper_bound\":null,\"status\":\"normal\",\"provenance\":{{\"organisation_id\":null,\"kind\":\"official\",\
-                 \"source_name\":null,\"source_reference\":null,\"source_date\":null,\"method_note\":null}},\"state\":\"draft\"}}"
-            );
-            row.push_bind(*id).push_bind(1_i64).push_bind(0_i64).push_bind(None::<i64>).push_bind("created").push_bind(None::<String>).push_bind(snapshot);
-        });
-        history.build().execute(&mut *tx).await.unwrap();
+        insert.build().execute(&mut *tx).await.unwrap();
         rows += chunk.len() as u64;
     }
     tx.commit().await.unwrap();

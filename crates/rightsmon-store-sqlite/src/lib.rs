@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
     (6, "trust", include_str!("../migrations/0006_trust.sql")),
     (7, "shadow_method", include_str!("../migrations/0007_shadow_method.sql")),
     (8, "generations", include_str!("../migrations/0008_generations.sql")),
+    (9, "history_from_first_change", include_str!("../migrations/0009_history_from_first_change.sql")),
 ];
 
 pub struct SqliteStore {
@@ -87,7 +88,23 @@ impl SqliteStore {
     /// first and then tried to write would fail at once ("database is locked") when another
     /// process wrote meanwhile, whatever the busy timeout; one that begins immediately waits.
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Sqlite>, sqlx::Error> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+        self.pool.begin_with(Self::WRITE_BEGIN).await
+    }
+
+    const WRITE_BEGIN: &'static str = "BEGIN IMMEDIATE";
+
+    const INTEGER_TYPE: &'static str = "INTEGER";
+
+    const REAL_TYPE: &'static str = "REAL";
+
+    /// The write lock, held since the transaction began, keeps every other writer out.
+    async fn lock_for_ids(_tx: &mut sqlx::Transaction<'_, Sqlite>, _table: &str) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
+    /// A new row takes the largest id plus one: nothing to move on.
+    async fn after_explicit_ids(_tx: &mut sqlx::Transaction<'_, Sqlite>, _table: &str) -> Result<(), sqlx::Error> {
+        Ok(())
     }
 
     /// A read transaction: in write-ahead logging, every read of it sees the same snapshot.

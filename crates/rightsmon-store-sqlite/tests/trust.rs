@@ -1,5 +1,6 @@
 //! What SQLite itself must hold beyond the conformance suite: writers of several processes on
-//! one file wait their turn, and the audit log cannot be changed or removed.
+//! one file wait their turn, the audit log cannot be changed or removed, and a value's first
+//! revision is kept before it changes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use rightsmon_domain::observation::WorkflowState;
@@ -85,5 +86,29 @@ async fn audit_events_cannot_be_changed_or_removed() {
     assert!(delete.to_string().contains("kept as they were written"), "{delete}");
     pool.close().await;
     store.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A value's history begins with its first change (ADR 0006): the database refuses a change
+/// that would lose the first revision, and the store's own changes keep it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_value_does_not_change_before_its_first_revision_is_kept() {
+    let (dir, url) = database("first-revision");
+    let store = SqliteStore::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    let store: Arc<dyn Store> = Arc::new(store);
+    base(&store).await;
+    let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+    store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
+    let value = observation(&def, "ghent", "2020", "", "10", WorkflowState::Draft);
+    let stored = store.insert_observation(&value, None, Timestamp(2), &audit()).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let update = sqlx::query("UPDATE observations SET number_value = 11").execute(&pool).await.unwrap_err();
+    assert!(update.to_string().contains("first revision is kept"), "{update}");
+    store.set_observation_state(stored.id, 1, WorkflowState::Submitted, None, Timestamp(3), None, &audit()).await.unwrap();
+    let kept: Vec<(i64, String)> =
+        sqlx::query_as("SELECT revision, action FROM observation_revisions ORDER BY revision").fetch_all(&pool).await.unwrap();
+    assert_eq!(kept, [(1, "created".to_owned()), (2, "submitted".to_owned())]);
+    pool.close().await;
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -225,7 +225,7 @@ pub const INSTANCE_TABLES: &[TableSpec] = &[
 ];
 
 /// Tables of the schema that are bookkeeping, not part of an instance.
-pub const BOOKKEEPING_TABLES: &[&str] = &["schema_migrations", "import_runs", "import_staging", "generations"];
+pub const BOOKKEEPING_TABLES: &[&str] = &["schema_migrations", "generations"];
 
 /// The spec of a table of the instance, by name.
 pub fn table_spec(name: &str) -> Option<&'static TableSpec> {

@@ -271,8 +271,12 @@ pub struct ScannedValue {
 pub trait ImportFeed: Send {
     /// The next values to write, or `None` at the end.
     fn next_batch(&mut self) -> Option<Vec<ImportItem>>;
-    /// What became of each value of the last batch, in its order.
-    fn written(&mut self, items: &[ImportItem], outcomes: &[ItemOutcome]);
+    /// A value became a new stored value, `id`. Values are told in the order of the batches, by
+    /// this and by [`ImportFeed::met`], after every batch was taken.
+    fn created(&mut self, row: u64, id: i64);
+    /// A value met a stored value of its subject (stored before, or earlier in the import), and
+    /// what became of it: never [`ItemOutcome::Created`].
+    fn met(&mut self, item: &ImportItem, outcome: ItemOutcome);
     /// The scans to run after the writes.
     fn scans(&mut self) -> Vec<Scan>;
     /// One value of scan number `scan`, or `None` when the scan is over.

@@ -261,6 +261,10 @@ impl ImportFeed for Judge<'_> {
                 None => break,
                 Some(RowResult::Value(row, observation)) => {
                     self.report.rows += 1;
+                    // A few indicators per file: looked through rather than a key built per row.
+                    if !self.touched.keys().any(|(i, v)| *i == observation.indicator && *v == observation.version) {
+                        self.touched.insert((observation.indicator.clone(), observation.version), ());
+                    }
                     batch.push(ImportItem { row, observation: *observation });
                 }
                 Some(RowResult::Problems) => self.report.rows += 1,
@@ -274,46 +278,45 @@ impl ImportFeed for Judge<'_> {
         if batch.is_empty() { None } else { Some(batch) }
     }
 
-    fn written(&mut self, items: &[ImportItem], outcomes: &[ItemOutcome]) {
-        for (item, outcome) in items.iter().zip(outcomes) {
-            let o = &item.observation;
-            self.touched.entry((o.indicator.clone(), o.version)).or_default();
-            // Only problems and warnings name the value; most rows need no name.
-            let subject = || {
-                let group = if o.key.is_total() { String::new() } else { format!(" {}", o.key) };
-                format!("{} {} {}{group}", o.indicator, o.area, o.period)
-            };
-            match *outcome {
-                ItemOutcome::Created(id) => {
-                    self.sorted = self.sorted && self.imported.last().is_none_or(|(last, _)| *last < id);
-                    self.imported.push((id, item.row));
+    fn created(&mut self, row: u64, id: i64) {
+        self.sorted = self.sorted && self.imported.last().is_none_or(|(last, _)| *last < id);
+        self.imported.push((id, row));
+    }
+
+    fn met(&mut self, item: &ImportItem, outcome: ItemOutcome) {
+        let o = &item.observation;
+        // Only problems and warnings name the value; most rows need no name.
+        let subject = || {
+            let group = if o.key.is_total() { String::new() } else { format!(" {}", o.key) };
+            format!("{} {} {}{group}", o.indicator, o.area, o.period)
+        };
+        match outcome {
+            ItemOutcome::Created(id) => self.created(item.row, id),
+            ItemOutcome::Revised(id) => {
+                self.sorted = false;
+                self.imported.push((id, item.row));
+            }
+            ItemOutcome::Unchanged(id) => {
+                if let Some(first) = self.row_of(id) {
+                    let message = format!("{}: repeats {}", subject(), self.source.place(first).describe());
+                    let warning = self.at(item.row, None, None, "repeated", message);
+                    self.report.warning(warning);
                 }
-                ItemOutcome::Revised(id) => {
-                    self.sorted = false;
-                    self.imported.push((id, item.row));
-                }
-                ItemOutcome::Unchanged(id) => {
-                    if let Some(first) = self.row_of(id) {
-                        let message = format!("{}: repeats {}", subject(), self.source.place(first).describe());
-                        let warning = self.at(item.row, None, None, "repeated", message);
-                        self.report.warning(warning);
+            }
+            ItemOutcome::NeedsReason(id) => {
+                let message = match self.row_of(id) {
+                    Some(first) => {
+                        format!("{}: {} gives another value for the same subject", subject(), self.source.place(first).describe())
                     }
-                }
-                ItemOutcome::NeedsReason(id) => {
-                    let message = match self.row_of(id) {
-                        Some(first) => {
-                            format!("{}: {} gives another value for the same subject", subject(), self.source.place(first).describe())
-                        }
-                        None => format!("{}: the stored value differs; give a reason to revise it", subject()),
-                    };
-                    let problem = self.at(item.row, Some("value"), None, "changed_value", message);
-                    self.report.problem(problem);
-                }
-                ItemOutcome::Refused(_, state) => {
-                    let message = format!("{}: the stored value is {} and only a coordinator revises it", subject(), state.as_str());
-                    let problem = self.at(item.row, Some("value"), None, "approved_value", message);
-                    self.report.problem(problem);
-                }
+                    None => format!("{}: the stored value differs; give a reason to revise it", subject()),
+                };
+                let problem = self.at(item.row, Some("value"), None, "changed_value", message);
+                self.report.problem(problem);
+            }
+            ItemOutcome::Refused(_, state) => {
+                let message = format!("{}: the stored value is {} and only a coordinator revises it", subject(), state.as_str());
+                let problem = self.at(item.row, Some("value"), None, "approved_value", message);
+                self.report.problem(problem);
             }
         }
     }

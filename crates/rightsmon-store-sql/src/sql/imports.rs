@@ -1,57 +1,7 @@
-//! Bulk imports: values staged in short transactions, then switched in with one (ADR 0004).
+//! Bulk imports (ADR 0004, ADR 0006): an import's values are staged in a temporary table of its
+//! own connection while its file is read and checked, then switched in with one transaction.
 
 use super::*;
-
-/// The id each value of a switch's batch was created with, or `None` for a value
-/// whose subject was stored already (or came earlier in the chunk: the first of two
-/// rows about one subject is created, the second meets it). When every value was new,
-/// the rows come back in the order of the values, which is checked cheaply; otherwise
-/// they are matched by subject.
-pub(super) fn created_ids(returned: &[DbRow], chunk: &[rightsmon_store::ImportItem]) -> StoreResult<Vec<Option<i64>>> {
-    use std::fmt::Write;
-    let mut buffer = String::new();
-    let mut text_is = |row: &DbRow, column: &str, value: &dyn std::fmt::Display| -> StoreResult<bool> {
-        buffer.clear();
-        let _ = write!(buffer, "{value}");
-        Ok(row.try_get::<&str, _>(column).map_err(err)? == buffer)
-    };
-    let mut in_order = returned.len() == chunk.len();
-    for (row, item) in returned.iter().zip(chunk) {
-        if !in_order {
-            break;
-        }
-        let o = &item.observation;
-        in_order = row.try_get::<&str, _>("indicator_code").map_err(err)? == o.indicator.as_str()
-            && get::<i64>(row, "version")? == i64::from(o.version)
-            && row.try_get::<&str, _>("area_code").map_err(err)? == o.area.as_str()
-            && text_is(row, "period", &o.period)?
-            && text_is(row, "disaggregation", &o.key)?;
-    }
-    if in_order {
-        return returned.iter().map(|row| get::<i64>(row, "id").map(Some)).collect();
-    }
-    let mut created: std::collections::HashMap<(String, i64, String, String, String), i64> =
-        std::collections::HashMap::with_capacity(returned.len());
-    for row in returned {
-        created.insert(
-            (get(row, "indicator_code")?, get(row, "version")?, get(row, "area_code")?, get(row, "period")?, get(row, "disaggregation")?),
-            get(row, "id")?,
-        );
-    }
-    Ok(chunk
-        .iter()
-        .map(|item| {
-            let o = &item.observation;
-            created.remove(&(
-                o.indicator.as_str().to_owned(),
-                i64::from(o.version),
-                o.area.as_str().to_owned(),
-                o.period.to_string(),
-                o.key.to_string(),
-            ))
-        })
-        .collect())
-}
 
 /// The columns of a value as it is staged, and as `observations` holds it before its
 /// revision, people and times.
@@ -59,50 +9,180 @@ pub(super) const STAGED_VALUE_COLUMNS: &str = "indicator_code, version, area_cod
     disaggregation, number_value, text_value, lower_bound, upper_bound, status, organisation_id, provenance_kind, \
     source_name, source_reference, source_date, method_note, state";
 
-/// Staged values read back per switch batch.
-pub(super) const SWITCH_BATCH: i64 = 2000;
+/// Values whose subject was stored already, read back from the stage per batch.
+const MET_BATCH: i64 = 2000;
 
-/// Staged values per insert statement: 24 parameters each, within both databases' limits.
-pub(super) const STAGE_CHUNK: usize = 500;
+/// Staged values per insert statement: 21 parameters each, within both databases' limits.
+const STAGE_CHUNK: usize = 500;
 
-/// A run whose heartbeat is older than this (in seconds) belongs to a process that
-/// ended without finishing; its staged values are cleared.
-pub(super) const STALE_RUN_SECONDS: i64 = 3600;
-
-/// The next batch of a run's staged values, after `after` (a sequence number).
-pub(super) async fn staged_batch(
-    tx: &mut sqlx::Transaction<'_, Db>,
-    run: &str,
-    after: i64,
-) -> StoreResult<Vec<(i64, rightsmon_store::ImportItem)>> {
-    let rows = sqlx::query("SELECT seq, row, observation FROM import_staging WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
-        .bind(run.to_owned())
-        .bind(after)
-        .bind(SWITCH_BATCH)
-        .fetch_all(&mut **tx)
-        .await
-        .map_err(err)?;
-    rows.iter()
-        .map(|row| {
-            let line: i64 = get(row, "row")?;
-            Ok((
-                get(row, "seq")?,
-                rightsmon_store::ImportItem { row: u64::try_from(line).unwrap_or(0), observation: json(row, "observation")? },
-            ))
-        })
-        .collect()
+/// What the import keeps in memory of its staged values: the file's row of each, by its place
+/// in the stage, and the cities and indicator versions they concern.
+#[derive(Default)]
+struct Staged {
+    rows: Vec<u64>,
+    cities: std::collections::BTreeSet<String>,
+    versions: Vec<(IndicatorCode, u32)>,
 }
 
-/// The writes and scans of a bulk import, inside its switch transaction: the staged
-/// values of `run`, batch by batch.
-pub(super) async fn import_in(
+/// Stages the feed's values and switches them in (see `ImportStore::import_observations`).
+pub(crate) async fn import_observations(
+    store: &Backend,
+    feed: &mut dyn rightsmon_store::ImportFeed,
+    options: &rightsmon_store::ImportOptions,
+) -> StoreResult<rightsmon_store::ImportCounts> {
+    let mut conn = store.pool().acquire().await.map_err(err)?;
+    let (int, real) = (Backend::INTEGER_TYPE, Backend::REAL_TYPE);
+    // A table left by an import whose connection went back to the pool half-way goes first.
+    let create = format!(
+        "DROP TABLE IF EXISTS import_stage; \
+         CREATE TEMPORARY TABLE import_stage (seq {int} PRIMARY KEY, indicator_code TEXT NOT NULL, \
+         version {int} NOT NULL, area_code TEXT NOT NULL, city_code TEXT, period TEXT NOT NULL, period_start {int} NOT NULL, \
+         period_months {int} NOT NULL, disaggregation TEXT NOT NULL, number_value {real}, text_value TEXT, lower_bound {real}, \
+         upper_bound {real}, status TEXT NOT NULL, organisation_id {int}, provenance_kind TEXT NOT NULL, source_name TEXT, \
+         source_reference TEXT, source_date TEXT, method_note TEXT, state TEXT NOT NULL)"
+    );
+    sqlx::raw_sql(sqlx::AssertSqlSafe(create)).execute(&mut *conn).await.map_err(err)?;
+    let started = std::time::Instant::now();
+    let (conn, staged) = stage(conn, feed).await;
+    // Without its connection (its writer ended abruptly), the staging table goes when the
+    // connection is next taken for an import.
+    let Some(mut conn) = conn else { return staged.map(|_| rightsmon_store::ImportCounts::default()) };
+    let result = match staged {
+        Ok(staged) => switch(store, &mut conn, feed, options, &staged, started.elapsed()).await,
+        Err(error) => Err(error),
+    };
+    if let Err(error) = sqlx::query("DROP TABLE IF EXISTS import_stage").execute(&mut *conn).await {
+        // The connection is closed instead of going back to the pool with the table.
+        tracing::warn!(%error, "the staging table of an import could not be dropped; its connection is closed");
+        conn.close_on_drop();
+    }
+    result
+}
+
+/// Switches the staged values in with one transaction, or none.
+async fn switch(
+    store: &Backend,
+    conn: &mut sqlx::pool::PoolConnection<Db>,
+    feed: &mut dyn rightsmon_store::ImportFeed,
+    options: &rightsmon_store::ImportOptions,
+    staged: &Staged,
+    staging: std::time::Duration,
+) -> StoreResult<rightsmon_store::ImportCounts> {
+    use sqlx::Connection;
+    let _guard = store.write_guard().await;
+    let switch = std::time::Instant::now();
+    let mut tx = conn.begin_with(Backend::WRITE_BEGIN).await.map_err(err)?;
+    Backend::set_bulk_cache(&mut tx, true).await.map_err(err)?;
+    let result = switch_in(&mut tx, feed, options, staged).await;
+    if let Err(error) = Backend::set_bulk_cache(&mut tx, false).await {
+        tracing::warn!(%error, "the page cache of the switch could not be narrowed again");
+    }
+    tracing::debug!(
+        values = staged.rows.len(),
+        staging_ms = staging.as_millis(),
+        switch_ms = switch.elapsed().as_millis(),
+        "import staged and switched"
+    );
+    match result {
+        Ok(mut counts) if feed.keep() => {
+            if let Err(error) = audit_in(&mut tx, &feed.audit(&counts)).await {
+                let _ = tx.rollback().await;
+                return Err(error);
+            }
+            tx.commit().await.map_err(err)?;
+            counts.committed = true;
+            Ok(counts)
+        }
+        other => {
+            if let Err(rollback) = tx.rollback().await {
+                tracing::warn!(error = %rollback, "rollback failed");
+            }
+            other
+        }
+    }
+}
+
+/// Writes the feed's values into the staging table, a batch per transaction, while the feed
+/// reads and checks the next batch: a task of its own writes, with the connection, which it
+/// gives back at the end (`None` if the task ended abruptly). These transactions write only the
+/// connection's temporary table: on SQLite they never take the write lock, so that other
+/// writers go on while the file is read.
+async fn stage(
+    conn: sqlx::pool::PoolConnection<Db>,
+    feed: &mut dyn rightsmon_store::ImportFeed,
+) -> (Option<sqlx::pool::PoolConnection<Db>>, StoreResult<Staged>) {
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<rightsmon_store::ImportItem>>(2);
+    let writer = tokio::spawn(async move {
+        let mut conn = conn;
+        let mut staged = Staged::default();
+        let mut areas = std::collections::HashMap::new();
+        let mut result = Ok(());
+        while let Some(batch) = receiver.recv().await {
+            result = stage_batch(&mut conn, &batch, &mut staged, &mut areas).await;
+            if result.is_err() {
+                break;
+            }
+        }
+        (conn, result.map(|()| staged))
+    });
+    while let Some(batch) = feed.next_batch() {
+        if sender.send(batch).await.is_err() {
+            // The writer stopped at an error, which it returns.
+            break;
+        }
+    }
+    drop(sender);
+    match writer.await {
+        Ok((conn, staged)) => (Some(conn), staged),
+        Err(error) => (None, Err(StoreError::Backend(anyhow::anyhow!("the import's staging ended abruptly: {error}")))),
+    }
+}
+
+/// Writes one batch into the staging table, in one transaction.
+async fn stage_batch(
+    conn: &mut sqlx::pool::PoolConnection<Db>,
+    batch: &[rightsmon_store::ImportItem],
+    staged: &mut Staged,
+    areas: &mut std::collections::HashMap<String, Option<String>>,
+) -> StoreResult<()> {
+    use sqlx::Connection;
+    let mut tx = conn.begin().await.map_err(err)?;
+    for item in batch {
+        let observation = &item.observation;
+        if !areas.contains_key(observation.area.as_str()) {
+            let city = city_code_in(&mut tx, &observation.area).await?;
+            staged.cities.insert(city.clone().unwrap_or_default());
+            areas.insert(observation.area.as_str().to_owned(), city);
+        }
+        if !staged.versions.iter().any(|(i, v)| *i == observation.indicator && *v == observation.version) {
+            staged.versions.push((observation.indicator.clone(), observation.version));
+        }
+    }
+    for chunk in batch.chunks(STAGE_CHUNK) {
+        let mut insert = sqlx::QueryBuilder::<Db>::new(format!("INSERT INTO import_stage (seq, {STAGED_VALUE_COLUMNS}) "));
+        insert.push_values(chunk, |mut row, item| {
+            let seq = i64::try_from(staged.rows.len()).unwrap_or(i64::MAX);
+            staged.rows.push(item.row);
+            row.push_bind(seq);
+            let city = areas.get(item.observation.area.as_str()).cloned().flatten();
+            bind_value_columns(&mut row, &item.observation, city);
+        });
+        insert.build().execute(&mut *tx).await.map_err(err)?;
+    }
+    tx.commit().await.map_err(err)
+}
+
+/// The writes and scans of a bulk import, inside its switch transaction. Every staged value is
+/// inserted with one statement under an id of its own, the largest stored id plus its place in
+/// the stage plus one; a value whose subject is stored already (or came earlier in the file) is
+/// left out and then met one by one: left alone, revised with the import's reason, or refused.
+async fn switch_in(
     tx: &mut sqlx::Transaction<'_, Db>,
     feed: &mut dyn rightsmon_store::ImportFeed,
     options: &rightsmon_store::ImportOptions,
-    run: &str,
+    staged: &Staged,
 ) -> StoreResult<rightsmon_store::ImportCounts> {
-    use futures_util::TryStreamExt;
-    use rightsmon_store::{ItemOutcome, ScanOrder, ScannedValue};
+    use rightsmon_store::ImportItem;
     let mut counts = rightsmon_store::ImportCounts::default();
     for codelist in &options.codelists {
         codelist_in(tx, codelist).await?;
@@ -110,233 +190,175 @@ pub(super) async fn import_in(
     for definition in &options.definitions {
         put_version_in(tx, definition, options.at).await?;
     }
-    let mut versions: std::collections::HashSet<(String, u32)> = std::collections::HashSet::new();
-    let mut after = -1;
-    loop {
-        let staged = staged_batch(tx, run, after).await?;
-        let (Some((first, _)), Some((last, _))) = (staged.first(), staged.last()) else { break };
-        let (first, last) = (*first, *last);
-        after = last;
-        let seqs: Vec<i64> = staged.iter().map(|(seq, _)| *seq).collect();
-        let batch: Vec<rightsmon_store::ImportItem> = staged.into_iter().map(|(_, item)| item).collect();
-        let mut outcomes: Vec<Option<ItemOutcome>> = vec![None; batch.len()];
-        for item in &batch {
-            let observation = &item.observation;
-            let version_key = (observation.indicator.as_str().to_owned(), observation.version);
-            if !versions.contains(&version_key) {
-                require_version_in(tx, &observation.indicator, observation.version).await?;
-                versions.insert(version_key);
-            }
+    for (indicator, version) in &staged.versions {
+        require_version_in(tx, indicator, *version).await?;
+    }
+    Backend::lock_for_ids(tx, "observations").await.map_err(err)?;
+    let base: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM observations").fetch_one(&mut **tx).await.map_err(err)?;
+    let insert = format!(
+        "INSERT INTO observations (id, {STAGED_VALUE_COLUMNS}, revision, entered_by, approved_by, created_at, updated_at){} \
+         SELECT $1 + seq + 1, {STAGED_VALUE_COLUMNS}, 1, $2, CAST(NULL AS BIGINT), $3, $3 FROM import_stage WHERE true ORDER BY seq \
+         ON CONFLICT (indicator_code, version, area_code, period, disaggregation) DO NOTHING",
+        Backend::IDENTITY_INSERT
+    );
+    let inserted = sqlx::query(sqlx::AssertSqlSafe(insert))
+        .bind(base)
+        .bind(options.entered_by)
+        .bind(options.at.seconds())
+        .execute(&mut **tx)
+        .await
+        .map_err(err)?
+        .rows_affected();
+    Backend::after_explicit_ids(tx, "observations").await.map_err(err)?;
+    counts.created = inserted;
+    let total = staged.rows.len();
+    // The values before `told` have been told to the feed.
+    let mut told = 0;
+    let tell_created = |feed: &mut dyn rightsmon_store::ImportFeed, from: usize, until: usize| {
+        for seq in from..until {
+            feed.created(staged.rows[seq], base + i64::try_from(seq).unwrap_or(i64::MAX) + 1);
         }
-        // The staged values go in with one statement: a value whose subject is
-        // stored already (or came earlier in the file) is left for below.
-        let insert = format!(
-            "INSERT INTO observations ({STAGED_VALUE_COLUMNS}, revision, entered_by, approved_by, created_at, updated_at) \
-             SELECT {STAGED_VALUE_COLUMNS}, 1, $1, CAST(NULL AS BIGINT), $2, $2 FROM import_staging \
-             WHERE run_id = $3 AND seq >= $4 AND seq <= $5 ORDER BY seq \
-             ON CONFLICT (indicator_code, version, area_code, period, disaggregation) DO NOTHING \
-             RETURNING id, indicator_code, version, area_code, period, disaggregation"
+    };
+    if usize::try_from(inserted).ok() != Some(total) {
+        let met = format!(
+            "SELECT seq, {STAGED_VALUE_COLUMNS} FROM import_stage s \
+             WHERE seq > $1 AND NOT EXISTS (SELECT 1 FROM observations o WHERE o.id = $2 + s.seq + 1) ORDER BY seq LIMIT $3"
         );
-        let returned = sqlx::query(sqlx::AssertSqlSafe(insert))
-            .bind(options.entered_by)
-            .bind(options.at.seconds())
-            .bind(run.to_owned())
-            .bind(first)
-            .bind(last)
-            .fetch_all(&mut **tx)
-            .await
-            .map_err(err)?;
-        let created_ids = created_ids(&returned, &batch)?;
-        let mut pending = Vec::new();
-        let mut created = Vec::new();
-        for (index, created_id) in created_ids.into_iter().enumerate() {
-            match created_id {
-                Some(id) => {
-                    counts.created += 1;
-                    outcomes[index] = Some(ItemOutcome::Created(id));
-                    created.push((id, seqs[index]));
-                }
-                None => pending.push(index),
-            }
-        }
-        // Their history begins with the value as staged.
-        for chunk in created.chunks(STAGE_CHUNK) {
-            let mut history = sqlx::QueryBuilder::<Db>::new("WITH created (id, seq) AS (");
-            history.push_values(chunk, |mut row, (id, seq)| {
-                row.push_bind(*id).push_bind(*seq);
-            });
-            history
-                .push(
-                    ") INSERT INTO observation_revisions (observation_id, revision, at, user_id, action, reason, snapshot) \
-                     SELECT created.id, 1, ",
-                )
-                .push_bind(options.at.seconds())
-                .push(", ")
-                .push_bind(options.entered_by)
-                .push(", 'created', CAST(NULL AS TEXT), s.observation FROM created JOIN import_staging s ON s.run_id = ")
-                .push_bind(run.to_owned())
-                .push(" AND s.seq = created.seq");
-            history.build().execute(&mut **tx).await.map_err(err)?;
-        }
-        for index in pending {
-            let observation = &batch[index].observation;
-            let period = observation.period.to_string();
-            let key = observation.key.to_string();
-            let sql = format!(
-                "SELECT {OBSERVATION_COLUMNS} FROM observations o WHERE o.indicator_code = $1 AND o.version = $2 AND o.area_code = $3 \
-                     AND o.period = $4 AND o.disaggregation = $5"
-            );
-            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(observation.indicator.as_str().to_owned())
-                .bind(i64::from(observation.version))
-                .bind(observation.area.as_str().to_owned())
-                .bind(period)
-                .bind(key)
-                .fetch_one(&mut **tx)
+        let mut after: i64 = -1;
+        loop {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(met.as_str()))
+                .bind(after)
+                .bind(base)
+                .bind(MET_BATCH)
+                .fetch_all(&mut **tx)
                 .await
                 .map_err(err)?;
-            let existing = observation_of(&row)?;
-            let editable = matches!(existing.data.state, WorkflowState::Draft | WorkflowState::Returned);
-            let outcome = if same_content(&existing.data, observation) {
-                counts.unchanged += 1;
-                ItemOutcome::Unchanged(existing.id)
-            } else if !editable && !options.may_revise_approved {
-                ItemOutcome::Refused(existing.id, existing.data.state)
-            } else if let Some(reason) = &options.reason {
-                update_value_in(tx, existing.id, observation, options.entered_by, options.at).await?;
-                let stored = observation_in(tx, existing.id).await?;
-                record_revision(tx, &stored, options.entered_by, RevisionAction::Revised, Some(reason)).await?;
-                counts.revised += 1;
-                ItemOutcome::Revised(existing.id)
-            } else {
-                ItemOutcome::NeedsReason(existing.id)
-            };
-            outcomes[index] = Some(outcome);
+            let Some(last) = rows.last() else { break };
+            after = get(last, "seq")?;
+            for row in &rows {
+                let seq = usize::try_from(get::<i64>(row, "seq")?).map_err(|e| corrupt("seq", e))?;
+                let item = ImportItem { row: staged.rows.get(seq).copied().unwrap_or(0), observation: value_of(row)? };
+                tell_created(feed, told, seq);
+                let outcome = meet(tx, &item.observation, options, &mut counts).await?;
+                feed.met(&item, outcome);
+                told = seq + 1;
+            }
         }
-        let outcomes: Vec<ItemOutcome> = outcomes
-            .into_iter()
-            .map(|o| o.ok_or_else(|| StoreError::Corrupt("an import row without outcome".into())))
-            .collect::<StoreResult<_>>()?;
-        feed.written(&batch, &outcomes);
     }
-    for (index, scan) in feed.scans().into_iter().enumerate() {
-        let order = match scan.order {
-            ScanOrder::BySeries => "area_code, disaggregation, period_start, period_months, period",
-            ScanOrder::ByPeriod => "area_code, period_start, period_months, period, disaggregation",
-        };
-        let sql = format!(
-            "SELECT id, area_code, period, disaggregation, number_value FROM observations \
-             WHERE indicator_code = $1 AND version = $2 AND number_value IS NOT NULL ORDER BY {order}"
-        );
-        let mut rows =
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(scan.indicator.as_str().to_owned()).bind(i64::from(scan.version)).fetch(&mut **tx);
-        while let Some(row) = rows.try_next().await.map_err(err)? {
-            let value = ScannedValue {
-                id: get(&row, "id")?,
-                area: parsed("area_code", AreaCode::parse(&get::<String>(&row, "area_code")?))?,
-                period: parsed("period", Period::parse(&get::<String>(&row, "period")?))?,
-                key: parsed("disaggregation", DisaggregationKey::parse(&get::<String>(&row, "disaggregation")?))?,
-                value: get(&row, "number_value")?,
-            };
-            feed.see(index, Some(&value));
-        }
-        feed.see(index, None);
-    }
-    let cities = sqlx::query("SELECT DISTINCT city_code FROM import_staging WHERE run_id = $1")
-        .bind(run.to_owned())
-        .fetch_all(&mut **tx)
-        .await
-        .map_err(err)?;
-    for row in &cities {
-        let city: Option<String> = get(row, "city_code")?;
-        bump_generation(tx, city.as_deref().unwrap_or("")).await?;
+    tell_created(feed, told, total);
+    scan(tx, feed).await?;
+    for city in &staged.cities {
+        bump_generation(tx, city).await?;
     }
     Ok(counts)
 }
 
-impl Backend {
-    /// Stages the feed's values in short transactions, then switches them in with one.
-    async fn stage_and_switch(
-        &self,
-        feed: &mut dyn rightsmon_store::ImportFeed,
-        options: &rightsmon_store::ImportOptions,
-        run: &str,
-    ) -> StoreResult<rightsmon_store::ImportCounts> {
-        let started = std::time::Instant::now();
-        let mut seq: i64 = 0;
-        let mut cities: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
-        while let Some(batch) = feed.next_batch() {
-            let mut staged = Vec::with_capacity(batch.len());
-            for item in &batch {
-                staged.push((seq, i64::try_from(item.row).unwrap_or(i64::MAX), to_json(&item.observation)?, &item.observation));
-                seq += 1;
+/// What becomes of a value whose subject is stored already.
+async fn meet(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    observation: &NewObservation,
+    options: &rightsmon_store::ImportOptions,
+    counts: &mut rightsmon_store::ImportCounts,
+) -> StoreResult<rightsmon_store::ItemOutcome> {
+    use rightsmon_store::ItemOutcome;
+    let sql = format!(
+        "SELECT {OBSERVATION_COLUMNS} FROM observations o WHERE o.indicator_code = $1 AND o.version = $2 AND o.area_code = $3 \
+             AND o.period = $4 AND o.disaggregation = $5"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(observation.indicator.as_str().to_owned())
+        .bind(i64::from(observation.version))
+        .bind(observation.area.as_str().to_owned())
+        .bind(observation.period.to_string())
+        .bind(observation.key.to_string())
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(err)?;
+    let existing = observation_of(&row)?;
+    let editable = matches!(existing.data.state, WorkflowState::Draft | WorkflowState::Returned);
+    Ok(if same_content(&existing.data, observation) {
+        counts.unchanged += 1;
+        ItemOutcome::Unchanged(existing.id)
+    } else if !editable && !options.may_revise_approved {
+        ItemOutcome::Refused(existing.id, existing.data.state)
+    } else if let Some(reason) = &options.reason {
+        update_value_in(tx, existing.id, observation, options.entered_by, options.at).await?;
+        let stored = observation_in(tx, existing.id).await?;
+        record_revision(tx, &stored, options.entered_by, RevisionAction::Revised, Some(reason)).await?;
+        counts.revised += 1;
+        ItemOutcome::Revised(existing.id)
+    } else {
+        ItemOutcome::NeedsReason(existing.id)
+    })
+}
+
+/// Runs the feed's scans of the stored values, after the writes: series by series (or area by
+/// area), each read with one range of the series index, so that a row brings only what changes
+/// from one value to the next.
+async fn scan(tx: &mut sqlx::Transaction<'_, Db>, feed: &mut dyn rightsmon_store::ImportFeed) -> StoreResult<()> {
+    use futures_util::TryStreamExt;
+    use rightsmon_store::{ScanOrder, ScannedValue};
+    for (index, scan) in feed.scans().into_iter().enumerate() {
+        let (indicator, version) = (scan.indicator.as_str().to_owned(), i64::from(scan.version));
+        // The series, found by skipping from one to the next along the series index.
+        let mut series: Vec<(AreaCode, DisaggregationKey)> = Vec::new();
+        let mut after = (String::new(), String::new());
+        loop {
+            let next = sqlx::query(
+                "SELECT area_code, disaggregation FROM observations WHERE indicator_code = $1 AND version = $2 \
+                 AND (area_code, disaggregation) > ($3, $4) ORDER BY area_code, disaggregation LIMIT 1",
+            )
+            .bind(indicator.clone())
+            .bind(version)
+            .bind(after.0.clone())
+            .bind(after.1.clone())
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(err)?;
+            let Some(next) = next else { break };
+            after = (get(&next, "area_code")?, get(&next, "disaggregation")?);
+            series.push((parsed("area_code", AreaCode::parse(&after.0))?, parsed("disaggregation", DisaggregationKey::parse(&after.1))?));
+        }
+        if scan.order == ScanOrder::ByPeriod {
+            series.dedup_by(|a, b| a.0 == b.0);
+        }
+        for (area, key) in series {
+            let sql = match scan.order {
+                ScanOrder::BySeries => {
+                    "SELECT id, period, disaggregation, number_value FROM observations WHERE indicator_code = $1 AND version = $2 \
+                     AND area_code = $3 AND disaggregation = $4 AND number_value IS NOT NULL ORDER BY period_start, period_months, period"
+                }
+                ScanOrder::ByPeriod => {
+                    "SELECT id, period, disaggregation, number_value FROM observations WHERE indicator_code = $1 AND version = $2 \
+                     AND area_code = $3 AND number_value IS NOT NULL \
+                     ORDER BY period_start, period_months, period, disaggregation"
+                }
+            };
+            let mut query = sqlx::query(sql).bind(indicator.clone()).bind(version).bind(area.as_str().to_owned());
+            if scan.order == ScanOrder::BySeries {
+                query = query.bind(key.to_string());
             }
-            in_transaction!(self, tx, {
-                for (_, _, _, observation) in &staged {
-                    if !cities.contains_key(observation.area.as_str()) {
-                        let city = city_code_in(&mut tx, &observation.area).await?;
-                        cities.insert(observation.area.as_str().to_owned(), city);
+            let mut rows = query.fetch(&mut **tx);
+            while let Some(row) = rows.try_next().await.map_err(err)? {
+                let key = match scan.order {
+                    ScanOrder::BySeries => key.clone(),
+                    ScanOrder::ByPeriod => {
+                        parsed("disaggregation", DisaggregationKey::parse(row.try_get::<&str, _>("disaggregation").map_err(err)?))?
                     }
-                }
-                for chunk in staged.chunks(STAGE_CHUNK) {
-                    let mut insert = sqlx::QueryBuilder::<Db>::new(format!(
-                        "INSERT INTO import_staging (run_id, seq, row, observation, {STAGED_VALUE_COLUMNS}) "
-                    ));
-                    insert.push_values(chunk, |mut row, (seq, line, json, observation)| {
-                        row.push_bind(run.to_owned()).push_bind(*seq).push_bind(*line).push_bind(json.clone());
-                        bind_value_columns(&mut row, observation, cities.get(observation.area.as_str()).cloned().flatten());
-                    });
-                    insert.build().execute(&mut *tx).await.map_err(err)?;
-                }
-                sqlx::query("UPDATE import_runs SET heartbeat_at = $1 WHERE id = $2")
-                    .bind(now_seconds())
-                    .bind(run.to_owned())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(err)?;
-                Ok(())
-            })?;
-        }
-        let staged = started.elapsed();
-        let _guard = self.write_guard().await;
-        let switch = std::time::Instant::now();
-        let mut tx = self.begin_write().await.map_err(err)?;
-        Self::set_bulk_cache(&mut tx, true).await.map_err(err)?;
-        let result = import_in(&mut tx, feed, options, run).await;
-        if let Err(error) = Self::set_bulk_cache(&mut tx, false).await {
-            tracing::warn!(%error, "the page cache of the switch could not be narrowed again");
-        }
-        tracing::debug!(
-            values = seq,
-            staging_ms = staged.as_millis(),
-            switch_ms = switch.elapsed().as_millis(),
-            "import staged and switched"
-        );
-        match result {
-            Ok(mut counts) if feed.keep() => {
-                let event = feed.audit(&counts);
-                let committed: StoreResult<()> = async {
-                    audit_in(&mut tx, &event).await?;
-                    sqlx::query("DELETE FROM import_runs WHERE id = $1").bind(run.to_owned()).execute(&mut *tx).await.map_err(err)?;
-                    Ok(())
-                }
-                .await;
-                if let Err(error) = committed {
-                    let _ = tx.rollback().await;
-                    return Err(error);
-                }
-                tx.commit().await.map_err(err)?;
-                counts.committed = true;
-                Ok(counts)
-            }
-            other => {
-                if let Err(rollback) = tx.rollback().await {
-                    tracing::warn!(error = %rollback, "rollback failed");
-                }
-                other
+                };
+                let value = ScannedValue {
+                    id: get(&row, "id")?,
+                    area: area.clone(),
+                    period: parsed("period", Period::parse(row.try_get::<&str, _>("period").map_err(err)?))?,
+                    key,
+                    value: get(&row, "number_value")?,
+                };
+                feed.see(index, Some(&value));
             }
         }
+        feed.see(index, None);
     }
+    Ok(())
 }
 
 #[async_trait::async_trait]
@@ -348,40 +370,4 @@ impl ImportStore for Backend {
     ) -> StoreResult<rightsmon_store::ImportCounts> {
         crate::ops::import_observations(self, feed, options).await
     }
-}
-
-/// Stages the feed's values and switches them in (see `ImportStore::import_observations`).
-pub(crate) async fn import_observations(
-    store: &Backend,
-    feed: &mut dyn rightsmon_store::ImportFeed,
-    options: &rightsmon_store::ImportOptions,
-) -> StoreResult<rightsmon_store::ImportCounts> {
-    let run = run_id();
-    // Runs of processes that ended without finishing leave staged values behind.
-    in_transaction!(store, tx, {
-        sqlx::query("DELETE FROM import_runs WHERE heartbeat_at < $1")
-            .bind(now_seconds() - STALE_RUN_SECONDS)
-            .execute(&mut *tx)
-            .await
-            .map_err(err)?;
-        sqlx::query("INSERT INTO import_runs (id, started_at, heartbeat_at) VALUES ($1, $2, $2)")
-            .bind(run.clone())
-            .bind(now_seconds())
-            .execute(&mut *tx)
-            .await
-            .map_err(err)?;
-        Ok(())
-    })?;
-    let result = store.stage_and_switch(feed, options, &run).await;
-    if !matches!(result, Ok(counts) if counts.committed) {
-        // The run is gone with a committed switch; otherwise its values go now.
-        let cleared: StoreResult<()> = in_transaction!(store, tx, {
-            sqlx::query("DELETE FROM import_runs WHERE id = $1").bind(run.clone()).execute(&mut *tx).await.map_err(err)?;
-            Ok(())
-        });
-        if let Err(error) = cleared {
-            tracing::warn!(%error, "the staged values of an import could not be cleared; the next import clears them");
-        }
-    }
-    result
 }

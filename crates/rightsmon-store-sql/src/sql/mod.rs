@@ -16,9 +16,15 @@
 //! - `fn pool(&self) -> &sqlx::Pool<Db>`;
 //! - `async fn write_guard(&self) -> Option<tokio::sync::MutexGuard<'_, ()>>`: serialises writers
 //!   of one process where the database allows one writer at a time (SQLite); `None` elsewhere;
-//! - `async fn begin_write(&self)` and `async fn begin_snapshot(&self)`: a transaction that will
-//!   write (SQLite takes its write lock at once, so that writers of other processes wait their
-//!   turn instead of failing half-way), and one whose reads all see one snapshot;
+//! - `const WRITE_BEGIN: &str`, the statement that begins a transaction that will write (SQLite
+//!   takes its write lock at once, so that writers of other processes wait their turn instead of
+//!   failing half-way); `async fn begin_write(&self)`, such a transaction from the pool, and
+//!   `async fn begin_snapshot(&self)`, one whose reads all see one snapshot;
+//! - `const INTEGER_TYPE`, `const REAL_TYPE`: the column types of a 64-bit integer and a double,
+//!   for tables made on the fly (an import's staging table);
+//! - `async fn lock_for_ids(tx, table)` and `async fn after_explicit_ids(tx, table)`: around an
+//!   insert that numbers its rows itself from the largest stored id: no other writer may insert
+//!   meanwhile, and the database's own numbering goes on after them;
 //! - `async fn set_bulk_cache(tx, bulk)`: gives the switch of an import a page cache of its size,
 //!   where the database keeps one per connection (SQLite);
 //! - `async fn lock_audit_chain(tx)`: makes appends to the audit chain take turns across processes;
@@ -95,9 +101,7 @@ use rightsmon_store::{
     IndicatorQuery, InstanceStore, NewUser, ObservationQuery, ObservationStore, Page, ProposalQuery, ReferenceStore, SessionRecord, Store,
     StoreError, StoreResult, Visibility, Written,
 };
-use rightsmon_store_sql::{
-    corrupt, instance_chunk, now_seconds, number_of, page_bounds, parsed, run_id, same_content, scope_key, text_of, to_json, u32_of,
-};
+use rightsmon_store_sql::{corrupt, instance_chunk, number_of, page_bounds, parsed, same_content, scope_key, text_of, to_json, u32_of};
 use sqlx::Row;
 
 type DbRow = <Db as sqlx::Database>::Row;

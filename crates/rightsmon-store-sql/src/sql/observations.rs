@@ -8,35 +8,9 @@ pub(super) const OBSERVATION_COLUMNS: &str = "o.id, o.indicator_code, o.version,
     o.approved_by, o.created_at, o.updated_at";
 
 pub(super) fn observation_of(row: &DbRow) -> StoreResult<Observation> {
-    let number: Option<f64> = get(row, "number_value")?;
-    let text: Option<String> = get(row, "text_value")?;
-    let value = match (number, text) {
-        (Some(n), None) => ObservationValue::Number(n),
-        (None, Some(t)) => ObservationValue::Text(t),
-        _ => return Err(corrupt("observations", "a value is both or neither number and text")),
-    };
     Ok(Observation {
         id: get(row, "id")?,
-        data: NewObservation {
-            indicator: parsed("indicator_code", IndicatorCode::parse(&get::<String>(row, "indicator_code")?))?,
-            version: u32_of("version", get(row, "version")?)?,
-            area: parsed("area_code", AreaCode::parse(&get::<String>(row, "area_code")?))?,
-            period: parsed("period", Period::parse(&get::<String>(row, "period")?))?,
-            key: parsed("disaggregation", DisaggregationKey::parse(&get::<String>(row, "disaggregation")?))?,
-            value,
-            lower_bound: get(row, "lower_bound")?,
-            upper_bound: get(row, "upper_bound")?,
-            status: parsed("status", StatusFlag::parse(&get::<String>(row, "status")?))?,
-            provenance: Provenance {
-                organisation_id: get(row, "organisation_id")?,
-                kind: parsed("provenance_kind", ProvenanceKind::parse(&get::<String>(row, "provenance_kind")?))?,
-                source_name: get(row, "source_name")?,
-                source_reference: get(row, "source_reference")?,
-                source_date: get::<Option<String>>(row, "source_date")?.map(|d| parsed("source_date", Date::parse(&d))).transpose()?,
-                method_note: get(row, "method_note")?,
-            },
-            state: parsed("state", WorkflowState::parse(&get::<String>(row, "state")?))?,
-        },
+        data: value_of(row)?,
         revision: u32_of("revision", get(row, "revision")?)?,
         entered_by: get(row, "entered_by")?,
         approved_by: get(row, "approved_by")?,
@@ -45,10 +19,89 @@ pub(super) fn observation_of(row: &DbRow) -> StoreResult<Observation> {
     })
 }
 
+/// A value from the columns of `STAGED_VALUE_COLUMNS`, as `observations` or an import's
+/// staging table holds them.
+pub(super) fn value_of(row: &DbRow) -> StoreResult<NewObservation> {
+    let number: Option<f64> = get(row, "number_value")?;
+    let text: Option<String> = get(row, "text_value")?;
+    let value = match (number, text) {
+        (Some(n), None) => ObservationValue::Number(n),
+        (None, Some(t)) => ObservationValue::Text(t),
+        _ => return Err(corrupt("observations", "a value is both or neither number and text")),
+    };
+    Ok(NewObservation {
+        indicator: parsed("indicator_code", IndicatorCode::parse(&get::<String>(row, "indicator_code")?))?,
+        version: u32_of("version", get(row, "version")?)?,
+        area: parsed("area_code", AreaCode::parse(&get::<String>(row, "area_code")?))?,
+        period: parsed("period", Period::parse(&get::<String>(row, "period")?))?,
+        key: parsed("disaggregation", DisaggregationKey::parse(&get::<String>(row, "disaggregation")?))?,
+        value,
+        lower_bound: get(row, "lower_bound")?,
+        upper_bound: get(row, "upper_bound")?,
+        status: parsed("status", StatusFlag::parse(&get::<String>(row, "status")?))?,
+        provenance: Provenance {
+            organisation_id: get(row, "organisation_id")?,
+            kind: parsed("provenance_kind", ProvenanceKind::parse(&get::<String>(row, "provenance_kind")?))?,
+            source_name: get(row, "source_name")?,
+            source_reference: get(row, "source_reference")?,
+            source_date: get::<Option<String>>(row, "source_date")?.map(|d| parsed("source_date", Date::parse(&d))).transpose()?,
+            method_note: get(row, "method_note")?,
+        },
+        state: parsed("state", WorkflowState::parse(&get::<String>(row, "state")?))?,
+    })
+}
+
 pub(super) async fn observation_in(tx: &mut sqlx::Transaction<'_, Db>, id: i64) -> StoreResult<Observation> {
     let sql = format!("SELECT {OBSERVATION_COLUMNS} FROM observations o WHERE o.id = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **tx).await.map_err(err)?;
     observation_of(&row.ok_or(StoreError::NotFound)?)
+}
+
+/// Writes a value's first revision into its history, as the value stands, unless the history
+/// holds it already. A value's history begins with its first change (ADR 0006): until then the
+/// stored row is its first revision. Every change calls this first; the database refuses a
+/// change without it.
+pub(super) async fn keep_first_revision(tx: &mut sqlx::Transaction<'_, Db>, id: i64) -> StoreResult<()> {
+    let kept: Option<i64> = sqlx::query_scalar("SELECT observation_id FROM observation_revisions WHERE observation_id = $1 LIMIT 1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(err)?;
+    if kept.is_some() {
+        return Ok(());
+    }
+    let sql = format!("SELECT {OBSERVATION_COLUMNS} FROM observations o WHERE o.id = $1");
+    let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **tx).await.map_err(err)? else {
+        return Ok(());
+    };
+    let first = first_revision(&observation_of(&row)?);
+    sqlx::query(
+        "INSERT INTO observation_revisions (observation_id, revision, at, user_id, action, reason, snapshot) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(first.observation_id)
+    .bind(i64::from(first.revision))
+    .bind(first.at.seconds())
+    .bind(first.user_id)
+    .bind(first.action.as_str())
+    .bind(first.reason)
+    .bind(to_json(&first.snapshot)?)
+    .execute(&mut **tx)
+    .await
+    .map_err(err)?;
+    Ok(())
+}
+
+/// The first revision of a value that has not changed since it was stored: the value itself.
+fn first_revision(stored: &Observation) -> ObservationRevision {
+    ObservationRevision {
+        observation_id: stored.id,
+        revision: stored.revision,
+        at: stored.created_at,
+        user_id: stored.entered_by,
+        action: RevisionAction::Created,
+        reason: None,
+        snapshot: stored.data.clone(),
+    }
 }
 
 /// Appends a value's state after a change to its history.
@@ -142,6 +195,7 @@ pub(super) async fn update_value_in(
     by: Option<i64>,
     at: Timestamp,
 ) -> StoreResult<()> {
+    keep_first_revision(tx, id).await?;
     let provenance = &value.provenance;
     sqlx::query(
         "UPDATE observations SET number_value = $1, text_value = $2, lower_bound = $3, upper_bound = $4, status = $5, \
@@ -201,7 +255,7 @@ pub(super) fn bind_value_columns(
         .push_bind(observation.state.as_str());
 }
 
-/// Stores one new observation within a transaction and records it in its history.
+/// Stores one new observation within a transaction.
 pub(super) async fn insert_in(
     tx: &mut sqlx::Transaction<'_, Db>,
     observation: &NewObservation,
@@ -220,8 +274,8 @@ pub(super) async fn insert_in(
     insert.push(" RETURNING id");
     let row = insert.build().fetch_one(&mut **tx).await.map_err(err)?;
     let id: i64 = get(&row, "id")?;
-    let stored = observation_in(tx, id).await?;
-    record_revision(tx, &stored, entered_by, RevisionAction::Created, None).await?;
+    // Its history begins with its first change.
+    bump_generation(tx, city_code.as_deref().unwrap_or("")).await?;
     Ok(id)
 }
 
@@ -387,6 +441,7 @@ impl ObservationStore for Backend {
     ) -> StoreResult<Observation> {
         let approver = if matches!(state, WorkflowState::Validated | WorkflowState::Published) { by } else { None };
         in_transaction!(self, tx, {
+            keep_first_revision(&mut tx, id).await?;
             let result = sqlx::query(
                 "UPDATE observations SET state = $1, revision = revision + 1, updated_at = $2, \
                  approved_by = COALESCE($3, approved_by) WHERE id = $4 AND revision = $5",
@@ -444,6 +499,12 @@ impl ObservationStore for Backend {
         .fetch_all(self.pool())
         .await
         .map_err(err)?;
+        if rows.is_empty() {
+            // A value that has not changed since it was stored is its own first revision.
+            let sql = format!("SELECT {OBSERVATION_COLUMNS} FROM observations o WHERE o.id = $1");
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.pool()).await.map_err(err)?;
+            return row.map(|row| observation_of(&row).map(|stored| vec![first_revision(&stored)])).unwrap_or(Ok(Vec::new()));
+        }
         rows.iter()
             .map(|row| {
                 Ok(ObservationRevision {

@@ -94,7 +94,8 @@ macro_rules! conformance_suite {
                 observations_are_stored_together_or_not_at_all,
                 a_revised_approved_value_goes_back_to_a_second_person,
                 whole_queries_are_not_cut_at_a_page,
-                findings_generations_grow_with_every_change_they_rest_on
+                findings_generations_grow_with_every_change_they_rest_on,
+                a_value_is_its_own_first_revision_until_it_changes
             );
         }
         mod imports {

@@ -140,9 +140,12 @@ impl ImportFeed for ListFeed {
     fn next_batch(&mut self) -> Option<Vec<ImportItem>> {
         self.batches.pop()
     }
-    fn written(&mut self, items: &[ImportItem], outcomes: &[ItemOutcome]) {
-        assert_eq!(items.len(), outcomes.len());
-        self.outcomes.extend_from_slice(outcomes);
+    fn created(&mut self, _row: u64, id: i64) {
+        self.outcomes.push(ItemOutcome::Created(id));
+    }
+    fn met(&mut self, _item: &ImportItem, outcome: ItemOutcome) {
+        assert!(!matches!(outcome, ItemOutcome::Created(_)));
+        self.outcomes.push(outcome);
     }
     fn scans(&mut self) -> Vec<Scan> {
         self.scans.clone()

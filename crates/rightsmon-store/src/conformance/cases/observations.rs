@@ -429,3 +429,45 @@ pub async fn findings_generations_grow_with_every_change_they_rest_on(store: S) 
     store.list_themes().await.unwrap();
     assert_eq!(generation("padova").await, padova, "reading changes nothing");
 }
+
+pub async fn a_value_is_its_own_first_revision_until_it_changes(store: S) {
+    use rightsmon_domain::observation::RevisionAction;
+    base(&store).await;
+    let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+    store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
+    let editor = user(&store, "editor").await;
+    let entered = observation(&def, "ghent", "2020", "", "10", WorkflowState::Draft);
+    let stored = store.insert_observation(&entered, Some(editor), Timestamp(10), &audit()).await.unwrap();
+    let imported = observation(&def, "ghent", "2021", "", "12", WorkflowState::Draft);
+    let options = ImportOptions {
+        entered_by: Some(editor),
+        at: Timestamp(20),
+        reason: None,
+        may_revise_approved: false,
+        codelists: vec![],
+        definitions: vec![],
+    };
+    let mut feed = ListFeed::new(std::slice::from_ref(&imported), true);
+    store.import_observations(&mut feed, &options).await.unwrap();
+    let ItemOutcome::Created(imported_id) = feed.outcomes[0] else { panic!("{:?}", feed.outcomes) };
+    for (id, value, at) in [(stored.id, &entered, Timestamp(10)), (imported_id, &imported, Timestamp(20))] {
+        let history = store.list_observation_history(id).await.unwrap();
+        assert_eq!(history.len(), 1, "one revision before any change");
+        let first = &history[0];
+        assert_eq!((first.observation_id, first.revision, first.at, first.user_id), (id, 1, at, Some(editor)));
+        assert_eq!((first.action, first.reason.as_deref()), (RevisionAction::Created, None));
+        assert_eq!(&first.snapshot, value);
+    }
+    // The first change keeps the value as it was before it.
+    store.set_observation_state(imported_id, 1, WorkflowState::Submitted, Some(editor), Timestamp(30), None, &audit()).await.unwrap();
+    let history = store.list_observation_history(imported_id).await.unwrap();
+    let states: Vec<(u32, RevisionAction, WorkflowState, Timestamp)> =
+        history.iter().map(|h| (h.revision, h.action, h.snapshot.state, h.at)).collect();
+    assert_eq!(
+        states,
+        [
+            (1, RevisionAction::Created, WorkflowState::Draft, Timestamp(20)),
+            (2, RevisionAction::Submitted, WorkflowState::Submitted, Timestamp(30))
+        ]
+    );
+}
