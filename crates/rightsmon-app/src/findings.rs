@@ -573,6 +573,21 @@ impl App {
         self.observed_at(&city.code, Audience::Public, generation).await?;
         self.compute_stale(&city.code, &codes, Audience::Members, generation).await
     }
+
+    /// Refreshes every city's findings ([`App::refresh_findings`]), one city after the other: at
+    /// start-up, after an import, and now and then for writes of other processes (an import from
+    /// the command line). A city whose findings are current costs a few reads. Returns how many
+    /// findings were computed; a city that fails is logged and the others go on.
+    pub async fn refresh_all_findings(&self) -> AppResult<usize> {
+        let mut computed = 0;
+        for city in self.store.list_areas(Some(rightsmon_domain::area::AreaKind::City), None).await? {
+            match self.refresh_findings(city.code.as_str()).await {
+                Ok(count) => computed += count,
+                Err(error) => tracing::warn!(city = %city.code, %error, "the findings of a city could not be refreshed"),
+            }
+        }
+        Ok(computed)
+    }
 }
 
 /// Cities compared on one indicator, in one period, under one definition version.

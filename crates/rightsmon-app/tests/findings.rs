@@ -218,5 +218,7 @@ async fn findings_are_kept_until_a_write_by_any_process_changes_what_they_rest_o
     let padova_generation = app.store.findings_generation(&padova).await.unwrap();
     assert!(app.refresh_findings("padova").await.unwrap() > 0, "the first refresh computes");
     assert_eq!(app.refresh_findings("padova").await.unwrap(), 0, "a second finds everything current");
+    assert!(app.refresh_all_findings().await.unwrap() > 0, "the other cities are computed");
+    assert_eq!(app.refresh_all_findings().await.unwrap(), 0, "then every city is current");
     assert_eq!(app.store.findings_generation(&padova).await.unwrap(), padova_generation);
 }

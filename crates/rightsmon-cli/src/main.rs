@@ -272,6 +272,20 @@ async fn serve(app: App, settings: &Settings, demo_mode: bool) -> anyhow::Result
             }
         }
     });
+    // Findings are computed ahead of readers: at start-up, then for the writes of other
+    // processes (the server's own imports refresh them when they end).
+    let findings = app.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            match findings.refresh_all_findings().await {
+                Ok(computed) if computed > 0 => tracing::info!(computed, "findings refreshed"),
+                Ok(_) => {}
+                Err(error) => tracing::warn!(error = %error, "findings could not be refreshed"),
+            }
+        }
+    });
     let state = rightsmon_web::WebState::new(app, web)?;
     let listener = tokio::net::TcpListener::bind(&settings.bind).await.map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => anyhow::anyhow!("cannot listen on {}: the address is already in use", settings.bind),

@@ -328,8 +328,13 @@ pub async fn upload(
         if let Err(message) = &outcome {
             tracing::warn!(error = %message, "import failed");
         }
+        let committed = matches!(&outcome, Ok(report) if report.committed);
         if let Ok(mut slot) = job.outcome.lock() {
             *slot = Some((Instant::now(), outcome));
+        }
+        // Readers of the cities it changed do not wait for their findings.
+        if committed && let Err(error) = app.refresh_all_findings().await {
+            tracing::warn!(%error, "findings could not be refreshed after an import");
         }
     });
     let mut response = Redirect::to(&format!("/workspace/imports/{id}")).into_response();
