@@ -167,8 +167,91 @@ type Backend = PgStore;
 mod sql;
 
 /// The shared operations; PostgreSQL does none its own way yet.
+/// The shared operations, and those PostgreSQL does its own way.
 mod ops {
     pub(crate) use crate::sql::ops::*;
+
+    pub(crate) use crate::own::stage_values;
+}
+
+mod own {
+    use super::PgStore;
+    use rightsmon_store::StoreResult;
+    use rightsmon_store_sql::{number_of, text_of};
+    use std::fmt::Write;
+
+    /// Bytes sent to the server at a time.
+    const COPY_BUFFER: usize = 1 << 20;
+
+    /// An import's values go into its staging table with `COPY`, in PostgreSQL's text format,
+    /// rather than as statements of many bound parameters.
+    pub(crate) async fn stage_values(
+        tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+        first: i64,
+        items: &[rightsmon_store::ImportItem],
+        areas: &std::collections::HashMap<String, Option<String>>,
+    ) -> StoreResult<()> {
+        let statement = format!("COPY import_stage (seq, {}) FROM STDIN", crate::ops::STAGED_VALUE_COLUMNS);
+        let mut copy = tx.copy_in_raw(&statement).await.map_err(PgStore::map_error)?;
+        let mut line = String::with_capacity(COPY_BUFFER + 4096);
+        for (seq, item) in (first..).zip(items) {
+            let o = &item.observation;
+            let p = &o.provenance;
+            let city = areas.get(o.area.as_str()).cloned().flatten();
+            let _ = write!(line, "{seq}");
+            for field in [
+                Some(o.indicator.as_str().to_owned()),
+                Some(o.version.to_string()),
+                Some(o.area.as_str().to_owned()),
+                city,
+                Some(o.period.to_string()),
+                Some(o.period.start_month_index().to_string()),
+                Some(o.period.length_in_months().to_string()),
+                Some(o.key.to_string()),
+                number_of(o).map(|n| n.to_string()),
+                text_of(o),
+                o.lower_bound.map(|n| n.to_string()),
+                o.upper_bound.map(|n| n.to_string()),
+                Some(o.status.as_str().to_owned()),
+                p.organisation_id.map(|id| id.to_string()),
+                Some(p.kind.as_str().to_owned()),
+                p.source_name.clone(),
+                p.source_reference.clone(),
+                p.source_date.map(|d| d.to_string()),
+                p.method_note.clone(),
+                Some(o.state.as_str().to_owned()),
+            ] {
+                line.push('\t');
+                match field {
+                    None => line.push_str("\\N"),
+                    Some(text) => escape_into(&mut line, &text),
+                }
+            }
+            line.push('\n');
+            if line.len() >= COPY_BUFFER {
+                copy.send(std::mem::take(&mut line).into_bytes()).await.map_err(PgStore::map_error)?;
+                line.reserve(COPY_BUFFER + 4096);
+            }
+        }
+        if !line.is_empty() {
+            copy.send(line.into_bytes()).await.map_err(PgStore::map_error)?;
+        }
+        copy.finish().await.map_err(PgStore::map_error)?;
+        Ok(())
+    }
+
+    /// A field in `COPY`'s text format: backslash, tab, newline and carriage return escaped.
+    fn escape_into(line: &mut String, text: &str) {
+        for c in text.chars() {
+            match c {
+                '\\' => line.push_str("\\\\"),
+                '\t' => line.push_str("\\t"),
+                '\n' => line.push_str("\\n"),
+                '\r' => line.push_str("\\r"),
+                c => line.push(c),
+            }
+        }
+    }
 }
 
 /// Fresh, uniquely named databases for tests, dropped afterwards.

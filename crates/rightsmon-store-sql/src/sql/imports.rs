@@ -5,7 +5,7 @@ use super::*;
 
 /// The columns of a value as it is staged, and as `observations` holds it before its
 /// revision, people and times.
-pub(super) const STAGED_VALUE_COLUMNS: &str = "indicator_code, version, area_code, city_code, period, period_start, period_months, \
+pub(crate) const STAGED_VALUE_COLUMNS: &str = "indicator_code, version, area_code, city_code, period, period_start, period_months, \
     disaggregation, number_value, text_value, lower_bound, upper_bound, status, organisation_id, provenance_kind, \
     source_name, source_reference, source_date, method_note, state";
 
@@ -158,18 +158,32 @@ async fn stage_batch(
             staged.versions.push((observation.indicator.clone(), observation.version));
         }
     }
-    for chunk in batch.chunks(STAGE_CHUNK) {
+    let first = i64::try_from(staged.rows.len()).unwrap_or(i64::MAX);
+    staged.rows.extend(batch.iter().map(|item| item.row));
+    crate::ops::stage_values(&mut tx, first, batch, areas).await?;
+    tx.commit().await.map_err(err)
+}
+
+/// Writes values into the staging table, numbered from `first` in their order, with the city of
+/// each area from `areas` (statements of many rows; PostgreSQL copies them instead).
+pub(crate) async fn stage_values(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    first: i64,
+    items: &[rightsmon_store::ImportItem],
+    areas: &std::collections::HashMap<String, Option<String>>,
+) -> StoreResult<()> {
+    let mut seq = first;
+    for chunk in items.chunks(STAGE_CHUNK) {
         let mut insert = sqlx::QueryBuilder::<Db>::new(format!("INSERT INTO import_stage (seq, {STAGED_VALUE_COLUMNS}) "));
         insert.push_values(chunk, |mut row, item| {
-            let seq = i64::try_from(staged.rows.len()).unwrap_or(i64::MAX);
-            staged.rows.push(item.row);
             row.push_bind(seq);
+            seq += 1;
             let city = areas.get(item.observation.area.as_str()).cloned().flatten();
             bind_value_columns(&mut row, &item.observation, city);
         });
-        insert.build().execute(&mut *tx).await.map_err(err)?;
+        insert.build().execute(&mut **tx).await.map_err(err)?;
     }
-    tx.commit().await.map_err(err)
+    Ok(())
 }
 
 /// The writes and scans of a bulk import, inside its switch transaction. Every staged value is
@@ -292,69 +306,45 @@ async fn meet(
     })
 }
 
-/// Runs the feed's scans of the stored values, after the writes: series by series (or area by
-/// area), each read with one range of the series index, so that a row brings only what changes
-/// from one value to the next.
+/// Runs the feed's scans of the stored values, after the writes: one query per scan, in the
+/// scan's order, which the database serves from the series index or from one pass over the
+/// table and a sort, whichever it finds cheaper. A row's area and group are parsed only when
+/// they differ from the previous row's.
 async fn scan(tx: &mut sqlx::Transaction<'_, Db>, feed: &mut dyn rightsmon_store::ImportFeed) -> StoreResult<()> {
     use futures_util::TryStreamExt;
     use rightsmon_store::{ScanOrder, ScannedValue};
     for (index, scan) in feed.scans().into_iter().enumerate() {
-        let (indicator, version) = (scan.indicator.as_str().to_owned(), i64::from(scan.version));
-        // The series, found by skipping from one to the next along the series index.
-        let mut series: Vec<(AreaCode, DisaggregationKey)> = Vec::new();
-        let mut after = (String::new(), String::new());
-        loop {
-            let next = sqlx::query(
-                "SELECT area_code, disaggregation FROM observations WHERE indicator_code = $1 AND version = $2 \
-                 AND (area_code, disaggregation) > ($3, $4) ORDER BY area_code, disaggregation LIMIT 1",
-            )
-            .bind(indicator.clone())
-            .bind(version)
-            .bind(after.0.clone())
-            .bind(after.1.clone())
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(err)?;
-            let Some(next) = next else { break };
-            after = (get(&next, "area_code")?, get(&next, "disaggregation")?);
-            series.push((parsed("area_code", AreaCode::parse(&after.0))?, parsed("disaggregation", DisaggregationKey::parse(&after.1))?));
-        }
-        if scan.order == ScanOrder::ByPeriod {
-            series.dedup_by(|a, b| a.0 == b.0);
-        }
-        for (area, key) in series {
-            let sql = match scan.order {
-                ScanOrder::BySeries => {
-                    "SELECT id, period, disaggregation, number_value FROM observations WHERE indicator_code = $1 AND version = $2 \
-                     AND area_code = $3 AND disaggregation = $4 AND number_value IS NOT NULL ORDER BY period_start, period_months, period"
-                }
-                ScanOrder::ByPeriod => {
-                    "SELECT id, period, disaggregation, number_value FROM observations WHERE indicator_code = $1 AND version = $2 \
-                     AND area_code = $3 AND number_value IS NOT NULL \
-                     ORDER BY period_start, period_months, period, disaggregation"
-                }
+        let order = match scan.order {
+            ScanOrder::BySeries => "area_code, disaggregation, period_start, period_months, period",
+            ScanOrder::ByPeriod => "area_code, period_start, period_months, period, disaggregation",
+        };
+        let sql = format!(
+            "SELECT id, area_code, period, disaggregation, number_value FROM observations \
+             WHERE indicator_code = $1 AND version = $2 AND number_value IS NOT NULL ORDER BY {order}"
+        );
+        let mut rows =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(scan.indicator.as_str().to_owned()).bind(i64::from(scan.version)).fetch(&mut **tx);
+        // The last row's area and group, as text and parsed.
+        let mut area: Option<(String, AreaCode)> = None;
+        let mut key: Option<(String, DisaggregationKey)> = None;
+        while let Some(row) = rows.try_next().await.map_err(err)? {
+            let area_text = row.try_get::<&str, _>("area_code").map_err(err)?;
+            if area.as_ref().is_none_or(|(text, _)| text != area_text) {
+                area = Some((area_text.to_owned(), parsed("area_code", AreaCode::parse(area_text))?));
+            }
+            let key_text = row.try_get::<&str, _>("disaggregation").map_err(err)?;
+            if key.as_ref().is_none_or(|(text, _)| text != key_text) {
+                key = Some((key_text.to_owned(), parsed("disaggregation", DisaggregationKey::parse(key_text))?));
+            }
+            let (Some((_, area)), Some((_, key))) = (&area, &key) else { continue };
+            let value = ScannedValue {
+                id: get(&row, "id")?,
+                area: area.clone(),
+                period: parsed("period", Period::parse(row.try_get::<&str, _>("period").map_err(err)?))?,
+                key: key.clone(),
+                value: get(&row, "number_value")?,
             };
-            let mut query = sqlx::query(sql).bind(indicator.clone()).bind(version).bind(area.as_str().to_owned());
-            if scan.order == ScanOrder::BySeries {
-                query = query.bind(key.to_string());
-            }
-            let mut rows = query.fetch(&mut **tx);
-            while let Some(row) = rows.try_next().await.map_err(err)? {
-                let key = match scan.order {
-                    ScanOrder::BySeries => key.clone(),
-                    ScanOrder::ByPeriod => {
-                        parsed("disaggregation", DisaggregationKey::parse(row.try_get::<&str, _>("disaggregation").map_err(err)?))?
-                    }
-                };
-                let value = ScannedValue {
-                    id: get(&row, "id")?,
-                    area: area.clone(),
-                    period: parsed("period", Period::parse(row.try_get::<&str, _>("period").map_err(err)?))?,
-                    key,
-                    value: get(&row, "number_value")?,
-                };
-                feed.see(index, Some(&value));
-            }
+            feed.see(index, Some(&value));
         }
         feed.see(index, None);
     }

@@ -102,7 +102,8 @@ macro_rules! conformance_suite {
             use super::*;
             $crate::conformance_suite!(@cases $backend;
                 an_import_is_kept_whole_or_not_at_all_and_revises_with_its_reason,
-                an_import_appends_its_event_with_its_values_and_leaves_nothing_staged
+                an_import_appends_its_event_with_its_values_and_leaves_nothing_staged,
+                imported_values_keep_every_character_and_number
             );
         }
         mod cycles {

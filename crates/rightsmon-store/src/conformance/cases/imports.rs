@@ -122,3 +122,32 @@ pub async fn an_import_appends_its_event_with_its_values_and_leaves_nothing_stag
     assert_eq!(store.list_observations(&all).await.unwrap().total, 58);
     assert_eq!(verify_audit_chain(&store.list_audit(0, 1000).await.unwrap()), Ok(()));
 }
+
+pub async fn imported_values_keep_every_character_and_number(store: S) {
+    base(&store).await;
+    let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+    store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
+    let mut values = vec![
+        observation(&def, "ghent", "2020", "", "1.1", WorkflowState::Draft),
+        observation(&def, "ghent", "2021", "", "12.345678901234567", WorkflowState::Draft),
+        observation(&def, "ghent", "2022", "", "98.76543210987654", WorkflowState::Draft),
+    ];
+    values[0].provenance.method_note = Some("a\ttab, a\nnew line, a \\ backslash, \\N, \r and ünïcode".into());
+    values[1].provenance.source_name = Some("\\\\server\\share".into());
+    values[2].lower_bound = Some(1.000_000_000_000_002);
+    values[2].upper_bound = Some(98.999_999_999_999_99);
+    let options = ImportOptions {
+        entered_by: None,
+        at: Timestamp(5),
+        reason: None,
+        may_revise_approved: false,
+        codelists: vec![],
+        definitions: vec![],
+    };
+    let mut feed = ListFeed::new(&values, true);
+    assert!(store.import_observations(&mut feed, &options).await.unwrap().committed);
+    for (outcome, value) in feed.outcomes.iter().zip(&values) {
+        let ItemOutcome::Created(id) = *outcome else { panic!("{outcome:?}") };
+        assert_eq!(&store.get_observation(id).await.unwrap().data, value);
+    }
+}
