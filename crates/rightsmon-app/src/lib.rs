@@ -5,6 +5,7 @@
 //! The application is generic over the storage port and reads the time from a [`Clock`].
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod accountability;
 pub mod accounts;
 pub mod audit;
 pub mod catalogue;

@@ -6,6 +6,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod access;
+pub mod accountability;
 pub mod area;
 pub mod audit;
 pub mod catalogue;
@@ -15,6 +16,7 @@ pub mod collection;
 pub mod error;
 pub mod id;
 pub mod observation;
+pub mod participation;
 pub mod period;
 pub mod right;
 pub mod text;

@@ -19,8 +19,8 @@ mod types;
 /// The port's traits, for code that calls a concrete store's operations.
 pub mod prelude {
     pub use crate::{
-        AccountStore, AreaStore, AuditStore, CatalogueStore, CodesignStore, CycleStore, ImportStore, InstanceStore, ObservationStore,
-        ReferenceStore, Store,
+        AccountStore, AccountabilityStore, AreaStore, AuditStore, CatalogueStore, CodesignStore, CycleStore, ImportStore, InstanceStore,
+        ObservationStore, ReferenceStore, Store,
     };
 }
 
@@ -29,6 +29,7 @@ pub use types::*;
 
 use async_trait::async_trait;
 use rightsmon_domain::access::{Membership, NewOrganisation, Organisation, User, Username};
+use rightsmon_domain::accountability::{Action, ActionUpdate, NewAction, NewActionUpdate, NewRecommendation, Recommendation, Response};
 use rightsmon_domain::area::{Area, AreaKind, Boundary};
 use rightsmon_domain::audit::{AuditEvent, NewAuditEvent};
 use rightsmon_domain::catalogue::IndicatorDefinition;
@@ -39,6 +40,7 @@ use rightsmon_domain::id::{AreaCode, IndicatorCode};
 use rightsmon_domain::observation::{
     Benchmark, NewObservation, NewShadowValue, Observation, ObservationRevision, ShadowValue, WorkflowState,
 };
+use rightsmon_domain::participation::{Consultation, NewConsultation};
 use rightsmon_domain::right::{Right, RightKind, Theme};
 use rightsmon_domain::time::Timestamp;
 
@@ -75,6 +77,7 @@ pub trait Store:
     + ImportStore
     + CycleStore
     + CodesignStore
+    + AccountabilityStore
     + AccountStore
     + AuditStore
     + InstanceStore
@@ -262,6 +265,77 @@ pub trait CycleStore: Send + Sync {
     async fn list_assignments(&self, cycle_id: i64) -> StoreResult<Vec<Assignment>>;
     /// The assignments of these organisations, in every cycle.
     async fn list_assignments_of(&self, organisation_ids: &[i64]) -> StoreResult<Vec<Assignment>>;
+}
+
+/// Which recommendations to list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecommendationQuery {
+    /// Published recommendations, and every one of these cities (`All`: the network's drafts too).
+    pub visibility: Visibility,
+    /// One city's; `None` for every city's and the network's.
+    pub city: Option<AreaCode>,
+}
+
+/// The accountability loop: consultations, recommendations, actions and their updates.
+#[async_trait]
+pub trait AccountabilityStore: Send + Sync {
+    /// Records a consultation of a city.
+    async fn create_consultation(
+        &self,
+        consultation: &NewConsultation,
+        by: Option<i64>,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<Consultation>;
+    async fn get_consultation(&self, id: i64) -> StoreResult<Consultation>;
+    /// A city's consultations (every city's without one), latest first.
+    async fn list_consultations(&self, city: Option<&AreaCode>) -> StoreResult<Vec<Consultation>>;
+    /// Records a recommendation, pending a response and unpublished. Its consultation, if any,
+    /// must be of the same city.
+    async fn create_recommendation(
+        &self,
+        recommendation: &NewRecommendation,
+        by: Option<i64>,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<Recommendation>;
+    async fn get_recommendation(&self, id: i64) -> StoreResult<Recommendation>;
+    /// Latest first (by the date it was made, then the latest recorded).
+    async fn list_recommendations(&self, query: &RecommendationQuery) -> StoreResult<Vec<Recommendation>>;
+    /// Records the city's response, and whether the recommendation is published.
+    async fn respond_to_recommendation(
+        &self,
+        id: i64,
+        response: Response,
+        reason: Option<&str>,
+        published: bool,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<Recommendation>;
+    /// Adds an action to a recommendation; it starts as not started.
+    async fn create_action(
+        &self,
+        recommendation_id: i64,
+        action: &NewAction,
+        by: Option<i64>,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<Action>;
+    async fn get_action(&self, id: i64) -> StoreResult<Action>;
+    /// The actions of these recommendations, in the order they were added.
+    async fn list_actions(&self, recommendation_ids: &[i64]) -> StoreResult<Vec<Action>>;
+    /// Appends an update to an action and sets the action's status to the update's, in one
+    /// transaction.
+    async fn add_action_update(
+        &self,
+        action_id: i64,
+        update: &NewActionUpdate,
+        by: Option<i64>,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<ActionUpdate>;
+    /// The updates of an action, oldest first.
+    async fn list_action_updates(&self, action_id: i64) -> StoreResult<Vec<ActionUpdate>>;
 }
 
 /// Co-design: proposals, comments, endorsements, objections, decisions, adoptions, rules.

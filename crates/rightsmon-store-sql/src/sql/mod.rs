@@ -63,6 +63,7 @@ macro_rules! in_transaction {
     }};
 }
 
+mod accountability;
 mod accounts;
 mod areas;
 mod audit;

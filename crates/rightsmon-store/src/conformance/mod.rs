@@ -106,6 +106,13 @@ macro_rules! conformance_suite {
                 imported_values_keep_every_character_and_number
             );
         }
+        mod accountability {
+            use super::*;
+            $crate::conformance_suite!(@cases $backend;
+                consultations_and_recommendations_are_kept_with_what_they_came_from,
+                actions_take_the_status_of_their_latest_update_and_updates_are_kept
+            );
+        }
         mod cycles {
             use super::*;
             $crate::conformance_suite!(@cases $backend;
@@ -254,6 +261,7 @@ mod tests {
     #[test]
     fn every_case_is_run_and_every_run_case_exists() {
         let files = [
+            ("accountability", include_str!("cases/accountability.rs")),
             ("accounts", include_str!("cases/accounts.rs")),
             ("areas", include_str!("cases/areas.rs")),
             ("audit", include_str!("cases/audit.rs")),

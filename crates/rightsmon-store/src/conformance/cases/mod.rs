@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 type S = Arc<dyn Store>;
 
+mod accountability;
 mod accounts;
 mod areas;
 mod audit;
@@ -29,6 +30,7 @@ mod observations;
 mod reference;
 mod transactions;
 
+pub use self::accountability::*;
 pub use self::accounts::*;
 pub use self::areas::*;
 pub use self::audit::*;

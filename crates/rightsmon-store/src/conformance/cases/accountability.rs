@@ -1,0 +1,136 @@
+//! Consultations, recommendations, actions and their updates.
+
+use super::*;
+use rightsmon_domain::accountability::{
+    ActionDraft, ActionStatus, ActionUpdateDraft, NewAction, NewActionUpdate, NewRecommendation, RecommendationDraft, Response,
+};
+use rightsmon_domain::participation::{ConsultationDraft, NewConsultation};
+use rightsmon_domain::time::Date;
+
+fn day(text: &str) -> Date {
+    Date::parse(text).unwrap()
+}
+
+fn consultation(city: &str) -> NewConsultation {
+    NewConsultation::parse(
+        &ConsultationDraft {
+            city: city.into(),
+            title: "Citizen lab on housing".into(),
+            held_on: "2026-03-14".into(),
+            format: "citizen_lab".into(),
+            participants: "tenants: 23\nRoma families: 4".into(),
+            documents: "https://example.org/lab.pdf".into(),
+            ..Default::default()
+        },
+        day("2026-12-06"),
+    )
+    .unwrap()
+}
+
+fn recommendation(city: &str, consultation_id: Option<i64>, made_on: &str) -> NewRecommendation {
+    NewRecommendation::parse(&RecommendationDraft {
+        city: city.into(),
+        title: "Open a night shelter for women".into(),
+        source: "citizen_lab".into(),
+        made_on: made_on.into(),
+        rights: vec!["CFR-34".into()],
+        indicators: vec!["C-1".into()],
+        consultation_id,
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+pub async fn consultations_and_recommendations_are_kept_with_what_they_came_from(store: S) {
+    base(&store).await;
+    let lab = store.create_consultation(&consultation("ghent"), None, Timestamp(10), &audit()).await.unwrap();
+    assert_eq!(store.get_consultation(lab.id).await.unwrap(), lab);
+    assert_eq!(lab.consultation.participants, [("tenants".to_owned(), 23), ("Roma families".to_owned(), 4)], "every count is kept");
+    expect_not_found(store.create_consultation(&consultation("nowhere"), None, Timestamp(10), &audit()).await);
+    let other = store.create_consultation(&consultation("padova"), None, Timestamp(11), &audit()).await.unwrap();
+    assert_eq!(store.list_consultations(Some(&city("ghent"))).await.unwrap(), [lab.clone()]);
+    assert_eq!(store.list_consultations(None).await.unwrap().len(), 2);
+
+    let from_lab =
+        store.create_recommendation(&recommendation("ghent", Some(lab.id), "2026-03-20"), None, Timestamp(12), &audit()).await.unwrap();
+    assert_eq!((from_lab.response, from_lab.published), (Response::Pending, false), "pending and unpublished at first");
+    assert_eq!(from_lab.recommendation.consultation_id, Some(lab.id));
+    assert_eq!(store.get_recommendation(from_lab.id).await.unwrap(), from_lab);
+    // A recommendation comes from a consultation of its own city.
+    expect_conflict(
+        store.create_recommendation(&recommendation("ghent", Some(other.id), "2026-03-20"), None, Timestamp(12), &audit()).await,
+    );
+    expect_not_found(
+        store.create_recommendation(&recommendation("ghent", Some(other.id + 100), "2026-03-20"), None, Timestamp(12), &audit()).await,
+    );
+    let network = store.create_recommendation(&recommendation("", None, "2026-05-01"), None, Timestamp(13), &audit()).await.unwrap();
+    let padova = store.create_recommendation(&recommendation("padova", None, "2026-04-01"), None, Timestamp(14), &audit()).await.unwrap();
+
+    let listed = |visibility: Visibility, city: Option<&str>| {
+        let store = store.clone();
+        let query = RecommendationQuery { visibility, city: city.map(super::city) };
+        async move { store.list_recommendations(&query).await.unwrap().iter().map(|r| r.id).collect::<Vec<_>>() }
+    };
+    assert_eq!(listed(Visibility::All, None).await, [network.id, padova.id, from_lab.id], "latest made first");
+    assert!(listed(Visibility::PublishedOnly, None).await.is_empty(), "nothing is public before it is published");
+    assert_eq!(listed(Visibility::PublishedAndCities(vec![city("ghent")]), None).await, [from_lab.id], "a city sees its own drafts");
+    let published = store
+        .respond_to_recommendation(padova.id, Response::NotAccepted, Some("No budget this term"), true, Timestamp(20), &audit())
+        .await
+        .unwrap();
+    assert_eq!(
+        (published.response, published.response_reason.as_deref(), published.published),
+        (Response::NotAccepted, Some("No budget this term"), true)
+    );
+    assert_eq!(published.updated_at, Timestamp(20));
+    assert_eq!(listed(Visibility::PublishedOnly, None).await, [padova.id]);
+    assert_eq!(listed(Visibility::All, Some("ghent")).await, [from_lab.id]);
+    expect_not_found(store.respond_to_recommendation(padova.id + 100, Response::Accepted, None, true, Timestamp(20), &audit()).await);
+}
+
+pub async fn actions_take_the_status_of_their_latest_update_and_updates_are_kept(store: S) {
+    base(&store).await;
+    let made = store.create_recommendation(&recommendation("ghent", None, "2026-03-20"), None, Timestamp(12), &audit()).await.unwrap();
+    let draft = ActionDraft {
+        title: "Open 20 places for women".into(),
+        responsible: "Social services".into(),
+        deadline: "2026-12-01".into(),
+        budget_reference: "2026/SOC/114".into(),
+        ..Default::default()
+    };
+    let action = store.create_action(made.id, &NewAction::parse(&draft).unwrap(), None, Timestamp(13), &audit()).await.unwrap();
+    assert_eq!(action.status, ActionStatus::NotStarted);
+    assert_eq!(action.action.deadline, Some(day("2026-12-01")));
+    expect_not_found(store.create_action(made.id + 100, &NewAction::parse(&draft).unwrap(), None, Timestamp(13), &audit()).await);
+    let second = store.create_action(made.id, &NewAction::parse(&draft).unwrap(), None, Timestamp(14), &audit()).await.unwrap();
+    assert_eq!(store.list_actions(&[made.id]).await.unwrap().iter().map(|a| a.id).collect::<Vec<_>>(), [action.id, second.id]);
+    assert!(store.list_actions(&[]).await.unwrap().is_empty());
+
+    let started = NewActionUpdate::parse(
+        &ActionUpdateDraft { status: "in_progress".into(), on: "2026-06-01".into(), note: "Building found".into(), ..Default::default() },
+        day("2026-12-06"),
+    )
+    .unwrap();
+    let done = NewActionUpdate::parse(
+        &ActionUpdateDraft {
+            status: "implemented".into(),
+            on: "2026-11-20".into(),
+            evidence: "https://example.org/opened\nC-1".into(),
+            ..Default::default()
+        },
+        day("2026-12-06"),
+    )
+    .unwrap();
+    let coordinator = user(&store, "coordinator").await;
+    let first = store.add_action_update(action.id, &started, Some(coordinator), Timestamp(30), &audit()).await.unwrap();
+    store.add_action_update(action.id, &done, Some(coordinator), Timestamp(40), &audit()).await.unwrap();
+    let stored = store.get_action(action.id).await.unwrap();
+    assert_eq!((stored.status, stored.updated_at), (ActionStatus::Implemented, Timestamp(40)));
+    let updates = store.list_action_updates(action.id).await.unwrap();
+    assert_eq!(updates.len(), 2);
+    assert_eq!(updates[0], first);
+    assert_eq!(updates[0].by, Some(coordinator));
+    assert_eq!(updates[1].update, done, "the evidence is kept");
+    expect_not_found(store.add_action_update(action.id + 100, &done, None, Timestamp(40), &audit()).await);
+    assert_eq!(store.get_action(second.id).await.unwrap().status, ActionStatus::NotStarted, "another action is untouched");
+}
