@@ -57,9 +57,11 @@ fn may_see(actor: &Actor, recommendation: &Recommendation) -> bool {
         }
 }
 
-/// A consultation as it may be shown: participants of small groups withheld.
+/// A consultation as it may be shown: participants of small groups withheld. Its stored counts
+/// never leave the server: serialised, the consultation carries only `participants` as shown.
 #[derive(Debug, Clone, Serialize)]
 pub struct ConsultationView {
+    #[serde(serialize_with = "without_counts")]
     pub consultation: Consultation,
     pub participants: Vec<(String, ShownCount)>,
     pub total: ShownCount,
@@ -68,14 +70,26 @@ pub struct ConsultationView {
     pub recommendations: Vec<Recommendation>,
 }
 
+fn without_counts<S: serde::Serializer>(consultation: &Consultation, serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::Error;
+    let mut value = serde_json::to_value(consultation).map_err(S::Error::custom)?;
+    if let Some(fields) = value.as_object_mut() {
+        fields.remove("participants");
+    }
+    value.serialize(serializer)
+}
+
 /// What a follow-up indicator shows: its latest yearly value and the headline verdict.
 #[derive(Debug, Clone, Serialize)]
 pub struct FollowUp {
     pub indicator: String,
     pub latest_year: Option<i32>,
     pub latest_value: Option<f64>,
-    /// The headline method's verdict, as the indicator page gives it (a category code).
+    /// The headline method's name and verdict (a category code), as the indicator page gives
+    /// them, and for a state's verdict the year since which it holds.
+    pub method: Option<&'static str>,
     pub verdict: Option<String>,
+    pub since: Option<i32>,
 }
 
 /// An action with its updates and whether it is overdue.
@@ -268,7 +282,8 @@ impl App {
             for indicator in &recommendation.recommendation.indicators {
                 let findings = self.indicator_findings(actor, indicator.as_str(), city.as_str()).await.ok();
                 let latest = findings.as_ref().and_then(|f| f.points.last().copied());
-                let verdict = findings.as_ref().and_then(|f| f.headline()).and_then(|a| match &a.outcome {
+                let headline = findings.as_ref().and_then(|f| f.headline());
+                let verdict = headline.and_then(|a| match &a.outcome {
                     rightsmon_analysis::progress::Outcome::Category { code, .. } => Some((*code).to_owned()),
                     _ => None,
                 });
@@ -276,6 +291,8 @@ impl App {
                     indicator: indicator.to_string(),
                     latest_year: latest.map(|p| p.year),
                     latest_value: latest.map(|p| p.value),
+                    method: verdict.as_ref().and(headline).map(|a| a.method.name),
+                    since: headline.filter(|a| a.method == rightsmon_analysis::progress::STATE_CHANGE).and_then(|a| a.base).map(|p| p.year),
                     verdict,
                 });
             }

@@ -6,6 +6,7 @@
 
 pub mod access;
 mod account;
+mod accountability;
 mod api;
 mod audit;
 pub mod cache;
@@ -111,6 +112,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("import_new.html", include_str!("../templates/import_new.html")),
     ("import.html", include_str!("../templates/import.html")),
     ("cycles.html", include_str!("../templates/cycles.html")),
+    ("recommendations.html", include_str!("../templates/recommendations.html")),
+    ("recommendation.html", include_str!("../templates/recommendation.html")),
+    ("recommendation_new.html", include_str!("../templates/recommendation_new.html")),
+    ("consultations.html", include_str!("../templates/consultations.html")),
+    ("consultation.html", include_str!("../templates/consultation.html")),
     ("cycle.html", include_str!("../templates/cycle.html")),
     ("findings.html", include_str!("../templates/findings.html")),
     ("right.html", include_str!("../templates/right.html")),
@@ -274,6 +280,19 @@ pub fn routes() -> Routes {
         .route("/api/v1/observations/{id}/history", "GET", Access::Public, get(api::observation_history))
         .route("/api/v1/series", "GET", Access::Public, get(api::series))
         .route("/api/v1/shadow-values", "GET", Access::Public, get(api::shadow_values))
+        .route("/recommendations", "GET", Access::Public, get(accountability::tracker))
+        .route("/recommendations", "POST", Access::SignedIn, post(accountability::create))
+        .route("/recommendations/new", "GET", Access::SignedIn, get(accountability::new_form))
+        .route("/recommendations/{id}", "GET", Access::Public, get(accountability::show))
+        .route("/recommendations/{id}/response", "POST", Access::SignedIn, post(accountability::respond))
+        .route("/recommendations/{id}/actions", "POST", Access::SignedIn, post(accountability::add_action))
+        .route("/actions/{id}/updates", "POST", Access::SignedIn, post(accountability::update_action))
+        .route("/cities/{code}/consultations", "GET", Access::Public, get(accountability::city_consultations))
+        .route("/cities/{code}/consultations", "POST", Access::SignedIn, post(accountability::record_consultation))
+        .route("/consultations/{id}", "GET", Access::Public, get(accountability::consultation))
+        .route("/api/v1/recommendations", "GET", Access::Public, get(accountability::api_tracker))
+        .route("/api/v1/recommendations/{id}", "GET", Access::Public, get(accountability::api_recommendation))
+        .route("/api/v1/consultations/{id}", "GET", Access::Public, get(accountability::api_consultation))
 }
 
 /// The route table, for documentation and tests.

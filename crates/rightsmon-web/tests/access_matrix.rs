@@ -54,6 +54,10 @@ struct Fixture {
     proposal: (i64, i64),
     /// A civil-society value of each city that has no reply yet.
     shadow: (i64, i64),
+    /// An unpublished recommendation of each city, an action of it, and a consultation.
+    recommendation: (i64, i64),
+    action: (i64, i64),
+    consultation: (i64, i64),
 }
 
 /// A request of the table, about Ghent (the roles' own city) or Padova (another).
@@ -301,6 +305,81 @@ const TABLE: &[Entry] = &[
     // Co-design: reading is public; taking part depends on the proposal's city and one's role.
     Entry { method: "GET", route: "/proposals/new", call: |_, _| get("/proposals/new"), own: "UAAAAA", other: "UAAAAA" },
     Entry { method: "POST", route: "/proposals", call: |_, _| post("/proposals"), own: "UAAAAA", other: "UAAAAA" },
+    // The accountability loop: a city's working group recommends and records consultations; only
+    // its coordinators respond and manage actions; drafts stay in their city.
+    Entry { method: "GET", route: "/recommendations", call: |_, _| get("/recommendations"), own: "AAAAAA", other: "AAAAAA" },
+    Entry { method: "GET", route: "/recommendations/new", call: |_, _| get("/recommendations/new"), own: "UAAAAA", other: "UAAAAA" },
+    Entry {
+        method: "GET",
+        route: "/recommendations/{id}",
+        call: |f, o| get(format!("/recommendations/{}", pick(f.recommendation, o))),
+        own: "NAAAAA",
+        other: "NNNNNA",
+    },
+    Entry {
+        method: "POST",
+        route: "/recommendations",
+        call: |_, o| Call::Post("/recommendations".into(), vec![("city", city(o).into())]),
+        own: "UFAFAA",
+        other: "UFFFFA",
+    },
+    Entry {
+        method: "POST",
+        route: "/recommendations/{id}/response",
+        call: |f, o| post(format!("/recommendations/{}/response", pick(f.recommendation, o))),
+        own: "UFFFAA",
+        other: "UNNNNA",
+    },
+    Entry {
+        method: "POST",
+        route: "/recommendations/{id}/actions",
+        call: |f, o| post(format!("/recommendations/{}/actions", pick(f.recommendation, o))),
+        own: "UFFFAA",
+        other: "UNNNNA",
+    },
+    Entry {
+        method: "POST",
+        route: "/actions/{id}/updates",
+        call: |f, o| post(format!("/actions/{}/updates", pick(f.action, o))),
+        own: "UFFFAA",
+        other: "UNNNNA",
+    },
+    Entry {
+        method: "GET",
+        route: "/cities/{code}/consultations",
+        call: |_, o| get(format!("/cities/{}/consultations", city(o))),
+        own: "AAAAAA",
+        other: "AAAAAA",
+    },
+    Entry {
+        method: "POST",
+        route: "/cities/{code}/consultations",
+        call: |_, o| post(format!("/cities/{}/consultations", city(o))),
+        own: "UFAFAA",
+        other: "UFFFFA",
+    },
+    Entry {
+        method: "GET",
+        route: "/consultations/{id}",
+        call: |f, o| get(format!("/consultations/{}", pick(f.consultation, o))),
+        own: "AAAAAA",
+        other: "AAAAAA",
+    },
+    Entry { method: "GET", route: "/api/v1/recommendations", call: |_, _| get("/api/v1/recommendations"), own: "AAAAAA", other: "AAAAAA" },
+    Entry {
+        method: "GET",
+        route: "/api/v1/recommendations/{id}",
+        call: |f, o| get(format!("/api/v1/recommendations/{}", pick(f.recommendation, o))),
+        own: "NAAAAA",
+        other: "NNNNNA",
+    },
+    Entry {
+        method: "GET",
+        route: "/api/v1/consultations/{id}",
+        call: |f, o| get(format!("/api/v1/consultations/{}", pick(f.consultation, o))),
+        own: "AAAAAA",
+        other: "AAAAAA",
+    },
     Entry {
         method: "POST",
         route: "/proposals/{id}/comments",
@@ -519,7 +598,47 @@ async fn fixture(app: &TestApp) -> Fixture {
         }
     };
     let shadow = (shadow("ghent").await, shadow("padova").await);
-    Fixture { value: value_pair, published, cycle: (ghent_cycle, padova_cycle), proposal: (ghent_proposal, padova_proposal), shadow }
+    let accountability = |city: &'static str| {
+        let coordinator = coordinator.clone();
+        async move {
+            let consultation = rightsmon_domain::participation::ConsultationDraft {
+                city: city.into(),
+                title: "Matrix lab".into(),
+                held_on: "2024-03-01".into(),
+                format: "citizen_lab".into(),
+                ..Default::default()
+            };
+            let consultation = app.app.record_consultation(&coordinator, &consultation).await.unwrap().id;
+            let draft = rightsmon_domain::accountability::RecommendationDraft {
+                city: city.into(),
+                title: "Matrix recommendation".into(),
+                source: "working_group".into(),
+                made_on: "2024-03-02".into(),
+                rights: vec!["CFR-34".into()],
+                consultation_id: Some(consultation),
+                ..Default::default()
+            };
+            let recommendation = app.app.make_recommendation(&coordinator, &draft).await.unwrap().id;
+            let action = rightsmon_domain::accountability::ActionDraft {
+                title: "Matrix action".into(),
+                responsible: "Matrix department".into(),
+                ..Default::default()
+            };
+            let action = app.app.add_action(&coordinator, recommendation, &action).await.unwrap().id;
+            (recommendation, action, consultation)
+        }
+    };
+    let (ghent, padova) = (accountability("ghent").await, accountability("padova").await);
+    Fixture {
+        value: value_pair,
+        published,
+        cycle: (ghent_cycle, padova_cycle),
+        proposal: (ghent_proposal, padova_proposal),
+        shadow,
+        recommendation: (ghent.0, padova.0),
+        action: (ghent.1, padova.1),
+        consultation: (ghent.2, padova.2),
+    }
 }
 
 /// A signed-in (or anonymous) client: its session and CSRF cookies.
