@@ -16,7 +16,8 @@
 //     adopted; a coordinator adds an organisation and assigns three indicators in one go; a
 //     validator filters the queue and sees an outlier flag; a resident goes from the home page to
 //     Ghent's non-discrimination theme, a chart and its CSV; the network coordinator sees which
-//     cities are behind;
+//     cities are behind; a gap becomes a consultation, a recommendation, an action updated to
+//     implemented with evidence, and the follow-up indicator's next value shows on it;
 //  8. screenshots of the main pages in tests/browser/artifacts/.
 //
 // Usage: node tests/browser/run.mjs   (RIGHTSMON_BIN: the binary, default target/debug/rightsmon;
@@ -143,6 +144,18 @@ async function pageTypes(base) {
     { name: "account", url: "/account", user: "ghent-cso" },
     { name: "audit", url: "/workspace/audit", user: "coordinator" },
   ];
+  const tracker = await json(base, "/api/v1/recommendations");
+  const recommendation = tracker.items.find((row) => row.recommendation.consultation_id);
+  if (recommendation) {
+    const id = recommendation.recommendation.id;
+    types.push({ name: "recommendation", url: `/recommendations/${id}` });
+    types.push({ name: "recommendation-for-the-city", url: `/recommendations/${id}`, user: "ghent-coordinator" });
+    types.push({ name: "consultation", url: `/consultations/${recommendation.recommendation.consultation_id}` });
+  } else fail("the demo has no published recommendation from a consultation to look at");
+  types.push({ name: "recommendations", url: "/recommendations" });
+  types.push({ name: "recommendations-filtered", url: "/recommendations?status=in_progress&right=CFR-34" });
+  types.push({ name: "new-recommendation", url: "/recommendations/new?city=ghent&indicator=RM-HOU-01", user: "ghent-cso" });
+  types.push({ name: "consultations-for-civil-society", url: "/cities/ghent/consultations", user: "ghent-cso" });
   if (proposal) types.push({ name: "proposal", url: `/proposals/${proposal.id}` });
   else fail("the demo has no proposal to look at");
   if (cycle) types.push({ name: "cycle", url: `/workspace/cycles/${cycle.id}`, user: "ghent-coordinator" });
@@ -574,6 +587,113 @@ async function residentAndNetwork(browser, base, javaScriptEnabled) {
   console.log(`  ${failures.length === 0 ? "ok  " : "FAIL"} resident and who is behind (${mode})`);
 }
 
+/** The accountability loop: a gap on an indicator page, a consultation recorded by civil society,
+ * a recommendation made from it, the city's answer, an action assigned and updated to implemented
+ * with evidence, the follow-up indicator's next published value on the recommendation, and the
+ * public tracker. Each form is first sent with a mistake, which must come back at its field. */
+async function accountabilityLoop(browser, base, javaScriptEnabled) {
+  const mode = javaScriptEnabled ? "with JavaScript" : "without JavaScript";
+  console.log(`a gap becomes a recommendation, an action and a follow-up value (${mode})`);
+  const before = failures.length;
+  const options = { javaScriptEnabled };
+  const title = `Open a night shelter for women (${mode})`;
+  const year = javaScriptEnabled ? "2027" : "2026";
+  const value = javaScriptEnabled ? "14.5" : "15.5";
+  let recommendationUrl = "";
+  await withUser(browser, base, "ghent-cso", options, async (page) => {
+    await page.goto(`${base}/cities/ghent/indicators/RM-HOU-01`);
+    check((await page.locator('a[href="/recommendations/new?city=ghent&indicator=RM-HOU-01"]').count()) === 1, "the indicator page does not offer a recommendation");
+    await page.goto(`${base}/cities/ghent`);
+    await Promise.all([page.waitForNavigation(), page.click('a[href="/cities/ghent/consultations"]')]);
+    await page.fill("#field-title", `Citizen lab on shelters (${mode})`);
+    await page.fill("#field-held_on", "2025-03-14");
+    await page.selectOption("#field-format", "citizen_lab");
+    await page.fill("#field-participants", "women without a home 18\nvolunteers: 3");
+    await page.fill("#field-raised", "Mixed shelters keep women away.");
+    await Promise.all([page.waitForNavigation(), page.click("form[action='/cities/ghent/consultations'] button[type=submit]")]);
+    check((await page.locator("#field-participants-error").count()) === 1, "a participants line without a count is not named at its field");
+    await page.fill("#field-participants", "women without a home: 18\nvolunteers: 3");
+    await Promise.all([page.waitForNavigation(), page.click("form[action='/cities/ghent/consultations'] button[type=submit]")]);
+    check(/\/consultations\/\d+$/.test(page.url()), `recording the consultation did not lead to it: ${page.url()}`);
+    const table = await page.locator("main table").innerText();
+    check(table.includes("18") && !table.includes("\t3"), `the small group is not withheld: ${table}`);
+    await Promise.all([page.waitForNavigation(), page.click("a[href^='/recommendations/new?city=ghent&consultation=']")]);
+    await page.fill("#field-title", title);
+    await page.fill("#field-made_on", "2025-03-20");
+    await page.fill("#field-indicators", "RM-HOU-01");
+    await Promise.all([page.waitForNavigation(), page.click("form[action='/recommendations'] button[type=submit]")]);
+    check((await page.locator("#field-rights-error").count()) === 1, "a recommendation without a right or theme is not refused at its field");
+    check((await page.locator("#field-title").inputValue()) === title, "the form lost what was typed");
+    await page.fill("#field-rights", "CFR-34");
+    await Promise.all([page.waitForNavigation(), page.click("form[action='/recommendations'] button[type=submit]")]);
+    recommendationUrl = new URL(page.url()).pathname;
+    check(/^\/recommendations\/\d+$/.test(recommendationUrl), `making the recommendation did not lead to it: ${page.url()}`);
+    check((await page.locator("p.notice").count()) >= 1, "a new recommendation does not say it is not published");
+    check((await page.locator("form[action$='/actions']").count()) === 0, "civil society is offered the city's action form");
+  });
+  if (!recommendationUrl) return;
+  await withUser(browser, base, null, options, async (page) => {
+    const reply = await page.goto(`${base}${recommendationUrl}`);
+    check(reply.status() === 404, `an unpublished recommendation is public: ${reply.status()}`);
+  });
+  let actionId = "";
+  await withUser(browser, base, "ghent-coordinator", options, async (page) => {
+    await page.goto(`${base}${recommendationUrl}`);
+    await page.selectOption("#field-response", "accepted");
+    await page.check("#field-published");
+    await Promise.all([page.waitForNavigation(), page.click("form[action$='/response'] button[type=submit]")]);
+    await page.fill("#field-title", "Open 20 places for women only");
+    await page.fill("#field-deadline", "2025-12-31");
+    await Promise.all([page.waitForNavigation(), page.click("form[action$='/actions'] button[type=submit]")]);
+    check((await page.locator("#field-responsible-error").count()) === 1, "an action without someone responsible is not refused at its field");
+    await page.fill("#field-responsible", "Social services");
+    await Promise.all([page.waitForNavigation(), page.click("form[action$='/actions'] button[type=submit]")]);
+    actionId = new URL(page.url()).hash.replace("#action-", "");
+    if (!check(/^\d+$/.test(actionId), `adding the action did not lead to it: ${page.url()}`)) return;
+    const form = `form[action='/actions/${actionId}/updates']`;
+    await page.locator(`#action-${actionId} details summary`).click();
+    await page.selectOption(`#field-status-${actionId}`, "implemented");
+    await page.fill(`#field-on-${actionId}`, "2025-11-20");
+    await page.fill(`#field-note-${actionId}`, "The shelter opened with 20 places.");
+    await Promise.all([page.waitForNavigation(), page.click(`${form} button[type=submit]`)]);
+    check((await page.locator(`#field-evidence-${actionId}[aria-invalid=true]`).count()) === 1, "implemented without evidence is not refused at its field");
+    await page.fill(`#field-evidence-${actionId}`, "https://example.org/shelter-opened\nRM-HOU-01");
+    await Promise.all([page.waitForNavigation(), page.click(`${form} button[type=submit]`)]);
+    const action = await page.locator(`#action-${actionId}`).innerText();
+    check(action.includes("2025-11-20") && action.includes("https://example.org/shelter-opened"), `the update is not on the page: ${action}`);
+    await page.screenshot({ path: path.join(artifacts, `accountability-action-${javaScriptEnabled ? "js" : "nojs"}.png`), fullPage: true });
+  });
+  // The follow-up indicator's next value, entered, validated and published as any other.
+  await withUser(browser, base, "ghent-editor", options, async (page) => {
+    await page.goto(`${base}/workspace/values/new?indicator=RM-HOU-01`);
+    await page.selectOption("#field-area", "ghent");
+    await page.fill("#field-period", year);
+    await page.locator("input[name='value.']").fill(value);
+    await page.fill("#field-source_name", `Housing survey ${year}`);
+    await Promise.all([page.waitForNavigation(), page.click("button[value=submit]")]);
+  });
+  await withUser(browser, base, "ghent-coordinator", options, async (page) => {
+    for (const action of ["validate", "publish"]) {
+      await page.goto(`${base}/workspace/queue`);
+      const row = page.locator("tbody tr", { hasText: "RM-HOU-01" }).filter({ hasText: year }).filter({ hasText: value });
+      if (!check((await row.count()) === 1, `the queue shows ${await row.count()} rows for the follow-up value (${action})`)) return;
+      await row.locator("input[type=checkbox]").check();
+      await Promise.all([page.waitForNavigation(), page.click(`button[value=${action}]`)]);
+    }
+  });
+  await withUser(browser, base, null, options, async (page) => {
+    await page.goto(`${base}/recommendations?status=implemented&right=CFR-34`);
+    const link = page.locator(`a[href="${recommendationUrl}"]`);
+    if (!check((await link.count()) === 1, "the tracker does not list the implemented recommendation")) return;
+    await Promise.all([page.waitForNavigation(), link.click()]);
+    const followUps = await page.locator("main table").first().innerText();
+    check(followUps.includes(`(${year})`) && followUps.includes(value), `the follow-up value is not on the recommendation: ${followUps}`);
+    await axeCheck(page, `recommendation after the loop (${mode})`);
+    await page.screenshot({ path: path.join(artifacts, `accountability-public-${javaScriptEnabled ? "js" : "nojs"}.png`), fullPage: true });
+  });
+  console.log(`  ${failures.length === before ? "ok  " : "FAIL"} accountability loop (${mode})`);
+}
+
 async function main() {
   if (!fs.existsSync(binary)) throw new Error(`${binary} is missing: build it first (cargo build)`);
   if (!fs.existsSync(browserPath)) throw new Error(`${browserPath} is missing: install Debian's chromium`);
@@ -596,6 +716,7 @@ async function main() {
       await organisationAndAssignments(browser, server.base, javaScriptEnabled);
       await queueAndOutlier(browser, server.base, javaScriptEnabled);
       await residentAndNetwork(browser, server.base, javaScriptEnabled);
+      await accountabilityLoop(browser, server.base, javaScriptEnabled);
     }
   } finally {
     await browser.close();

@@ -121,6 +121,7 @@ pub struct DemoReport {
     pub cycles: usize,
     pub shadow_values: usize,
     pub districts: usize,
+    pub recommendations: usize,
 }
 
 impl App {
@@ -271,6 +272,7 @@ impl App {
         report.proposals = self.demo_proposals().await?;
         report.cycles = self.demo_cycle(office.id).await?;
         report.shadow_values = self.demo_shadow_value().await?;
+        report.recommendations = self.demo_accountability().await?;
         Ok(report)
     }
 }
@@ -412,6 +414,76 @@ impl App {
         )
         .await?;
         Ok(1)
+    }
+}
+
+impl App {
+    /// Ghent's citizen lab on housing and the recommendation civil society made from it, which
+    /// the city accepted and acts on; and a recommendation of the ombudsperson still waiting for
+    /// the city's answer, which only Ghent's members see.
+    async fn demo_accountability(&self) -> AppResult<usize> {
+        use rightsmon_domain::accountability::{ActionDraft, ActionUpdateDraft, RecommendationDraft};
+        let (cso, coordinator) = (self.demo_actor("ghent-cso").await?, self.demo_actor("ghent-coordinator").await?);
+        if !self.consultations("ghent").await?.is_empty() {
+            return Ok(0);
+        }
+        let year = *YEARS.end();
+        let lab = rightsmon_domain::participation::ConsultationDraft {
+            city: "ghent".into(),
+            title: "Citizen lab on affordable housing".into(),
+            held_on: format!("{year}-03-14"),
+            format: "citizen_lab".into(),
+            place: "Library De Krook".into(),
+            organisers: "City of Ghent and the tenants' union".into(),
+            participants: "tenants in private rented flats: 23\nyoung people: 12\nRoma families: 4".into(),
+            raised: "Tenants in private rented flats spend far more than 40% of their income on housing, and the official survey under-counts them.".into(),
+            documents: "https://example.org/ghent-citizen-lab-report".into(),
+        };
+        let lab = self.record_consultation(&cso, &lab).await?;
+        let made = self
+            .make_recommendation(
+                &cso,
+                &RecommendationDraft {
+                    city: "ghent".into(),
+                    title: "Cap the rent of private rented flats that receive a renovation grant".into(),
+                    text: "Renovation grants should come with a rent cap for ten years, so that tenants are not priced out.".into(),
+                    language: "en".into(),
+                    source: "citizen_lab".into(),
+                    made_on: format!("{year}-03-28"),
+                    rights: vec!["CFR-34".into()],
+                    themes: vec!["HOUSING".into()],
+                    indicators: vec![SURVEY_SERIES.into()],
+                    consultation_id: Some(lab.id),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        self.respond_to_recommendation(&coordinator, made.id, "accepted", "", true).await?;
+        let action = ActionDraft {
+            title: "Add a ten-year rent cap to the renovation grant regulation".into(),
+            description: "The council votes the amended regulation; the housing department checks the rents.".into(),
+            responsible: "Housing department".into(),
+            deadline: format!("{}-06-30", year + 1),
+            budget_reference: "Housing plan, line 4.2".into(),
+        };
+        let action = self.add_action(&coordinator, made.id, &action).await?;
+        let update = ActionUpdateDraft {
+            status: "in_progress".into(),
+            on: format!("{year}-09-01"),
+            note: "The draft regulation is with the council's housing committee.".into(),
+            ..Default::default()
+        };
+        self.update_action(&coordinator, action.id, &update).await?;
+        let ombudsperson = RecommendationDraft {
+            city: "ghent".into(),
+            title: "Publish waiting times for social housing by household type".into(),
+            source: "ombudsperson".into(),
+            made_on: format!("{year}-11-05"),
+            rights: vec!["CFR-34".into()],
+            ..Default::default()
+        };
+        self.make_recommendation(&coordinator, &ombudsperson).await?;
+        Ok(2)
     }
 }
 
