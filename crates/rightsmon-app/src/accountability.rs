@@ -312,6 +312,16 @@ impl App {
         })
     }
 
+    /// An action, for a reader who may see its recommendation.
+    pub async fn action(&self, actor: &Actor, id: i64) -> AppResult<Action> {
+        let action = self.store.get_action(id).await?;
+        let recommendation = self.store.get_recommendation(action.recommendation_id).await?;
+        if !may_see(actor, &recommendation) {
+            return Err(AppError::NotFound);
+        }
+        Ok(action)
+    }
+
     /// Adds an action to a recommendation; the city's coordinators do.
     pub async fn add_action(&self, actor: &Actor, recommendation_id: i64, draft: &ActionDraft) -> AppResult<Action> {
         let user = signed_in(actor)?;

@@ -238,6 +238,10 @@ fn view_value(view: &RecommendationView) -> Value {
         "city": r.recommendation.city,
         "source": r.recommendation.source,
         "source_reference": r.recommendation.source_reference,
+        // A reference that is a web address is a link (the same rule as evidence).
+        "source_is_link": r.recommendation.source_reference.as_deref().is_some_and(|reference| {
+            matches!(rightsmon_domain::accountability::Evidence::parse(reference), Ok(rightsmon_domain::accountability::Evidence::Link(_)))
+        }),
         "made_on": r.recommendation.made_on.to_string(),
         "rights": r.recommendation.rights,
         "themes": r.recommendation.themes,
@@ -389,7 +393,7 @@ pub async fn update_action(
     form: Result<Form<UpdateForm>, FormRejection>,
 ) -> Result<Response, WebError> {
     let Form(form) = form?;
-    let action = state.app.store.get_action(action_id).await.map_err(AppError::from)?;
+    let action = state.app.action(&ctx.actor, action_id).await?;
     let draft = ActionUpdateDraft {
         status: form.status.clone(),
         on: form.on.clone(),

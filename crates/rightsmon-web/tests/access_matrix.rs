@@ -613,6 +613,7 @@ async fn fixture(app: &TestApp) -> Fixture {
                 city: city.into(),
                 title: "Matrix recommendation".into(),
                 source: "working_group".into(),
+                source_reference: "https://example.org/matrix-report".into(),
                 made_on: "2024-03-02".into(),
                 rights: vec!["CFR-34".into()],
                 consultation_id: Some(consultation),

@@ -449,6 +449,7 @@ impl App {
                     text: "Renovation grants should come with a rent cap for ten years, so that tenants are not priced out.".into(),
                     language: "en".into(),
                     source: "citizen_lab".into(),
+                    source_reference: "https://example.org/ghent-citizen-lab-report".into(),
                     made_on: format!("{year}-03-28"),
                     rights: vec!["CFR-34".into()],
                     themes: vec!["HOUSING".into()],
@@ -478,6 +479,7 @@ impl App {
             city: "ghent".into(),
             title: "Publish waiting times for social housing by household type".into(),
             source: "ombudsperson".into(),
+            source_reference: format!("Annual report {year}, recommendation 12"),
             made_on: format!("{year}-11-05"),
             rights: vec!["CFR-34".into()],
             ..Default::default()
