@@ -455,7 +455,6 @@ impl App {
                     themes: vec!["HOUSING".into()],
                     indicators: vec![SURVEY_SERIES.into()],
                     consultation_id: Some(lab.id),
-                    ..Default::default()
                 },
             )
             .await?;
