@@ -427,7 +427,8 @@ impl App {
         if !self.consultations("ghent").await?.is_empty() {
             return Ok(0);
         }
-        let year = *YEARS.end();
+        // The demo's last year, or the year before the clock's, so that nothing is dated ahead.
+        let year = (*YEARS.end()).min(rightsmon_domain::time::Date::of_timestamp(self.now()).year() - 1);
         let lab = rightsmon_domain::participation::ConsultationDraft {
             city: "ghent".into(),
             title: "Citizen lab on affordable housing".into(),
