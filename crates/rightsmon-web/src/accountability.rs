@@ -6,11 +6,12 @@
 use crate::WebState;
 use crate::context::{Ctx, Id};
 use crate::error::WebError;
+use crate::see_other;
 use axum::Json;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use rightsmon_app::AppError;
 use rightsmon_app::accountability::{RecommendationView, TrackerFilter, TrackerRow};
 use rightsmon_domain::FieldErrors;
@@ -21,12 +22,6 @@ use rightsmon_domain::accountability::{
 use rightsmon_domain::participation::{ConsultationDraft, ConsultationFormat, DEFAULT_DISCLOSURE_THRESHOLD};
 use serde::Deserialize;
 use serde_json::{Value, json};
-
-fn see_other(path: &str) -> Response {
-    let mut response = Redirect::to(path).into_response();
-    *response.status_mut() = StatusCode::SEE_OTHER;
-    response
-}
 
 fn errors_value(errors: Option<&FieldErrors>) -> Value {
     errors.map_or(Value::Null, |e| json!(e.0))

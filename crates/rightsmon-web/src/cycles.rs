@@ -5,21 +5,16 @@ use crate::WebState;
 use crate::catalogue::localised;
 use crate::context::{Ctx, Id};
 use crate::error::WebError;
+use crate::see_other;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use rightsmon_app::AppError;
 use rightsmon_domain::FieldErrors;
 use rightsmon_domain::access::Permission;
 use serde::Deserialize;
 use serde_json::{Value, json};
-
-fn see_other(path: &str) -> Response {
-    let mut response = Redirect::to(path).into_response();
-    *response.status_mut() = StatusCode::SEE_OTHER;
-    response
-}
 
 async fn list_page(
     state: &WebState,

@@ -304,6 +304,15 @@ async fn style() -> impl axum::response::IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")], STYLE)
 }
 
+/// The answer to a form that worked: 303 See Other to the page that shows its result, so that
+/// reloading that page does not send the form again.
+pub(crate) fn see_other(location: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut response = axum::response::Redirect::to(location).into_response();
+    *response.status_mut() = StatusCode::SEE_OTHER;
+    response
+}
+
 async fn not_found() -> WebError {
     WebError::App(AppError::NotFound)
 }

@@ -7,6 +7,7 @@ use crate::catalogue::localised;
 use crate::charts::{self, TimeSeries, TimeValue, label};
 use crate::context::{Ctx, Id};
 use crate::error::WebError;
+use crate::see_other;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
@@ -293,12 +294,6 @@ pub async fn reply_to_shadow(
         Err(AppError::Conflict(message)) => Err(WebError::App(AppError::Conflict(message))),
         Err(other) => Err(other.into()),
     }
-}
-
-fn see_other(location: &str) -> Response {
-    let mut response = axum::response::Redirect::to(location).into_response();
-    *response.status_mut() = StatusCode::SEE_OTHER;
-    response
 }
 
 /// A value's history as a page: every version the reader may see, who changed it (for the
