@@ -250,6 +250,21 @@ impl NewAssessment {
     }
 }
 
+/// One version of one assessor's assessment of a subject in a cycle. Versions are numbered from
+/// 1 for each subject and assessor; the latest is the assessor's assessment, the earlier ones
+/// stay as they were written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub id: i64,
+    pub cycle_id: i64,
+    pub assessor: Assessor,
+    pub version: i64,
+    #[serde(flatten)]
+    pub assessment: NewAssessment,
+    pub by: Option<i64>,
+    pub at: Timestamp,
+}
+
 /// Whether two sides' verdicts disagree: both said something, and not the same thing ("no
 /// information" on either side is a gap, not a disagreement).
 pub fn disagree(a: Verdict, b: Verdict) -> bool {

@@ -300,6 +300,23 @@ pub const INSTANCE_TABLES: &[TableSpec] = &[
         "id",
         Some("id"),
     ),
+    table(
+        "assessments",
+        &[
+            ("id", I),
+            ("cycle_id", I),
+            ("subject", T),
+            ("organisation_id", I),
+            ("version", I),
+            ("verdict", T),
+            ("reasoning", T),
+            ("evidence", T),
+            ("by_user", I),
+            ("at", I),
+        ],
+        "id",
+        Some("id"),
+    ),
 ];
 
 /// Tables of the schema that are bookkeeping, not part of an instance.

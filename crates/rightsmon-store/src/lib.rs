@@ -40,7 +40,7 @@ use rightsmon_domain::id::{AreaCode, IndicatorCode};
 use rightsmon_domain::observation::{
     Benchmark, NewObservation, NewShadowValue, Observation, ObservationRevision, ShadowValue, WorkflowState,
 };
-use rightsmon_domain::participation::{Consultation, NewConsultation};
+use rightsmon_domain::participation::{Assessment, Assessor, Consultation, NewAssessment, NewConsultation};
 use rightsmon_domain::right::{Right, RightKind, Theme};
 use rightsmon_domain::time::Timestamp;
 
@@ -336,6 +336,20 @@ pub trait AccountabilityStore: Send + Sync {
     ) -> StoreResult<ActionUpdate>;
     /// The updates of an action, oldest first.
     async fn list_action_updates(&self, action_id: i64) -> StoreResult<Vec<ActionUpdate>>;
+    /// Stores a new version of an assessor's assessment of a subject in a cycle: version 1, or one
+    /// more than the latest. Earlier versions stay as they were written.
+    async fn add_assessment(
+        &self,
+        cycle_id: i64,
+        assessor: Assessor,
+        assessment: &NewAssessment,
+        by: Option<i64>,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<Assessment>;
+    /// Every version of every assessment of a cycle, by subject, then the municipality before
+    /// organisations (by id), then version.
+    async fn list_assessments(&self, cycle_id: i64) -> StoreResult<Vec<Assessment>>;
 }
 
 /// Co-design: proposals, comments, endorsements, objections, decisions, adoptions, rules.

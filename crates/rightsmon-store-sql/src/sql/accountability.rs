@@ -4,7 +4,9 @@ use super::*;
 use rightsmon_domain::accountability::{
     Action, ActionStatus, ActionUpdate, NewAction, NewActionUpdate, NewRecommendation, Recommendation, RecommendationSource, Response,
 };
-use rightsmon_domain::participation::{Consultation, ConsultationFormat, NewConsultation};
+use rightsmon_domain::participation::{
+    AssessedSubject, Assessment, Assessor, Consultation, ConsultationFormat, NewAssessment, NewConsultation, Verdict,
+};
 use rightsmon_domain::text::LanguageCode;
 use rightsmon_store::{AccountabilityStore, RecommendationQuery};
 
@@ -16,6 +18,8 @@ const RECOMMENDATION_COLUMNS: &str = "id, city_code, title, text, language, sour
 
 const ACTION_COLUMNS: &str =
     "id, recommendation_id, title, description, responsible, deadline, budget_reference, status, created_by, created_at, updated_at";
+
+const ASSESSMENT_COLUMNS: &str = "id, cycle_id, subject, organisation_id, version, verdict, reasoning, evidence, by_user, at";
 
 const UPDATE_COLUMNS: &str = "id, action_id, on_date, status, note, reason, evidence, by_user, at";
 
@@ -98,6 +102,23 @@ fn update_of(row: &DbRow) -> StoreResult<ActionUpdate> {
             on: date(row, "on_date")?,
             note: get(row, "note")?,
             reason: get(row, "reason")?,
+            evidence: json(row, "evidence")?,
+        },
+        by: get(row, "by_user")?,
+        at: Timestamp(get(row, "at")?),
+    })
+}
+
+fn assessment_of(row: &DbRow) -> StoreResult<Assessment> {
+    Ok(Assessment {
+        id: get(row, "id")?,
+        cycle_id: get(row, "cycle_id")?,
+        assessor: get::<Option<i64>>(row, "organisation_id")?.map_or(Assessor::Municipality, Assessor::Organisation),
+        version: get(row, "version")?,
+        assessment: NewAssessment {
+            subject: parsed("subject", AssessedSubject::parse(&get::<String>(row, "subject")?))?,
+            verdict: parsed("verdict", Verdict::parse(&get::<String>(row, "verdict")?))?,
+            reasoning: get(row, "reasoning")?,
             evidence: json(row, "evidence")?,
         },
         by: get(row, "by_user")?,
@@ -372,5 +393,67 @@ impl AccountabilityStore for Backend {
         let sql = format!("SELECT {UPDATE_COLUMNS} FROM action_updates WHERE action_id = $1 ORDER BY id");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(action_id).fetch_all(self.pool()).await.map_err(err)?;
         rows.iter().map(update_of).collect()
+    }
+
+    async fn add_assessment(
+        &self,
+        cycle_id: i64,
+        assessor: Assessor,
+        assessment: &NewAssessment,
+        by: Option<i64>,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<Assessment> {
+        let organisation = match assessor {
+            Assessor::Municipality => None,
+            Assessor::Organisation(id) => Some(id),
+        };
+        in_transaction!(self, tx, {
+            let cycle =
+                sqlx::query("SELECT id FROM reporting_cycles WHERE id = $1").bind(cycle_id).fetch_optional(&mut *tx).await.map_err(err)?;
+            if cycle.is_none() {
+                return Err(StoreError::NotFound);
+            }
+            let subject = assessment.subject.to_string();
+            // Two versions written at once meet at the unique index: one of them is a conflict.
+            let row = sqlx::query(
+                "SELECT COALESCE(MAX(version), 0) AS latest FROM assessments \
+                 WHERE cycle_id = $1 AND subject = $2 AND COALESCE(organisation_id, 0) = COALESCE($3, 0)",
+            )
+            .bind(cycle_id)
+            .bind(subject.clone())
+            .bind(organisation)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(err)?;
+            let version = get::<i64>(&row, "latest")? + 1;
+            let row = sqlx::query(
+                "INSERT INTO assessments (cycle_id, subject, organisation_id, version, verdict, reasoning, evidence, by_user, at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            )
+            .bind(cycle_id)
+            .bind(subject)
+            .bind(organisation)
+            .bind(version)
+            .bind(assessment.verdict.as_str())
+            .bind(assessment.reasoning.clone())
+            .bind(to_json(&assessment.evidence)?)
+            .bind(by)
+            .bind(at.seconds())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(err)?;
+            let id: i64 = get(&row, "id")?;
+            audit_in(&mut tx, &audit.for_created(id)).await?;
+            Ok(Assessment { id, cycle_id, assessor, version, assessment: assessment.clone(), by, at })
+        })
+    }
+
+    async fn list_assessments(&self, cycle_id: i64) -> StoreResult<Vec<Assessment>> {
+        let sql = format!(
+            "SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE cycle_id = $1 ORDER BY subject, COALESCE(organisation_id, 0), version"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(cycle_id).fetch_all(self.pool()).await.map_err(err)?;
+        rows.iter().map(assessment_of).collect()
     }
 }

@@ -134,3 +134,47 @@ pub async fn actions_take_the_status_of_their_latest_update_and_updates_are_kept
     expect_not_found(store.add_action_update(action.id + 100, &done, None, Timestamp(40), &audit()).await);
     assert_eq!(store.get_action(second.id).await.unwrap().status, ActionStatus::NotStarted, "another action is untouched");
 }
+
+pub async fn assessments_keep_every_version_of_each_side(store: S) {
+    use rightsmon_domain::access::NewOrganisation;
+    use rightsmon_domain::participation::{AssessmentDraft, Assessor, NewAssessment, Verdict};
+    base(&store).await;
+    let cycle = rightsmon_domain::collection::NewCycle::parse("ghent", "Annual report 2025", "2025", "2026-03-31").unwrap();
+    let cycle = store.create_cycle(&cycle, Timestamp(1), &audit()).await.unwrap();
+    let tenants = store.create_organisation(&NewOrganisation::parse("Tenants", "cso", Some("ghent")).unwrap(), &audit()).await.unwrap();
+    let assessment = |subject: &str, verdict: &str, reasoning: &str| {
+        NewAssessment::parse(&AssessmentDraft {
+            subject: subject.into(),
+            verdict: verdict.into(),
+            reasoning: reasoning.into(),
+            evidence: "C-1\nhttps://example.org/shelters".into(),
+        })
+        .unwrap()
+    };
+    let city_says = assessment("right:CFR-34", "good", "Shelter places grew by a third.");
+    let first = store.add_assessment(cycle.id, Assessor::Municipality, &city_says, None, Timestamp(5), &audit()).await.unwrap();
+    assert_eq!((first.version, first.assessor), (1, Assessor::Municipality));
+    let cso_says = assessment("right:CFR-34", "insufficient", "None of the new places is for women.");
+    let theirs = store.add_assessment(cycle.id, Assessor::Organisation(tenants.id), &cso_says, None, Timestamp(6), &audit()).await.unwrap();
+    assert_eq!(theirs.version, 1, "each side numbers its own versions");
+    let revised = assessment("right:CFR-34", "partly", "Shelter places grew by a third, but not for women.");
+    let second = store.add_assessment(cycle.id, Assessor::Municipality, &revised, None, Timestamp(7), &audit()).await.unwrap();
+    assert_eq!(second.version, 2);
+    let theme = assessment("theme:HOUSING", "no_information", "The survey comes next year.");
+    store.add_assessment(cycle.id, Assessor::Municipality, &theme, None, Timestamp(8), &audit()).await.unwrap();
+    let listed = store.list_assessments(cycle.id).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|a| (a.assessment.subject.to_string(), a.assessor, a.version)).collect::<Vec<_>>(),
+        [
+            ("right:CFR-34".to_owned(), Assessor::Municipality, 1),
+            ("right:CFR-34".to_owned(), Assessor::Municipality, 2),
+            ("right:CFR-34".to_owned(), Assessor::Organisation(tenants.id), 1),
+            ("theme:HOUSING".to_owned(), Assessor::Municipality, 1),
+        ]
+    );
+    assert_eq!(listed[0], first, "the first version is kept as it was written");
+    assert_eq!(listed[1].assessment.verdict, Verdict::Partly);
+    assert_eq!(listed[2], theirs);
+    assert!(store.list_assessments(cycle.id + 1).await.unwrap().is_empty());
+    expect_not_found(store.add_assessment(cycle.id + 1, Assessor::Municipality, &theme, None, Timestamp(9), &audit()).await);
+}
