@@ -6,6 +6,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod accountability;
+pub mod assessments;
 pub mod accounts;
 pub mod audit;
 pub mod catalogue;
