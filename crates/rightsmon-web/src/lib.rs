@@ -7,6 +7,7 @@
 pub mod access;
 mod account;
 mod accountability;
+mod assessments;
 mod api;
 mod audit;
 pub mod cache;
@@ -116,6 +117,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("recommendation.html", include_str!("../templates/recommendation.html")),
     ("recommendation_new.html", include_str!("../templates/recommendation_new.html")),
     ("consultations.html", include_str!("../templates/consultations.html")),
+    ("assessments.html", include_str!("../templates/assessments.html")),
     ("consultation.html", include_str!("../templates/consultation.html")),
     ("cycle.html", include_str!("../templates/cycle.html")),
     ("findings.html", include_str!("../templates/findings.html")),
@@ -290,6 +292,10 @@ pub fn routes() -> Routes {
         .route("/cities/{code}/consultations", "GET", Access::Public, get(accountability::city_consultations))
         .route("/cities/{code}/consultations", "POST", Access::SignedIn, post(accountability::record_consultation))
         .route("/consultations/{id}", "GET", Access::Public, get(accountability::consultation))
+        .route("/cities/{code}/assessments", "GET", Access::Public, get(assessments::board))
+        .route("/cities/{code}/assessments", "POST", Access::SignedIn, post(assessments::assess))
+        .route("/api/v1/cycles/{id}/assessments", "GET", Access::Public, get(assessments::api_board))
+        .route("/api/v1/cycles/{id}/assessments", "POST", Access::SignedIn, post(assessments::api_assess))
         .route("/api/v1/recommendations", "GET", Access::Public, get(accountability::api_tracker))
         .route("/api/v1/recommendations/{id}", "GET", Access::Public, get(accountability::api_recommendation))
         .route("/api/v1/consultations/{id}", "GET", Access::Public, get(accountability::api_consultation))

@@ -68,6 +68,8 @@ enum Call {
     Post(String, Vec<(&'static str, String)>),
     /// A multipart upload without a file, its token in the query.
     Upload(String, Vec<(&'static str, String)>),
+    /// A JSON body, the token in the `X-CSRF-Token` header.
+    Json(String, serde_json::Value),
 }
 
 struct Entry {
@@ -364,6 +366,36 @@ const TABLE: &[Entry] = &[
         call: |f, o| get(format!("/consultations/{}", pick(f.consultation, o))),
         own: "AAAAAA",
         other: "AAAAAA",
+    },
+    // Two-sided assessments: everyone reads them; each side writes only its own (the empty side
+    // a form sends is refused at its field for those who have one).
+    Entry {
+        method: "GET",
+        route: "/cities/{code}/assessments",
+        call: |_, o| get(format!("/cities/{}/assessments", city(o))),
+        own: "AAAAAA",
+        other: "AAAAAA",
+    },
+    Entry {
+        method: "POST",
+        route: "/cities/{code}/assessments",
+        call: |f, o| Call::Post(format!("/cities/{}/assessments", city(o)), vec![("cycle", pick(f.cycle, o).to_string())]),
+        own: "UFAFAF",
+        other: "UFFFFF",
+    },
+    Entry {
+        method: "GET",
+        route: "/api/v1/cycles/{id}/assessments",
+        call: |f, o| get(format!("/api/v1/cycles/{}/assessments", pick(f.cycle, o))),
+        own: "AAAAAA",
+        other: "AAAAAA",
+    },
+    Entry {
+        method: "POST",
+        route: "/api/v1/cycles/{id}/assessments",
+        call: |f, o| Call::Json(format!("/api/v1/cycles/{}/assessments", pick(f.cycle, o)), serde_json::json!({})),
+        own: "UFAFAF",
+        other: "UFFFFF",
     },
     Entry { method: "GET", route: "/api/v1/recommendations", call: |_, _| get("/api/v1/recommendations"), own: "AAAAAA", other: "AAAAAA" },
     Entry {
@@ -688,6 +720,11 @@ async fn send(app: &TestApp, client: &Client, call: &Call) -> Reply {
             }
             builder("POST", path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body)).unwrap()
         }
+        Call::Json(path, body) => builder("POST", path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("x-csrf-token", client.csrf.clone())
+            .body(Body::from(body.to_string()))
+            .unwrap(),
         Call::Upload(path, fields) => {
             let (body, content_type) = multipart(fields);
             builder("POST", &format!("{path}?csrf={}", client.csrf))

@@ -39,6 +39,8 @@ const TARGET_YEAR: i32 = 2030;
 
 /// The organisation the demo's Ghent editor works for, which provides the values of its cycle.
 const DEMO_OFFICE: &str = "Ghent data and information office";
+/// The civil-society organisation the demo's Ghent civil-society member speaks for.
+const DEMO_CSO: &str = "Ghent tenants' network";
 
 const YEARS: std::ops::RangeInclusive<i32> = 2019..=2024;
 
@@ -122,6 +124,7 @@ pub struct DemoReport {
     pub shadow_values: usize,
     pub districts: usize,
     pub recommendations: usize,
+    pub assessments: usize,
 }
 
 impl App {
@@ -174,6 +177,10 @@ impl App {
             Some(office) => office,
             None => self.create_organisation(DEMO_OFFICE, "municipal_department", Some("ghent")).await?,
         };
+        let tenants = match self.organisations(Some("ghent")).await?.into_iter().find(|o| o.name == DEMO_CSO) {
+            Some(tenants) => tenants,
+            None => self.create_organisation(DEMO_CSO, "cso", Some("ghent")).await?,
+        };
         for &(username, role, city) in DEMO_ACCOUNTS {
             let form = UserForm {
                 username: username.to_owned(),
@@ -186,7 +193,11 @@ impl App {
                 Err(AppError::Invalid(_)) => {} // exists from an earlier run
                 Err(other) => return Err(other),
             }
-            let organisation = (username == "ghent-editor").then_some(office.id);
+            let organisation = match username {
+                "ghent-editor" => Some(office.id),
+                "ghent-cso" => Some(tenants.id),
+                _ => None,
+            };
             self.add_membership(username, role.as_str(), city, organisation).await?;
         }
         report.districts = self.demo_districts().await?;
@@ -273,6 +284,7 @@ impl App {
         report.cycles = self.demo_cycle(office.id).await?;
         report.shadow_values = self.demo_shadow_value().await?;
         report.recommendations = self.demo_accountability().await?;
+        report.assessments = self.demo_assessments().await?;
         Ok(report)
     }
 }
@@ -485,6 +497,53 @@ impl App {
             ..Default::default()
         };
         self.make_recommendation(&coordinator, &ombudsperson).await?;
+        Ok(2)
+    }
+}
+
+impl App {
+    /// Ghent's municipality and its tenants' network assess the right to housing in the
+    /// cycle: they disagree, and the municipality has revised its first verdict once.
+    async fn demo_assessments(&self) -> AppResult<usize> {
+        use rightsmon_domain::participation::AssessmentDraft;
+        let (cso, coordinator) = (self.demo_actor("ghent-cso").await?, self.demo_actor("ghent-coordinator").await?);
+        let Some(cycle) = self.cycles("ghent").await?.into_iter().next() else {
+            return Ok(0);
+        };
+        if !self.assessment_board(&coordinator, cycle.id).await?.rows.is_empty() {
+            return Ok(0);
+        }
+        let housing = |verdict: &str, reasoning: &str, evidence: &str| AssessmentDraft {
+            subject: "right:CFR-34".into(),
+            verdict: verdict.into(),
+            reasoning: reasoning.into(),
+            evidence: evidence.into(),
+        };
+        let first = housing("good", "The share of households overburdened by housing costs fell again this year.", SURVEY_SERIES);
+        self.assess(&coordinator, cycle.id, "municipality", &first).await?;
+        let revised = housing(
+            "partly",
+            "The share of households overburdened by housing costs fell again, but not for single parents, and the rent cap is not in force yet.",
+            SURVEY_SERIES,
+        );
+        self.assess(&coordinator, cycle.id, "municipality", &revised).await?;
+        let tenants = self.assessment_board(&cso, cycle.id).await?.own_sides.into_iter().next().map(|s| s.key);
+        let Some(tenants) = tenants else {
+            return Ok(1);
+        };
+        let theirs = housing(
+            "insufficient",
+            "Tenants in private rented flats still spend far more than 40% of their income on rent; the survey under-counts them.",
+            "https://example.org/ghent-citizen-lab-report",
+        );
+        self.assess(&cso, cycle.id, &tenants, &theirs).await?;
+        let theme = AssessmentDraft {
+            subject: "theme:HOUSING".into(),
+            verdict: "partly".into(),
+            reasoning: "More social housing is being built, but waiting lists are still long.".into(),
+            evidence: String::new(),
+        };
+        self.assess(&cso, cycle.id, &tenants, &theme).await?;
         Ok(2)
     }
 }
