@@ -896,3 +896,40 @@ consultation-recommend = Make a recommendation from this consultation
 city-consultations = Consultations
 city-recommendations = Recommendations to this city
 indicator-recommend = Make a recommendation on this indicator
+city-assessments = Assessments by the city and civil society
+assessments-title = Assessments in { $city }
+assessments-intro = For each right or theme of a reporting cycle, the municipality and each civil-society organisation taking part give their own verdict, with their reasoning and evidence. Each side writes only its own; every earlier version stays readable.
+assessments-cycle = Reporting cycle
+assessments-show = Show
+assessments-no-cycles = This city has no reporting cycle yet.
+assessments-none = Nobody has assessed anything in this cycle yet.
+assessments-caption = Assessments of { $cycle }, side by side
+assessments-disagreements = { $count ->
+    [0] The sides do not disagree on anything.
+    [one] The sides disagree on one subject.
+   *[other] The sides disagree on { $count } subjects.
+}
+assessments-subject = Right or theme
+assessments-municipality = Municipality
+assessments-agreement = Do the sides agree?
+assessments-agree = No disagreement
+assessments-disagree = The sides disagree
+assessments-not-yet = Not assessed yet
+assessments-version = Version { $version }, { $date }
+assessments-earlier = { $count ->
+    [one] One earlier version
+   *[other] { $count } earlier versions
+}
+assessments-new = Give or revise your assessment
+assessments-new-help = A new assessment of a subject you assessed before becomes its new version; the earlier one stays readable.
+assessments-side = On behalf of
+assessments-themes = Themes
+assessments-rights = Rights
+assessments-verdict = Verdict
+assessments-reasoning = Reasoning
+assessments-evidence-help = One per line: a link (https://...) or an indicator code.
+assessments-save = Save the assessment
+assessment-verdict-good = Good
+assessment-verdict-partly = Partly
+assessment-verdict-insufficient = Insufficient
+assessment-verdict-no_information = No information

@@ -896,3 +896,40 @@ consultation-recommend = Formular una recomendación a partir de esta consulta
 city-consultations = Consultas
 city-recommendations = Recomendaciones dirigidas a esta ciudad
 indicator-recommend = Formular una recomendación sobre este indicador
+city-assessments = Valoraciones de la ciudad y de la sociedad civil
+assessments-title = Valoraciones en { $city }
+assessments-intro = Para cada derecho o tema de un ciclo de informe, la administración municipal y cada organización de la sociedad civil participante emiten su propia calificación, con su argumentación y sus pruebas. Cada parte redacta solo la suya; todas las versiones anteriores pueden seguir consultándose.
+assessments-cycle = Ciclo de informe
+assessments-show = Mostrar
+assessments-no-cycles = Esta ciudad todavía no tiene ningún ciclo de informe.
+assessments-none = Todavía nadie ha valorado nada en este ciclo.
+assessments-caption = Valoraciones de { $cycle }, en paralelo
+assessments-disagreements = { $count ->
+    [0] Las partes no discrepan en nada.
+    [one] Las partes discrepan en un asunto.
+   *[other] Las partes discrepan en { $count } asuntos.
+}
+assessments-subject = Derecho o tema
+assessments-municipality = Administración municipal
+assessments-agreement = ¿Coinciden las partes?
+assessments-agree = Sin discrepancias
+assessments-disagree = Las partes discrepan
+assessments-not-yet = Aún sin valorar
+assessments-version = Versión { $version }, { $date }
+assessments-earlier = { $count ->
+    [one] Una versión anterior
+   *[other] { $count } versiones anteriores
+}
+assessments-new = Emitir o revisar su valoración
+assessments-new-help = Una nueva valoración de un asunto que ya valoró antes pasa a ser su nueva versión; la anterior puede seguir consultándose.
+assessments-side = En nombre de
+assessments-themes = Temas
+assessments-rights = Derechos
+assessments-verdict = Calificación
+assessments-reasoning = Argumentación
+assessments-evidence-help = Una por línea: un enlace (https://...) o un código de indicador.
+assessments-save = Guardar la valoración
+assessment-verdict-good = Buena
+assessment-verdict-partly = En parte
+assessment-verdict-insufficient = Insuficiente
+assessment-verdict-no_information = Sin información

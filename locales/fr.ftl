@@ -896,3 +896,40 @@ consultation-recommend = Formuler une recommandation à partir de cette consulta
 city-consultations = Consultations
 city-recommendations = Recommandations adressées à cette ville
 indicator-recommend = Formuler une recommandation sur cet indicateur
+city-assessments = Évaluations de la ville et de la société civile
+assessments-title = Évaluations à { $city }
+assessments-intro = Pour chaque droit ou thème d'un cycle de rapport, la municipalité et chaque organisation de la société civile participante donnent leur propre appréciation, avec leur argumentation et leurs justificatifs. Chaque partie ne rédige que la sienne ; toutes les versions antérieures restent consultables.
+assessments-cycle = Cycle de rapport
+assessments-show = Afficher
+assessments-no-cycles = Cette ville n'a pas encore de cycle de rapport.
+assessments-none = Personne n'a encore rien évalué dans ce cycle.
+assessments-caption = Évaluations de { $cycle }, côte à côte
+assessments-disagreements = { $count ->
+    [0] Les parties ne sont en désaccord sur rien.
+    [one] Les parties sont en désaccord sur un sujet.
+   *[other] Les parties sont en désaccord sur { $count } sujets.
+}
+assessments-subject = Droit ou thème
+assessments-municipality = Municipalité
+assessments-agreement = Les parties sont-elles d'accord ?
+assessments-agree = Pas de désaccord
+assessments-disagree = Les parties sont en désaccord
+assessments-not-yet = Pas encore évalué
+assessments-version = Version { $version }, { $date }
+assessments-earlier = { $count ->
+    [one] Une version antérieure
+   *[other] { $count } versions antérieures
+}
+assessments-new = Formuler ou réviser votre évaluation
+assessments-new-help = Une nouvelle évaluation d'un sujet que vous avez déjà évalué en devient la nouvelle version ; la précédente reste consultable.
+assessments-side = Au nom de
+assessments-themes = Thèmes
+assessments-rights = Droits
+assessments-verdict = Appréciation
+assessments-reasoning = Argumentation
+assessments-evidence-help = Un par ligne : un lien (https://...) ou un code d'indicateur.
+assessments-save = Enregistrer l'évaluation
+assessment-verdict-good = Bonne
+assessment-verdict-partly = En partie
+assessment-verdict-insufficient = Insuffisante
+assessment-verdict-no_information = Aucune information

@@ -896,3 +896,40 @@ consultation-recommend = Ajánlás megfogalmazása e konzultáció alapján
 city-consultations = Konzultációk
 city-recommendations = A városnak szóló ajánlások
 indicator-recommend = Ajánlás megfogalmazása erről a mutatóról
+city-assessments = A város és a civil társadalom értékelései
+assessments-title = Értékelések: { $city }
+assessments-intro = Egy jelentési ciklus minden jogáról vagy témájáról az önkormányzat és minden részt vevő civil társadalmi szervezet saját minősítést ad, indoklással és bizonyítékokkal. Mindegyik fél csak a saját értékelését írja; minden korábbi verzió olvasható marad.
+assessments-cycle = Jelentési ciklus
+assessments-show = Megjelenítés
+assessments-no-cycles = Ennek a városnak még nincs jelentési ciklusa.
+assessments-none = Ebben a ciklusban még senki nem értékelt semmit.
+assessments-caption = { $cycle }: az értékelések egymás mellett
+assessments-disagreements = { $count ->
+    [0] A felek között nincs nézeteltérés.
+    [one] A felek egy kérdésben nem értenek egyet.
+   *[other] A felek { $count } kérdésben nem értenek egyet.
+}
+assessments-subject = Jog vagy téma
+assessments-municipality = Önkormányzat
+assessments-agreement = Egyetértenek a felek?
+assessments-agree = Nincs nézeteltérés
+assessments-disagree = A felek nem értenek egyet
+assessments-not-yet = Még nincs értékelve
+assessments-version = { $version }. verzió, { $date }
+assessments-earlier = { $count ->
+    [one] Egy korábbi verzió
+   *[other] { $count } korábbi verzió
+}
+assessments-new = Saját értékelés megadása vagy módosítása
+assessments-new-help = Ha egy kérdést korábban már értékelt, az új értékelés annak új verziója lesz; a korábbi olvasható marad.
+assessments-side = Képviselt fél
+assessments-themes = Témák
+assessments-rights = Jogok
+assessments-verdict = Minősítés
+assessments-reasoning = Indoklás
+assessments-evidence-help = Soronként egy: hivatkozás (https://...) vagy mutatókód.
+assessments-save = Az értékelés mentése
+assessment-verdict-good = Jó
+assessment-verdict-partly = Részben
+assessment-verdict-insufficient = Elégtelen
+assessment-verdict-no_information = Nincs információ

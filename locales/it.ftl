@@ -896,3 +896,40 @@ consultation-recommend = Formulare una raccomandazione a partire da questa consu
 city-consultations = Consultazioni
 city-recommendations = Raccomandazioni rivolte a questa città
 indicator-recommend = Formulare una raccomandazione su questo indicatore
+city-assessments = Valutazioni della città e della società civile
+assessments-title = Valutazioni a { $city }
+assessments-intro = Per ogni diritto o tema di un ciclo di rendicontazione, l'amministrazione comunale e ciascuna organizzazione della società civile partecipante esprimono il proprio giudizio, con le relative motivazioni e prove. Ciascuna parte scrive solo la propria valutazione; ogni versione precedente resta consultabile.
+assessments-cycle = Ciclo di rendicontazione
+assessments-show = Mostra
+assessments-no-cycles = Questa città non ha ancora alcun ciclo di rendicontazione.
+assessments-none = In questo ciclo nessuno ha ancora valutato nulla.
+assessments-caption = Valutazioni di { $cycle }, a confronto
+assessments-disagreements = { $count ->
+    [0] Le parti non sono in disaccordo su nulla.
+    [one] Le parti sono in disaccordo su un argomento.
+   *[other] Le parti sono in disaccordo su { $count } argomenti.
+}
+assessments-subject = Diritto o tema
+assessments-municipality = Amministrazione comunale
+assessments-agreement = Le parti concordano?
+assessments-agree = Nessun disaccordo
+assessments-disagree = Le parti sono in disaccordo
+assessments-not-yet = Non ancora valutato
+assessments-version = Versione { $version }, { $date }
+assessments-earlier = { $count ->
+    [one] Una versione precedente
+   *[other] { $count } versioni precedenti
+}
+assessments-new = Esprimere o rivedere la propria valutazione
+assessments-new-help = Una nuova valutazione di un argomento già valutato in precedenza dalla stessa parte ne diventa la nuova versione; quella precedente resta consultabile.
+assessments-side = Per conto di
+assessments-themes = Temi
+assessments-rights = Diritti
+assessments-verdict = Giudizio
+assessments-reasoning = Motivazione
+assessments-evidence-help = Una per riga: un link (https://...) o il codice di un indicatore.
+assessments-save = Salvare la valutazione
+assessment-verdict-good = Buono
+assessment-verdict-partly = In parte
+assessment-verdict-insufficient = Insufficiente
+assessment-verdict-no_information = Nessuna informazione

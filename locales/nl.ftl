@@ -896,3 +896,40 @@ consultation-recommend = Een aanbeveling doen op basis van deze consultatie
 city-consultations = Consultaties
 city-recommendations = Aanbevelingen aan deze stad
 indicator-recommend = Een aanbeveling doen over deze indicator
+city-assessments = Beoordelingen door de stad en het maatschappelijk middenveld
+assessments-title = Beoordelingen in { $city }
+assessments-intro = Voor elk recht of thema van een rapportageronde geven de gemeente en elke deelnemende organisatie uit het maatschappelijk middenveld hun eigen oordeel, met hun motivering en bewijsstukken. Elke partij schrijft alleen haar eigen beoordeling; elke eerdere versie blijft leesbaar.
+assessments-cycle = Rapportageronde
+assessments-show = Tonen
+assessments-no-cycles = Deze stad heeft nog geen rapportageronde.
+assessments-none = In deze rapportageronde heeft nog niemand iets beoordeeld.
+assessments-caption = Beoordelingen van { $cycle }, naast elkaar
+assessments-disagreements = { $count ->
+    [0] De partijen zijn het over niets oneens.
+    [one] De partijen zijn het over één onderwerp oneens.
+   *[other] De partijen zijn het over { $count } onderwerpen oneens.
+}
+assessments-subject = Recht of thema
+assessments-municipality = Gemeente
+assessments-agreement = Zijn de partijen het eens?
+assessments-agree = Geen meningsverschil
+assessments-disagree = De partijen zijn het oneens
+assessments-not-yet = Nog niet beoordeeld
+assessments-version = Versie { $version }, { $date }
+assessments-earlier = { $count ->
+    [one] Eén eerdere versie
+   *[other] { $count } eerdere versies
+}
+assessments-new = Eigen beoordeling geven of herzien
+assessments-new-help = Een nieuwe beoordeling van een onderwerp dat dezelfde partij al eerder beoordeelde, wordt daarvan de nieuwe versie; de vorige blijft leesbaar.
+assessments-side = Namens
+assessments-themes = Thema's
+assessments-rights = Rechten
+assessments-verdict = Oordeel
+assessments-reasoning = Motivering
+assessments-evidence-help = Eén per regel: een link (https://...) of een indicatorcode.
+assessments-save = De beoordeling bewaren
+assessment-verdict-good = Goed
+assessment-verdict-partly = Gedeeltelijk
+assessment-verdict-insufficient = Onvoldoende
+assessment-verdict-no_information = Geen informatie

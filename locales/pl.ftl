@@ -910,3 +910,44 @@ consultation-recommend = Sformułuj zalecenie na podstawie tych konsultacji
 city-consultations = Konsultacje
 city-recommendations = Zalecenia dla tego miasta
 indicator-recommend = Sformułuj zalecenie dotyczące tego wskaźnika
+city-assessments = Oceny miasta i społeczeństwa obywatelskiego
+assessments-title = Oceny: { $city }
+assessments-intro = Dla każdego prawa lub tematu w cyklu sprawozdawczym urząd miasta i każda uczestnicząca organizacja społeczeństwa obywatelskiego wydają własną ocenę wraz z uzasadnieniem i dowodami. Każda strona pisze wyłącznie własną ocenę; wszystkie wcześniejsze wersje pozostają dostępne do wglądu.
+assessments-cycle = Cykl sprawozdawczy
+assessments-show = Pokaż
+assessments-no-cycles = To miasto nie ma jeszcze żadnego cyklu sprawozdawczego.
+assessments-none = W tym cyklu nikt jeszcze niczego nie ocenił.
+assessments-caption = Zestawienie ocen: { $cycle }
+assessments-disagreements = { $count ->
+    [0] Stanowiska stron nie różnią się w żadnej kwestii.
+    [one] Stanowiska stron różnią się w jednej kwestii.
+    [few] Stanowiska stron różnią się w { $count } kwestiach.
+    [many] Stanowiska stron różnią się w { $count } kwestiach.
+   *[other] Stanowiska stron różnią się w { $count } kwestii.
+}
+assessments-subject = Prawo lub temat
+assessments-municipality = Urząd miasta
+assessments-agreement = Czy strony są zgodne?
+assessments-agree = Brak rozbieżności
+assessments-disagree = Stanowiska stron się różnią
+assessments-not-yet = Jeszcze bez oceny
+assessments-version = Wersja { $version }, { $date }
+assessments-earlier = { $count ->
+    [one] Jedna wcześniejsza wersja
+    [few] { $count } wcześniejsze wersje
+    [many] { $count } wcześniejszych wersji
+   *[other] { $count } wcześniejszej wersji
+}
+assessments-new = Wydaj lub zaktualizuj ocenę
+assessments-new-help = Jeśli dana kwestia została już wcześniej oceniona w imieniu tej samej strony, nowa ocena staje się kolejną wersją wcześniejszej oceny; poprzednia pozostaje dostępna do wglądu.
+assessments-side = W imieniu
+assessments-themes = Tematy
+assessments-rights = Prawa
+assessments-verdict = Ocena
+assessments-reasoning = Uzasadnienie
+assessments-evidence-help = Jeden w wierszu: link (https://...) lub kod wskaźnika.
+assessments-save = Zapisz ocenę
+assessment-verdict-good = Dobrze
+assessment-verdict-partly = Częściowo
+assessment-verdict-insufficient = Niewystarczająco
+assessment-verdict-no_information = Brak informacji

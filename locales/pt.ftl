@@ -896,3 +896,40 @@ consultation-recommend = Formular uma recomendação a partir desta consulta
 city-consultations = Consultas
 city-recommendations = Recomendações dirigidas a esta cidade
 indicator-recommend = Formular uma recomendação sobre este indicador
+city-assessments = Avaliações da cidade e da sociedade civil
+assessments-title = Avaliações em { $city }
+assessments-intro = Para cada direito ou tema de um ciclo de reporte, a câmara municipal e cada organização da sociedade civil participante dão a sua própria classificação, com a respetiva fundamentação e os respetivos comprovativos. Cada parte escreve apenas a sua; todas as versões anteriores continuam a poder ser consultadas.
+assessments-cycle = Ciclo de reporte
+assessments-show = Mostrar
+assessments-no-cycles = Esta cidade ainda não tem nenhum ciclo de reporte.
+assessments-none = Ainda ninguém avaliou nada neste ciclo.
+assessments-caption = Avaliações de { $cycle }, lado a lado
+assessments-disagreements = { $count ->
+    [0] As partes não discordam em nada.
+    [one] As partes discordam num assunto.
+   *[other] As partes discordam em { $count } assuntos.
+}
+assessments-subject = Direito ou tema
+assessments-municipality = Câmara municipal
+assessments-agreement = As partes estão de acordo?
+assessments-agree = Sem desacordo
+assessments-disagree = As partes discordam
+assessments-not-yet = Ainda não avaliado
+assessments-version = Versão { $version }, { $date }
+assessments-earlier = { $count ->
+    [one] Uma versão anterior
+   *[other] { $count } versões anteriores
+}
+assessments-new = Dar ou rever a sua avaliação
+assessments-new-help = Uma nova avaliação de um assunto que já avaliou antes passa a ser a nova versão dessa avaliação; a anterior continua a poder ser consultada.
+assessments-side = Em nome de
+assessments-themes = Temas
+assessments-rights = Direitos
+assessments-verdict = Classificação
+assessments-reasoning = Fundamentação
+assessments-evidence-help = Um por linha: uma ligação (https://...) ou um código de indicador.
+assessments-save = Guardar a avaliação
+assessment-verdict-good = Boa
+assessment-verdict-partly = Em parte
+assessment-verdict-insufficient = Insuficiente
+assessment-verdict-no_information = Sem informação

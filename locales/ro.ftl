@@ -903,3 +903,42 @@ consultation-recommend = Formulați o recomandare pe baza acestei consultări
 city-consultations = Consultări
 city-recommendations = Recomandări adresate acestui oraș
 indicator-recommend = Formulați o recomandare privind acest indicator
+city-assessments = Evaluări ale orașului și ale societății civile
+assessments-title = Evaluări în { $city }
+assessments-intro = Pentru fiecare drept sau temă dintr-un ciclu de raportare, primăria și fiecare organizație a societății civile participantă își dau propriul calificativ, cu argumentele și dovezile lor. Fiecare parte își scrie doar propria evaluare; toate versiunile anterioare rămân disponibile pentru consultare.
+assessments-cycle = Ciclu de raportare
+assessments-show = Afișați
+assessments-no-cycles = Acest oraș nu are încă niciun ciclu de raportare.
+assessments-none = Nimeni nu a evaluat încă nimic în acest ciclu.
+assessments-caption = Evaluările pentru { $cycle }, una lângă alta
+assessments-disagreements = { $count ->
+    [0] Părțile nu sunt în dezacord în nicio privință.
+    [one] Părțile sunt în dezacord asupra unui subiect.
+    [few] Părțile sunt în dezacord asupra a { $count } subiecte.
+   *[other] Părțile sunt în dezacord asupra a { $count } de subiecte.
+}
+assessments-subject = Drept sau temă
+assessments-municipality = Primăria
+assessments-agreement = Sunt părțile de acord?
+assessments-agree = Niciun dezacord
+assessments-disagree = Părțile sunt în dezacord
+assessments-not-yet = Încă neevaluat
+assessments-version = Versiunea { $version }, { $date }
+assessments-earlier = { $count ->
+    [one] O versiune anterioară
+    [few] { $count } versiuni anterioare
+   *[other] { $count } de versiuni anterioare
+}
+assessments-new = Formulați sau revizuiți evaluarea dumneavoastră
+assessments-new-help = O nouă evaluare a unui subiect pe care l-ați evaluat anterior devine noua versiune a acelei evaluări; cea anterioară rămâne disponibilă pentru consultare.
+assessments-side = În numele
+assessments-themes = Teme
+assessments-rights = Drepturi
+assessments-verdict = Calificativ
+assessments-reasoning = Motivare
+assessments-evidence-help = Câte una pe rând: un link (https://...) sau un cod de indicator.
+assessments-save = Salvați evaluarea
+assessment-verdict-good = Bine
+assessment-verdict-partly = Parțial
+assessment-verdict-insufficient = Insuficient
+assessment-verdict-no_information = Fără informații

@@ -156,6 +156,8 @@ async function pageTypes(base) {
   types.push({ name: "recommendations-filtered", url: "/recommendations?status=in_progress&right=CFR-34" });
   types.push({ name: "new-recommendation", url: "/recommendations/new?city=ghent&indicator=RM-HOU-01", user: "ghent-cso" });
   types.push({ name: "consultations-for-civil-society", url: "/cities/ghent/consultations", user: "ghent-cso" });
+  types.push({ name: "assessments", url: "/cities/ghent/assessments" });
+  types.push({ name: "assessments-for-civil-society", url: "/cities/ghent/assessments", user: "ghent-cso" });
   if (proposal) types.push({ name: "proposal", url: `/proposals/${proposal.id}` });
   else fail("the demo has no proposal to look at");
   if (cycle) types.push({ name: "cycle", url: `/workspace/cycles/${cycle.id}`, user: "ghent-coordinator" });
@@ -695,6 +697,49 @@ async function accountabilityLoop(browser, base, javaScriptEnabled) {
   console.log(`  ${failures.length === before ? "ok  " : "FAIL"} accountability loop (${mode})`);
 }
 
+/** Two-sided assessments: civil society gives its verdict on a theme from the city page, first
+ * without reasoning (refused at its field), then with it; the coordinator is offered only the
+ * municipality's side and answers; the board marks the disagreement. */
+async function assessmentsBothSides(browser, base, javaScriptEnabled) {
+  const mode = javaScriptEnabled ? "with JavaScript" : "without JavaScript";
+  console.log(`civil society and the city assess a theme side by side (${mode})`);
+  const before = failures.length;
+  const options = { javaScriptEnabled };
+  const theme = javaScriptEnabled ? "theme:EDUCATION" : "theme:NON_DISCRIMINATION";
+  const reasoning = `Schools still turn children away (${mode}).`;
+  const form = "form[method=post][action='/cities/ghent/assessments']";
+  await withUser(browser, base, "ghent-cso", options, async (page) => {
+    await page.goto(`${base}/cities/ghent`);
+    await Promise.all([page.waitForNavigation(), page.click('a[href="/cities/ghent/assessments"]')]);
+    const sides = await page.locator("#field-side option").evaluateAll((options) => options.map((o) => o.value));
+    check(sides.length === 1 && sides[0].startsWith("organisation:"), `civil society is offered other sides: ${sides}`);
+    await page.selectOption("#field-subject", theme);
+    await page.check("#field-verdict-insufficient");
+    await Promise.all([page.waitForNavigation(), page.click(`${form} button[type=submit]`)]);
+    check((await page.locator("#field-reasoning-error").count()) === 1, "an assessment without reasoning is not refused at its field");
+    check(await page.locator("#field-verdict-insufficient").isChecked(), "the verdict chosen was lost");
+    await page.fill("#field-reasoning", reasoning);
+    await Promise.all([page.waitForNavigation(), page.click(`${form} button[type=submit]`)]);
+    check((await page.locator("main table").innerText()).includes(reasoning), "the assessment is not on the board");
+  });
+  await withUser(browser, base, "ghent-coordinator", options, async (page) => {
+    await page.goto(`${base}/cities/ghent/assessments`);
+    const sides = await page.locator("#field-side option").evaluateAll((options) => options.map((o) => o.value));
+    check(sides.length === 1 && sides[0] === "municipality", `the coordinator is offered other sides: ${sides}`);
+    await page.selectOption("#field-subject", theme);
+    await page.check("#field-verdict-good");
+    await page.fill("#field-reasoning", "Every child who applied has a place.");
+    await Promise.all([page.waitForNavigation(), page.click(`${form} button[type=submit]`)]);
+    const row = page.locator(`tr#${theme.replace(":", "-")}`);
+    const text = await row.innerText();
+    check(text.includes(reasoning) && text.includes("Every child who applied"), `the two sides are not side by side: ${text}`);
+    check(text.includes("The sides disagree"), "the disagreement is not marked");
+    if (javaScriptEnabled) await axeCheck(page, "assessments after both sides");
+    await page.screenshot({ path: path.join(artifacts, `assessments-${javaScriptEnabled ? "js" : "nojs"}.png`), fullPage: true });
+  });
+  console.log(`  ${failures.length === before ? "ok  " : "FAIL"} assessments (${mode})`);
+}
+
 async function main() {
   if (!fs.existsSync(binary)) throw new Error(`${binary} is missing: build it first (cargo build)`);
   if (!fs.existsSync(browserPath)) throw new Error(`${browserPath} is missing: install Debian's chromium`);
@@ -706,7 +751,10 @@ async function main() {
   try {
     // RIGHTSMON_BROWSER_ONLY=accountability runs one job alone, while working on it.
     if (process.env.RIGHTSMON_BROWSER_ONLY === "accountability") {
-      for (const javaScriptEnabled of [false, true]) await accountabilityLoop(browser, server.base, javaScriptEnabled);
+      for (const javaScriptEnabled of [false, true]) {
+        await accountabilityLoop(browser, server.base, javaScriptEnabled);
+        await assessmentsBothSides(browser, server.base, javaScriptEnabled);
+      }
       return;
     }
     const types = await pageTypes(server.base);
@@ -723,6 +771,7 @@ async function main() {
       await queueAndOutlier(browser, server.base, javaScriptEnabled);
       await residentAndNetwork(browser, server.base, javaScriptEnabled);
       await accountabilityLoop(browser, server.base, javaScriptEnabled);
+      await assessmentsBothSides(browser, server.base, javaScriptEnabled);
     }
   } finally {
     await browser.close();
