@@ -2,6 +2,7 @@
 //! and back, and knows nothing of storage or HTTP.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod pdf;
 pub mod composite;
 pub mod framework_xlsx;
 pub mod geojson;
