@@ -6,8 +6,8 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod accountability;
-pub mod assessments;
 pub mod accounts;
+pub mod assessments;
 pub mod audit;
 pub mod catalogue;
 pub mod codesign;

@@ -105,9 +105,11 @@ async fn an_assessment_is_refused_at_its_fields() {
         Err(AppError::Invalid(errors)) => errors.0.into_iter().map(|e| e.field).collect::<Vec<_>>(),
         other => panic!("{other:?}"),
     };
-    let draft = AssessmentDraft { subject: "right:CFR-999".into(), verdict: "good".into(), reasoning: "Fine.".into(), evidence: String::new() };
+    let draft =
+        AssessmentDraft { subject: "right:CFR-999".into(), verdict: "good".into(), reasoning: "Fine.".into(), evidence: String::new() };
     assert_eq!(fields(app.assess(&coordinator, cycle.id, "municipality", &draft).await), ["subject"]);
-    let draft = AssessmentDraft { subject: "theme:HOUSING".into(), verdict: "great".into(), reasoning: " ".into(), evidence: String::new() };
+    let draft =
+        AssessmentDraft { subject: "theme:HOUSING".into(), verdict: "great".into(), reasoning: " ".into(), evidence: String::new() };
     assert_eq!(fields(app.assess(&coordinator, cycle.id, "the city", &draft).await), ["side", "verdict", "reasoning"]);
     assert!(matches!(app.assess(&coordinator, cycle.id + 1, "municipality", &draft).await, Err(AppError::NotFound)));
     assert!(app.assessment_board(&coordinator, cycle.id).await.unwrap().rows.is_empty(), "nothing refused was kept");

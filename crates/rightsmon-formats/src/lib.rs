@@ -2,12 +2,12 @@
 //! and back, and knows nothing of storage or HTTP.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
-pub mod pdf;
 pub mod composite;
 pub mod framework_xlsx;
 pub mod geojson;
 pub mod open_sdg;
 pub mod open_sdg_progress;
+pub mod pdf;
 pub mod series_csv;
 pub mod spreadsheet;
 pub mod table;

@@ -106,11 +106,27 @@ impl<'a> FontState<'a> {
 
 /// What is drawn on a page.
 enum Op {
-    Text { x: f32, y: f32, face: Face, size: f32, text: String },
+    Text {
+        x: f32,
+        y: f32,
+        face: Face,
+        size: f32,
+        text: String,
+    },
     /// A filled grey rectangle (a table's header).
-    Shade { x: f32, y: f32, width: f32, height: f32 },
+    Shade {
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
+    },
     /// A thin line.
-    Rule { x1: f32, y1: f32, x2: f32, y2: f32 },
+    Rule {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+    },
 }
 
 struct Layout<'f, 'a> {
@@ -262,7 +278,8 @@ fn compress(data: &[u8]) -> Vec<u8> {
 
 /// Writes the document as a PDF.
 pub fn write_pdf(document: &Document) -> Result<Vec<u8>, FormatError> {
-    let cells: usize = document.blocks.iter().map(|b| if let Block::Table(t) = b { (t.rows.len() + 1) * t.header.len().max(1) } else { 1 }).sum();
+    let cells: usize =
+        document.blocks.iter().map(|b| if let Block::Table(t) = b { (t.rows.len() + 1) * t.header.len().max(1) } else { 1 }).sum();
     let bytes: usize = document
         .blocks
         .iter()
@@ -315,7 +332,14 @@ pub fn write_pdf(document: &Document) -> Result<Vec<u8>, FormatError> {
                     content.save_state().set_fill_gray(0.9).rect(*x, *y, *width, *height).fill_nonzero().restore_state();
                 }
                 Op::Rule { x1, y1, x2, y2 } => {
-                    content.save_state().set_stroke_gray(0.7).set_line_width(0.4).move_to(*x1, *y1).line_to(*x2, *y2).stroke().restore_state();
+                    content
+                        .save_state()
+                        .set_stroke_gray(0.7)
+                        .set_line_width(0.4)
+                        .move_to(*x1, *y1)
+                        .line_to(*x2, *y2)
+                        .stroke()
+                        .restore_state();
                 }
                 Op::Text { x, y, face, size, text } => {
                     let (name, font) = match face {
@@ -330,7 +354,12 @@ pub fn write_pdf(document: &Document) -> Result<Vec<u8>, FormatError> {
         let footer = document.footer.replace("{page}", &(number + 1).to_string()).replace("{pages}", &count.to_string());
         let width = regular.measure(&footer, 8.0);
         let encoded = regular.encode(&footer);
-        content.begin_text().set_font(Name(b"F1"), 8.0).set_text_matrix([1.0, 0.0, 0.0, 1.0, (PAGE_WIDTH - width) / 2.0, FOOTER_Y]).show(Str(&encoded)).end_text();
+        content
+            .begin_text()
+            .set_font(Name(b"F1"), 8.0)
+            .set_text_matrix([1.0, 0.0, 0.0, 1.0, (PAGE_WIDTH - width) / 2.0, FOOTER_Y])
+            .show(Str(&encoded))
+            .end_text();
         let stream = compress(&content.finish());
         pdf.stream(*content_id, &stream).filter(Filter::FlateDecode);
         let mut page = pdf.page(*page_id);
@@ -414,7 +443,9 @@ mod tests {
                 Block::Paragraph("Łódź, Győr, Timișoara and Gent: every language's letters are kept.".into()),
                 Block::Table(Table {
                     header: vec!["Indicator".into(), "Year".into(), "Value".into()],
-                    rows: (0..rows).map(|i| vec![format!("RM-HOU-{i:02} households overburdened by housing costs"), "2025".into(), format!("{i}.5")]).collect(),
+                    rows: (0..rows)
+                        .map(|i| vec![format!("RM-HOU-{i:02} households overburdened by housing costs"), "2025".into(), format!("{i}.5")])
+                        .collect(),
                     numeric: vec![false, true, true],
                 }),
             ],

@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
     (9, "history_from_first_change", include_str!("../migrations/0009_history_from_first_change.sql")),
     (10, "accountability", include_str!("../migrations/0010_accountability.sql")),
     (11, "assessments", include_str!("../migrations/0011_assessments.sql")),
+    (12, "reports", include_str!("../migrations/0012_reports.sql")),
 ];
 
 const MIGRATION_LOCK: i64 = 0x7269_6768_7473;

@@ -317,6 +317,12 @@ pub const INSTANCE_TABLES: &[TableSpec] = &[
         "id",
         Some("id"),
     ),
+    table(
+        "reports",
+        &[("id", I), ("city_code", T), ("cycle_id", I), ("title", T), ("snapshot", T), ("issued_by", I), ("issued_at", I)],
+        "id",
+        Some("id"),
+    ),
 ];
 
 /// Tables of the schema that are bookkeeping, not part of an instance.

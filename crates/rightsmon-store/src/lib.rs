@@ -41,6 +41,7 @@ use rightsmon_domain::observation::{
     Benchmark, NewObservation, NewShadowValue, Observation, ObservationRevision, ShadowValue, WorkflowState,
 };
 use rightsmon_domain::participation::{Assessment, Assessor, Consultation, NewAssessment, NewConsultation};
+use rightsmon_domain::report::{CityReportSnapshot, Report};
 use rightsmon_domain::right::{Right, RightKind, Theme};
 use rightsmon_domain::time::Timestamp;
 
@@ -350,6 +351,18 @@ pub trait AccountabilityStore: Send + Sync {
     /// Every version of every assessment of a cycle, by subject, then the municipality before
     /// organisations (by id), then version.
     async fn list_assessments(&self, cycle_id: i64) -> StoreResult<Vec<Assessment>>;
+    /// Stores an issued report of a city's cycle, as it is: reports are never changed.
+    async fn issue_report(
+        &self,
+        title: &str,
+        snapshot: &CityReportSnapshot,
+        by: Option<i64>,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<Report>;
+    async fn get_report(&self, id: i64) -> StoreResult<Report>;
+    /// A city's reports (every city's without one), latest first.
+    async fn list_reports(&self, city: Option<&AreaCode>) -> StoreResult<Vec<Report>>;
 }
 
 /// Co-design: proposals, comments, endorsements, objections, decisions, adoptions, rules.

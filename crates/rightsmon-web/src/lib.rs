@@ -7,8 +7,8 @@
 pub mod access;
 mod account;
 mod accountability;
-mod assessments;
 mod api;
+mod assessments;
 mod audit;
 pub mod cache;
 mod catalogue;

@@ -23,9 +23,7 @@ async fn no_side_can_change_the_other_sides_assessment_in_the_browser_or_the_api
     assert_eq!(cells[1]["latest"]["verdict"], "insufficient", "the tenants' network's");
     assert_eq!(before["rows"][0]["disagreement"], true);
 
-    let attempt = |side: &str| {
-        json!({"cycle": cycle.to_string(), "side": side, "subject": "right:CFR-34", "verdict": "good", "reasoning": "All is well."})
-    };
+    let attempt = |side: &str| json!({"cycle": cycle.to_string(), "side": side, "subject": "right:CFR-34", "verdict": "good", "reasoning": "All is well."});
     let form = |side: &str| {
         vec![
             ("cycle".to_owned(), cycle.to_string()),
@@ -70,28 +68,34 @@ async fn no_side_can_change_the_other_sides_assessment_in_the_browser_or_the_api
     assert!(page.body.contains("The sides disagree"));
     let csrf = cso.csrf();
     let blank = cso
-        .post_form("/cities/ghent/assessments", &[
-            ("csrf", &csrf),
-            ("cycle", &cycle.to_string()),
-            ("side", &tenants_side),
-            ("subject", "right:CFR-34"),
-            ("verdict", "partly"),
-            ("reasoning", " "),
-        ])
+        .post_form(
+            "/cities/ghent/assessments",
+            &[
+                ("csrf", &csrf),
+                ("cycle", &cycle.to_string()),
+                ("side", &tenants_side),
+                ("subject", "right:CFR-34"),
+                ("verdict", "partly"),
+                ("reasoning", " "),
+            ],
+        )
         .await;
     assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(blank.body.contains("id=\"field-reasoning-error\""), "the error is at its field");
     assert!(blank.body.contains("checked"), "what was chosen is kept");
     let saved = cso
-        .post_form("/cities/ghent/assessments", &[
-            ("csrf", &csrf),
-            ("cycle", &cycle.to_string()),
-            ("side", &tenants_side),
-            ("subject", "right:CFR-34"),
-            ("verdict", "partly"),
-            ("reasoning", "The rent cap was voted; we will see whether it holds."),
-            ("evidence", "RM-HOU-01"),
-        ])
+        .post_form(
+            "/cities/ghent/assessments",
+            &[
+                ("csrf", &csrf),
+                ("cycle", &cycle.to_string()),
+                ("side", &tenants_side),
+                ("subject", "right:CFR-34"),
+                ("verdict", "partly"),
+                ("reasoning", "The rent cap was voted; we will see whether it holds."),
+                ("evidence", "RM-HOU-01"),
+            ],
+        )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     let location = saved.headers["location"].to_str().unwrap();
@@ -119,9 +123,8 @@ async fn no_side_can_change_the_other_sides_assessment_in_the_browser_or_the_api
     assert_eq!(after["rows"][0]["disagreement"], false, "both say partly now");
     let housing = after["rows"].as_array().unwrap().iter().find(|r| r["subject"]["code"] == "HOUSING").unwrap();
     assert_eq!(housing["disagreement"], true, "good against partly");
-    let invalid = city
-        .post_json(&format!("/api/v1/cycles/{cycle}/assessments"), &json!({"side": "municipality", "subject": "theme:HOUSING"}))
-        .await;
+    let invalid =
+        city.post_json(&format!("/api/v1/cycles/{cycle}/assessments"), &json!({"side": "municipality", "subject": "theme:HOUSING"})).await;
     assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
     let body = invalid.json();
     let fields: Vec<&str> = body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();

@@ -7,6 +7,7 @@ use rightsmon_domain::accountability::{
 use rightsmon_domain::participation::{
     AssessedSubject, Assessment, Assessor, Consultation, ConsultationFormat, NewAssessment, NewConsultation, Verdict,
 };
+use rightsmon_domain::report::{CityReportSnapshot, Report};
 use rightsmon_domain::text::LanguageCode;
 use rightsmon_store::{AccountabilityStore, RecommendationQuery};
 
@@ -106,6 +107,20 @@ fn update_of(row: &DbRow) -> StoreResult<ActionUpdate> {
         },
         by: get(row, "by_user")?,
         at: Timestamp(get(row, "at")?),
+    })
+}
+
+const REPORT_COLUMNS: &str = "id, city_code, cycle_id, title, snapshot, issued_by, issued_at";
+
+fn report_of(row: &DbRow) -> StoreResult<Report> {
+    Ok(Report {
+        id: get(row, "id")?,
+        city: parsed("city_code", AreaCode::parse(&get::<String>(row, "city_code")?))?,
+        cycle_id: get(row, "cycle_id")?,
+        title: get(row, "title")?,
+        snapshot: json(row, "snapshot")?,
+        issued_by: get(row, "issued_by")?,
+        issued_at: Timestamp(get(row, "issued_at")?),
     })
 }
 
@@ -455,5 +470,55 @@ impl AccountabilityStore for Backend {
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(cycle_id).fetch_all(self.pool()).await.map_err(err)?;
         rows.iter().map(assessment_of).collect()
+    }
+
+    async fn issue_report(
+        &self,
+        title: &str,
+        snapshot: &CityReportSnapshot,
+        by: Option<i64>,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<Report> {
+        in_transaction!(self, tx, {
+            require_city(&mut tx, &snapshot.city).await?;
+            let row = sqlx::query(
+                "INSERT INTO reports (city_code, cycle_id, title, snapshot, issued_by, issued_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(snapshot.city.as_str().to_owned())
+            .bind(snapshot.cycle_id)
+            .bind(title.to_owned())
+            .bind(to_json(snapshot)?)
+            .bind(by)
+            .bind(at.seconds())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(err)?;
+            let id: i64 = get(&row, "id")?;
+            audit_in(&mut tx, &audit.for_created(id)).await?;
+            Ok(Report {
+                id,
+                city: snapshot.city.clone(),
+                cycle_id: snapshot.cycle_id,
+                title: title.to_owned(),
+                issued_at: at,
+                issued_by: by,
+                snapshot: snapshot.clone(),
+            })
+        })
+    }
+
+    async fn get_report(&self, id: i64) -> StoreResult<Report> {
+        let sql = format!("SELECT {REPORT_COLUMNS} FROM reports WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.pool()).await.map_err(err)?;
+        report_of(&row.ok_or(StoreError::NotFound)?)
+    }
+
+    async fn list_reports(&self, city: Option<&AreaCode>) -> StoreResult<Vec<Report>> {
+        let sql = format!("SELECT {REPORT_COLUMNS} FROM reports WHERE ($1 IS NULL OR city_code = $1) ORDER BY issued_at DESC, id DESC");
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(city.map(|c| c.as_str().to_owned())).fetch_all(self.pool()).await.map_err(err)?;
+        rows.iter().map(report_of).collect()
     }
 }

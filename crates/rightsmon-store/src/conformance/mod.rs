@@ -111,7 +111,8 @@ macro_rules! conformance_suite {
             $crate::conformance_suite!(@cases $backend;
                 consultations_and_recommendations_are_kept_with_what_they_came_from,
                 actions_take_the_status_of_their_latest_update_and_updates_are_kept,
-                assessments_keep_every_version_of_each_side
+                assessments_keep_every_version_of_each_side,
+                reports_are_kept_as_issued
             );
         }
         mod cycles {

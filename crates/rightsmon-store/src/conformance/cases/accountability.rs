@@ -178,3 +178,41 @@ pub async fn assessments_keep_every_version_of_each_side(store: S) {
     assert!(store.list_assessments(cycle.id + 1).await.unwrap().is_empty());
     expect_not_found(store.add_assessment(cycle.id + 1, Assessor::Municipality, &theme, None, Timestamp(9), &audit()).await);
 }
+
+pub async fn reports_are_kept_as_issued(store: S) {
+    use rightsmon_domain::report::{CityReportSnapshot, SNAPSHOT_FORMAT, UsedValue};
+    base(&store).await;
+    let cycle = rightsmon_domain::collection::NewCycle::parse("ghent", "Annual report 2025", "2025", "2026-03-31").unwrap();
+    let cycle = store.create_cycle(&cycle, Timestamp(1), &audit()).await.unwrap();
+    let snapshot = CityReportSnapshot {
+        format: SNAPSHOT_FORMAT,
+        city: city("ghent"),
+        city_name: "Gent".into(),
+        cycle_id: cycle.id,
+        cycle_name: "Annual report 2025".into(),
+        period: "2025".into(),
+        data_as_of: Timestamp(5),
+        themes: vec![],
+        indicators: vec![],
+        gaps: vec![],
+        assessments: vec![],
+        recommendations: vec![],
+        data_gaps: vec![],
+        values: vec![UsedValue {
+            id: 7,
+            indicator: rightsmon_domain::id::IndicatorCode::parse("C-1").unwrap(),
+            period: "2025".into(),
+            key: "SEX=F".into(),
+            value: Some(0.1 + 0.2),
+            revision: 3,
+        }],
+        methods: vec![],
+    };
+    let issued = store.issue_report("Ghent: Annual report 2025", &snapshot, None, Timestamp(6), &audit()).await.unwrap();
+    assert_eq!(store.get_report(issued.id).await.unwrap(), issued, "every number comes back as issued");
+    let later = store.issue_report("Ghent: Annual report 2025", &snapshot, None, Timestamp(7), &audit()).await.unwrap();
+    let listed: Vec<i64> = store.list_reports(Some(&city("ghent"))).await.unwrap().iter().map(|r| r.id).collect();
+    assert_eq!(listed, [later.id, issued.id], "latest first");
+    assert!(store.list_reports(Some(&city("padova"))).await.unwrap().is_empty());
+    expect_not_found(store.get_report(later.id + 1).await);
+}
