@@ -22,6 +22,7 @@ pub mod observations;
 pub mod pages;
 pub mod reference;
 pub mod reporting;
+pub mod reports;
 pub mod translations;
 pub mod wide;
 
