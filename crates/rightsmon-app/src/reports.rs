@@ -23,6 +23,20 @@ use rightsmon_store::{RecommendationQuery, Visibility};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use rightsmon_formats::pdf::{Block, Document, Table};
+pub use rightsmon_formats::spreadsheet::{Cell, Sheet};
+
+/// A report laid out as an A4 PDF.
+pub fn report_pdf(document: &Document) -> AppResult<Vec<u8>> {
+    rightsmon_formats::pdf::write_pdf(document).map_err(|e| AppError::Internal(anyhow::anyhow!("writing the report's PDF: {e}")))
+}
+
+/// A report's tables as a workbook.
+pub fn report_xlsx(sheets: &[Sheet]) -> AppResult<Vec<u8>> {
+    rightsmon_formats::spreadsheet::write_xlsx(sheets)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("writing the report's workbook: {e}")))
+}
+
 /// An issued report and what changed in its data since.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportView {

@@ -24,6 +24,7 @@ mod maps;
 mod pages;
 mod portal;
 mod reporting;
+mod reports;
 mod upload;
 mod workspace;
 
@@ -118,6 +119,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("recommendation_new.html", include_str!("../templates/recommendation_new.html")),
     ("consultations.html", include_str!("../templates/consultations.html")),
     ("assessments.html", include_str!("../templates/assessments.html")),
+    ("report.html", include_str!("../templates/report.html")),
+    ("reports.html", include_str!("../templates/reports.html")),
     ("consultation.html", include_str!("../templates/consultation.html")),
     ("cycle.html", include_str!("../templates/cycle.html")),
     ("findings.html", include_str!("../templates/findings.html")),
@@ -296,6 +299,12 @@ pub fn routes() -> Routes {
         .route("/cities/{code}/assessments", "POST", Access::SignedIn, post(assessments::assess))
         .route("/api/v1/cycles/{id}/assessments", "GET", Access::Public, get(assessments::api_board))
         .route("/api/v1/cycles/{id}/assessments", "POST", Access::SignedIn, post(assessments::api_assess))
+        .route("/cities/{code}/reports", "GET", Access::Public, get(reports::list))
+        .route("/cities/{code}/reports", "POST", Access::SignedIn, post(reports::issue))
+        .route("/reports/{id}", "GET", Access::Public, get(reports::page))
+        .route("/reports/{id}/report.pdf", "GET", Access::Public, get(reports::pdf))
+        .route("/reports/{id}/report.xlsx", "GET", Access::Public, get(reports::xlsx))
+        .route("/api/v1/reports/{id}", "GET", Access::Public, get(reports::api_report))
         .route("/api/v1/recommendations", "GET", Access::Public, get(accountability::api_tracker))
         .route("/api/v1/recommendations/{id}", "GET", Access::Public, get(accountability::api_recommendation))
         .route("/api/v1/consultations/{id}", "GET", Access::Public, get(accountability::api_consultation))

@@ -58,6 +58,8 @@ struct Fixture {
     recommendation: (i64, i64),
     action: (i64, i64),
     consultation: (i64, i64),
+    /// An issued report of each city's cycle.
+    report: (i64, i64),
 }
 
 /// A request of the table, about Ghent (the roles' own city) or Padova (another).
@@ -397,6 +399,49 @@ const TABLE: &[Entry] = &[
         own: "UFAFAF",
         other: "UFFFFF",
     },
+    // Reports: issued by a city's coordinators (and the network's), read by everyone.
+    Entry {
+        method: "GET",
+        route: "/cities/{code}/reports",
+        call: |_, o| get(format!("/cities/{}/reports", city(o))),
+        own: "AAAAAA",
+        other: "AAAAAA",
+    },
+    Entry {
+        method: "POST",
+        route: "/cities/{code}/reports",
+        call: |_, o| post(format!("/cities/{}/reports", city(o))),
+        own: "UFFFAA",
+        other: "UFFFFA",
+    },
+    Entry {
+        method: "GET",
+        route: "/reports/{id}",
+        call: |f, o| get(format!("/reports/{}", pick(f.report, o))),
+        own: "AAAAAA",
+        other: "AAAAAA",
+    },
+    Entry {
+        method: "GET",
+        route: "/reports/{id}/report.pdf",
+        call: |f, o| get(format!("/reports/{}/report.pdf", pick(f.report, o))),
+        own: "AAAAAA",
+        other: "AAAAAA",
+    },
+    Entry {
+        method: "GET",
+        route: "/reports/{id}/report.xlsx",
+        call: |f, o| get(format!("/reports/{}/report.xlsx", pick(f.report, o))),
+        own: "AAAAAA",
+        other: "AAAAAA",
+    },
+    Entry {
+        method: "GET",
+        route: "/api/v1/reports/{id}",
+        call: |f, o| get(format!("/api/v1/reports/{}", pick(f.report, o))),
+        own: "AAAAAA",
+        other: "AAAAAA",
+    },
     Entry { method: "GET", route: "/api/v1/recommendations", call: |_, _| get("/api/v1/recommendations"), own: "AAAAAA", other: "AAAAAA" },
     Entry {
         method: "GET",
@@ -662,6 +707,10 @@ async fn fixture(app: &TestApp) -> Fixture {
         }
     };
     let (ghent, padova) = (accountability("ghent").await, accountability("padova").await);
+    let report = (
+        app.app.issue_city_report(&coordinator, ghent_cycle).await.unwrap().id,
+        app.app.issue_city_report(&coordinator, padova_cycle).await.unwrap().id,
+    );
     Fixture {
         value: value_pair,
         published,
@@ -671,6 +720,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         recommendation: (ghent.0, padova.0),
         action: (ghent.1, padova.1),
         consultation: (ghent.2, padova.2),
+        report,
     }
 }
 

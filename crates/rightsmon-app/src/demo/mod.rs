@@ -125,6 +125,7 @@ pub struct DemoReport {
     pub districts: usize,
     pub recommendations: usize,
     pub assessments: usize,
+    pub reports: usize,
 }
 
 impl App {
@@ -285,6 +286,7 @@ impl App {
         report.shadow_values = self.demo_shadow_value().await?;
         report.recommendations = self.demo_accountability().await?;
         report.assessments = self.demo_assessments().await?;
+        report.reports = self.demo_report().await?;
         Ok(report)
     }
 }
@@ -545,6 +547,21 @@ impl App {
         };
         self.assess(&cso, cycle.id, &tenants, &theme).await?;
         Ok(2)
+    }
+}
+
+impl App {
+    /// Ghent's coordinator issues the report of its cycle.
+    async fn demo_report(&self) -> AppResult<usize> {
+        if !self.reports("ghent").await?.is_empty() {
+            return Ok(0);
+        }
+        let Some(cycle) = self.cycles("ghent").await?.into_iter().next() else {
+            return Ok(0);
+        };
+        let coordinator = self.demo_actor("ghent-coordinator").await?;
+        self.issue_city_report(&coordinator, cycle.id).await?;
+        Ok(1)
     }
 }
 

@@ -75,6 +75,14 @@ impl TestApp {
     pub async fn get(&self, path: &str) -> Reply {
         self.send(Request::get(path).header(header::HOST, "localhost").body(Body::empty()).unwrap()).await
     }
+
+    /// The body of a download as bytes (a PDF, a workbook), after checking it succeeded.
+    pub async fn get_bytes(&self, path: &str) -> Vec<u8> {
+        let request = Request::get(path).header(header::HOST, "localhost").body(Body::empty()).unwrap();
+        let response: Response<Body> = self.router.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        response.into_body().collect().await.unwrap().to_bytes().to_vec()
+    }
 }
 
 impl Browser<'_> {
