@@ -951,3 +951,90 @@ assessment-verdict-good = Dobrze
 assessment-verdict-partly = Częściowo
 assessment-verdict-insufficient = Niewystarczająco
 assessment-verdict-no_information = Brak informacji
+city-reports = Raporty z monitoringu
+reports-title = Raporty z monitoringu: { $city }
+reports-intro = Raport podsumowuje cykl sprawozdawczy na podstawie opublikowanych danych: oceny według praw i tematów, luki między grupami, oceny obu stron, zalecenia i działania oraz to, czego brakuje. Po wydaniu raportu jego liczby pozostają takie, jakie były.
+reports-issued-on = wydany { $date }
+reports-none = Nie wydano jeszcze żadnego raportu.
+reports-issue = Wydaj raport
+reports-issue-help = Raport powstaje na podstawie wartości opublikowanych w tej chwili, a następnie zostaje zamrożony: późniejsze zmiany wartości go nie zmieniają, a raport poinformuje, że istnieją nowsze wartości.
+reports-issue-button = Wydaj ten raport
+report-frozen = Wydany { $date }. Ten raport jest migawką: jego liczby nie zmieniają się, gdy wartości zostaną później zmienione.
+report-newer-exist = { $count ->
+    [one] Jedna wartość użyta w tym raporcie zmieniła się od jego wydania lub opublikowano nową. Raport zachowuje wartości, których użył.
+    [few] { $count } wartości użyte w tym raporcie zmieniły się od jego wydania lub opublikowano nowe. Raport zachowuje wartości, których użył.
+    [many] { $count } wartości użytych w tym raporcie zmieniło się od jego wydania lub opublikowano nowe. Raport zachowuje wartości, których użył.
+   *[other] { $count } wartości użytej w tym raporcie zmieniło się od jego wydania lub opublikowano nowe. Raport zachowuje wartości, których użył.
+}
+report-no-newer = Żadna wartość użyta w raporcie nie zmieniła się od jego wydania.
+report-changes-show = Pokaż, co się zmieniło
+report-changes-caption = Wartości zmienione lub opublikowane od wydania raportu
+report-col-change = Zmiana
+report-col-used = W raporcie
+report-col-now = Obecnie
+report-change-revised = zmieniona
+report-change-added = opublikowana później
+report-change-withdrawn = ponownie w przeglądzie
+report-downloads = Pobierz:
+report-download-pdf = PDF (A4)
+report-download-xlsx = Skoroszyt (XLSX)
+report-download-json = Dane (JSON)
+report-contents = Spis treści
+report-about-issued = Wydany { $date } dla miasta { $city }, cykl sprawozdawczy { $cycle }.
+report-about-data = { $count ->
+    [one] Sporządzony na podstawie jednej opublikowanej wartości, wymienionej na końcu wraz z jej wersją.
+    [few] Sporządzony na podstawie { $count } opublikowanych wartości, wymienionych na końcu wraz z ich wersjami.
+    [many] Sporządzony na podstawie { $count } opublikowanych wartości, wymienionych na końcu wraz z ich wersjami.
+   *[other] Sporządzony na podstawie { $count } opublikowanych wartości, wymienionych na końcu wraz z ich wersjami.
+}
+report-about-methods = Oceny według tych metod: { $methods }.
+report-section-about = O tym raporcie
+report-section-themes = Podsumowanie według tematów
+report-section-indicators = Wskaźniki i oceny
+report-section-gaps = Luki między grupami
+report-section-assessments = Oceny urzędu miasta i społeczeństwa obywatelskiego
+report-section-recommendations = Zalecenia i działania
+report-section-overdue = Działania po terminie
+report-section-data-gaps = Braki danych
+report-section-values = Wykorzystane wartości
+report-indicators-help = Najnowsza opublikowana wartość dla całej populacji do okresu cyklu włącznie oraz ocena wraz z metodą, według której ją wydano.
+report-data-gaps-help = Wskaźniki śledzone przez miasto, dla których nie opublikowano wartości za okres { $period }.
+report-values-help = Każda opublikowana wartość użyta w raporcie, w wersji, w jakiej była w chwili wydania raportu.
+report-none = Nic do odnotowania.
+report-no-gaps = Brak opublikowanych wartości w podziale na grupy.
+report-no-assessments = W tym cyklu żadna ze stron niczego nie oceniła.
+report-no-recommendations = Brak opublikowanych zaleceń dla tego miasta.
+report-no-overdue = Żadne działanie nie jest po terminie.
+report-no-data-gaps = Każdy wskaźnik ma opublikowaną wartość za ten cykl.
+report-col-theme = Temat
+report-col-indicators = Wskaźniki
+report-col-measured = Z wartością
+report-col-verdicts = Oceny
+report-col-code = Kod
+report-col-indicator = Wskaźnik
+report-col-period = Okres
+report-col-value = Wartość
+report-col-unit = Jednostka
+report-col-verdict = Ocena
+report-col-method = Metoda
+report-col-group = Grupa
+report-col-reference = Grupa odniesienia
+report-col-reference-value = Wartość dla grupy odniesienia
+report-col-difference = Różnica
+report-col-ratio = Stosunek
+report-col-version = Wersja
+report-col-recommendation = Zalecenie
+report-col-source = Źródło
+report-col-made-on = Data sformułowania
+report-col-response = Odpowiedź
+report-col-stands = Stan realizacji
+report-col-actions = Działania
+report-col-action = Działanie
+report-col-responsible = Podmiot odpowiedzialny
+report-col-deadline = Termin
+report-col-status = Status
+report-col-latest-period = Ostatni okres z wartością
+report-col-id = Identyfikator wartości
+report-col-revision = Wersja wartości
+report-pdf-accessible = Ten plik PDF to wersja raportu do druku; jego dostępną wersją jest strona internetowa { $path }.
+report-page-of = Strona { $page } z { $pages }

@@ -23,7 +23,7 @@
 // Usage: node tests/browser/run.mjs   (RIGHTSMON_BIN: the binary, default target/debug/rightsmon;
 // CHROMIUM: the browser, default /usr/bin/chromium; RIGHTSMON_BROWSER_ONLY=accountability: that job alone)
 import { chromium } from "playwright-core";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import fs from "node:fs";
 import net from "node:net";
@@ -157,6 +157,12 @@ async function pageTypes(base) {
   types.push({ name: "new-recommendation", url: "/recommendations/new?city=ghent&indicator=RM-HOU-01", user: "ghent-cso" });
   types.push({ name: "consultations-for-civil-society", url: "/cities/ghent/consultations", user: "ghent-cso" });
   types.push({ name: "assessments", url: "/cities/ghent/assessments" });
+  types.push({ name: "reports", url: "/cities/ghent/reports" });
+  types.push({ name: "reports-for-the-city", url: "/cities/ghent/reports", user: "ghent-coordinator" });
+  const reports = await (await fetch(`${base}/cities/ghent/reports`)).text();
+  const report = reports.match(/href="(\/reports\/\d+)"/);
+  if (report) types.push({ name: "report", url: report[1] });
+  else fail("the demo has no issued report to look at");
   types.push({ name: "assessments-for-civil-society", url: "/cities/ghent/assessments", user: "ghent-cso" });
   if (proposal) types.push({ name: "proposal", url: `/proposals/${proposal.id}` });
   else fail("the demo has no proposal to look at");
@@ -693,6 +699,28 @@ async function accountabilityLoop(browser, base, javaScriptEnabled) {
     // axe runs in the page, so only where JavaScript is on.
     if (javaScriptEnabled) await axeCheck(page, "recommendation after the loop");
     await page.screenshot({ path: path.join(artifacts, `accountability-public-${javaScriptEnabled ? "js" : "nojs"}.png`), fullPage: true });
+  });
+  // The city report for the cycle, issued by the coordinator from the city's page, lists it; its
+  // PDF is read back and its pages kept as images.
+  await withUser(browser, base, "ghent-coordinator", options, async (page) => {
+    await page.goto(`${base}/cities/ghent`);
+    await Promise.all([page.waitForNavigation(), page.click('a[href="/cities/ghent/reports"]')]);
+    await Promise.all([page.waitForNavigation(), page.click("form[method=post][action='/cities/ghent/reports'] button[type=submit]")]);
+    const reportUrl = new URL(page.url()).pathname;
+    if (!check(/^\/reports\/\d+$/.test(reportUrl), `issuing the report did not lead to it: ${page.url()}`)) return;
+    const recommendations = await page.locator("section#recommendations").innerText();
+    check(recommendations.includes(title), `the city report does not list the recommendation: ${recommendations}`);
+    if (javaScriptEnabled) await axeCheck(page, "city report after the loop");
+    await page.screenshot({ path: path.join(artifacts, `report-${javaScriptEnabled ? "js" : "nojs"}.png`), fullPage: true });
+    const pdf = await page.request.get(`${base}${reportUrl}/report.pdf`);
+    if (!check(pdf.ok() && pdf.headers()["content-type"] === "application/pdf", "the report's PDF does not download")) return;
+    const file = path.join(artifacts, `report-${javaScriptEnabled ? "js" : "nojs"}.pdf`);
+    fs.writeFileSync(file, await pdf.body());
+    const text = execFileSync("pdftotext", [file, "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
+    check(text.includes(title), "the report's PDF does not list the recommendation");
+    execFileSync("pdftoppm", ["-r", "60", "-png", file, file.replace(/\.pdf$/, "-page")]);
+    const pages = fs.readdirSync(artifacts).filter((f) => f.startsWith(`report-${javaScriptEnabled ? "js" : "nojs"}-page`) && f.endsWith(".png"));
+    check(pages.length >= 1, "the report's PDF pages were not turned into images");
   });
   console.log(`  ${failures.length === before ? "ok  " : "FAIL"} accountability loop (${mode})`);
 }
