@@ -41,7 +41,7 @@ fn conflict(error: StoreError) -> AppError {
 
 impl App {
     /// The city an area belongs to (itself, or the city of a district).
-    async fn city_of(&self, area: &AreaCode) -> AppResult<AreaCode> {
+    pub(crate) async fn city_of(&self, area: &AreaCode) -> AppResult<AreaCode> {
         let area = self.store.get_area(area).await?;
         match area.kind {
             AreaKind::City => Ok(area.code),
@@ -630,7 +630,7 @@ impl App {
         Ok(not_adopted)
     }
 
-    async fn task(
+    pub(crate) async fn task(
         &self,
         cycle: &rightsmon_domain::collection::Cycle,
         assignment: rightsmon_domain::collection::Assignment,

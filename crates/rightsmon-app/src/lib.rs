@@ -21,6 +21,7 @@ pub mod maps;
 pub mod observations;
 pub mod pages;
 pub mod reference;
+pub mod reminders;
 pub mod reporting;
 pub mod reports;
 pub mod translations;

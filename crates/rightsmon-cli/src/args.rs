@@ -36,6 +36,10 @@ pub(crate) enum Command {
         #[arg(long)]
         bind: Option<String>,
     },
+    /// Keep the reminders that are due (tasks, values waiting for validation, activity on
+    /// proposals, action deadlines) and send the e-mails people asked for; each reminder is sent
+    /// once. For a timer or cron; `serve` also does it every `remind_every_minutes`.
+    Remind,
     /// Manage user accounts.
     User {
         #[command(subcommand)]

@@ -197,6 +197,21 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<()>
             }
             serve(app, &settings, true).await
         }
+        Command::Remind => {
+            let app = app_for(store, &settings);
+            let report = remind(&app, &settings).await?;
+            println!(
+                "reminders: {} new; e-mails: {} sent, {} failed (tried again next time), {} reminders waiting for a daily digest",
+                report.created, report.emails_sent, report.emails_failed, report.waiting_for_digest
+            );
+            if settings.smtp.is_none() {
+                println!("no smtp_host is set: reminders show in workspaces, and no e-mail was sent");
+            }
+            if report.emails_failed > 0 {
+                bail!("{} e-mail(s) could not be sent", report.emails_failed);
+            }
+            Ok(())
+        }
         Command::User { command } => user_command(app_for(store, &settings), command).await,
         Command::Framework { command } => framework_command(app_for(store, &settings), command).await,
         Command::Organisation { command } => organisation_command(app_for(store, &settings), command).await,
@@ -251,6 +266,13 @@ fn app_error(error: AppError) -> anyhow::Error {
     }
 }
 
+/// One run of reminders: kept for workspaces, and e-mailed where a mail server is set.
+async fn remind(app: &App, settings: &Settings) -> anyhow::Result<rightsmon_app::reminders::RemindReport> {
+    let mailer = settings.smtp.as_ref().map(rightsmon_web::mail::SmtpMailer::new).transpose()?;
+    let mailer = mailer.as_ref().map(|m| m as &dyn rightsmon_app::reminders::ReminderMailer);
+    app.remind(mailer).await.map_err(app_error)
+}
+
 async fn serve(app: App, settings: &Settings, demo_mode: bool) -> anyhow::Result<()> {
     let web = rightsmon_web::WebSettings {
         secure_cookies: settings.secure_cookies,
@@ -286,6 +308,23 @@ async fn serve(app: App, settings: &Settings, demo_mode: bool) -> anyhow::Result
             }
         }
     });
+    if settings.remind_every_minutes > 0 {
+        let reminders = app.clone();
+        let settings = settings.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(settings.remind_every_minutes * 60));
+            loop {
+                every.tick().await;
+                match remind(&reminders, &settings).await {
+                    Ok(report) if report.created + report.emails_sent + report.emails_failed > 0 => {
+                        tracing::info!(created = report.created, sent = report.emails_sent, failed = report.emails_failed, "reminders");
+                    }
+                    Ok(_) => {}
+                    Err(error) => tracing::warn!(error = %error, "reminders could not be sent"),
+                }
+            }
+        });
+    }
     let state = rightsmon_web::WebState::new(app, web)?;
     let listener = tokio::net::TcpListener::bind(&settings.bind).await.map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => anyhow::anyhow!("cannot listen on {}: the address is already in use", settings.bind),

@@ -18,6 +18,10 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// The method whose verdict leads each indicator's page (the others follow it).
     pub headline_method: &'static str,
+    /// Where reminder e-mails go; `None`: reminders show in workspaces only.
+    pub smtp: Option<rightsmon_web::mail::SmtpSettings>,
+    /// How often `serve` looks for reminders to keep and send; 0: never (use `rightsmon remind`).
+    pub remind_every_minutes: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +45,13 @@ pub struct Layer {
     pub session_hours: Option<i64>,
     pub log_format: Option<String>,
     pub headline_method: Option<String>,
+    pub smtp_host: Option<String>,
+    pub smtp_port: Option<u16>,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<String>,
+    pub mail_from: Option<String>,
+    pub public_url: Option<String>,
+    pub remind_every_minutes: Option<u64>,
 }
 
 pub const DEFAULT_CONFIG: &str = r#"# Rights Monitor configuration. Every setting can also be given as an environment variable
@@ -88,6 +99,22 @@ pub const DEFAULT_CONFIG: &str = r#"# Rights Monitor configuration. Every settin
 # unsd-progress-chart, eurostat-sdg-assessment). Yes/no and ordinal indicators are always judged
 # by their state (state-change).
 # headline_method = "open-sdg-progress-measure"
+
+# Reminder e-mails (due and overdue tasks, values waiting for validation, activity on proposals,
+# action deadlines) go through this SMTP server: a local mail server, or one on a trusted network,
+# which forwards them. Without smtp_host, reminders show in workspaces only. The password is best
+# given as RIGHTSMON_SMTP_PASSWORD.
+# smtp_host = "localhost"
+# smtp_port = 25
+# smtp_username = "rightsmon"
+# mail_from = "Rights Monitor <monitor@example.org>"
+
+# The site's public address, for the links in e-mails.
+# public_url = "https://monitor.example.org"
+
+# How often the server looks for reminders and sends them, in minutes; 0 leaves it to
+# `rightsmon remind` run by a timer.
+# remind_every_minutes = 15
 "#;
 
 impl Layer {
@@ -126,6 +153,15 @@ impl Layer {
             session_hours: parse_number("RIGHTSMON_SESSION_HOURS")?.map(|v| i64::try_from(v).unwrap_or(i64::MAX)),
             log_format: get("RIGHTSMON_LOG_FORMAT"),
             headline_method: get("RIGHTSMON_HEADLINE_METHOD"),
+            smtp_host: get("RIGHTSMON_SMTP_HOST"),
+            smtp_port: parse_number("RIGHTSMON_SMTP_PORT")?
+                .map(|v| u16::try_from(v).map_err(|_| anyhow::anyhow!("RIGHTSMON_SMTP_PORT={v} is not a port")))
+                .transpose()?,
+            smtp_username: get("RIGHTSMON_SMTP_USERNAME"),
+            smtp_password: get("RIGHTSMON_SMTP_PASSWORD"),
+            mail_from: get("RIGHTSMON_MAIL_FROM"),
+            public_url: get("RIGHTSMON_PUBLIC_URL"),
+            remind_every_minutes: parse_number("RIGHTSMON_REMIND_EVERY_MINUTES")?,
         })
     }
 
@@ -142,6 +178,13 @@ impl Layer {
             session_hours: self.session_hours.or(base.session_hours),
             log_format: self.log_format.or(base.log_format),
             headline_method: self.headline_method.or(base.headline_method),
+            smtp_host: self.smtp_host.or(base.smtp_host),
+            smtp_port: self.smtp_port.or(base.smtp_port),
+            smtp_username: self.smtp_username.or(base.smtp_username),
+            smtp_password: self.smtp_password.or(base.smtp_password),
+            mail_from: self.mail_from.or(base.mail_from),
+            public_url: self.public_url.or(base.public_url),
+            remind_every_minutes: self.remind_every_minutes.or(base.remind_every_minutes),
         }
     }
 }
@@ -157,7 +200,29 @@ impl Settings {
             Some("json") => LogFormat::Json,
             Some(other) => anyhow::bail!("log_format {other:?} is not text or json"),
         };
+        let public_url = merged.public_url.unwrap_or_else(|| format!("http://{}", merged.bind.as_deref().unwrap_or("127.0.0.1:8080")));
+        let smtp = match merged.smtp_host {
+            None => None,
+            Some(host) => {
+                let from = merged
+                    .mail_from
+                    .ok_or_else(|| anyhow::anyhow!("smtp_host is set, so mail_from must say who reminder e-mails come from"))?;
+                if merged.smtp_username.is_some() != merged.smtp_password.is_some() {
+                    anyhow::bail!("smtp_username and smtp_password go together: give both or neither");
+                }
+                Some(rightsmon_web::mail::SmtpSettings {
+                    host,
+                    port: merged.smtp_port.unwrap_or(25),
+                    username: merged.smtp_username,
+                    password: merged.smtp_password,
+                    from,
+                    base_url: public_url.clone(),
+                })
+            }
+        };
         let settings = Self {
+            smtp,
+            remind_every_minutes: merged.remind_every_minutes.unwrap_or(15),
             database_url,
             data_dir,
             bind: merged.bind.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),

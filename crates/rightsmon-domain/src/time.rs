@@ -66,6 +66,22 @@ impl Date {
         self.day
     }
 
+    /// Days since 1970-01-01 (days-from-civil, H. Hinnant).
+    pub fn days_since_epoch(self) -> i64 {
+        let year = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = year.div_euclid(400);
+        let yoe = year - era * 400;
+        let month = i64::from(self.month);
+        let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// How many days this date lies after `other` (negative: before it).
+    pub fn days_since(self, other: Date) -> i64 {
+        self.days_since_epoch() - other.days_since_epoch()
+    }
+
     /// The date of an instant, in UTC.
     pub fn of_timestamp(at: Timestamp) -> Self {
         // Civil-from-days (H. Hinnant), valid for the whole i64 day range we accept.
@@ -127,6 +143,18 @@ impl fmt::Display for Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_between_dates_follow_the_calendar() {
+        let day = |text: &str| Date::parse(text).unwrap();
+        assert_eq!(day("1970-01-01").days_since_epoch(), 0);
+        assert_eq!(day("2000-03-01").days_since(day("2000-02-28")), 2, "2000 was a leap year");
+        assert_eq!(day("2100-03-01").days_since(day("2100-02-28")), 1, "2100 will not be");
+        assert_eq!(day("2026-12-05").days_since(day("2026-12-06")), -1);
+        for text in ["1000-01-01", "1969-12-31", "2026-12-06", "9999-12-31"] {
+            assert_eq!(Date::of_timestamp(Timestamp(day(text).days_since_epoch() * 86_400)), day(text));
+        }
+    }
 
     #[test]
     fn dates_are_checked_against_the_calendar() {

@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
     (10, "accountability", include_str!("../migrations/0010_accountability.sql")),
     (11, "assessments", include_str!("../migrations/0011_assessments.sql")),
     (12, "reports", include_str!("../migrations/0012_reports.sql")),
+    (13, "reminders", include_str!("../migrations/0013_reminders.sql")),
 ];
 
 pub struct SqliteStore {

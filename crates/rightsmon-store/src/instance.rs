@@ -323,6 +323,25 @@ pub const INSTANCE_TABLES: &[TableSpec] = &[
         "id",
         Some("id"),
     ),
+    table("reminder_preferences", &[("user_id", I), ("kind", T), ("delivery", T)], "user_id, kind", None),
+    table(
+        "reminders",
+        &[
+            ("id", I),
+            ("user_id", I),
+            ("kind", T),
+            ("subject", T),
+            ("text", T),
+            ("detail", T),
+            ("link", T),
+            ("created_at", I),
+            ("email", T),
+            ("emailed_at", I),
+            ("read_at", I),
+        ],
+        "id",
+        Some("id"),
+    ),
 ];
 
 /// Tables of the schema that are bookkeeping, not part of an instance.

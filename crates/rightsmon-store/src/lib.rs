@@ -20,7 +20,7 @@ mod types;
 pub mod prelude {
     pub use crate::{
         AccountStore, AccountabilityStore, AreaStore, AuditStore, CatalogueStore, CodesignStore, CycleStore, ImportStore, InstanceStore,
-        ObservationStore, ReferenceStore, Store,
+        ObservationStore, ReferenceStore, ReminderStore, Store,
     };
 }
 
@@ -41,6 +41,7 @@ use rightsmon_domain::observation::{
     Benchmark, NewObservation, NewShadowValue, Observation, ObservationRevision, ShadowValue, WorkflowState,
 };
 use rightsmon_domain::participation::{Assessment, Assessor, Consultation, NewAssessment, NewConsultation};
+use rightsmon_domain::reminder::{Delivery, EmailState, NewReminder, Reminder, ReminderKind};
 use rightsmon_domain::report::{CityReportSnapshot, Report};
 use rightsmon_domain::right::{Right, RightKind, Theme};
 use rightsmon_domain::time::Timestamp;
@@ -80,6 +81,7 @@ pub trait Store:
     + CodesignStore
     + AccountabilityStore
     + AccountStore
+    + ReminderStore
     + AuditStore
     + InstanceStore
     + Send
@@ -94,6 +96,30 @@ pub trait Store:
 
     /// Checks that the database answers.
     async fn ping(&self) -> StoreResult<()>;
+}
+
+/// Reminders and how each person wants to hear of them.
+#[async_trait]
+pub trait ReminderStore: Send + Sync {
+    /// A person's choices, by kind; kinds not chosen are not listed.
+    async fn reminder_preferences(&self, user_id: i64) -> StoreResult<Vec<(ReminderKind, Delivery)>>;
+    /// Every person's choices.
+    async fn all_reminder_preferences(&self) -> StoreResult<Vec<(i64, ReminderKind, Delivery)>>;
+    async fn set_reminder_preference(&self, user_id: i64, kind: ReminderKind, delivery: Delivery, audit: &NewAuditEvent)
+    -> StoreResult<()>;
+    /// Keeps the reminders not kept before (a person, kind and subject is kept once) and returns
+    /// those it kept, each with its e-mail `pending` or `not_sent` as `email` says.
+    async fn add_reminders(&self, reminders: &[(NewReminder, EmailState)], at: Timestamp) -> StoreResult<Vec<Reminder>>;
+    /// The reminders whose e-mail is pending, oldest first.
+    async fn pending_email_reminders(&self) -> StoreResult<Vec<Reminder>>;
+    /// Marks reminders' e-mails as sent (or, for `NotSent`, as never to be sent).
+    async fn set_reminders_emailed(&self, ids: &[i64], state: EmailState, at: Timestamp) -> StoreResult<()>;
+    /// When a person last got a daily digest, if ever.
+    async fn last_digest_at(&self, user_id: i64) -> StoreResult<Option<Timestamp>>;
+    /// A person's reminders, latest first.
+    async fn list_reminders(&self, user_id: i64, limit: u32) -> StoreResult<Vec<Reminder>>;
+    /// Marks a person's reminders as read; others' are untouched.
+    async fn mark_reminders_read(&self, user_id: i64, ids: &[i64], at: Timestamp) -> StoreResult<()>;
 }
 
 /// Reference data: the themes, rights and codelists every city shares.

@@ -5,14 +5,29 @@ use crate::WebState;
 use crate::context::{CSRF_COOKIE, Ctx, SESSION_COOKIE, set_cookie};
 use crate::error::WebError;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, State};
+use axum::extract::{Form, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use rightsmon_app::AppError;
 use serde::Deserialize;
 use serde_json::json;
 
-fn page(state: &WebState, ctx: &Ctx, status: StatusCode, errors: Option<&rightsmon_domain::FieldErrors>) -> Result<Response, WebError> {
+async fn page(
+    state: &WebState,
+    ctx: &Ctx,
+    status: StatusCode,
+    errors: Option<&rightsmon_domain::FieldErrors>,
+) -> Result<Response, WebError> {
+    page_with(state, ctx, status, errors, false).await
+}
+
+async fn page_with(
+    state: &WebState,
+    ctx: &Ctx,
+    status: StatusCode,
+    errors: Option<&rightsmon_domain::FieldErrors>,
+    reminders_saved: bool,
+) -> Result<Response, WebError> {
     let user = ctx.actor.user().ok_or(WebError::App(AppError::Unauthenticated))?;
     let roles: Vec<_> = ctx
         .actor
@@ -35,12 +50,31 @@ fn page(state: &WebState, ctx: &Ctx, status: StatusCode, errors: Option<&rightsm
         "roles": roles,
         "errors": errors.map(|e| &e.0),
         "min_length": rightsmon_domain::access::Password::MIN_LENGTH,
+        "reminder_choices": state.app.reminder_choices(&ctx.actor).await?.iter().map(|(kind, delivery)| json!({"kind": kind, "delivery": delivery})).collect::<Vec<_>>(),
+        "deliveries": rightsmon_domain::reminder::Delivery::ALL.iter().map(|d| d.as_str()).collect::<Vec<_>>(),
+        "reminders_saved": reminders_saved,
     });
     Ok((status, Html(state.render("account.html", ctx, page)?)).into_response())
 }
 
-pub async fn show(State(state): State<WebState>, ctx: Ctx) -> Result<Response, WebError> {
-    page(&state, &ctx, StatusCode::OK, None)
+pub async fn show(State(state): State<WebState>, ctx: Ctx, RawQuery(query): RawQuery) -> Result<Response, WebError> {
+    let saved = query.is_some_and(|q| q.split('&').any(|pair| pair == "reminders=saved"));
+    page_with(&state, &ctx, StatusCode::OK, None, saved).await
+}
+
+/// `POST /account/reminders`: how the reader hears of each kind of reminder.
+pub async fn reminder_choices(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let Form(fields) = form?;
+    let choices: Vec<(String, String)> = fields.into_iter().filter(|(name, _)| name != "csrf").collect();
+    match state.app.set_reminder_choices(&ctx.actor, &choices).await {
+        Ok(()) => Ok(crate::see_other("/account?reminders=saved#reminders")),
+        Err(AppError::Invalid(errors)) => page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(&errors)).await,
+        Err(other) => Err(other.into()),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -60,7 +94,7 @@ pub async fn change_password(
     let Form(form) = form?;
     match state.app.change_own_password(&ctx.actor, &form.current_password, &form.new_password).await {
         Ok(()) => notice(&state, &ctx, "account-password-changed-title", "account-password-changed"),
-        Err(AppError::Invalid(errors)) => page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(&errors)),
+        Err(AppError::Invalid(errors)) => page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(&errors)).await,
         Err(other) => Err(other.into()),
     }
 }
@@ -88,11 +122,11 @@ pub async fn erase(State(state): State<WebState>, ctx: Ctx, form: Result<Form<Er
     if form.confirm.is_none() {
         let message = state.i18n.message(&ctx.lang, "account-erase-confirm-missing", &[]);
         let errors = rightsmon_domain::FieldErrors::single("confirm", rightsmon_domain::ParseError::new("not_confirmed", message));
-        return page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(&errors));
+        return page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(&errors)).await;
     }
     match state.app.erase_user(Some(&ctx.actor), user.username.as_str(), Some(&form.password)).await {
         Ok(()) => notice(&state, &ctx, "account-erased-title", "account-erased"),
-        Err(AppError::Invalid(errors)) => page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(&errors)),
+        Err(AppError::Invalid(errors)) => page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(&errors)).await,
         Err(other) => Err(other.into()),
     }
 }

@@ -20,6 +20,7 @@ pub mod error;
 mod findings;
 pub mod i18n;
 mod imports;
+pub mod mail;
 mod maps;
 mod pages;
 mod portal;
@@ -235,6 +236,8 @@ pub fn routes() -> Routes {
         .route("/logout", "POST", Access::SignedIn, post(pages::logout))
         .route("/account", "GET", Access::SignedIn, get(account::show))
         .route("/account/password", "POST", Access::SignedIn, post(account::change_password))
+        .route("/account/reminders", "POST", Access::SignedIn, post(account::reminder_choices))
+        .route("/workspace/reminders/read", "POST", Access::SignedIn, post(workspace::reminders_read))
         .route("/account/data", "GET", Access::SignedIn, get(account::data))
         .route("/account/erasure", "POST", Access::SignedIn, post(account::erase))
         .route("/workspace/audit", "GET", Access::NetworkCoordinator, get(audit::page))

@@ -51,7 +51,43 @@ pub async fn tasks(State(state): State<WebState>, ctx: Ctx) -> Result<Html<Strin
             .collect();
         watch.push(json!({"code": city.code, "name": city.name, "indicators": indicators}));
     }
-    Ok(Html(state.render("workspace.html", &ctx, json!({"tasks": rows, "waiting": waiting, "watch": watch}))?))
+    let reminders: Vec<Value> = state
+        .app
+        .my_reminders(&ctx.actor, 20)
+        .await?
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "text": crate::mail::reminder_words(&state.i18n, &ctx.lang, r),
+                "link": r.reminder.link,
+                "on": rightsmon_domain::time::Date::of_timestamp(r.created_at).to_string(),
+                "unread": r.read_at.is_none(),
+            })
+        })
+        .collect();
+    let page = json!({"tasks": rows, "waiting": waiting, "watch": watch, "reminders": reminders});
+    Ok(Html(state.render("workspace.html", &ctx, page)?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReadForm {
+    /// The reminders shown, as `id` fields.
+    #[serde(default)]
+    id: Vec<i64>,
+}
+
+/// `POST /workspace/reminders/read`: the reminders shown are read.
+pub async fn reminders_read(State(state): State<WebState>, ctx: Ctx, body: String) -> Result<Response, WebError> {
+    // Repeated `id` fields: read one by one, since a form may send any number of them.
+    let mut form = ReadForm::default();
+    for pair in body.split('&') {
+        if let Some(("id", value)) = pair.split_once('=') {
+            form.id.push(value.parse().map_err(|_| WebError::BadRequest(format!("{value:?} is not a reminder")))?);
+        }
+    }
+    state.app.mark_reminders_read(&ctx.actor, &form.id).await?;
+    Ok(crate::see_other("/workspace#reminders"))
 }
 
 /// What waits for the reader beyond their own tasks: values to review, each of their cities'

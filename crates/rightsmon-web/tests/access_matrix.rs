@@ -399,6 +399,15 @@ const TABLE: &[Entry] = &[
         own: "UFAFAF",
         other: "UFFFFF",
     },
+    // Reminders: each person's own, for everyone signed in.
+    Entry { method: "POST", route: "/account/reminders", call: |_, _| post("/account/reminders"), own: "UAAAAA", other: "UAAAAA" },
+    Entry {
+        method: "POST",
+        route: "/workspace/reminders/read",
+        call: |_, _| post("/workspace/reminders/read"),
+        own: "UAAAAA",
+        other: "UAAAAA",
+    },
     // Reports: issued by a city's coordinators (and the network's), read by everyone.
     Entry {
         method: "GET",

@@ -128,6 +128,9 @@ impl AccountStore for Backend {
                 return Err(StoreError::NotFound);
             }
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await.map_err(err)?;
+            // Reminders say what someone had to do: they go with the person.
+            sqlx::query("DELETE FROM reminders WHERE user_id = $1").bind(user_id).execute(&mut *tx).await.map_err(err)?;
+            sqlx::query("DELETE FROM reminder_preferences WHERE user_id = $1").bind(user_id).execute(&mut *tx).await.map_err(err)?;
             audit_in(&mut tx, audit).await?;
             Ok(())
         })

@@ -77,6 +77,7 @@ mod migrate;
 mod observations;
 pub(crate) mod ops;
 mod reference;
+mod reminders;
 
 use self::{audit::*, catalogue::*, generations::*, imports::*, observations::*, reference::*};
 use super::{Backend, Db};

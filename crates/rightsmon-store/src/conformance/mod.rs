@@ -141,7 +141,8 @@ macro_rules! conformance_suite {
                 sessions_expire_and_can_be_deleted,
                 login_failures_are_counted_and_cleared,
                 an_erased_user_keeps_only_their_id,
-                login_failures_tell_when_the_last_one_was
+                login_failures_tell_when_the_last_one_was,
+                a_reminder_is_kept_once_and_its_email_sent_once
             );
         }
         mod audit {

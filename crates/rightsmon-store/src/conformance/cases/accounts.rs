@@ -117,3 +117,48 @@ pub async fn login_failures_tell_when_the_last_one_was(store: S) {
     store.record_login_failure("k", Timestamp(30)).await.unwrap();
     assert_eq!(store.login_failures("k", Timestamp(0)).await.unwrap(), LoginFailures { count: 2, last: Some(Timestamp(30)) });
 }
+
+pub async fn a_reminder_is_kept_once_and_its_email_sent_once(store: S) {
+    use rightsmon_domain::reminder::{Delivery, EmailState, NewReminder, ReminderKind};
+    base(&store).await;
+    let ana = user(&store, "ana").await;
+    let bob = user(&store, "bob").await;
+    let due = |user_id: i64, subject: &str| NewReminder {
+        user_id,
+        kind: ReminderKind::TaskOverdue,
+        subject: subject.into(),
+        text: "RM-HOU-01 was due on 2026-12-05".into(),
+        detail: serde_json::json!({"indicator": "RM-HOU-01", "deadline": "2026-12-05"}),
+        link: "/workspace".into(),
+    };
+    let kept = store
+        .add_reminders(
+            &[(due(ana, "task:1:RM-HOU-01"), EmailState::Pending), (due(bob, "task:1:RM-HOU-01"), EmailState::NotSent)],
+            Timestamp(10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 2);
+    assert_eq!(kept[0].reminder, due(ana, "task:1:RM-HOU-01"));
+    let again = store.add_reminders(&[(due(ana, "task:1:RM-HOU-01"), EmailState::Pending)], Timestamp(11)).await.unwrap();
+    assert!(again.is_empty(), "the same person, kind and subject is kept once");
+    let pending = store.pending_email_reminders().await.unwrap();
+    assert_eq!(pending.iter().map(|r| r.reminder.user_id).collect::<Vec<_>>(), [ana]);
+    store.set_reminders_emailed(&[pending[0].id], EmailState::SentInDigest, Timestamp(12)).await.unwrap();
+    assert!(store.pending_email_reminders().await.unwrap().is_empty());
+    assert_eq!(store.last_digest_at(ana).await.unwrap(), Some(Timestamp(12)));
+    assert_eq!(store.last_digest_at(bob).await.unwrap(), None);
+    let listed = store.list_reminders(ana, 10).await.unwrap();
+    assert_eq!((listed[0].email, listed[0].emailed_at, listed[0].read_at), (EmailState::SentInDigest, Some(Timestamp(12)), None));
+    store.mark_reminders_read(bob, &[listed[0].id], Timestamp(13)).await.unwrap();
+    assert_eq!(store.list_reminders(ana, 10).await.unwrap()[0].read_at, None, "nobody marks another's reminders read");
+    store.mark_reminders_read(ana, &[listed[0].id], Timestamp(14)).await.unwrap();
+    assert_eq!(store.list_reminders(ana, 10).await.unwrap()[0].read_at, Some(Timestamp(14)));
+
+    assert!(store.reminder_preferences(ana).await.unwrap().is_empty());
+    store.set_reminder_preference(ana, ReminderKind::TaskDue, Delivery::Daily, &audit()).await.unwrap();
+    store.set_reminder_preference(ana, ReminderKind::TaskDue, Delivery::Off, &audit()).await.unwrap();
+    store.set_reminder_preference(bob, ReminderKind::ReviewWaiting, Delivery::WorkspaceOnly, &audit()).await.unwrap();
+    assert_eq!(store.reminder_preferences(ana).await.unwrap(), [(ReminderKind::TaskDue, Delivery::Off)]);
+    assert_eq!(store.all_reminder_preferences().await.unwrap().len(), 2);
+}
