@@ -397,3 +397,16 @@ fn both_backends_list_the_same_migrations_and_every_migration_file() {
         assert_eq!(files, listed, "{backend}: a migration file that is not listed, or listed and missing");
     }
 }
+
+#[test]
+fn remind_runs_without_a_mail_server_and_refuses_a_half_configured_one() {
+    let scratch = Scratch::new("remind");
+    let url = scratch.url();
+    assert!(binary().args(["--database-url", &url, "init"]).output().unwrap().status.success());
+    let first = binary().args(["--database-url", &url, "remind"]).env_remove("RIGHTSMON_SMTP_HOST").output().unwrap();
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let said = text(&first.stdout);
+    assert!(said.contains("reminders: 0 new") && said.contains("no smtp_host is set"), "{said}");
+    let half = binary().args(["--database-url", &url, "remind"]).env("RIGHTSMON_SMTP_HOST", "localhost").output().unwrap();
+    assert_one_line_error(&half, "mail_from");
+}
