@@ -107,6 +107,12 @@ string_id!(
     check_slug
 );
 string_id!(
+    /// The code of a step of the road map: a lowercase slug such as `first-report`.
+    StepCode,
+    check_slug
+);
+
+string_id!(
     /// A code of a codelist, by SDMX rules (`_T`, `F`, `Y15T24`).
     Code,
     check_sdmx_code

@@ -21,6 +21,7 @@ pub mod period;
 pub mod reminder;
 pub mod report;
 pub mod right;
+pub mod roadmap;
 pub mod text;
 pub mod time;
 pub mod validation;

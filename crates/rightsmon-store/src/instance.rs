@@ -323,6 +323,13 @@ pub const INSTANCE_TABLES: &[TableSpec] = &[
         "id",
         Some("id"),
     ),
+    table("roadmap_steps", &[("code", T), ("position", I), ("name", T)], "code", None),
+    table(
+        "roadmap_milestones",
+        &[("city_code", T), ("step_code", T), ("reached_on", T), ("evidence", T), ("note", T), ("recorded_by", I), ("recorded_at", I)],
+        "city_code, step_code",
+        None,
+    ),
     table("reminder_preferences", &[("user_id", I), ("kind", T), ("delivery", T)], "user_id, kind", None),
     table(
         "reminders",

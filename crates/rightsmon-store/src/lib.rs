@@ -20,7 +20,7 @@ mod types;
 pub mod prelude {
     pub use crate::{
         AccountStore, AccountabilityStore, AreaStore, AuditStore, CatalogueStore, CodesignStore, CycleStore, ImportStore, InstanceStore,
-        ObservationStore, ReferenceStore, ReminderStore, Store,
+        ObservationStore, ReferenceStore, ReminderStore, RoadmapStore, Store,
     };
 }
 
@@ -36,7 +36,7 @@ use rightsmon_domain::catalogue::IndicatorDefinition;
 use rightsmon_domain::codelist::Codelist;
 use rightsmon_domain::codesign::{CityRule, Comment, Decision, Endorsement, NetworkRule, NewProposal, Objection, Proposal};
 use rightsmon_domain::collection::{Assignment, Cycle, NewCycle};
-use rightsmon_domain::id::{AreaCode, IndicatorCode};
+use rightsmon_domain::id::{AreaCode, IndicatorCode, StepCode};
 use rightsmon_domain::observation::{
     Benchmark, NewObservation, NewShadowValue, Observation, ObservationRevision, ShadowValue, WorkflowState,
 };
@@ -44,6 +44,7 @@ use rightsmon_domain::participation::{Assessment, Assessor, Consultation, NewAss
 use rightsmon_domain::reminder::{Delivery, EmailState, NewReminder, Reminder, ReminderKind};
 use rightsmon_domain::report::{CityReportSnapshot, Report};
 use rightsmon_domain::right::{Right, RightKind, Theme};
+use rightsmon_domain::roadmap::{Milestone, NewMilestone, RoadmapStep};
 use rightsmon_domain::time::Timestamp;
 
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +83,7 @@ pub trait Store:
     + AccountabilityStore
     + AccountStore
     + ReminderStore
+    + RoadmapStore
     + AuditStore
     + InstanceStore
     + Send
@@ -96,6 +98,27 @@ pub trait Store:
 
     /// Checks that the database answers.
     async fn ping(&self) -> StoreResult<()>;
+}
+
+/// The road map: the network's steps and the cities' milestones.
+#[async_trait]
+pub trait RoadmapStore: Send + Sync {
+    /// The steps, in their order.
+    async fn list_roadmap_steps(&self) -> StoreResult<Vec<RoadmapStep>>;
+    /// Adds a step, or renames and moves one with the same code.
+    async fn put_roadmap_step(&self, step: &RoadmapStep, audit: &NewAuditEvent) -> StoreResult<Written>;
+    /// The milestones of a city (every city's without one), by city and step.
+    async fn list_milestones(&self, city: Option<&AreaCode>) -> StoreResult<Vec<Milestone>>;
+    /// Records a step reached, replacing an earlier record of the same step; the step must exist.
+    async fn set_milestone(
+        &self,
+        milestone: &NewMilestone,
+        by: Option<i64>,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<Milestone>;
+    /// Removes the record of a step reached (recorded by mistake); `NotFound` if there is none.
+    async fn remove_milestone(&self, city: &AreaCode, step: &StepCode, audit: &NewAuditEvent) -> StoreResult<()>;
 }
 
 /// Reminders and how each person wants to hear of them.

@@ -78,6 +78,7 @@ mod observations;
 pub(crate) mod ops;
 mod reference;
 mod reminders;
+mod roadmap;
 
 use self::{audit::*, catalogue::*, generations::*, imports::*, observations::*, reference::*};
 use super::{Backend, Db};

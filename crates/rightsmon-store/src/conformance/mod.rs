@@ -118,7 +118,8 @@ macro_rules! conformance_suite {
         mod cycles {
             use super::*;
             $crate::conformance_suite!(@cases $backend;
-                cycles_and_assignments_say_who_provides_what
+                cycles_and_assignments_say_who_provides_what,
+                roadmap_steps_and_milestones_are_kept_per_city
             );
         }
         mod codesign {
