@@ -1016,3 +1016,38 @@ report-col-id = Value id
 report-col-revision = Revision
 report-pdf-accessible = This PDF is the printable form of the report; its accessible version is the web page { $path }.
 report-page-of = Page { $page } of { $pages }
+reminder-task_due = { $indicator } for { $city } ({ $cycle }) is due on { $deadline }.
+reminder-task_overdue = { $indicator } for { $city } ({ $cycle }) was due on { $deadline } and has not been submitted.
+reminder-review_waiting = { $count ->
+    [one] One value of { $city } is waiting for validation.
+   *[other] { $count } values of { $city } are waiting for validation.
+}
+reminder-proposal-comment = Someone commented on your proposal “{ $title }”.
+reminder-proposal-endorsement = Someone endorsed your proposal “{ $title }”.
+reminder-proposal-objection = Someone objected to your proposal “{ $title }”.
+reminder-action-due = The action “{ $title }” ({ $responsible }) is due on { $deadline }.
+reminder-action-overdue = The action “{ $title }” ({ $responsible }) was due on { $deadline } and is not done.
+reminder-mail-digest-subject = { $count ->
+    [one] Rights Monitor: one reminder today
+   *[other] Rights Monitor: { $count } reminders today
+}
+reminder-mail-greeting = Hello { $name },
+reminder-mail-footer = You get these e-mails because of your role in Rights Monitor. Choose how you hear of each kind of reminder on your account page: { $url }
+reminders-title = Reminders
+reminders-none = Nothing is waiting for you.
+reminders-unread = new
+reminders-mark-read = Mark all as read
+reminders-open = Open
+reminders-choices = How you hear of reminders
+reminders-choices-help = Each kind of reminder shows in your workspace. By e-mail it comes at once or in one digest a day, if your account has an e-mail address.
+reminders-kind-task_due = An indicator your organisation provides is due within a week
+reminders-kind-task_overdue = An indicator your organisation provides is overdue
+reminders-kind-review_waiting = Values are waiting for your validation
+reminders-kind-proposal_activity = Comments, endorsements and objections on your proposals
+reminders-kind-action_deadline = Actions of your city's recommendations are due or overdue
+reminders-delivery-immediate = E-mail at once
+reminders-delivery-daily = Daily e-mail digest
+reminders-delivery-workspace_only = Workspace only
+reminders-delivery-off = Off
+reminders-save = Save the choices
+reminders-saved = Your choices are saved.

@@ -1016,3 +1016,38 @@ report-col-id = Identificador del valor
 report-col-revision = Revisión
 report-pdf-accessible = Este PDF es la versión imprimible del informe; su versión accesible es la página web { $path }.
 report-page-of = Página { $page } de { $pages }
+reminder-task_due = { $indicator } para { $city } ({ $cycle }) tiene como plazo el { $deadline }.
+reminder-task_overdue = { $indicator } para { $city } ({ $cycle }) tenía como plazo el { $deadline } y el valor no se ha enviado.
+reminder-review_waiting = { $count ->
+    [one] Un valor de { $city } está pendiente de validación.
+   *[other] { $count } valores de { $city } están pendientes de validación.
+}
+reminder-proposal-comment = Alguien ha comentado su propuesta «{ $title }».
+reminder-proposal-endorsement = Alguien ha respaldado su propuesta «{ $title }».
+reminder-proposal-objection = Alguien ha presentado una objeción a su propuesta «{ $title }».
+reminder-action-due = La acción «{ $title }» ({ $responsible }) tiene como plazo el { $deadline }.
+reminder-action-overdue = La acción «{ $title }» ({ $responsible }) tenía como plazo el { $deadline } y no se ha completado.
+reminder-mail-digest-subject = { $count ->
+    [one] Rights Monitor: un recordatorio hoy
+   *[other] Rights Monitor: { $count } recordatorios hoy
+}
+reminder-mail-greeting = Hola, { $name }:
+reminder-mail-footer = Recibe estos correos electrónicos por su rol en Rights Monitor. En la página de su cuenta puede elegir cómo recibir cada tipo de recordatorio: { $url }
+reminders-title = Recordatorios
+reminders-none = No tiene nada pendiente.
+reminders-unread = nuevo
+reminders-mark-read = Marcar todo como leído
+reminders-open = Abrir
+reminders-choices = Cómo recibir los recordatorios
+reminders-choices-help = Cada tipo de recordatorio aparece en su espacio de trabajo. Por correo electrónico llega al momento o en un único resumen diario, si su cuenta tiene una dirección de correo electrónico.
+reminders-kind-task_due = El plazo de un indicador que aporta su organización vence en los próximos siete días
+reminders-kind-task_overdue = Un indicador que aporta su organización está fuera de plazo
+reminders-kind-review_waiting = Valores pendientes de su validación
+reminders-kind-proposal_activity = Comentarios, respaldos y objeciones sobre sus propuestas
+reminders-kind-action_deadline = Acciones de las recomendaciones a su ciudad próximas a vencer o fuera de plazo
+reminders-delivery-immediate = Correo electrónico al momento
+reminders-delivery-daily = Resumen diario por correo electrónico
+reminders-delivery-workspace_only = Solo en el espacio de trabajo
+reminders-delivery-off = Desactivado
+reminders-save = Guardar las opciones
+reminders-saved = Sus opciones se han guardado.

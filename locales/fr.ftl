@@ -1016,3 +1016,38 @@ report-col-id = Identifiant de la valeur
 report-col-revision = Révision
 report-pdf-accessible = Ce PDF est la version imprimable du rapport ; sa version accessible est la page web { $path }.
 report-page-of = Page { $page } sur { $pages }
+reminder-task_due = { $indicator } pour { $city } ({ $cycle }) : échéance le { $deadline }.
+reminder-task_overdue = { $indicator } pour { $city } ({ $cycle }) : l'échéance était le { $deadline } et la valeur n'a pas été soumise.
+reminder-review_waiting = { $count ->
+    [one] { $city } : { $count } valeur est en attente de validation.
+   *[other] { $city } : { $count } valeurs sont en attente de validation.
+}
+reminder-proposal-comment = Quelqu'un a commenté votre proposition « { $title } ».
+reminder-proposal-endorsement = Quelqu'un a soutenu votre proposition « { $title } ».
+reminder-proposal-objection = Quelqu'un a formulé une objection à votre proposition « { $title } ».
+reminder-action-due = L'action « { $title } » ({ $responsible }) arrive à échéance le { $deadline }.
+reminder-action-overdue = L'action « { $title } » ({ $responsible }) arrivait à échéance le { $deadline } et n'est pas achevée.
+reminder-mail-digest-subject = { $count ->
+    [one] Rights Monitor : { $count } rappel aujourd'hui
+   *[other] Rights Monitor : { $count } rappels aujourd'hui
+}
+reminder-mail-greeting = Bonjour { $name },
+reminder-mail-footer = Vous recevez ces courriels en raison de votre rôle dans Rights Monitor. Choisissez sur la page de votre compte comment recevoir chaque type de rappel : { $url }
+reminders-title = Rappels
+reminders-none = Rien n'est en attente pour vous.
+reminders-unread = nouveau
+reminders-mark-read = Tout marquer comme lu
+reminders-open = Ouvrir
+reminders-choices = Comment recevoir les rappels
+reminders-choices-help = Chaque type de rappel s'affiche dans votre espace de travail. Par courriel, il arrive immédiatement ou dans un seul récapitulatif quotidien, si votre compte comporte une adresse électronique.
+reminders-kind-task_due = Un indicateur que votre organisation fournit arrive à échéance dans la semaine
+reminders-kind-task_overdue = Un indicateur que votre organisation fournit est en retard
+reminders-kind-review_waiting = Des valeurs attendent votre validation
+reminders-kind-proposal_activity = Commentaires, soutiens et objections sur vos propositions
+reminders-kind-action_deadline = Des actions liées aux recommandations adressées à votre ville arrivent à échéance ou sont en retard
+reminders-delivery-immediate = Courriel immédiat
+reminders-delivery-daily = Récapitulatif quotidien par courriel
+reminders-delivery-workspace_only = Espace de travail uniquement
+reminders-delivery-off = Désactivé
+reminders-save = Enregistrer les choix
+reminders-saved = Vos choix sont enregistrés.

@@ -1016,3 +1016,38 @@ report-col-id = Értékazonosító
 report-col-revision = Változat
 report-pdf-accessible = Ez a PDF a jelentés nyomtatható változata; akadálymentes változata ez a weboldal: { $path }.
 report-page-of = { $page }. oldal (összesen: { $pages })
+reminder-task_due = { $indicator } – { $city } ({ $cycle }): a beküldés határideje { $deadline }.
+reminder-task_overdue = { $indicator } – { $city } ({ $cycle }): a beküldés határideje { $deadline } volt, de az érték még nincs beküldve.
+reminder-review_waiting = { $count ->
+    [one] { $city }: egy érték validálásra vár.
+   *[other] { $city }: { $count } érték validálásra vár.
+}
+reminder-proposal-comment = Valaki hozzászólt az Ön „{ $title }” című javaslatához.
+reminder-proposal-endorsement = Valaki támogatta az Ön „{ $title }” című javaslatát.
+reminder-proposal-objection = Valaki kifogást emelt az Ön „{ $title }” című javaslata ellen.
+reminder-action-due = „{ $title }” ({ $responsible }): az intézkedés határideje { $deadline }.
+reminder-action-overdue = „{ $title }” ({ $responsible }): az intézkedés határideje { $deadline } volt, de még nem valósult meg.
+reminder-mail-digest-subject = { $count ->
+    [one] Rights Monitor: egy mai emlékeztető
+   *[other] Rights Monitor: { $count } mai emlékeztető
+}
+reminder-mail-greeting = Kedves { $name }!
+reminder-mail-footer = Ezeket az e-maileket a Rights Monitorban betöltött szerepköre miatt kapja. A fiókja oldalán választhatja ki, hogy az egyes emlékeztetőtípusokról hogyan kapjon értesítést: { $url }
+reminders-title = Emlékeztetők
+reminders-none = Semmi sem vár Önre.
+reminders-unread = új
+reminders-mark-read = Az összes megjelölése olvasottként
+reminders-open = Megnyitás
+reminders-choices = Hogyan kapja az emlékeztetőket
+reminders-choices-help = Minden emlékeztetőtípus megjelenik a munkaterületén. E-mailben azonnal vagy napi egy összesítőben érkezik, ha a fiókjához tartozik e-mail-cím.
+reminders-kind-task_due = A szervezete által szolgáltatott mutató határideje egy héten belül lejár
+reminders-kind-task_overdue = A szervezete által szolgáltatott mutató határideje lejárt
+reminders-kind-review_waiting = Értékek várnak az Ön validálására
+reminders-kind-proposal_activity = Hozzászólások, támogatások és kifogások az Ön javaslataihoz
+reminders-kind-action_deadline = A városának szóló ajánlásokhoz tartozó intézkedések határideje közeleg vagy lejárt
+reminders-delivery-immediate = Azonnal e-mailben
+reminders-delivery-daily = Napi összesítő e-mailben
+reminders-delivery-workspace_only = Csak a munkaterületen
+reminders-delivery-off = Kikapcsolva
+reminders-save = A beállítások mentése
+reminders-saved = A beállításait mentettük.

@@ -1016,3 +1016,38 @@ report-col-id = ID del valore
 report-col-revision = Revisione
 report-pdf-accessible = Questo PDF è la versione stampabile del rapporto; la sua versione accessibile è la pagina web { $path }.
 report-page-of = Pagina { $page } di { $pages }
+reminder-task_due = { $indicator } per { $city } ({ $cycle }) scade il { $deadline }.
+reminder-task_overdue = { $indicator } per { $city } ({ $cycle }) è scaduto il { $deadline } e il valore non è stato inviato.
+reminder-review_waiting = { $count ->
+    [one] Un valore di { $city } è in attesa di convalida.
+   *[other] { $count } valori di { $city } sono in attesa di convalida.
+}
+reminder-proposal-comment = Qualcuno ha commentato la sua proposta «{ $title }».
+reminder-proposal-endorsement = Qualcuno ha sostenuto la sua proposta «{ $title }».
+reminder-proposal-objection = Qualcuno ha presentato un'obiezione alla sua proposta «{ $title }».
+reminder-action-due = L'azione «{ $title }» ({ $responsible }) scade il { $deadline }.
+reminder-action-overdue = L'azione «{ $title }» ({ $responsible }) è scaduta il { $deadline } e non è stata completata.
+reminder-mail-digest-subject = { $count ->
+    [one] Rights Monitor: un promemoria oggi
+   *[other] Rights Monitor: { $count } promemoria oggi
+}
+reminder-mail-greeting = Gentile { $name },
+reminder-mail-footer = Riceve queste e-mail per il suo ruolo in Rights Monitor. Nella pagina del suo account può scegliere come ricevere ciascun tipo di promemoria: { $url }
+reminders-title = Promemoria
+reminders-none = Non c'è nulla in attesa per lei.
+reminders-unread = nuovo
+reminders-mark-read = Segnare tutti come letti
+reminders-open = Apri
+reminders-choices = Come ricevere i promemoria
+reminders-choices-help = Ogni tipo di promemoria compare nella sua area di lavoro. Per e-mail arriva subito o in un unico riepilogo giornaliero, se al suo account è associato un indirizzo e-mail.
+reminders-kind-task_due = Un indicatore fornito dalla sua organizzazione scade entro una settimana
+reminders-kind-task_overdue = Un indicatore fornito dalla sua organizzazione è in ritardo
+reminders-kind-review_waiting = Valori in attesa della sua convalida
+reminders-kind-proposal_activity = Commenti, sostegni e obiezioni sulle sue proposte
+reminders-kind-action_deadline = Azioni delle raccomandazioni alla sua città in scadenza o in ritardo
+reminders-delivery-immediate = Subito per e-mail
+reminders-delivery-daily = Riepilogo giornaliero per e-mail
+reminders-delivery-workspace_only = Solo nell'area di lavoro
+reminders-delivery-off = Disattivato
+reminders-save = Salvare le scelte
+reminders-saved = Le sue scelte sono state salvate.

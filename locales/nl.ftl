@@ -1016,3 +1016,38 @@ report-col-id = Id van de waarde
 report-col-revision = Herziening
 report-pdf-accessible = Dit PDF-bestand is de afdrukbare vorm van het rapport; de toegankelijke versie ervan is de webpagina { $path }.
 report-page-of = Pagina { $page } van { $pages }
+reminder-task_due = { $indicator } voor { $city } ({ $cycle }) moet uiterlijk op { $deadline } zijn aangeleverd.
+reminder-task_overdue = { $indicator } voor { $city } ({ $cycle }) had uiterlijk op { $deadline } moeten zijn aangeleverd en is nog niet ingediend.
+reminder-review_waiting = { $count ->
+    [one] Eén waarde van { $city } wacht op validatie.
+   *[other] { $count } waarden van { $city } wachten op validatie.
+}
+reminder-proposal-comment = Iemand heeft gereageerd op uw voorstel “{ $title }”.
+reminder-proposal-endorsement = Iemand heeft uw voorstel “{ $title }” gesteund.
+reminder-proposal-objection = Iemand heeft bezwaar gemaakt tegen uw voorstel “{ $title }”.
+reminder-action-due = De maatregel “{ $title }” ({ $responsible }) moet uiterlijk op { $deadline } zijn uitgevoerd.
+reminder-action-overdue = De maatregel “{ $title }” ({ $responsible }) had uiterlijk op { $deadline } moeten zijn uitgevoerd en is nog niet afgerond.
+reminder-mail-digest-subject = { $count ->
+    [one] Rights Monitor: één herinnering vandaag
+   *[other] Rights Monitor: { $count } herinneringen vandaag
+}
+reminder-mail-greeting = Beste { $name },
+reminder-mail-footer = U ontvangt deze e-mails vanwege uw rol in Rights Monitor. Op uw accountpagina kiest u hoe u van elk soort herinnering op de hoogte wordt gebracht: { $url }
+reminders-title = Herinneringen
+reminders-none = Er wacht niets op u.
+reminders-unread = nieuw
+reminders-mark-read = Alles als gelezen markeren
+reminders-open = Openen
+reminders-choices = Hoe u herinneringen ontvangt
+reminders-choices-help = Elk soort herinnering verschijnt in uw werkruimte. Per e-mail komt ze meteen of in één overzicht per dag, als bij uw account een e-mailadres is opgegeven.
+reminders-kind-task_due = De deadline van een indicator die uw organisatie aanlevert, valt binnen een week
+reminders-kind-task_overdue = De deadline van een indicator die uw organisatie aanlevert, is verstreken
+reminders-kind-review_waiting = Er wachten waarden op uw validatie
+reminders-kind-proposal_activity = Reacties, steunbetuigingen en bezwaren bij uw voorstellen
+reminders-kind-action_deadline = Maatregelen bij de aanbevelingen aan uw stad naderen hun deadline of zijn over tijd
+reminders-delivery-immediate = Meteen per e-mail
+reminders-delivery-daily = Dagelijks overzicht per e-mail
+reminders-delivery-workspace_only = Alleen in de werkruimte
+reminders-delivery-off = Uit
+reminders-save = De keuzes bewaren
+reminders-saved = Uw keuzes zijn bewaard.

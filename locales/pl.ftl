@@ -1038,3 +1038,42 @@ report-col-id = Identyfikator wartości
 report-col-revision = Wersja wartości
 report-pdf-accessible = Ten plik PDF to wersja raportu do druku; jego dostępną wersją jest strona internetowa { $path }.
 report-page-of = Strona { $page } z { $pages }
+reminder-task_due = { $indicator } dla miasta { $city } ({ $cycle }): termin upływa { $deadline }.
+reminder-task_overdue = { $indicator } dla miasta { $city } ({ $cycle }): termin upłynął { $deadline }, a wartość nie została przesłana.
+reminder-review_waiting = { $count ->
+    [one] Jedna wartość dla miasta { $city } oczekuje na zatwierdzenie.
+    [few] { $count } wartości dla miasta { $city } oczekują na zatwierdzenie.
+    [many] { $count } wartości dla miasta { $city } oczekuje na zatwierdzenie.
+   *[other] { $count } wartości dla miasta { $city } oczekuje na zatwierdzenie.
+}
+reminder-proposal-comment = Ktoś skomentował Państwa propozycję „{ $title }”.
+reminder-proposal-endorsement = Ktoś poparł Państwa propozycję „{ $title }”.
+reminder-proposal-objection = Ktoś zgłosił sprzeciw wobec Państwa propozycji „{ $title }”.
+reminder-action-due = Termin działania „{ $title }” ({ $responsible }) upływa { $deadline }.
+reminder-action-overdue = Termin działania „{ $title }” ({ $responsible }) upłynął { $deadline }, a działanie nie zostało zakończone.
+reminder-mail-digest-subject = { $count ->
+    [one] Rights Monitor: jedno przypomnienie na dziś
+    [few] Rights Monitor: { $count } przypomnienia na dziś
+    [many] Rights Monitor: { $count } przypomnień na dziś
+   *[other] Rights Monitor: { $count } przypomnienia na dziś
+}
+reminder-mail-greeting = Dzień dobry, { $name },
+reminder-mail-footer = Otrzymują Państwo te wiadomości e-mail ze względu na swoją rolę w systemie Rights Monitor. Sposób powiadamiania o każdym rodzaju przypomnień można wybrać na stronie konta: { $url }
+reminders-title = Przypomnienia
+reminders-none = Nic na Państwa nie czeka.
+reminders-unread = nowe
+reminders-mark-read = Oznacz wszystkie jako przeczytane
+reminders-open = Otwórz
+reminders-choices = Jak otrzymywać przypomnienia
+reminders-choices-help = Każdy rodzaj przypomnień jest widoczny w Państwa obszarze roboczym. E-mailem przychodzi od razu lub w jednym zestawieniu dziennym, jeśli do konta przypisano adres e-mail.
+reminders-kind-task_due = Termin dla wskaźnika dostarczanego przez Państwa organizację upływa w ciągu tygodnia
+reminders-kind-task_overdue = Wskaźnik dostarczany przez Państwa organizację jest po terminie
+reminders-kind-review_waiting = Wartości oczekują na Państwa zatwierdzenie
+reminders-kind-proposal_activity = Komentarze, poparcia i sprzeciwy dotyczące Państwa propozycji
+reminders-kind-action_deadline = Działania w ramach zaleceń dla Państwa miasta zbliżają się do terminu lub są po terminie
+reminders-delivery-immediate = E-mail od razu
+reminders-delivery-daily = Codzienne zestawienie e-mailem
+reminders-delivery-workspace_only = Tylko w obszarze roboczym
+reminders-delivery-off = Wyłączone
+reminders-save = Zapisz wybór
+reminders-saved = Państwa wybór został zapisany.

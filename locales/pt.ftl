@@ -1016,3 +1016,38 @@ report-col-id = Identificador do valor
 report-col-revision = Revisão
 report-pdf-accessible = Este PDF é a versão para impressão do relatório; a sua versão acessível é a página web { $path }.
 report-page-of = Página { $page } de { $pages }
+reminder-task_due = O prazo de { $indicator } para { $city } ({ $cycle }) termina em { $deadline }.
+reminder-task_overdue = O prazo de { $indicator } para { $city } ({ $cycle }) terminou em { $deadline } e o valor ainda não foi submetido.
+reminder-review_waiting = { $count ->
+    [one] Um valor de { $city } aguarda validação.
+   *[other] { $count } valores de { $city } aguardam validação.
+}
+reminder-proposal-comment = Alguém comentou a sua proposta «{ $title }».
+reminder-proposal-endorsement = Alguém apoiou a sua proposta «{ $title }».
+reminder-proposal-objection = Alguém apresentou uma objeção à sua proposta «{ $title }».
+reminder-action-due = O prazo da ação «{ $title }» ({ $responsible }) termina em { $deadline }.
+reminder-action-overdue = O prazo da ação «{ $title }» ({ $responsible }) terminou em { $deadline } e a ação não está concluída.
+reminder-mail-digest-subject = { $count ->
+    [one] Rights Monitor: um lembrete hoje
+   *[other] Rights Monitor: { $count } lembretes hoje
+}
+reminder-mail-greeting = Olá, { $name },
+reminder-mail-footer = Recebe estes e-mails devido à sua função no Rights Monitor. Na página da sua conta, pode escolher como recebe cada tipo de lembrete: { $url }
+reminders-title = Lembretes
+reminders-none = Não há nada pendente.
+reminders-unread = novo
+reminders-mark-read = Marcar tudo como lido
+reminders-open = Abrir
+reminders-choices = Como recebe os lembretes
+reminders-choices-help = Cada tipo de lembrete aparece na sua área de trabalho. Por e-mail, chega de imediato ou num único resumo diário, se a sua conta tiver um endereço de e-mail.
+reminders-kind-task_due = O prazo de um indicador que a sua organização fornece termina nos próximos sete dias
+reminders-kind-task_overdue = Um indicador que a sua organização fornece está em atraso
+reminders-kind-review_waiting = Valores a aguardar a sua validação
+reminders-kind-proposal_activity = Comentários, apoios e objeções às suas propostas
+reminders-kind-action_deadline = Ações das recomendações à sua cidade com prazo a terminar ou em atraso
+reminders-delivery-immediate = E-mail de imediato
+reminders-delivery-daily = Resumo diário por e-mail
+reminders-delivery-workspace_only = Apenas na área de trabalho
+reminders-delivery-off = Desativado
+reminders-save = Guardar as opções
+reminders-saved = As suas opções foram guardadas.

@@ -1027,3 +1027,40 @@ report-col-id = ID-ul valorii
 report-col-revision = Revizie
 report-pdf-accessible = Acest PDF este forma tipăribilă a raportului; versiunea sa accesibilă este pagina web { $path }.
 report-page-of = Pagina { $page } din { $pages }
+reminder-task_due = { $indicator } pentru { $city } ({ $cycle }) trebuie furnizat până la { $deadline }.
+reminder-task_overdue = { $indicator } pentru { $city } ({ $cycle }) trebuia furnizat până la { $deadline } și valoarea nu a fost trimisă.
+reminder-review_waiting = { $count ->
+    [one] O valoare din { $city } așteaptă validarea.
+    [few] { $count } valori din { $city } așteaptă validarea.
+   *[other] { $count } de valori din { $city } așteaptă validarea.
+}
+reminder-proposal-comment = Cineva a comentat propunerea dumneavoastră „{ $title }”.
+reminder-proposal-endorsement = Cineva a susținut propunerea dumneavoastră „{ $title }”.
+reminder-proposal-objection = Cineva a formulat o obiecție la propunerea dumneavoastră „{ $title }”.
+reminder-action-due = Acțiunea „{ $title }” ({ $responsible }) trebuie finalizată până la { $deadline }.
+reminder-action-overdue = Acțiunea „{ $title }” ({ $responsible }) trebuia finalizată până la { $deadline } și nu a fost încă finalizată.
+reminder-mail-digest-subject = { $count ->
+    [one] Rights Monitor: un memento astăzi
+    [few] Rights Monitor: { $count } mementouri astăzi
+   *[other] Rights Monitor: { $count } de mementouri astăzi
+}
+reminder-mail-greeting = Bună ziua, { $name },
+reminder-mail-footer = Primiți aceste e-mailuri datorită rolului dumneavoastră în Rights Monitor. Pe pagina contului dumneavoastră puteți alege cum aflați despre fiecare tip de memento: { $url }
+reminders-title = Mementouri
+reminders-none = Nimic nu vă așteaptă.
+reminders-unread = nou
+reminders-mark-read = Marcați toate ca citite
+reminders-open = Deschideți
+reminders-choices = Cum primiți mementourile
+reminders-choices-help = Fiecare tip de memento apare în spațiul dumneavoastră de lucru. Prin e-mail sosește imediat sau într-un singur rezumat zilnic, dacă contul dumneavoastră are o adresă de e-mail.
+reminders-kind-task_due = Termenul unui indicator furnizat de organizația dumneavoastră expiră în cel mult o săptămână
+reminders-kind-task_overdue = Termenul unui indicator furnizat de organizația dumneavoastră a fost depășit
+reminders-kind-review_waiting = Valori care așteaptă validarea dumneavoastră
+reminders-kind-proposal_activity = Comentarii, susțineri și obiecții la propunerile dumneavoastră
+reminders-kind-action_deadline = Acțiuni din recomandările adresate orașului dumneavoastră al căror termen se apropie sau a fost depășit
+reminders-delivery-immediate = E-mail imediat
+reminders-delivery-daily = Rezumat zilnic prin e-mail
+reminders-delivery-workspace_only = Doar în spațiul de lucru
+reminders-delivery-off = Dezactivat
+reminders-save = Salvați opțiunile
+reminders-saved = Opțiunile dumneavoastră au fost salvate.
