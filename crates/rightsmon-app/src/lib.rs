@@ -24,6 +24,7 @@ pub mod reference;
 pub mod reminders;
 pub mod reporting;
 pub mod reports;
+pub mod roadmap;
 pub mod translations;
 pub mod wide;
 

@@ -287,6 +287,7 @@ pub struct InitReport {
 pub async fn initialise(app: &App) -> AppResult<InitReport> {
     let reference = load(app).await?;
     let framework = app.load_starter_framework().await?;
+    app.initialise_roadmap().await?;
     Ok(InitReport { reference, framework })
 }
 

@@ -26,6 +26,7 @@ mod pages;
 mod portal;
 mod reporting;
 mod reports;
+mod roadmap;
 mod upload;
 mod workspace;
 
@@ -122,6 +123,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("assessments.html", include_str!("../templates/assessments.html")),
     ("report.html", include_str!("../templates/report.html")),
     ("reports.html", include_str!("../templates/reports.html")),
+    ("roadmap.html", include_str!("../templates/roadmap.html")),
+    ("city_roadmap.html", include_str!("../templates/city_roadmap.html")),
     ("consultation.html", include_str!("../templates/consultation.html")),
     ("cycle.html", include_str!("../templates/cycle.html")),
     ("findings.html", include_str!("../templates/findings.html")),
@@ -308,6 +311,12 @@ pub fn routes() -> Routes {
         .route("/reports/{id}/report.pdf", "GET", Access::Public, get(reports::pdf))
         .route("/reports/{id}/report.xlsx", "GET", Access::Public, get(reports::xlsx))
         .route("/api/v1/reports/{id}", "GET", Access::Public, get(reports::api_report))
+        .route("/roadmap", "GET", Access::Public, get(roadmap::network))
+        .route("/roadmap/steps", "POST", Access::NetworkCoordinator, post(roadmap::add_step))
+        .route("/cities/{code}/roadmap", "GET", Access::Public, get(roadmap::city))
+        .route("/cities/{code}/roadmap", "POST", Access::SignedIn, post(roadmap::record))
+        .route("/cities/{code}/roadmap/{step}/removal", "POST", Access::SignedIn, post(roadmap::remove))
+        .route("/api/v1/roadmap", "GET", Access::Public, get(roadmap::api))
         .route("/api/v1/recommendations", "GET", Access::Public, get(accountability::api_tracker))
         .route("/api/v1/recommendations/{id}", "GET", Access::Public, get(accountability::api_recommendation))
         .route("/api/v1/consultations/{id}", "GET", Access::Public, get(accountability::api_consultation))

@@ -408,6 +408,32 @@ const TABLE: &[Entry] = &[
         own: "UAAAAA",
         other: "UAAAAA",
     },
+    // The road map: the network's coordinators keep its steps, a city's coordinators record its
+    // milestones, everyone reads it (taking back a step never recorded is not found).
+    Entry { method: "GET", route: "/roadmap", call: |_, _| get("/roadmap"), own: "AAAAAA", other: "AAAAAA" },
+    Entry { method: "POST", route: "/roadmap/steps", call: |_, _| post("/roadmap/steps"), own: "UFFFFA", other: "UFFFFA" },
+    Entry {
+        method: "GET",
+        route: "/cities/{code}/roadmap",
+        call: |_, o| get(format!("/cities/{}/roadmap", city(o))),
+        own: "AAAAAA",
+        other: "AAAAAA",
+    },
+    Entry {
+        method: "POST",
+        route: "/cities/{code}/roadmap",
+        call: |_, o| post(format!("/cities/{}/roadmap", city(o))),
+        own: "UFFFAA",
+        other: "UFFFFA",
+    },
+    Entry {
+        method: "POST",
+        route: "/cities/{code}/roadmap/{step}/removal",
+        call: |_, o| post(format!("/cities/{}/roadmap/never-recorded/removal", city(o))),
+        own: "UFFFNN",
+        other: "UFFFFN",
+    },
+    Entry { method: "GET", route: "/api/v1/roadmap", call: |_, _| get("/api/v1/roadmap"), own: "AAAAAA", other: "AAAAAA" },
     // Reports: issued by a city's coordinators (and the network's), read by everyone.
     Entry {
         method: "GET",

@@ -126,6 +126,7 @@ pub struct DemoReport {
     pub recommendations: usize,
     pub assessments: usize,
     pub reports: usize,
+    pub milestones: usize,
 }
 
 impl App {
@@ -287,6 +288,7 @@ impl App {
         report.recommendations = self.demo_accountability().await?;
         report.assessments = self.demo_assessments().await?;
         report.reports = self.demo_report().await?;
+        report.milestones = self.demo_roadmap().await?;
         Ok(report)
     }
 }
@@ -562,6 +564,46 @@ impl App {
         let coordinator = self.demo_actor("ghent-coordinator").await?;
         self.issue_city_report(&coordinator, cycle.id).await?;
         Ok(1)
+    }
+}
+
+impl App {
+    /// Where Ghent and Padova stand on the road map.
+    async fn demo_roadmap(&self) -> AppResult<usize> {
+        use rightsmon_domain::roadmap::MilestoneDraft;
+        if !self.store.list_milestones(None).await?.is_empty() {
+            return Ok(0);
+        }
+        self.initialise_roadmap().await?;
+        let network = self.demo_actor("coordinator").await?;
+        let first = *YEARS.start();
+        let steps: &[(&str, &[(&str, i32, &str)])] = &[
+            (
+                "ghent",
+                &[
+                    ("working-group", first, "01-20"),
+                    ("priorities", first, "04-02"),
+                    ("indicators-adopted", first, "09-15"),
+                    ("baseline", first + 1, "03-31"),
+                    ("first-report", first + 2, "06-12"),
+                ],
+            ),
+            ("padova", &[("working-group", first + 1, "02-10"), ("priorities", first + 1, "06-30")]),
+        ];
+        let mut count = 0;
+        for (city, reached) in steps {
+            for (step, year, day) in *reached {
+                let draft = MilestoneDraft {
+                    step: (*step).into(),
+                    reached_on: format!("{year}-{day}"),
+                    evidence: format!("https://example.org/{city}-{step}"),
+                    note: String::new(),
+                };
+                self.record_milestone(&network, city, &draft).await?;
+                count += 1;
+            }
+        }
+        Ok(count)
     }
 }
 
