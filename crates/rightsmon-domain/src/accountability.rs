@@ -245,7 +245,7 @@ fn parse_reference(input: &str) -> Result<Option<String>, ParseError> {
 }
 
 /// Codes of one kind from a list (empty entries skipped), each error at `field`.
-fn codes<T: Ord>(
+pub(crate) fn codes<T: Ord>(
     errors: &mut FieldErrors,
     field: &str,
     inputs: &[String],

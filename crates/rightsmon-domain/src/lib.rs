@@ -18,6 +18,7 @@ pub mod id;
 pub mod observation;
 pub mod participation;
 pub mod period;
+pub mod practice;
 pub mod reminder;
 pub mod report;
 pub mod right;

@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
     (12, "reports", include_str!("../migrations/0012_reports.sql")),
     (13, "reminders", include_str!("../migrations/0013_reminders.sql")),
     (14, "roadmap", include_str!("../migrations/0014_roadmap.sql")),
+    (15, "practices", include_str!("../migrations/0015_practices.sql")),
 ];
 
 pub struct SqliteStore {

@@ -41,10 +41,12 @@ use rightsmon_domain::observation::{
     Benchmark, NewObservation, NewShadowValue, Observation, ObservationRevision, ShadowValue, WorkflowState,
 };
 use rightsmon_domain::participation::{Assessment, Assessor, Consultation, NewAssessment, NewConsultation};
+use rightsmon_domain::practice::{NewPractice, Practice, PracticeTranslation};
 use rightsmon_domain::reminder::{Delivery, EmailState, NewReminder, Reminder, ReminderKind};
 use rightsmon_domain::report::{CityReportSnapshot, Report};
 use rightsmon_domain::right::{Right, RightKind, Theme};
 use rightsmon_domain::roadmap::{Milestone, NewMilestone, RoadmapStep};
+use rightsmon_domain::text::LanguageCode;
 use rightsmon_domain::time::Timestamp;
 
 #[derive(Debug, thiserror::Error)]
@@ -412,6 +414,20 @@ pub trait AccountabilityStore: Send + Sync {
     async fn get_report(&self, id: i64) -> StoreResult<Report>;
     /// A city's reports (every city's without one), latest first.
     async fn list_reports(&self, city: Option<&AreaCode>) -> StoreResult<Vec<Report>>;
+    /// Adds a practice to the library.
+    async fn create_practice(&self, practice: &NewPractice, by: Option<i64>, at: Timestamp, audit: &NewAuditEvent)
+    -> StoreResult<Practice>;
+    async fn get_practice(&self, id: i64) -> StoreResult<Practice>;
+    /// Every practice, latest first.
+    async fn list_practices(&self) -> StoreResult<Vec<Practice>>;
+    /// Adds or replaces a practice's translation into `language`.
+    async fn set_practice_translation(
+        &self,
+        id: i64,
+        language: &LanguageCode,
+        translation: &PracticeTranslation,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<Practice>;
 }
 
 /// Co-design: proposals, comments, endorsements, objections, decisions, adoptions, rules.

@@ -7,6 +7,7 @@ use rightsmon_domain::accountability::{
 use rightsmon_domain::participation::{
     AssessedSubject, Assessment, Assessor, Consultation, ConsultationFormat, NewAssessment, NewConsultation, Verdict,
 };
+use rightsmon_domain::practice::{NewPractice, Practice, PracticeTranslation};
 use rightsmon_domain::report::{CityReportSnapshot, Report};
 use rightsmon_domain::text::LanguageCode;
 use rightsmon_store::{AccountabilityStore, RecommendationQuery};
@@ -122,6 +123,36 @@ fn report_of(row: &DbRow) -> StoreResult<Report> {
         issued_by: get(row, "issued_by")?,
         issued_at: Timestamp(get(row, "issued_at")?),
     })
+}
+
+const PRACTICE_COLUMNS: &str = "id, city_code, title, language, summary, results, themes, rights, indicators, contacts, documents, \
+    translations, recorded_by, recorded_at";
+
+fn practice_of(row: &DbRow) -> StoreResult<Practice> {
+    Ok(Practice {
+        id: get(row, "id")?,
+        practice: NewPractice {
+            city: parsed("city_code", AreaCode::parse(&get::<String>(row, "city_code")?))?,
+            title: get(row, "title")?,
+            language: parsed("language", LanguageCode::parse(&get::<String>(row, "language")?))?,
+            summary: get(row, "summary")?,
+            results: get(row, "results")?,
+            themes: json(row, "themes")?,
+            rights: json(row, "rights")?,
+            indicators: json(row, "indicators")?,
+            contacts: get(row, "contacts")?,
+            documents: json(row, "documents")?,
+        },
+        translations: json(row, "translations")?,
+        recorded_by: get(row, "recorded_by")?,
+        recorded_at: Timestamp(get(row, "recorded_at")?),
+    })
+}
+
+async fn practice_in(tx: &mut sqlx::Transaction<'_, Db>, id: i64) -> StoreResult<Practice> {
+    let sql = format!("SELECT {PRACTICE_COLUMNS} FROM practices WHERE id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **tx).await.map_err(err)?;
+    practice_of(&row.ok_or(StoreError::NotFound)?)
 }
 
 fn assessment_of(row: &DbRow) -> StoreResult<Assessment> {
@@ -520,5 +551,72 @@ impl AccountabilityStore for Backend {
         let rows =
             sqlx::query(sqlx::AssertSqlSafe(sql)).bind(city.map(|c| c.as_str().to_owned())).fetch_all(self.pool()).await.map_err(err)?;
         rows.iter().map(report_of).collect()
+    }
+
+    async fn create_practice(
+        &self,
+        practice: &NewPractice,
+        by: Option<i64>,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<Practice> {
+        in_transaction!(self, tx, {
+            require_city(&mut tx, &practice.city).await?;
+            let row = sqlx::query(
+                "INSERT INTO practices (city_code, title, language, summary, results, themes, rights, indicators, contacts, documents, \
+                 translations, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '{}', $11, $12) RETURNING id",
+            )
+            .bind(practice.city.as_str().to_owned())
+            .bind(practice.title.clone())
+            .bind(practice.language.as_str().to_owned())
+            .bind(practice.summary.clone())
+            .bind(practice.results.clone())
+            .bind(to_json(&practice.themes)?)
+            .bind(to_json(&practice.rights)?)
+            .bind(to_json(&practice.indicators)?)
+            .bind(practice.contacts.clone())
+            .bind(to_json(&practice.documents)?)
+            .bind(by)
+            .bind(at.seconds())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(err)?;
+            let id: i64 = get(&row, "id")?;
+            audit_in(&mut tx, &audit.for_created(id)).await?;
+            practice_in(&mut tx, id).await
+        })
+    }
+
+    async fn get_practice(&self, id: i64) -> StoreResult<Practice> {
+        let sql = format!("SELECT {PRACTICE_COLUMNS} FROM practices WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.pool()).await.map_err(err)?;
+        practice_of(&row.ok_or(StoreError::NotFound)?)
+    }
+
+    async fn list_practices(&self) -> StoreResult<Vec<Practice>> {
+        let sql = format!("SELECT {PRACTICE_COLUMNS} FROM practices ORDER BY recorded_at DESC, id DESC");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(self.pool()).await.map_err(err)?;
+        rows.iter().map(practice_of).collect()
+    }
+
+    async fn set_practice_translation(
+        &self,
+        id: i64,
+        language: &LanguageCode,
+        translation: &PracticeTranslation,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<Practice> {
+        in_transaction!(self, tx, {
+            let mut practice = practice_in(&mut tx, id).await?;
+            practice.translations.insert(language.clone(), translation.clone());
+            sqlx::query("UPDATE practices SET translations = $1 WHERE id = $2")
+                .bind(to_json(&practice.translations)?)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
+            audit_in(&mut tx, audit).await?;
+            Ok(practice)
+        })
     }
 }

@@ -112,7 +112,8 @@ macro_rules! conformance_suite {
                 consultations_and_recommendations_are_kept_with_what_they_came_from,
                 actions_take_the_status_of_their_latest_update_and_updates_are_kept,
                 assessments_keep_every_version_of_each_side,
-                reports_are_kept_as_issued
+                reports_are_kept_as_issued,
+                practices_keep_their_translations
             );
         }
         mod cycles {

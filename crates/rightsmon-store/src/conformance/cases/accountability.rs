@@ -216,3 +216,32 @@ pub async fn reports_are_kept_as_issued(store: S) {
     assert!(store.list_reports(Some(&city("padova"))).await.unwrap().is_empty());
     expect_not_found(store.get_report(later.id + 1).await);
 }
+
+pub async fn practices_keep_their_translations(store: S) {
+    use rightsmon_domain::practice::{NewPractice, PracticeDraft, PracticeTranslation};
+    use rightsmon_domain::text::LanguageCode;
+    base(&store).await;
+    let practice = NewPractice::parse(&PracticeDraft {
+        city: "ghent".into(),
+        title: "Housing First for young people leaving care".into(),
+        summary: "Flats with support, without conditions.".into(),
+        themes: "HOUSING".into(),
+        indicators: "C-1".into(),
+        documents: "https://example.org/housing-first".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let kept = store.create_practice(&practice, None, Timestamp(3), &audit()).await.unwrap();
+    assert_eq!(kept.practice, practice);
+    assert!(kept.translations.is_empty());
+    let nl = LanguageCode::parse("nl").unwrap();
+    let translation = PracticeTranslation::parse("Housing First voor jongeren", "Woningen met begeleiding.", "").unwrap();
+    let translated = store.set_practice_translation(kept.id, &nl, &translation, &audit()).await.unwrap();
+    assert_eq!(translated.translations[&nl], translation);
+    assert_eq!(store.get_practice(kept.id).await.unwrap(), translated);
+    let other = NewPractice { city: city("padova"), ..practice.clone() };
+    let second = store.create_practice(&other, None, Timestamp(4), &audit()).await.unwrap();
+    assert_eq!(store.list_practices().await.unwrap().iter().map(|p| p.id).collect::<Vec<_>>(), [second.id, kept.id]);
+    expect_not_found(store.get_practice(second.id + 1).await);
+    expect_not_found(store.create_practice(&NewPractice { city: city("nowhere"), ..practice }, None, Timestamp(5), &audit()).await);
+}
