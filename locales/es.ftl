@@ -1051,3 +1051,33 @@ reminders-delivery-workspace_only = Solo en el espacio de trabajo
 reminders-delivery-off = Desactivado
 reminders-save = Guardar las opciones
 reminders-saved = Sus opciones se han guardado.
+city-roadmap = Hoja de ruta
+roadmap-title = Hoja de ruta de la red
+roadmap-intro = Las etapas que recorre una ciudad para llevar a cabo su seguimiento, tal como las enumera la red, y cuándo alcanzó cada ciudad cada una de ellas. Cada fecha va acompañada de sus pruebas en la página de la ciudad.
+roadmap-caption = En qué punto está cada ciudad: la fecha en que alcanzó cada etapa
+roadmap-city = Ciudad
+roadmap-reached = Etapas alcanzadas
+roadmap-reached-of = { $steps ->
+    [one] { $reached } de { $steps } etapa
+   *[other] { $reached } de { $steps } etapas
+}
+roadmap-not-yet = todavía no
+roadmap-add-step = Añadir una etapa
+roadmap-step-name = Nombre de la etapa (en inglés; se muestra tal como se escribe)
+roadmap-add-step-button = Añadir la etapa
+roadmap-city-title = Hoja de ruta de { $city }
+roadmap-reached-on = alcanzada el { $date }
+roadmap-remove = Retirar la etapa { $step }
+roadmap-record = Registrar una etapa alcanzada
+roadmap-step = Etapa
+roadmap-reached-on-label = Alcanzada el
+roadmap-note = Nota (opcional)
+roadmap-record-button = Registrar la etapa
+roadmap-step-working-group = Grupo de trabajo constituido, con miembros de la administración municipal y de la sociedad civil
+roadmap-step-priorities = Prioridades elegidas
+roadmap-step-indicators-adopted = Indicadores adoptados
+roadmap-step-baseline = Línea de base recopilada
+roadmap-step-first-cycle = Primer ciclo de informe cerrado
+roadmap-step-first-report = Primer informe publicado
+roadmap-step-dialogue = Diálogo celebrado sobre los resultados
+roadmap-step-follow-up = Seguimiento acordado

@@ -1051,3 +1051,33 @@ reminders-delivery-workspace_only = Espace de travail uniquement
 reminders-delivery-off = Désactivé
 reminders-save = Enregistrer les choix
 reminders-saved = Vos choix sont enregistrés.
+city-roadmap = Feuille de route
+roadmap-title = Feuille de route du réseau
+roadmap-intro = Les étapes par lesquelles passe une ville pour mener son suivi, telles que le réseau les énumère, et la date à laquelle chaque ville a franchi chacune d'elles. Chaque date est accompagnée de ses justificatifs sur la page de la ville.
+roadmap-caption = Où en est chaque ville : la date à laquelle elle a franchi chaque étape
+roadmap-city = Ville
+roadmap-reached = Étapes franchies
+roadmap-reached-of = { $steps ->
+    [one] { $reached } sur { $steps } étape
+   *[other] { $reached } sur { $steps } étapes
+}
+roadmap-not-yet = pas encore
+roadmap-add-step = Ajouter une étape
+roadmap-step-name = Nom de l'étape (en anglais ; il s'affiche tel que saisi)
+roadmap-add-step-button = Ajouter l'étape
+roadmap-city-title = Feuille de route de { $city }
+roadmap-reached-on = franchie le { $date }
+roadmap-remove = Annuler l'étape { $step }
+roadmap-record = Enregistrer une étape franchie
+roadmap-step = Étape
+roadmap-reached-on-label = Franchie le
+roadmap-note = Note (facultative)
+roadmap-record-button = Enregistrer l'étape
+roadmap-step-working-group = Groupe de travail constitué, avec des membres de la municipalité et de la société civile
+roadmap-step-priorities = Priorités choisies
+roadmap-step-indicators-adopted = Indicateurs adoptés
+roadmap-step-baseline = Valeurs de référence collectées
+roadmap-step-first-cycle = Premier cycle de rapport clôturé
+roadmap-step-first-report = Premier rapport publié
+roadmap-step-dialogue = Dialogue mené sur les constats
+roadmap-step-follow-up = Suivi convenu

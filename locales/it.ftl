@@ -1051,3 +1051,33 @@ reminders-delivery-workspace_only = Solo nell'area di lavoro
 reminders-delivery-off = Disattivato
 reminders-save = Salvare le scelte
 reminders-saved = Le sue scelte sono state salvate.
+city-roadmap = Tabella di marcia
+roadmap-title = Tabella di marcia della rete
+roadmap-intro = Le tappe che una città percorre per svolgere il proprio monitoraggio, come le elenca la rete, e quando ciascuna città ha raggiunto ciascuna di esse. Ogni data è accompagnata dalle relative prove nella pagina della città.
+roadmap-caption = A che punto è ciascuna città: la data in cui ha raggiunto ciascuna tappa
+roadmap-city = Città
+roadmap-reached = Tappe raggiunte
+roadmap-reached-of = { $steps ->
+    [one] { $reached } su { $steps } tappa
+   *[other] { $reached } su { $steps } tappe
+}
+roadmap-not-yet = non ancora
+roadmap-add-step = Aggiungere una tappa
+roadmap-step-name = Nome della tappa (in inglese; viene mostrato così come è scritto)
+roadmap-add-step-button = Aggiungere la tappa
+roadmap-city-title = Tabella di marcia di { $city }
+roadmap-reached-on = raggiunta il { $date }
+roadmap-remove = Annullare la tappa { $step }
+roadmap-record = Registrare una tappa raggiunta
+roadmap-step = Tappa
+roadmap-reached-on-label = Raggiunta il
+roadmap-note = Nota (facoltativa)
+roadmap-record-button = Registrare la tappa
+roadmap-step-working-group = Gruppo di lavoro costituito, con membri dell'amministrazione comunale e della società civile
+roadmap-step-priorities = Priorità scelte
+roadmap-step-indicators-adopted = Indicatori adottati
+roadmap-step-baseline = Valori di base raccolti
+roadmap-step-first-cycle = Primo ciclo di rendicontazione chiuso
+roadmap-step-first-report = Primo rapporto pubblicato
+roadmap-step-dialogue = Dialogo svolto sui risultati
+roadmap-step-follow-up = Follow-up concordato

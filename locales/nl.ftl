@@ -1051,3 +1051,33 @@ reminders-delivery-workspace_only = Alleen in de werkruimte
 reminders-delivery-off = Uit
 reminders-save = De keuzes bewaren
 reminders-saved = Uw keuzes zijn bewaard.
+city-roadmap = Routekaart
+roadmap-title = Routekaart van het netwerk
+roadmap-intro = De stappen die een stad doorloopt om haar monitoring uit te voeren, zoals het netwerk ze opsomt, en wanneer elke stad elke stap heeft bereikt. Bij elke datum staan de bewijsstukken op de pagina van de stad.
+roadmap-caption = Waar elke stad staat: de datum waarop elke stap is bereikt
+roadmap-city = Stad
+roadmap-reached = Bereikte stappen
+roadmap-reached-of = { $steps ->
+    [one] { $reached } van { $steps } stap
+   *[other] { $reached } van { $steps } stappen
+}
+roadmap-not-yet = nog niet
+roadmap-add-step = Een stap toevoegen
+roadmap-step-name = Naam van de stap (in het Engels; wordt weergegeven zoals ingevoerd)
+roadmap-add-step-button = De stap toevoegen
+roadmap-city-title = Routekaart van { $city }
+roadmap-reached-on = bereikt op { $date }
+roadmap-remove = Stap { $step } intrekken
+roadmap-record = Een bereikte stap vastleggen
+roadmap-step = Stap
+roadmap-reached-on-label = Bereikt op
+roadmap-note = Opmerking (optioneel)
+roadmap-record-button = De stap vastleggen
+roadmap-step-working-group = Werkgroep opgericht, met leden uit de gemeente en het maatschappelijk middenveld
+roadmap-step-priorities = Prioriteiten gekozen
+roadmap-step-indicators-adopted = Indicatoren overgenomen
+roadmap-step-baseline = Uitgangswaarden verzameld
+roadmap-step-first-cycle = Eerste rapportageronde afgesloten
+roadmap-step-first-report = Eerste rapport gepubliceerd
+roadmap-step-dialogue = Dialoog gevoerd over de bevindingen
+roadmap-step-follow-up = Opvolging afgesproken

@@ -1077,3 +1077,35 @@ reminders-delivery-workspace_only = Tylko w obszarze roboczym
 reminders-delivery-off = Wyłączone
 reminders-save = Zapisz wybór
 reminders-saved = Państwa wybór został zapisany.
+city-roadmap = Mapa drogowa
+roadmap-title = Mapa drogowa sieci
+roadmap-intro = Etapy, przez które przechodzi miasto, aby prowadzić swój monitoring, według listy ustalonej przez sieć, oraz daty, w których każde miasto osiągnęło poszczególne etapy. Przy każdej dacie na stronie miasta podane są dowody.
+roadmap-caption = Na jakim etapie jest każde miasto: data osiągnięcia każdego etapu
+roadmap-city = Miasto
+roadmap-reached = Osiągnięte etapy
+roadmap-reached-of = { $steps ->
+    [one] { $reached } z { $steps } etapu
+    [few] { $reached } z { $steps } etapów
+    [many] { $reached } z { $steps } etapów
+   *[other] { $reached } z { $steps } etapów
+}
+roadmap-not-yet = jeszcze nie
+roadmap-add-step = Dodaj etap
+roadmap-step-name = Nazwa etapu (po angielsku; wyświetlana w podanym brzmieniu)
+roadmap-add-step-button = Dodaj ten etap
+roadmap-city-title = Mapa drogowa: { $city }
+roadmap-reached-on = osiągnięto { $date }
+roadmap-remove = Wycofaj etap { $step }
+roadmap-record = Zapisz osiągnięty etap
+roadmap-step = Etap
+roadmap-reached-on-label = Data osiągnięcia
+roadmap-note = Uwaga (opcjonalnie)
+roadmap-record-button = Zapisz ten etap
+roadmap-step-working-group = Powołano grupę roboczą z udziałem przedstawicieli urzędu miasta i społeczeństwa obywatelskiego
+roadmap-step-priorities = Wybrano priorytety
+roadmap-step-indicators-adopted = Przyjęto wskaźniki
+roadmap-step-baseline = Zebrano wartości bazowe
+roadmap-step-first-cycle = Zamknięto pierwszy cykl sprawozdawczy
+roadmap-step-first-report = Opublikowano pierwszy raport
+roadmap-step-dialogue = Przeprowadzono dialog na temat wyników
+roadmap-step-follow-up = Uzgodniono działania następcze

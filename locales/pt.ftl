@@ -1051,3 +1051,33 @@ reminders-delivery-workspace_only = Apenas na área de trabalho
 reminders-delivery-off = Desativado
 reminders-save = Guardar as opções
 reminders-saved = As suas opções foram guardadas.
+city-roadmap = Roteiro
+roadmap-title = Roteiro da rede
+roadmap-intro = As etapas que uma cidade percorre para realizar a sua monitorização, tal como a rede as enumera, e quando cada cidade alcançou cada uma delas. Cada data é acompanhada dos respetivos comprovativos na página da cidade.
+roadmap-caption = Em que ponto está cada cidade: a data em que alcançou cada etapa
+roadmap-city = Cidade
+roadmap-reached = Etapas alcançadas
+roadmap-reached-of = { $steps ->
+    [one] { $reached } de { $steps } etapa
+   *[other] { $reached } de { $steps } etapas
+}
+roadmap-not-yet = ainda não
+roadmap-add-step = Acrescentar uma etapa
+roadmap-step-name = Nome da etapa (em inglês; é apresentado tal como for escrito)
+roadmap-add-step-button = Acrescentar a etapa
+roadmap-city-title = Roteiro de { $city }
+roadmap-reached-on = alcançada em { $date }
+roadmap-remove = Retirar a etapa { $step }
+roadmap-record = Registar uma etapa alcançada
+roadmap-step = Etapa
+roadmap-reached-on-label = Alcançada em
+roadmap-note = Nota (opcional)
+roadmap-record-button = Registar a etapa
+roadmap-step-working-group = Grupo de trabalho constituído, com membros da câmara municipal e da sociedade civil
+roadmap-step-priorities = Prioridades escolhidas
+roadmap-step-indicators-adopted = Indicadores adotados
+roadmap-step-baseline = Valores de referência recolhidos
+roadmap-step-first-cycle = Primeiro ciclo de reporte encerrado
+roadmap-step-first-report = Primeiro relatório publicado
+roadmap-step-dialogue = Diálogo realizado sobre os resultados
+roadmap-step-follow-up = Acompanhamento acordado

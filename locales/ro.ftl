@@ -1064,3 +1064,34 @@ reminders-delivery-workspace_only = Doar în spațiul de lucru
 reminders-delivery-off = Dezactivat
 reminders-save = Salvați opțiunile
 reminders-saved = Opțiunile dumneavoastră au fost salvate.
+city-roadmap = Foaie de parcurs
+roadmap-title = Foaia de parcurs a rețelei
+roadmap-intro = Etapele pe care le parcurge un oraș pentru a-și desfășura monitorizarea, așa cum le enumeră rețeaua, și data la care fiecare oraș a atins fiecare etapă. Fiecare dată este însoțită de dovezile sale pe pagina orașului.
+roadmap-caption = Unde se află fiecare oraș: data la care a atins fiecare etapă
+roadmap-city = Oraș
+roadmap-reached = Etape atinse
+roadmap-reached-of = { $steps ->
+    [one] { $reached } din { $steps } etapă
+    [few] { $reached } din { $steps } etape
+   *[other] { $reached } din { $steps } de etape
+}
+roadmap-not-yet = încă nu
+roadmap-add-step = Adăugați o etapă
+roadmap-step-name = Denumirea etapei (în engleză; se afișează așa cum a fost introdusă)
+roadmap-add-step-button = Adăugați etapa
+roadmap-city-title = Foaia de parcurs – { $city }
+roadmap-reached-on = atinsă la { $date }
+roadmap-remove = Anulați etapa { $step }
+roadmap-record = Înregistrați o etapă atinsă
+roadmap-step = Etapă
+roadmap-reached-on-label = Atinsă la
+roadmap-note = Notă (opțional)
+roadmap-record-button = Înregistrați etapa
+roadmap-step-working-group = Grup de lucru constituit, cu membri din partea primăriei și a societății civile
+roadmap-step-priorities = Priorități alese
+roadmap-step-indicators-adopted = Indicatori adoptați
+roadmap-step-baseline = Valori de referință colectate
+roadmap-step-first-cycle = Primul ciclu de raportare încheiat
+roadmap-step-first-report = Primul raport publicat
+roadmap-step-dialogue = Dialog purtat pe marginea constatărilor
+roadmap-step-follow-up = Măsuri ulterioare convenite
