@@ -158,6 +158,13 @@ async function pageTypes(base) {
   types.push({ name: "consultations-for-civil-society", url: "/cities/ghent/consultations", user: "ghent-cso" });
   types.push({ name: "assessments", url: "/cities/ghent/assessments" });
   types.push({ name: "reports", url: "/cities/ghent/reports" });
+  types.push({ name: "roadmap", url: "/roadmap" });
+  types.push({ name: "roadmap-for-the-network", url: "/roadmap", user: "coordinator" });
+  types.push({ name: "city-roadmap-for-the-city", url: "/cities/ghent/roadmap", user: "ghent-coordinator" });
+  types.push({ name: "practices", url: "/practices?theme=HOUSING" });
+  types.push({ name: "practice", url: "/practices/1" });
+  types.push({ name: "practice-for-civil-society", url: "/practices/1", user: "ghent-cso" });
+  types.push({ name: "new-practice", url: "/practices/new", user: "ghent-cso" });
   types.push({ name: "reports-for-the-city", url: "/cities/ghent/reports", user: "ghent-coordinator" });
   const reports = await (await fetch(`${base}/cities/ghent/reports`)).text();
   const report = reports.match(/href="(\/reports\/\d+)"/);

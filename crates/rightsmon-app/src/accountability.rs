@@ -277,26 +277,10 @@ impl App {
             actions.push(ActionView { action, updates, overdue });
         }
         let statuses: Vec<ActionStatus> = actions.iter().map(|a| a.action.status).collect();
-        let mut follow_ups = Vec::new();
-        if let Some(city) = &recommendation.recommendation.city {
-            for indicator in &recommendation.recommendation.indicators {
-                let findings = self.indicator_findings(actor, indicator.as_str(), city.as_str()).await.ok();
-                let latest = findings.as_ref().and_then(|f| f.points.last().copied());
-                let headline = findings.as_ref().and_then(|f| f.headline());
-                let verdict = headline.and_then(|a| match &a.outcome {
-                    rightsmon_analysis::progress::Outcome::Category { code, .. } => Some((*code).to_owned()),
-                    _ => None,
-                });
-                follow_ups.push(FollowUp {
-                    indicator: indicator.to_string(),
-                    latest_year: latest.map(|p| p.year),
-                    latest_value: latest.map(|p| p.value),
-                    method: verdict.as_ref().and(headline).map(|a| a.method.name),
-                    since: headline.filter(|a| a.method == rightsmon_analysis::progress::STATE_CHANGE).and_then(|a| a.base).map(|p| p.year),
-                    verdict,
-                });
-            }
-        }
+        let follow_ups = match &recommendation.recommendation.city {
+            Some(city) => self.follow_ups(actor, city, recommendation.recommendation.indicators.iter()).await,
+            None => Vec::new(),
+        };
         let consultation = match recommendation.recommendation.consultation_id {
             Some(id) => self.store.get_consultation(id).await.ok(),
             None => None,
@@ -310,6 +294,35 @@ impl App {
             consultation,
             may_manage,
         })
+    }
+
+    /// The latest value and headline verdict of each indicator in a city, as the reader may see
+    /// them: what a recommendation's follow-up indicators and a practice's results show.
+    pub(crate) async fn follow_ups(
+        &self,
+        actor: &Actor,
+        city: &AreaCode,
+        indicators: impl Iterator<Item = &rightsmon_domain::id::IndicatorCode>,
+    ) -> Vec<FollowUp> {
+        let mut follow_ups = Vec::new();
+        for indicator in indicators {
+            let findings = self.indicator_findings(actor, indicator.as_str(), city.as_str()).await.ok();
+            let latest = findings.as_ref().and_then(|f| f.points.last().copied());
+            let headline = findings.as_ref().and_then(|f| f.headline());
+            let verdict = headline.and_then(|a| match &a.outcome {
+                rightsmon_analysis::progress::Outcome::Category { code, .. } => Some((*code).to_owned()),
+                _ => None,
+            });
+            follow_ups.push(FollowUp {
+                indicator: indicator.to_string(),
+                latest_year: latest.map(|p| p.year),
+                latest_value: latest.map(|p| p.value),
+                method: verdict.as_ref().and(headline).map(|a| a.method.name),
+                since: headline.filter(|a| a.method == rightsmon_analysis::progress::STATE_CHANGE).and_then(|a| a.base).map(|p| p.year),
+                verdict,
+            });
+        }
+        follow_ups
     }
 
     /// An action, for a reader who may see its recommendation.

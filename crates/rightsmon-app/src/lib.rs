@@ -20,6 +20,7 @@ pub mod imports;
 pub mod maps;
 pub mod observations;
 pub mod pages;
+pub mod practices;
 pub mod reference;
 pub mod reminders;
 pub mod reporting;

@@ -104,6 +104,9 @@ pub struct NewQuery {
     indicator: String,
     #[serde(default)]
     consultation: String,
+    /// A practice of the library to recommend (to another city).
+    #[serde(default)]
+    practice: String,
 }
 
 /// The form to make a recommendation, as its fields arrive.
@@ -180,13 +183,29 @@ pub async fn new_form(
     query: Result<Query<NewQuery>, QueryRejection>,
 ) -> Result<Response, WebError> {
     let Query(query) = query.unwrap_or_default();
-    let values = json!({
+    let mut values = json!({
         "city": query.city.trim(),
         "indicators": query.indicator.trim(),
         "consultation_id": query.consultation.trim(),
         "language": ctx.lang,
         "made_on": rightsmon_domain::time::Date::of_timestamp(state.app.now()).to_string(),
     });
+    // A practice of another city, recommended: its words, what it serves and its indicators.
+    if let Ok(id) = query.practice.trim().parse::<i64>()
+        && let Ok(view) = state.app.practice(&ctx.actor, id).await
+    {
+        let p = &view.practice.practice;
+        let (title, summary, _, language) = view.practice.in_language(&ctx.lang);
+        let join = |codes: Vec<String>| codes.join(", ");
+        values["title"] = json!(title);
+        values["text"] = json!(summary);
+        values["language"] = json!(language);
+        values["source"] = json!("other");
+        values["source_reference"] = json!(format!("/practices/{id}"));
+        values["themes"] = json!(join(p.themes.iter().map(ToString::to_string).collect()));
+        values["rights"] = json!(join(p.rights.iter().map(ToString::to_string).collect()));
+        values["indicators"] = json!(join(p.indicators.iter().map(ToString::to_string).collect()));
+    }
     new_page(&state, &ctx, values, None, StatusCode::OK).await
 }
 
@@ -233,9 +252,11 @@ fn view_value(view: &RecommendationView) -> Value {
         "city": r.recommendation.city,
         "source": r.recommendation.source,
         "source_reference": r.recommendation.source_reference,
-        // A reference that is a web address is a link (the same rule as evidence).
+        // A reference that is a web address is a link (the same rule as evidence), and so is a
+        // practice of the library.
         "source_is_link": r.recommendation.source_reference.as_deref().is_some_and(|reference| {
             matches!(rightsmon_domain::accountability::Evidence::parse(reference), Ok(rightsmon_domain::accountability::Evidence::Link(_)))
+                || reference.strip_prefix("/practices/").is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
         }),
         "made_on": r.recommendation.made_on.to_string(),
         "rights": r.recommendation.rights,

@@ -24,6 +24,7 @@ pub mod mail;
 mod maps;
 mod pages;
 mod portal;
+mod practices;
 mod reporting;
 mod reports;
 mod roadmap;
@@ -124,6 +125,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("report.html", include_str!("../templates/report.html")),
     ("reports.html", include_str!("../templates/reports.html")),
     ("roadmap.html", include_str!("../templates/roadmap.html")),
+    ("practices.html", include_str!("../templates/practices.html")),
+    ("practice.html", include_str!("../templates/practice.html")),
+    ("practice_new.html", include_str!("../templates/practice_new.html")),
     ("city_roadmap.html", include_str!("../templates/city_roadmap.html")),
     ("consultation.html", include_str!("../templates/consultation.html")),
     ("cycle.html", include_str!("../templates/cycle.html")),
@@ -317,6 +321,13 @@ pub fn routes() -> Routes {
         .route("/cities/{code}/roadmap", "POST", Access::SignedIn, post(roadmap::record))
         .route("/cities/{code}/roadmap/{step}/removal", "POST", Access::SignedIn, post(roadmap::remove))
         .route("/api/v1/roadmap", "GET", Access::Public, get(roadmap::api))
+        .route("/practices", "GET", Access::Public, get(practices::library))
+        .route("/practices", "POST", Access::SignedIn, post(practices::create))
+        .route("/practices/new", "GET", Access::SignedIn, get(practices::new_form))
+        .route("/practices/{id}", "GET", Access::Public, get(practices::show))
+        .route("/practices/{id}/translations", "POST", Access::SignedIn, post(practices::translate))
+        .route("/api/v1/practices", "GET", Access::Public, get(practices::api_library))
+        .route("/api/v1/practices/{id}", "GET", Access::Public, get(practices::api_practice))
         .route("/api/v1/recommendations", "GET", Access::Public, get(accountability::api_tracker))
         .route("/api/v1/recommendations/{id}", "GET", Access::Public, get(accountability::api_recommendation))
         .route("/api/v1/consultations/{id}", "GET", Access::Public, get(accountability::api_consultation))

@@ -60,6 +60,8 @@ struct Fixture {
     consultation: (i64, i64),
     /// An issued report of each city's cycle.
     report: (i64, i64),
+    /// A practice of each city.
+    practice: (i64, i64),
 }
 
 /// A request of the table, about Ghent (the roles' own city) or Padova (another).
@@ -434,6 +436,39 @@ const TABLE: &[Entry] = &[
         other: "UFFFFN",
     },
     Entry { method: "GET", route: "/api/v1/roadmap", call: |_, _| get("/api/v1/roadmap"), own: "AAAAAA", other: "AAAAAA" },
+    // The good-practice library: read by everyone; a city's working group adds and translates
+    // its city's practices (an empty form reaches the rules and is refused at its fields).
+    Entry { method: "GET", route: "/practices", call: |_, _| get("/practices"), own: "AAAAAA", other: "AAAAAA" },
+    Entry { method: "GET", route: "/practices/new", call: |_, _| get("/practices/new"), own: "UAAAAA", other: "UAAAAA" },
+    Entry {
+        method: "POST",
+        route: "/practices",
+        call: |_, o| Call::Post("/practices".into(), vec![("city", city(o).into())]),
+        own: "UFAFAA",
+        other: "UFFFFA",
+    },
+    Entry {
+        method: "GET",
+        route: "/practices/{id}",
+        call: |f, o| get(format!("/practices/{}", pick(f.practice, o))),
+        own: "AAAAAA",
+        other: "AAAAAA",
+    },
+    Entry {
+        method: "POST",
+        route: "/practices/{id}/translations",
+        call: |f, o| post(format!("/practices/{}/translations", pick(f.practice, o))),
+        own: "UFAFAA",
+        other: "UFFFFA",
+    },
+    Entry { method: "GET", route: "/api/v1/practices", call: |_, _| get("/api/v1/practices"), own: "AAAAAA", other: "AAAAAA" },
+    Entry {
+        method: "GET",
+        route: "/api/v1/practices/{id}",
+        call: |f, o| get(format!("/api/v1/practices/{}", pick(f.practice, o))),
+        own: "AAAAAA",
+        other: "AAAAAA",
+    },
     // Reports: issued by a city's coordinators (and the network's), read by everyone.
     Entry {
         method: "GET",
@@ -746,6 +781,20 @@ async fn fixture(app: &TestApp) -> Fixture {
         app.app.issue_city_report(&coordinator, ghent_cycle).await.unwrap().id,
         app.app.issue_city_report(&coordinator, padova_cycle).await.unwrap().id,
     );
+    let practice = |city: &'static str| {
+        let coordinator = coordinator.clone();
+        async move {
+            let draft = rightsmon_domain::practice::PracticeDraft {
+                city: city.into(),
+                title: "Matrix practice".into(),
+                summary: "What was done.".into(),
+                themes: "HOUSING".into(),
+                ..Default::default()
+            };
+            app.app.add_practice(&coordinator, &draft).await.unwrap().id
+        }
+    };
+    let practice = (practice("ghent").await, practice("padova").await);
     Fixture {
         value: value_pair,
         published,
@@ -756,6 +805,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         action: (ghent.1, padova.1),
         consultation: (ghent.2, padova.2),
         report,
+        practice,
     }
 }
 

@@ -127,6 +127,7 @@ pub struct DemoReport {
     pub assessments: usize,
     pub reports: usize,
     pub milestones: usize,
+    pub practices: usize,
 }
 
 impl App {
@@ -289,6 +290,7 @@ impl App {
         report.assessments = self.demo_assessments().await?;
         report.reports = self.demo_report().await?;
         report.milestones = self.demo_roadmap().await?;
+        report.practices = self.demo_practice().await?;
         Ok(report)
     }
 }
@@ -604,6 +606,40 @@ impl App {
             }
         }
         Ok(count)
+    }
+}
+
+impl App {
+    /// A good practice of Ghent in the library, in English with a Dutch translation.
+    async fn demo_practice(&self) -> AppResult<usize> {
+        use rightsmon_domain::practice::PracticeDraft;
+        if !self.store.list_practices().await?.is_empty() {
+            return Ok(0);
+        }
+        let cso = self.demo_actor("ghent-cso").await?;
+        let draft = PracticeDraft {
+            city: "ghent".into(),
+            title: "Housing First for young people leaving care".into(),
+            language: "en".into(),
+            summary: "Young people who leave youth care at 18 get a flat of their own with support from a social worker, without first having to prove they are ready to live alone.".into(),
+            results: "Most of the young people were still housed after two years; the share of households overburdened by housing costs is followed with the city's survey.".into(),
+            themes: "HOUSING, SOCIAL_INCLUSION".into(),
+            rights: "CFR-34".into(),
+            indicators: SURVEY_SERIES.into(),
+            contacts: "Social services of the City of Ghent, housing desk".into(),
+            documents: "https://example.org/ghent-housing-first".into(),
+        };
+        let practice = self.add_practice(&cso, &draft).await?;
+        self.translate_practice(
+            &cso,
+            practice.id,
+            "nl",
+            "Housing First voor jongeren uit de jeugdhulp",
+            "Jongeren die op hun achttiende de jeugdhulp verlaten, krijgen een eigen woning met begeleiding, zonder eerst te moeten bewijzen dat ze zelfstandig kunnen wonen.",
+            "",
+        )
+        .await?;
+        Ok(1)
     }
 }
 
