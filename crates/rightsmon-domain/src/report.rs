@@ -180,6 +180,63 @@ pub struct Report {
     pub snapshot: CityReportSnapshot,
 }
 
+/// One city in the network's report: how far its monitoring has come and how its rights fare.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkCityLine {
+    pub code: AreaCode,
+    pub name: String,
+    /// Indicators it follows, and those with a published value.
+    pub indicators: usize,
+    pub measured: usize,
+    /// Headline verdicts by method and category (code, English words), with their counts.
+    pub verdicts: Vec<(MethodUsed, String, String, usize)>,
+    pub recommendations: usize,
+    pub implemented: usize,
+    pub overdue_actions: usize,
+    /// Subjects on which the municipality and civil society disagree, in the latest cycle.
+    pub disagreements: usize,
+    pub steps_reached: usize,
+    pub steps: usize,
+}
+
+/// One city's latest published value of an indicator, with its headline verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComparisonCell {
+    pub period: String,
+    pub value: Option<f64>,
+    pub verdict: Option<VerdictLine>,
+}
+
+/// An indicator across the cities, in the order of the report's cities.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComparisonLine {
+    pub code: IndicatorCode,
+    pub name: Texts,
+    pub unit: String,
+    pub cells: Vec<Option<ComparisonCell>>,
+}
+
+/// What the network's comparative report holds, as issued.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkReportSnapshot {
+    pub format: u32,
+    pub data_as_of: Timestamp,
+    pub cities: Vec<NetworkCityLine>,
+    pub comparison: Vec<ComparisonLine>,
+    pub values: Vec<UsedValue>,
+    pub methods: Vec<MethodUsed>,
+}
+
+/// An issued comparative report of the network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkReport {
+    pub id: i64,
+    pub title: String,
+    pub issued_at: Timestamp,
+    pub issued_by: Option<i64>,
+    pub snapshot: NetworkReportSnapshot,
+}
+
 /// How a value a report used stands now.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "change")]

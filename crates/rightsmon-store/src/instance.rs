@@ -323,6 +323,7 @@ pub const INSTANCE_TABLES: &[TableSpec] = &[
         "id",
         Some("id"),
     ),
+    table("network_reports", &[("id", I), ("title", T), ("snapshot", T), ("issued_by", I), ("issued_at", I)], "id", Some("id")),
     table(
         "practices",
         &[

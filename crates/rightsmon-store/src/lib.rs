@@ -43,7 +43,7 @@ use rightsmon_domain::observation::{
 use rightsmon_domain::participation::{Assessment, Assessor, Consultation, NewAssessment, NewConsultation};
 use rightsmon_domain::practice::{NewPractice, Practice, PracticeTranslation};
 use rightsmon_domain::reminder::{Delivery, EmailState, NewReminder, Reminder, ReminderKind};
-use rightsmon_domain::report::{CityReportSnapshot, Report};
+use rightsmon_domain::report::{CityReportSnapshot, NetworkReport, NetworkReportSnapshot, Report};
 use rightsmon_domain::right::{Right, RightKind, Theme};
 use rightsmon_domain::roadmap::{Milestone, NewMilestone, RoadmapStep};
 use rightsmon_domain::text::LanguageCode;
@@ -414,6 +414,18 @@ pub trait AccountabilityStore: Send + Sync {
     async fn get_report(&self, id: i64) -> StoreResult<Report>;
     /// A city's reports (every city's without one), latest first.
     async fn list_reports(&self, city: Option<&AreaCode>) -> StoreResult<Vec<Report>>;
+    /// Stores an issued comparative report of the network, as it is.
+    async fn issue_network_report(
+        &self,
+        title: &str,
+        snapshot: &NetworkReportSnapshot,
+        by: Option<i64>,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<NetworkReport>;
+    async fn get_network_report(&self, id: i64) -> StoreResult<NetworkReport>;
+    /// Latest first.
+    async fn list_network_reports(&self) -> StoreResult<Vec<NetworkReport>>;
     /// Adds a practice to the library.
     async fn create_practice(&self, practice: &NewPractice, by: Option<i64>, at: Timestamp, audit: &NewAuditEvent)
     -> StoreResult<Practice>;

@@ -8,7 +8,7 @@ use rightsmon_domain::participation::{
     AssessedSubject, Assessment, Assessor, Consultation, ConsultationFormat, NewAssessment, NewConsultation, Verdict,
 };
 use rightsmon_domain::practice::{NewPractice, Practice, PracticeTranslation};
-use rightsmon_domain::report::{CityReportSnapshot, Report};
+use rightsmon_domain::report::{CityReportSnapshot, NetworkReport, NetworkReportSnapshot, Report};
 use rightsmon_domain::text::LanguageCode;
 use rightsmon_store::{AccountabilityStore, RecommendationQuery};
 
@@ -118,6 +118,16 @@ fn report_of(row: &DbRow) -> StoreResult<Report> {
         id: get(row, "id")?,
         city: parsed("city_code", AreaCode::parse(&get::<String>(row, "city_code")?))?,
         cycle_id: get(row, "cycle_id")?,
+        title: get(row, "title")?,
+        snapshot: json(row, "snapshot")?,
+        issued_by: get(row, "issued_by")?,
+        issued_at: Timestamp(get(row, "issued_at")?),
+    })
+}
+
+fn network_report_of(row: &DbRow) -> StoreResult<NetworkReport> {
+    Ok(NetworkReport {
+        id: get(row, "id")?,
         title: get(row, "title")?,
         snapshot: json(row, "snapshot")?,
         issued_by: get(row, "issued_by")?,
@@ -618,5 +628,46 @@ impl AccountabilityStore for Backend {
             audit_in(&mut tx, audit).await?;
             Ok(practice)
         })
+    }
+
+    async fn issue_network_report(
+        &self,
+        title: &str,
+        snapshot: &NetworkReportSnapshot,
+        by: Option<i64>,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<NetworkReport> {
+        in_transaction!(self, tx, {
+            let row =
+                sqlx::query("INSERT INTO network_reports (title, snapshot, issued_by, issued_at) VALUES ($1, $2, $3, $4) RETURNING id")
+                    .bind(title.to_owned())
+                    .bind(to_json(snapshot)?)
+                    .bind(by)
+                    .bind(at.seconds())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(err)?;
+            let id: i64 = get(&row, "id")?;
+            audit_in(&mut tx, &audit.for_created(id)).await?;
+            Ok(NetworkReport { id, title: title.to_owned(), issued_at: at, issued_by: by, snapshot: snapshot.clone() })
+        })
+    }
+
+    async fn get_network_report(&self, id: i64) -> StoreResult<NetworkReport> {
+        let row = sqlx::query("SELECT id, title, snapshot, issued_by, issued_at FROM network_reports WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(err)?;
+        network_report_of(&row.ok_or(StoreError::NotFound)?)
+    }
+
+    async fn list_network_reports(&self) -> StoreResult<Vec<NetworkReport>> {
+        let rows = sqlx::query("SELECT id, title, snapshot, issued_by, issued_at FROM network_reports ORDER BY issued_at DESC, id DESC")
+            .fetch_all(self.pool())
+            .await
+            .map_err(err)?;
+        rows.iter().map(network_report_of).collect()
     }
 }

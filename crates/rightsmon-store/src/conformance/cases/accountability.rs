@@ -215,6 +215,19 @@ pub async fn reports_are_kept_as_issued(store: S) {
     assert_eq!(listed, [later.id, issued.id], "latest first");
     assert!(store.list_reports(Some(&city("padova"))).await.unwrap().is_empty());
     expect_not_found(store.get_report(later.id + 1).await);
+
+    let network = rightsmon_domain::report::NetworkReportSnapshot {
+        format: SNAPSHOT_FORMAT,
+        data_as_of: Timestamp(8),
+        cities: vec![],
+        comparison: vec![],
+        values: snapshot.values.clone(),
+        methods: vec![],
+    };
+    let issued = store.issue_network_report("The network in 2025", &network, None, Timestamp(9), &audit()).await.unwrap();
+    assert_eq!(store.get_network_report(issued.id).await.unwrap(), issued);
+    assert_eq!(store.list_network_reports().await.unwrap(), [issued.clone()]);
+    expect_not_found(store.get_network_report(issued.id + 1).await);
 }
 
 pub async fn practices_keep_their_translations(store: S) {
