@@ -15,8 +15,9 @@ use rightsmon_domain::observation::{Observation, ObservationValue, WorkflowState
 use rightsmon_domain::participation::AssessedSubject;
 use rightsmon_domain::period::Period;
 use rightsmon_domain::report::{
-    ActionLine, AssessmentLine, CityReportSnapshot, DataGap, GapLine, IndicatorLine, MethodUsed, RecommendationLine, Report,
-    SNAPSHOT_FORMAT, ThemeLine, UsedValue, ValueChange, VerdictLine, changes_since,
+    ActionLine, AssessmentLine, CityReportSnapshot, ComparisonCell, ComparisonLine, DataGap, GapLine, IndicatorLine, MethodUsed,
+    NetworkCityLine, NetworkReport, NetworkReportSnapshot, RecommendationLine, Report, SNAPSHOT_FORMAT, ThemeLine, UsedValue,
+    ValueChange, VerdictLine, changes_since,
 };
 use rightsmon_domain::time::Date;
 use rightsmon_store::{RecommendationQuery, Visibility};
@@ -35,6 +36,13 @@ pub fn report_pdf(document: &Document) -> AppResult<Vec<u8>> {
 pub fn report_xlsx(sheets: &[Sheet]) -> AppResult<Vec<u8>> {
     rightsmon_formats::spreadsheet::write_xlsx(sheets)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("writing the report's workbook: {e}")))
+}
+
+/// An issued comparative report of the network, and what changed in its data since.
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkReportView {
+    pub report: NetworkReport,
+    pub changes: Vec<ValueChange>,
 }
 
 /// An issued report and what changed in its data since.
@@ -302,6 +310,130 @@ impl App {
             recommendations,
             data_gaps,
             values: values.iter().map(used).collect(),
+            methods: methods.into_iter().collect(),
+        })
+    }
+}
+
+impl App {
+    /// Issues the network's comparative report; the network's coordinators do.
+    pub async fn issue_network_report(&self, actor: &Actor) -> AppResult<NetworkReport> {
+        let user = actor.user().map(|u| u.id).ok_or(AppError::Unauthenticated)?;
+        if !actor.may(Permission::ManageNetwork) {
+            return Err(AppError::Forbidden);
+        }
+        let snapshot = self.network_report_snapshot().await?;
+        let title = format!("Rights Monitor network, {}", Date::of_timestamp(snapshot.data_as_of));
+        let event = self.event(Some(user), "report.network_issued", "network_report:*", serde_json::json!({"cities": snapshot.cities.len()}));
+        Ok(self.store.issue_network_report(&title, &snapshot, Some(user), self.now(), &event).await?)
+    }
+
+    /// An issued network report, with what changed in the values it used since.
+    pub async fn network_report(&self, id: i64) -> AppResult<NetworkReportView> {
+        let report = self.store.get_network_report(id).await?;
+        let indicators: BTreeSet<&IndicatorCode> = report.snapshot.comparison.iter().map(|c| &c.code).collect();
+        let mut now = Vec::new();
+        for city in &report.snapshot.cities {
+            now.extend(self.published_values(&city.code, &indicators, None).await?.iter().filter(|o| o.data.key.is_total()).map(used));
+        }
+        let changes = changes_since(&report.snapshot.values, &now);
+        Ok(NetworkReportView { report, changes })
+    }
+
+    /// The network's issued reports, latest first.
+    pub async fn network_reports(&self) -> AppResult<Vec<NetworkReport>> {
+        Ok(self.store.list_network_reports().await?)
+    }
+
+    async fn network_report_snapshot(&self) -> AppResult<NetworkReportSnapshot> {
+        let public = Actor::Anonymous;
+        let cities = self.store.list_areas(Some(rightsmon_domain::area::AreaKind::City), None).await?;
+        let roadmap = self.roadmap(None).await?;
+        let recommendations =
+            self.store.list_recommendations(&RecommendationQuery { visibility: Visibility::PublishedOnly, city: None }).await?;
+        let ids: Vec<i64> = recommendations.iter().map(|r| r.id).collect();
+        let actions = self.store.list_actions(&ids).await?;
+        let today = Date::of_timestamp(self.now());
+        let mut lines = Vec::new();
+        let mut per_city: Vec<BTreeMap<IndicatorCode, IndicatorFindings>> = Vec::new();
+        let mut codes: BTreeSet<IndicatorCode> = BTreeSet::new();
+        let mut methods = BTreeSet::new();
+        for city in &cities {
+            let findings: BTreeMap<IndicatorCode, IndicatorFindings> = self
+                .city_findings(&public, city.code.as_str())
+                .await?
+                .into_iter()
+                .filter_map(|f| IndicatorCode::parse(&f.indicator).ok().map(|code| (code, f)))
+                .collect();
+            let followed = self.collected_indicators(&city.code).await?.len().max(findings.len());
+            let mut verdicts: BTreeMap<(MethodUsed, String, String), usize> = BTreeMap::new();
+            for verdict in findings.values().filter_map(|f| f.headline()).map(verdict_line).filter(|v| v.kind == "category") {
+                methods.insert(verdict.method.clone());
+                *verdicts.entry((verdict.method, verdict.code, verdict.words)).or_default() += 1;
+            }
+            let own: Vec<_> = recommendations.iter().filter(|r| r.recommendation.city.as_ref() == Some(&city.code)).collect();
+            let implemented = own
+                .iter()
+                .filter(|r| {
+                    let statuses: Vec<ActionStatus> = actions.iter().filter(|a| a.recommendation_id == r.id).map(|a| a.status).collect();
+                    implementation(r.response, &statuses) == ActionStatus::Implemented
+                })
+                .count();
+            let overdue_actions = actions
+                .iter()
+                .filter(|a| own.iter().any(|r| r.id == a.recommendation_id) && is_overdue(a.status, a.action.deadline, today))
+                .count();
+            let disagreements = match self.store.list_cycles(&city.code).await?.first() {
+                Some(cycle) => self.assessment_board(&public, cycle.id).await?.rows.iter().filter(|r| r.disagreement).count(),
+                None => 0,
+            };
+            let steps_reached = roadmap.cities.iter().find(|c| c.code == city.code).map_or(0, |c| c.reached);
+            codes.extend(findings.keys().cloned());
+            lines.push(NetworkCityLine {
+                code: city.code.clone(),
+                name: city.name.clone(),
+                indicators: followed,
+                measured: findings.len(),
+                verdicts: verdicts.into_iter().map(|((m, c, w), n)| (m, c, w, n)).collect(),
+                recommendations: own.len(),
+                implemented,
+                overdue_actions,
+                disagreements,
+                steps_reached,
+                steps: roadmap.steps.len(),
+            });
+            per_city.push(findings);
+        }
+        // Each indicator measured somewhere, with every city's latest published value.
+        let mut comparison = Vec::new();
+        let mut values = Vec::new();
+        let all: BTreeSet<&IndicatorCode> = codes.iter().collect();
+        let mut published = Vec::new();
+        for city in &cities {
+            published.push(self.published_values(&city.code, &all, None).await?);
+        }
+        for code in &codes {
+            let definition = self.indicator(code.as_str(), None).await?;
+            let mut cells = Vec::new();
+            for (i, _city) in cities.iter().enumerate() {
+                let mut totals: Vec<&Observation> =
+                    published[i].iter().filter(|o| &o.data.indicator == code && o.data.key.is_total()).collect();
+                totals.sort_by_key(|o| (o.data.period.start_month_index(), o.data.version));
+                values.extend(totals.iter().map(|o| used(o)));
+                cells.push(totals.last().map(|o| ComparisonCell {
+                    period: o.data.period.to_string(),
+                    value: number(&o.data.value),
+                    verdict: per_city[i].get(code).and_then(|f| f.headline()).map(verdict_line),
+                }));
+            }
+            comparison.push(ComparisonLine { code: code.clone(), name: definition.name.clone(), unit: definition.unit.clone(), cells });
+        }
+        Ok(NetworkReportSnapshot {
+            format: SNAPSHOT_FORMAT,
+            data_as_of: self.now(),
+            cities: lines,
+            comparison,
+            values,
             methods: methods.into_iter().collect(),
         })
     }

@@ -89,3 +89,43 @@ async fn a_report_keeps_its_numbers_when_a_value_is_revised_and_says_a_newer_one
     let listed: Vec<i64> = app.reports("ghent").await.unwrap().iter().map(|r| r.id).collect();
     assert_eq!(listed[..2], [second.id, report.id], "latest first, after the demo's own");
 }
+
+#[tokio::test]
+async fn the_network_report_sets_the_cities_side_by_side_and_stays_as_issued() {
+    let app = demo().await;
+    let cso = signed_in(&app, "ghent-cso").await;
+    assert!(matches!(app.issue_network_report(&cso).await, Err(AppError::Forbidden)));
+    let network = signed_in(&app, "coordinator").await;
+    let report = app.issue_network_report(&network).await.unwrap();
+    let snapshot = &report.snapshot;
+    assert_eq!(snapshot.cities.len(), 9, "every city of the network");
+    let ghent = snapshot.cities.iter().position(|c| c.code.as_str() == "ghent").unwrap();
+    let line = &snapshot.cities[ghent];
+    assert!(line.recommendations >= 1 && line.disagreements >= 1, "{line:?}");
+    assert_eq!((line.steps_reached, line.steps), (5, 8));
+    let housing = snapshot.comparison.iter().find(|c| c.code.as_str() == "RM-HOU-01").unwrap();
+    let cell = housing.cells[ghent].as_ref().expect("Ghent's latest housing value");
+    let used = cell.value.unwrap();
+    assert!(snapshot.values.iter().any(|v| v.indicator.as_str() == "RM-HOU-01" && v.value == Some(used)));
+    assert!(app.network_report(report.id).await.unwrap().changes.is_empty());
+
+    let coordinator = signed_in(&app, "ghent-coordinator").await;
+    // Ghent's value, as its own report names it.
+    let cycle = app.cycles("ghent").await.unwrap()[0].id;
+    let city_report = app.issue_city_report(&coordinator, cycle).await.unwrap();
+    let id = city_report.snapshot.indicators.iter().find(|i| i.code.as_str() == "RM-HOU-01").unwrap().observation_id.unwrap();
+    assert!(snapshot.values.iter().any(|v| v.id == id && v.value == Some(used)), "the same value in the network's report");
+    let draft = ObservationDraft {
+        area: "ghent".into(),
+        period: cell.period.clone(),
+        value: format!("{}", used + 1.0),
+        source_name: Some("Housing survey, corrected".into()),
+        ..ObservationDraft::default()
+    };
+    app.revise_value(&coordinator, id, &draft, "Corrected").await.unwrap();
+    app.validate_value(&network, id).await.unwrap();
+    app.publish_value(&network, id).await.unwrap();
+    let view = app.network_report(report.id).await.unwrap();
+    assert_eq!(view.report.snapshot.comparison.iter().find(|c| c.code.as_str() == "RM-HOU-01").unwrap().cells[ghent].as_ref().unwrap().value, Some(used));
+    assert!(view.changes.iter().any(|c| matches!(c, ValueChange::Revised { id: changed, .. } if *changed == id)), "{:?}", view.changes);
+}
