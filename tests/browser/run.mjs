@@ -159,6 +159,8 @@ async function pageTypes(base) {
   types.push({ name: "assessments", url: "/cities/ghent/assessments" });
   types.push({ name: "reports", url: "/cities/ghent/reports" });
   types.push({ name: "roadmap", url: "/roadmap" });
+  types.push({ name: "network-reports-for-the-network", url: "/network/reports", user: "coordinator" });
+  types.push({ name: "network-report", url: "/network/reports/1" });
   types.push({ name: "roadmap-for-the-network", url: "/roadmap", user: "coordinator" });
   types.push({ name: "city-roadmap-for-the-city", url: "/cities/ghent/roadmap", user: "ghent-coordinator" });
   types.push({ name: "practices", url: "/practices?theme=HOUSING" });

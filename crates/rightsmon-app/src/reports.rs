@@ -16,8 +16,8 @@ use rightsmon_domain::participation::AssessedSubject;
 use rightsmon_domain::period::Period;
 use rightsmon_domain::report::{
     ActionLine, AssessmentLine, CityReportSnapshot, ComparisonCell, ComparisonLine, DataGap, GapLine, IndicatorLine, MethodUsed,
-    NetworkCityLine, NetworkReport, NetworkReportSnapshot, RecommendationLine, Report, SNAPSHOT_FORMAT, ThemeLine, UsedValue,
-    ValueChange, VerdictLine, changes_since,
+    NetworkCityLine, NetworkReport, NetworkReportSnapshot, RecommendationLine, Report, SNAPSHOT_FORMAT, ThemeLine, UsedValue, ValueChange,
+    VerdictLine, changes_since,
 };
 use rightsmon_domain::time::Date;
 use rightsmon_store::{RecommendationQuery, Visibility};
@@ -324,7 +324,8 @@ impl App {
         }
         let snapshot = self.network_report_snapshot().await?;
         let title = format!("Rights Monitor network, {}", Date::of_timestamp(snapshot.data_as_of));
-        let event = self.event(Some(user), "report.network_issued", "network_report:*", serde_json::json!({"cities": snapshot.cities.len()}));
+        let event =
+            self.event(Some(user), "report.network_issued", "network_report:*", serde_json::json!({"cities": snapshot.cities.len()}));
         Ok(self.store.issue_network_report(&title, &snapshot, Some(user), self.now(), &event).await?)
     }
 

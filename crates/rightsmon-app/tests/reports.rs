@@ -126,6 +126,9 @@ async fn the_network_report_sets_the_cities_side_by_side_and_stays_as_issued() {
     app.validate_value(&network, id).await.unwrap();
     app.publish_value(&network, id).await.unwrap();
     let view = app.network_report(report.id).await.unwrap();
-    assert_eq!(view.report.snapshot.comparison.iter().find(|c| c.code.as_str() == "RM-HOU-01").unwrap().cells[ghent].as_ref().unwrap().value, Some(used));
+    assert_eq!(
+        view.report.snapshot.comparison.iter().find(|c| c.code.as_str() == "RM-HOU-01").unwrap().cells[ghent].as_ref().unwrap().value,
+        Some(used)
+    );
     assert!(view.changes.iter().any(|c| matches!(c, ValueChange::Revised { id: changed, .. } if *changed == id)), "{:?}", view.changes);
 }

@@ -22,6 +22,7 @@ pub mod i18n;
 mod imports;
 pub mod mail;
 mod maps;
+mod network_reports;
 mod pages;
 mod portal;
 mod practices;
@@ -126,6 +127,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("reports.html", include_str!("../templates/reports.html")),
     ("roadmap.html", include_str!("../templates/roadmap.html")),
     ("practices.html", include_str!("../templates/practices.html")),
+    ("network_reports.html", include_str!("../templates/network_reports.html")),
     ("practice.html", include_str!("../templates/practice.html")),
     ("practice_new.html", include_str!("../templates/practice_new.html")),
     ("city_roadmap.html", include_str!("../templates/city_roadmap.html")),
@@ -315,6 +317,12 @@ pub fn routes() -> Routes {
         .route("/reports/{id}/report.pdf", "GET", Access::Public, get(reports::pdf))
         .route("/reports/{id}/report.xlsx", "GET", Access::Public, get(reports::xlsx))
         .route("/api/v1/reports/{id}", "GET", Access::Public, get(reports::api_report))
+        .route("/network/reports", "GET", Access::Public, get(network_reports::list))
+        .route("/network/reports", "POST", Access::NetworkCoordinator, post(network_reports::issue))
+        .route("/network/reports/{id}", "GET", Access::Public, get(network_reports::page))
+        .route("/network/reports/{id}/report.pdf", "GET", Access::Public, get(network_reports::pdf))
+        .route("/network/reports/{id}/report.xlsx", "GET", Access::Public, get(network_reports::xlsx))
+        .route("/api/v1/network/reports/{id}", "GET", Access::Public, get(network_reports::api))
         .route("/roadmap", "GET", Access::Public, get(roadmap::network))
         .route("/roadmap/steps", "POST", Access::NetworkCoordinator, post(roadmap::add_step))
         .route("/cities/{code}/roadmap", "GET", Access::Public, get(roadmap::city))

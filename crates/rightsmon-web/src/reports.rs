@@ -27,7 +27,7 @@ use serde_json::{Value, json};
 
 /// A cell of a report's table: text, or a number with the way it is shown.
 #[derive(Debug, Clone)]
-enum ReportCell {
+pub(crate) enum ReportCell {
     Text(String),
     Number(f64, String),
 }
@@ -42,39 +42,39 @@ impl ReportCell {
 
 /// One table of a report.
 #[derive(Debug, Clone)]
-struct ReportTable {
+pub(crate) struct ReportTable {
     /// The workbook's sheet name (at most 31 characters).
-    sheet: String,
-    header: Vec<String>,
-    rows: Vec<Vec<ReportCell>>,
-    numeric: Vec<bool>,
+    pub(crate) sheet: String,
+    pub(crate) header: Vec<String>,
+    pub(crate) rows: Vec<Vec<ReportCell>>,
+    pub(crate) numeric: Vec<bool>,
 }
 
 /// One section: a heading, paragraphs, and a table or a sentence saying there is nothing.
 #[derive(Debug, Clone)]
-struct Section {
-    id: &'static str,
-    heading: String,
-    paragraphs: Vec<String>,
-    table: Option<ReportTable>,
-    empty: Option<String>,
+pub(crate) struct Section {
+    pub(crate) id: &'static str,
+    pub(crate) heading: String,
+    pub(crate) paragraphs: Vec<String>,
+    pub(crate) table: Option<ReportTable>,
+    pub(crate) empty: Option<String>,
 }
 
-struct Words<'a> {
-    state: &'a WebState,
-    lang: &'a str,
+pub(crate) struct Words<'a> {
+    pub(crate) state: &'a WebState,
+    pub(crate) lang: &'a str,
 }
 
 impl Words<'_> {
-    fn t(&self, key: &str) -> String {
+    pub(crate) fn t(&self, key: &str) -> String {
         self.state.i18n.message(self.lang, key, &[])
     }
 
-    fn t_with(&self, key: &str, args: &[(&str, Arg)]) -> String {
+    pub(crate) fn t_with(&self, key: &str, args: &[(&str, Arg)]) -> String {
         self.state.i18n.message(self.lang, key, args)
     }
 
-    fn verdict(&self, verdict: &VerdictLine) -> String {
+    pub(crate) fn verdict(&self, verdict: &VerdictLine) -> String {
         match verdict.kind.as_str() {
             "category" => {
                 let key = match rightsmon_app::findings::method(&verdict.method.name) {
@@ -92,18 +92,18 @@ impl Words<'_> {
     }
 }
 
-fn text(value: impl Into<String>) -> ReportCell {
+pub(crate) fn text(value: impl Into<String>) -> ReportCell {
     ReportCell::Text(value.into())
 }
 
-fn number(value: Option<f64>, digits: usize) -> ReportCell {
+pub(crate) fn number(value: Option<f64>, digits: usize) -> ReportCell {
     match value {
         Some(v) if v.is_finite() => ReportCell::Number(v, label(v, digits)),
         _ => ReportCell::Text(String::new()),
     }
 }
 
-fn table(sheet: &str, header: Vec<String>, numeric: &[bool], rows: Vec<Vec<ReportCell>>) -> Option<ReportTable> {
+pub(crate) fn table(sheet: &str, header: Vec<String>, numeric: &[bool], rows: Vec<Vec<ReportCell>>) -> Option<ReportTable> {
     (!rows.is_empty()).then(|| ReportTable { sheet: sheet.to_owned(), header, rows, numeric: numeric.to_vec() })
 }
 
@@ -423,7 +423,7 @@ fn section_value(section: &Section) -> Value {
     })
 }
 
-fn change_value(words: &Words<'_>, change: &ValueChange) -> Value {
+fn change_value(words: &Words<'_>, change: &ValueChange, city: Option<&str>) -> Value {
     let (kind, id, indicator, period, key, used, now) = match change {
         ValueChange::Revised { id, indicator, period, key, used, now, .. } => ("revised", id, indicator, period, key, *used, *now),
         ValueChange::Added { id, indicator, period, key, now } => ("added", id, indicator, period, key, None, *now),
@@ -431,6 +431,7 @@ fn change_value(words: &Words<'_>, change: &ValueChange) -> Value {
     };
     json!({
         "kind": words.t(&format!("report-change-{kind}")),
+        "city": city,
         "id": id,
         "indicator": indicator,
         "period": period,
@@ -440,32 +441,38 @@ fn change_value(words: &Words<'_>, change: &ValueChange) -> Value {
     })
 }
 
-/// `GET /reports/{id}`: the report as a page, to read or print.
-pub async fn page(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result<Response, WebError> {
-    let view = state.app.report(id).await?;
-    let words = Words { state: &state, lang: &ctx.lang };
+/// What the three forms of a report share: its title, when it was issued, where it lives and
+/// where it belongs, its sections and what changed since.
+pub(crate) struct Issued {
+    pub(crate) title: String,
+    pub(crate) issued_on: String,
+    /// `/reports/{id}` or `/network/reports/{id}`.
+    pub(crate) base: String,
+    pub(crate) back: (String, String),
+    /// The city whose indicator pages the changes link to, if one.
+    pub(crate) city: Option<String>,
+    pub(crate) file: String,
+    pub(crate) sections: Vec<Section>,
+    pub(crate) changes: Vec<ValueChange>,
+}
+
+pub(crate) fn render_page(state: &WebState, ctx: &Ctx, issued: &Issued) -> Result<Response, WebError> {
+    let words = Words { state, lang: &ctx.lang };
     let page = json!({
-        "id": view.report.id,
-        "title": view.report.title,
-        "city": {"code": view.report.city, "name": view.report.snapshot.city_name},
-        "issued_on": Date::of_timestamp(view.report.issued_at).to_string(),
-        "sections": sections(&words, &view).iter().map(section_value).collect::<Vec<_>>(),
-        "changes": view.changes.iter().map(|c| change_value(&words, c)).collect::<Vec<_>>(),
+        "title": issued.title,
+        "issued_on": issued.issued_on,
+        "base": issued.base,
+        "back": {"href": issued.back.0, "text": issued.back.1},
+        "sections": issued.sections.iter().map(section_value).collect::<Vec<_>>(),
+        "changes": issued.changes.iter().map(|c| change_value(&words, c, issued.city.as_deref())).collect::<Vec<_>>(),
     });
-    Ok(Html(state.render("report.html", &ctx, page)?).into_response())
+    Ok(Html(state.render("report.html", ctx, page)?).into_response())
 }
 
-fn file_name(view: &ReportView, extension: &str) -> String {
-    let city: String = view.report.city.as_str().chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
-    format!("attachment; filename=\"{city}-report-{}.{extension}\"", view.report.id)
-}
-
-/// `GET /reports/{id}/report.pdf`: the same report as an A4 PDF.
-pub async fn pdf(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result<Response, WebError> {
-    let view = state.app.report(id).await?;
-    let words = Words { state: &state, lang: &ctx.lang };
+pub(crate) fn render_pdf(state: &WebState, ctx: &Ctx, issued: &Issued) -> Result<Response, WebError> {
+    let words = Words { state, lang: &ctx.lang };
     let mut blocks = Vec::new();
-    for section in sections(&words, &view) {
+    for section in &issued.sections {
         blocks.push(Block::Heading(section.heading.clone()));
         blocks.extend(section.paragraphs.iter().cloned().map(Block::Paragraph));
         if let Some(t) = &section.table {
@@ -479,35 +486,31 @@ pub async fn pdf(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result<
             blocks.push(Block::Paragraph(empty.clone()));
         }
     }
-    blocks.push(Block::Paragraph(words.t_with("report-pdf-accessible", &[("path", Arg::Text(format!("/reports/{id}")))])));
+    blocks.push(Block::Paragraph(words.t_with("report-pdf-accessible", &[("path", Arg::Text(issued.base.clone()))])));
     let document = Document {
-        title: view.report.title.clone(),
+        title: issued.title.clone(),
         language: ctx.lang.clone(),
         blocks,
         // The writer puts each page's numbers where these placeholders stand.
         footer: format!(
             "{} · {}",
-            view.report.title,
+            issued.title,
             words.t_with("report-page-of", &[("page", Arg::Text("{page}".into())), ("pages", Arg::Text("{pages}".into()))])
         ),
     };
     let bytes = rightsmon_app::reports::report_pdf(&document)?;
-    Ok(([(header::CONTENT_TYPE, "application/pdf".to_owned()), (header::CONTENT_DISPOSITION, file_name(&view, "pdf"))], bytes)
-        .into_response())
+    let disposition = format!("attachment; filename=\"{}.pdf\"", issued.file);
+    Ok(([(header::CONTENT_TYPE, "application/pdf".to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }
 
-/// `GET /reports/{id}/report.xlsx`: every table of the report as a sheet, numbers as numbers.
-pub async fn xlsx(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result<Response, WebError> {
-    let view = state.app.report(id).await?;
-    let words = Words { state: &state, lang: &ctx.lang };
+pub(crate) fn render_xlsx(issued: &Issued) -> Result<Response, WebError> {
     let mut sheets = vec![Sheet {
         name: "Report".into(),
-        rows: std::iter::once(vec![Cell::Text(view.report.title.clone())])
-            .chain(sections(&words, &view).first().into_iter().flat_map(|s| s.paragraphs.iter().map(|p| vec![Cell::Text(p.clone())])))
+        rows: std::iter::once(vec![Cell::Text(issued.title.clone())])
+            .chain(issued.sections.first().into_iter().flat_map(|s| s.paragraphs.iter().map(|p| vec![Cell::Text(p.clone())])))
             .collect(),
     }];
-    for section in sections(&words, &view) {
-        let Some(t) = section.table else { continue };
+    for t in issued.sections.iter().filter_map(|s| s.table.as_ref()) {
         let mut rows = vec![t.header.iter().map(|h| Cell::Text(h.clone())).collect::<Vec<_>>()];
         for row in &t.rows {
             rows.push(
@@ -524,7 +527,48 @@ pub async fn xlsx(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result
     }
     let bytes = rightsmon_app::reports::report_xlsx(&sheets)?;
     let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned();
-    Ok(([(header::CONTENT_TYPE, kind), (header::CONTENT_DISPOSITION, file_name(&view, "xlsx"))], bytes).into_response())
+    let disposition = format!("attachment; filename=\"{}.xlsx\"", issued.file);
+    Ok(([(header::CONTENT_TYPE, kind), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+}
+
+pub(crate) fn safe(code: &str) -> String {
+    code.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
+}
+
+async fn city_issued(state: &WebState, ctx: &Ctx, id: i64) -> Result<Issued, WebError> {
+    let view = state.app.report(id).await?;
+    let words = Words { state, lang: &ctx.lang };
+    let city = view.report.city.to_string();
+    Ok(Issued {
+        title: view.report.title.clone(),
+        issued_on: Date::of_timestamp(view.report.issued_at).to_string(),
+        base: format!("/reports/{id}"),
+        back: (
+            format!("/cities/{city}/reports"),
+            words.t_with("reports-title", &[("city", Arg::Text(view.report.snapshot.city_name.clone()))]),
+        ),
+        file: format!("{}-report-{id}", safe(&city)),
+        city: Some(city),
+        sections: sections(&words, &view),
+        changes: view.changes,
+    })
+}
+
+/// `GET /reports/{id}`: the report as a page, to read or print.
+pub async fn page(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result<Response, WebError> {
+    let issued = city_issued(&state, &ctx, id).await?;
+    render_page(&state, &ctx, &issued)
+}
+
+/// `GET /reports/{id}/report.pdf`: the same report as an A4 PDF.
+pub async fn pdf(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result<Response, WebError> {
+    let issued = city_issued(&state, &ctx, id).await?;
+    render_pdf(&state, &ctx, &issued)
+}
+
+/// `GET /reports/{id}/report.xlsx`: every table of the report as a sheet, numbers as numbers.
+pub async fn xlsx(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result<Response, WebError> {
+    render_xlsx(&city_issued(&state, &ctx, id).await?)
 }
 
 /// `GET /api/v1/reports/{id}`: the report's snapshot as issued, and what changed since.

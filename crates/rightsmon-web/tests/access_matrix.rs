@@ -512,6 +512,31 @@ const TABLE: &[Entry] = &[
         own: "AAAAAA",
         other: "AAAAAA",
     },
+    // The network's reports: issued by its coordinators, read by everyone.
+    Entry { method: "GET", route: "/network/reports", call: |_, _| get("/network/reports"), own: "AAAAAA", other: "AAAAAA" },
+    Entry { method: "POST", route: "/network/reports", call: |_, _| post("/network/reports"), own: "UFFFFA", other: "UFFFFA" },
+    Entry { method: "GET", route: "/network/reports/{id}", call: |_, _| get("/network/reports/1"), own: "AAAAAA", other: "AAAAAA" },
+    Entry {
+        method: "GET",
+        route: "/network/reports/{id}/report.pdf",
+        call: |_, _| get("/network/reports/1/report.pdf"),
+        own: "AAAAAA",
+        other: "AAAAAA",
+    },
+    Entry {
+        method: "GET",
+        route: "/network/reports/{id}/report.xlsx",
+        call: |_, _| get("/network/reports/1/report.xlsx"),
+        own: "AAAAAA",
+        other: "AAAAAA",
+    },
+    Entry {
+        method: "GET",
+        route: "/api/v1/network/reports/{id}",
+        call: |_, _| get("/api/v1/network/reports/1"),
+        own: "AAAAAA",
+        other: "AAAAAA",
+    },
     Entry { method: "GET", route: "/api/v1/recommendations", call: |_, _| get("/api/v1/recommendations"), own: "AAAAAA", other: "AAAAAA" },
     Entry {
         method: "GET",

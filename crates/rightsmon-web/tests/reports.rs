@@ -140,3 +140,47 @@ fn rightsmon_web_label(value: f64) -> String {
     let text = text.trim_end_matches('0').trim_end_matches('.');
     text.to_owned()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_network_report_is_issued_by_its_coordinator_and_read_in_every_form() {
+    let app = test_app().await;
+    let mut cso = app.browser();
+    cso.sign_in("ghent-cso", DEMO_PASSWORD).await;
+    cso.get("/network/reports").await;
+    let csrf = cso.csrf();
+    assert_eq!(cso.post_form("/network/reports", &[("csrf", &csrf)]).await.status, StatusCode::FORBIDDEN);
+
+    let mut network = app.browser();
+    network.sign_in("coordinator", DEMO_PASSWORD).await;
+    let reporting = network.get("/reporting").await;
+    assert!(reporting.body.contains("href=\"/network/reports\""), "the reporting page leads to it");
+    let page = network.get("/network/reports").await;
+    assert!(page.body.contains("action=\"/network/reports\""));
+    let csrf = network.csrf();
+    let issued = network.post_form("/network/reports", &[("csrf", &csrf)]).await;
+    assert_eq!(issued.status, StatusCode::SEE_OTHER);
+    let location = issued.headers["location"].to_str().unwrap().to_owned();
+    let id: i64 = location.trim_start_matches("/network/reports/").parse().unwrap();
+    let json = app.get(&format!("/api/v1/network/reports/{id}")).await.json();
+    let cities = json["report"]["snapshot"]["cities"].as_array().unwrap().clone();
+    assert_eq!(cities.len(), 9);
+    let ghent = cities.iter().position(|c| c["code"] == "ghent").unwrap();
+    let housing = json["report"]["snapshot"]["comparison"].as_array().unwrap().iter().find(|c| c["code"] == "RM-HOU-01").unwrap().clone();
+    let value = housing["cells"][ghent]["value"].as_f64().unwrap();
+    let shown = rightsmon_web_label(value);
+    let page = app.get(&location).await;
+    assert!(page.body.contains("The cities side by side") && page.body.contains(&shown));
+    let pdf = app.get_bytes(&format!("{location}/report.pdf")).await;
+    if let Some(text) = pdf_text(&pdf) {
+        assert!(text.contains("Indicators across the cities") && text.contains(&shown), "{text}");
+    }
+    let workbook = app.get_bytes(&format!("{location}/report.xlsx")).await;
+    let sheets = read_xlsx(&workbook).unwrap();
+    let comparison = sheets.iter().find(|s| s.name == "Comparison").unwrap();
+    let row = comparison
+        .rows
+        .iter()
+        .find(|r| r[0].as_text().as_deref() == Some("RM-HOU-01") && r[2].as_text().as_deref() == Some("Ghent"))
+        .expect("Ghent's housing value");
+    assert_eq!(row[4], Cell::Number(value), "the same number, as a number");
+}

@@ -565,6 +565,9 @@ impl App {
         };
         let coordinator = self.demo_actor("ghent-coordinator").await?;
         self.issue_city_report(&coordinator, cycle.id).await?;
+        if self.network_reports().await?.is_empty() {
+            self.issue_network_report(&self.demo_actor("coordinator").await?).await?;
+        }
         Ok(1)
     }
 }
