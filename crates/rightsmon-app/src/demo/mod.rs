@@ -582,7 +582,9 @@ impl App {
         self.initialise_roadmap().await?;
         let network = self.demo_actor("coordinator").await?;
         let first = *YEARS.start();
-        let steps: &[(&str, &[(&str, i32, &str)])] = &[
+        // A city's steps: the step, the year and the day it was reached.
+        type Reached<'a> = &'a [(&'a str, i32, &'a str)];
+        let steps: &[(&str, Reached)] = &[
             (
                 "ghent",
                 &[

@@ -226,7 +226,7 @@ pub async fn reports_are_kept_as_issued(store: S) {
     };
     let issued = store.issue_network_report("The network in 2025", &network, None, Timestamp(9), &audit()).await.unwrap();
     assert_eq!(store.get_network_report(issued.id).await.unwrap(), issued);
-    assert_eq!(store.list_network_reports().await.unwrap(), [issued.clone()]);
+    assert_eq!(store.list_network_reports().await.unwrap(), std::slice::from_ref(&issued));
     expect_not_found(store.get_network_report(issued.id + 1).await);
 }
 
