@@ -348,10 +348,18 @@ async function importWithoutJavaScript(browser, base) {
 }
 
 async function accountWithoutJavaScript(browser, base) {
-  console.log("an account without JavaScript: a new password, the audit log, erasure");
+  console.log("an account without JavaScript: reminder choices, a new password, the audit log, erasure");
   const options = { javaScriptEnabled: false };
   const newPassword = "a walk along the Leie at dawn";
   await withUser(browser, base, "ghent-viewer", options, async (page) => {
+    // How the viewer hears of each kind of reminder: chosen without JavaScript, and kept.
+    await page.goto(`${base}/account`);
+    await page.selectOption("#delivery-review_waiting", "daily");
+    await page.selectOption("#delivery-proposal_activity", "off");
+    await Promise.all([page.waitForNavigation(), page.click("form[action='/account/reminders'] button[type=submit]")]);
+    check((await page.locator("#reminders [role=status]").count()) === 1, "the reminder choices were not confirmed");
+    check((await page.locator("#delivery-review_waiting").inputValue()) === "daily", "the daily digest was not kept");
+    check((await page.locator("#delivery-proposal_activity").inputValue()) === "off", "a kind turned off was not kept");
     await page.goto(`${base}/account`);
     await page.fill("#field-password", PASSWORD);
     await page.fill("#field-new_password", newPassword);
