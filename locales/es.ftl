@@ -1105,3 +1105,16 @@ practice-results-now = Qué muestran ahora sus indicadores
 practice-recommend = Recomendar esta práctica a una ciudad
 practice-translate = Traducir esta práctica
 practice-translate-button = Guardar la traducción
+network-reports-title = Informes comparativos de la red
+network-reports-intro = El informe de la red presenta las ciudades en paralelo a partir de los datos publicados: hasta dónde ha avanzado el seguimiento de cada ciudad, cuál es la situación de sus derechos, qué se recomendó y qué se hizo, y el último valor y la valoración de cada indicador en cada ciudad. Una vez emitido, sus cifras se mantienen tal como estaban.
+network-report-about = { $count ->
+    [one] Emitido el { $date } para { $count } ciudad de la red.
+   *[other] Emitido el { $date } para las { $count } ciudades de la red.
+}
+network-report-section-cities = Las ciudades en paralelo
+network-report-section-comparison = Los indicadores en todas las ciudades
+network-report-comparison-help = El último valor publicado de cada ciudad para toda la población, con la valoración de su propia serie. Los valores de distintas ciudades solo son comparables en la medida en que lo sean sus definiciones y sus fuentes.
+network-report-col-recommendations = Recomendaciones
+network-report-col-implemented = Aplicadas
+network-report-col-overdue = Acciones fuera de plazo
+network-report-col-disagreements = Discrepancias

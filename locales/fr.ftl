@@ -1105,3 +1105,16 @@ practice-results-now = Ce que ses indicateurs montrent aujourd'hui
 practice-recommend = Recommander cette pratique à une ville
 practice-translate = Traduire cette pratique
 practice-translate-button = Enregistrer la traduction
+network-reports-title = Rapports comparatifs du réseau
+network-reports-intro = Le rapport du réseau place les villes côte à côte à partir des données publiées : où en est le suivi de chaque ville, quelle est la situation de ses droits, ce qui a été recommandé et fait, ainsi que la dernière valeur et le verdict de chaque indicateur dans chaque ville. Une fois le rapport émis, ses chiffres restent tels qu'ils étaient.
+network-report-about = { $count ->
+    [one] Émis le { $date } pour { $count } ville du réseau.
+   *[other] Émis le { $date } pour les { $count } villes du réseau.
+}
+network-report-section-cities = Les villes côte à côte
+network-report-section-comparison = Les indicateurs dans toutes les villes
+network-report-comparison-help = La dernière valeur publiée de chaque ville pour l'ensemble de la population, avec le verdict de sa propre série. Les valeurs de villes différentes ne sont comparables que dans la mesure où leurs définitions et leurs sources le sont.
+network-report-col-recommendations = Recommandations
+network-report-col-implemented = Mises en œuvre
+network-report-col-overdue = Actions en retard
+network-report-col-disagreements = Désaccords

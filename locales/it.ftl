@@ -1105,3 +1105,16 @@ practice-results-now = Che cosa mostrano ora gli indicatori
 practice-recommend = Raccomandare questa pratica a una città
 practice-translate = Tradurre questa pratica
 practice-translate-button = Salvare la traduzione
+network-reports-title = Rapporti comparativi della rete
+network-reports-intro = Il rapporto della rete mette a confronto le città a partire dai dati pubblicati: a che punto è il monitoraggio di ciascuna città, qual è la situazione dei suoi diritti, che cosa è stato raccomandato e fatto, e l'ultimo valore e il giudizio di ciascun indicatore in ogni città. Una volta emesso il rapporto, i suoi numeri restano quelli che erano.
+network-report-about = { $count ->
+    [one] Emesso il { $date } per { $count } città della rete.
+   *[other] Emesso il { $date } per le { $count } città della rete.
+}
+network-report-section-cities = Le città a confronto
+network-report-section-comparison = Gli indicatori in tutte le città
+network-report-comparison-help = L'ultimo valore pubblicato di ciascuna città per l'intera popolazione, con il giudizio sulla sua serie. I valori di città diverse sono confrontabili solo nella misura in cui lo sono le loro definizioni e le loro fonti.
+network-report-col-recommendations = Raccomandazioni
+network-report-col-implemented = Attuate
+network-report-col-overdue = Azioni in ritardo
+network-report-col-disagreements = Disaccordi

@@ -1105,3 +1105,16 @@ practice-results-now = Wat de indicatoren nu tonen
 practice-recommend = Deze praktijk aan een stad aanbevelen
 practice-translate = Deze praktijk vertalen
 practice-translate-button = De vertaling bewaren
+network-reports-title = Vergelijkende rapporten van het netwerk
+network-reports-intro = Het rapport van het netwerk zet de steden naast elkaar op basis van gepubliceerde gegevens: hoe ver de monitoring van elke stad gevorderd is, hoe het er met de rechten voor staat, wat er werd aanbevolen en gedaan, en de laatste waarde en het oordeel van elke indicator in elke stad. Zodra het is uitgebracht, blijven de cijfers ervan zoals ze waren.
+network-report-about = { $count ->
+    [one] Uitgebracht op { $date } voor { $count } stad van het netwerk.
+   *[other] Uitgebracht op { $date } voor de { $count } steden van het netwerk.
+}
+network-report-section-cities = De steden naast elkaar
+network-report-section-comparison = Indicatoren in alle steden
+network-report-comparison-help = De laatst gepubliceerde waarde van elke stad voor de hele bevolking, met het oordeel over haar eigen reeks. Waarden van verschillende steden zijn slechts vergelijkbaar voor zover hun definities en bronnen dat zijn.
+network-report-col-recommendations = Aanbevelingen
+network-report-col-implemented = Uitgevoerd
+network-report-col-overdue = Maatregelen over tijd
+network-report-col-disagreements = Meningsverschillen

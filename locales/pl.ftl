@@ -1133,3 +1133,18 @@ practice-results-now = Co obecnie pokazują jej wskaźniki
 practice-recommend = Zaleć tę praktykę miastu
 practice-translate = Przetłumacz tę praktykę
 practice-translate-button = Zapisz tłumaczenie
+network-reports-title = Raporty porównawcze sieci
+network-reports-intro = Raport sieci zestawia miasta obok siebie na podstawie opublikowanych danych. Pokazuje, jak daleko posunął się monitoring w każdym mieście, jak wygląda w nim realizacja praw, co zalecono i co zrobiono, a także jaka jest najnowsza wartość i ocena każdego wskaźnika w każdym mieście. Po wydaniu raportu jego liczby pozostają takie, jakie były.
+network-report-about = { $count ->
+    [one] Wydany { $date } dla { $count } miasta sieci.
+    [few] Wydany { $date } dla { $count } miast sieci.
+    [many] Wydany { $date } dla { $count } miast sieci.
+   *[other] Wydany { $date } dla { $count } miasta sieci.
+}
+network-report-section-cities = Miasta zestawione obok siebie
+network-report-section-comparison = Wskaźniki we wszystkich miastach
+network-report-comparison-help = Najnowsza opublikowana wartość każdego miasta dla całej populacji wraz z oceną jego własnego szeregu czasowego. Wartości z różnych miast są porównywalne tylko w takim stopniu, w jakim porównywalne są ich definicje i źródła.
+network-report-col-recommendations = Zalecenia
+network-report-col-implemented = Wdrożone
+network-report-col-overdue = Działania po terminie
+network-report-col-disagreements = Rozbieżności

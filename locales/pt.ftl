@@ -1105,3 +1105,16 @@ practice-results-now = O que os indicadores mostram agora
 practice-recommend = Recomendar esta prática a uma cidade
 practice-translate = Traduzir esta prática
 practice-translate-button = Guardar a tradução
+network-reports-title = Relatórios comparativos da rede
+network-reports-intro = O relatório da rede coloca as cidades lado a lado a partir dos dados publicados: até onde chegou a monitorização de cada cidade, qual a situação dos seus direitos, o que foi recomendado e feito, e o último valor e a apreciação de cada indicador em cada cidade. Depois de emitido, os seus números mantêm-se tal como estavam.
+network-report-about = { $count ->
+    [one] Emitido em { $date } para { $count } cidade da rede.
+   *[other] Emitido em { $date } para as { $count } cidades da rede.
+}
+network-report-section-cities = As cidades lado a lado
+network-report-section-comparison = Os indicadores em todas as cidades
+network-report-comparison-help = O último valor publicado de cada cidade para toda a população, com a apreciação da sua própria série. Os valores de cidades diferentes só são comparáveis na medida em que o sejam as suas definições e fontes.
+network-report-col-recommendations = Recomendações
+network-report-col-implemented = Implementadas
+network-report-col-overdue = Ações em atraso
+network-report-col-disagreements = Discordâncias

@@ -1119,3 +1119,17 @@ practice-results-now = Ce arată acum indicatorii săi
 practice-recommend = Recomandați această practică unui oraș
 practice-translate = Traduceți această practică
 practice-translate-button = Salvați traducerea
+network-reports-title = Rapoartele comparative ale rețelei
+network-reports-intro = Raportul rețelei pune orașele unul lângă altul pe baza datelor publicate: cât de departe a ajuns monitorizarea fiecărui oraș, care este situația drepturilor sale, ce s-a recomandat și ce s-a făcut, precum și cea mai recentă valoare și verdictul fiecărui indicator în fiecare oraș. Odată emis raportul, cifrele sale rămân așa cum erau.
+network-report-about = { $count ->
+    [one] Emis la { $date } pentru { $count } oraș al rețelei.
+    [few] Emis la { $date } pentru cele { $count } orașe ale rețelei.
+   *[other] Emis la { $date } pentru cele { $count } de orașe ale rețelei.
+}
+network-report-section-cities = Orașele unul lângă altul
+network-report-section-comparison = Indicatorii în toate orașele
+network-report-comparison-help = Cea mai recentă valoare publicată a fiecărui oraș pentru întreaga populație, cu verdictul propriei sale serii. Valorile unor orașe diferite sunt comparabile doar în măsura în care sunt comparabile definițiile și sursele lor.
+network-report-col-recommendations = Recomandări
+network-report-col-implemented = Implementate
+network-report-col-overdue = Acțiuni cu termenul depășit
+network-report-col-disagreements = Dezacorduri
