@@ -216,9 +216,11 @@ async fn findings_are_kept_until_a_write_by_any_process_changes_what_they_rest_o
     // Padova's findings rest on nothing that changed.
     let padova = AreaCode::parse("padova").unwrap();
     let padova_generation = app.store.findings_generation(&padova).await.unwrap();
-    assert!(app.refresh_findings("padova").await.unwrap() > 0, "the first refresh computes");
-    assert_eq!(app.refresh_findings("padova").await.unwrap(), 0, "a second finds everything current");
-    assert!(app.refresh_all_findings().await.unwrap() > 0, "the other cities are computed");
+    // (The demo's network report computed every city's public findings already, so a first
+    // refresh may find some of them current.)
+    app.refresh_findings("padova").await.unwrap();
+    assert_eq!(app.refresh_findings("padova").await.unwrap(), 0, "a second refresh finds everything current");
+    app.refresh_all_findings().await.unwrap();
     assert_eq!(app.refresh_all_findings().await.unwrap(), 0, "then every city is current");
     assert_eq!(app.store.findings_generation(&padova).await.unwrap(), padova_generation);
 }
