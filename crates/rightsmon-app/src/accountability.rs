@@ -68,6 +68,8 @@ pub struct ConsultationView {
     pub threshold: u32,
     /// The recommendations that came from it, as far as the reader may see them.
     pub recommendations: Vec<Recommendation>,
+    /// The proposals (of indicators, adoptions, changes) that came from it.
+    pub proposals: Vec<rightsmon_domain::codesign::Proposal>,
 }
 
 fn without_counts<S: serde::Serializer>(consultation: &Consultation, serializer: S) -> Result<S::Ok, S::Error> {
@@ -172,13 +174,31 @@ impl App {
         };
         let recommendations =
             self.store.list_recommendations(&query).await?.into_iter().filter(|r| r.recommendation.consultation_id == Some(id)).collect();
-        Ok(self.consultation_view(consultation, recommendations))
+        let mut view = self.consultation_view(consultation, recommendations);
+        let scope = rightsmon_domain::access::Scope::City(view.consultation.consultation.city.clone());
+        let mut offset = 0;
+        loop {
+            let page = self
+                .store
+                .list_proposals(&rightsmon_store::ProposalQuery {
+                    scope: Some(scope.clone()),
+                    status: None,
+                    page: rightsmon_store::PageRequest::new(100, offset),
+                })
+                .await?;
+            offset += page.items.len() as u64;
+            view.proposals.extend(page.items.into_iter().filter(|p| p.proposal.consultation_id == Some(id)));
+            if offset >= page.total || offset == 0 {
+                break;
+            }
+        }
+        Ok(view)
     }
 
     fn consultation_view(&self, consultation: Consultation, recommendations: Vec<Recommendation>) -> ConsultationView {
         let threshold = DEFAULT_DISCLOSURE_THRESHOLD;
         let (participants, total) = consultation.consultation.participants_shown(threshold);
-        ConsultationView { consultation, participants, total, threshold, recommendations }
+        ConsultationView { consultation, participants, total, threshold, recommendations, proposals: Vec::new() }
     }
 
     /// A city's consultations, latest first.

@@ -169,6 +169,19 @@ impl App {
             self.city(city.as_str()).await?;
         }
         self.check_change(&mut proposal.change).await?;
+        // A proposal from a consultation comes from one held in its own city.
+        if let Some(id) = proposal.consultation_id {
+            let held_in = self.store.get_consultation(id).await.ok().map(|c| c.consultation.city);
+            if held_in.is_none_or(|city| proposal.scope != Scope::City(city)) {
+                return Err(AppError::Invalid(FieldErrors::single(
+                    "consultation_id",
+                    rightsmon_domain::error::ParseError::new(
+                        "consultation_of_another_city",
+                        "no consultation of this city has this number",
+                    ),
+                )));
+            }
+        }
         let event =
             self.event(Some(author), "proposal.created", "proposal:*", serde_json::json!({"kind": proposal.change.kind().as_str()}));
         Ok(self.store.create_proposal(&proposal, author, self.now(), &event).await?)

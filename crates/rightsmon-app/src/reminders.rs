@@ -9,6 +9,7 @@
 //!   has not been submitted, due within a week or past its deadline: the organisation's members;
 //! - `review_waiting`: values submitted in a city, waiting for validation: its coordinators;
 //! - `proposal_activity`: comments, endorsements and objections on a proposal: its author;
+//! - `shadow_reply`: the municipality's reply to a value civil society filed: who filed it;
 //! - `action_deadline`: an action of a recommendation due within a week or overdue: the city's
 //!   coordinators (a network recommendation's: the network coordinators).
 
@@ -209,6 +210,20 @@ impl App {
             if page.items.is_empty() || offset >= page.total {
                 break;
             }
+        }
+
+        // The municipality's replies to values civil society filed beside its own.
+        for shadow in self.store.list_replied_shadow_values().await? {
+            let Some((filer, _)) = people.users.iter().find(|(u, _)| u.id == shadow.user_id && !u.is_disabled) else { continue };
+            let city = shadow.data.area.to_string();
+            found.push(reminder(
+                filer,
+                ReminderKind::ShadowReply,
+                format!("shadow:{}", shadow.id),
+                format!("The city replied to your value of {} for {} ({}).", shadow.data.indicator, city, shadow.data.period),
+                json!({"indicator": shadow.data.indicator, "city": city, "period": shadow.data.period.to_string()}),
+                format!("/cities/{city}/indicators/{}#shadow-{}", shadow.data.indicator, shadow.id),
+            ));
         }
 
         // Deadlines of actions: due within a week, or overdue.

@@ -165,3 +165,32 @@ async fn only_network_coordinators_make_recommendations_to_the_network() {
     let padova = RecommendationDraft { city: "padova".into(), consultation_id: Some(lab.id), ..recommendation(None) };
     assert!(matches!(app.make_recommendation(&network, &padova).await, Err(AppError::Invalid(_))));
 }
+
+#[tokio::test]
+async fn a_proposal_comes_from_a_consultation_of_its_own_city() {
+    use rightsmon_domain::access::Scope;
+    use rightsmon_domain::codesign::{NewProposal, ProposalChange};
+    use rightsmon_domain::id::{AreaCode, IndicatorCode};
+    let app = fresh().await;
+    let coordinator = member(&app, "coordinator", "city_coordinator", Some("ghent")).await;
+    let consultation = app.record_consultation(&coordinator, &lab()).await.unwrap();
+    let adoption = |city: &str| {
+        let city = AreaCode::parse(city).unwrap();
+        let change =
+            ProposalChange::Adoption { city: city.clone(), adopt: vec![IndicatorCode::parse("RM-HOU-01").unwrap()], leave_out: vec![] };
+        NewProposal::new(Scope::City(city), "Adopt the housing indicator", "Raised at the citizen lab", change).unwrap()
+    };
+    let from_lab = NewProposal { consultation_id: Some(consultation.id), ..adoption("ghent") };
+    let proposal = app.propose(&coordinator, from_lab).await.unwrap();
+    assert_eq!(proposal.proposal.consultation_id, Some(consultation.id));
+    let view = app.consultation(&Actor::Anonymous, consultation.id).await.unwrap();
+    assert_eq!(view.proposals.iter().map(|p| p.id).collect::<Vec<_>>(), [proposal.id], "the consultation lists what came from it");
+    let network = member(&app, "network", "network_coordinator", None).await;
+    let elsewhere = NewProposal { consultation_id: Some(consultation.id), ..adoption("padova") };
+    match app.propose(&network, elsewhere).await {
+        Err(AppError::Invalid(errors)) => assert_eq!(errors.0[0].field, "consultation_id"),
+        other => panic!("{other:?}"),
+    }
+    let unknown = NewProposal { consultation_id: Some(consultation.id + 100), ..adoption("ghent") };
+    assert!(matches!(app.propose(&coordinator, unknown).await, Err(AppError::Invalid(_))));
+}

@@ -91,6 +91,9 @@ pub struct NewProposal {
     pub title: String,
     pub rationale: String,
     pub change: ProposalChange,
+    /// The consultation it came from, if any (of the same city).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consultation_id: Option<i64>,
 }
 
 fn reason_text(field: &str, errors: &mut FieldErrors, text: &str, max: usize) -> Option<String> {
@@ -164,7 +167,7 @@ impl NewProposal {
             }
         }
         match (title, rationale) {
-            (Some(title), Some(rationale)) if errors.is_empty() => Ok(Self { scope, title, rationale, change }),
+            (Some(title), Some(rationale)) if errors.is_empty() => Ok(Self { scope, title, rationale, change, consultation_id: None }),
             _ => Err(errors),
         }
     }

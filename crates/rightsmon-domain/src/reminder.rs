@@ -16,6 +16,7 @@ word_enum!(
         TaskOverdue => "task_overdue",
         ReviewWaiting => "review_waiting",
         ProposalActivity => "proposal_activity",
+        ShadowReply => "shadow_reply",
         ActionDeadline => "action_deadline",
     }
 );

@@ -279,6 +279,8 @@ pub trait ObservationStore: Send + Sync {
     async fn get_shadow_value(&self, id: i64) -> StoreResult<ShadowValue>;
     /// The shadow values of an indicator in an area, in time order.
     async fn list_shadow_values(&self, indicator: &IndicatorCode, area: &AreaCode) -> StoreResult<Vec<ShadowValue>>;
+    /// Every shadow value the municipality has replied to, in the order of the replies.
+    async fn list_replied_shadow_values(&self) -> StoreResult<Vec<ShadowValue>>;
     /// Records the municipality's reply to a shadow value; a second reply is a `Conflict`.
     async fn reply_to_shadow_value(
         &self,

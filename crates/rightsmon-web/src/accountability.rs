@@ -532,6 +532,7 @@ pub async fn consultation(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -
         "total": view.total,
         "threshold": view.threshold,
         "recommendations": view.recommendations.iter().map(|r| json!({"id": r.id, "title": r.recommendation.title, "published": r.published})).collect::<Vec<_>>(),
+        "proposals": view.proposals.iter().map(|p| json!({"id": p.id, "title": p.proposal.title, "status": p.status.as_str()})).collect::<Vec<_>>(),
         "may_recommend": may_recommend,
     });
     Ok(Html(state.render("consultation.html", &ctx, page)?).into_response())

@@ -95,6 +95,7 @@ async fn proposal_page(
         "id": proposal.id,
         "title": proposal.proposal.title,
         "rationale": proposal.proposal.rationale,
+        "consultation_id": proposal.proposal.consultation_id,
         "kind": proposal.proposal.change.kind().as_str(),
         "status": proposal.status.as_str(),
         "scope": scope_value(&proposal.proposal.scope),
@@ -282,6 +283,9 @@ async fn new_page(
 pub struct NewQuery {
     #[serde(default)]
     city: String,
+    /// The consultation the proposal comes from.
+    #[serde(default)]
+    consultation: String,
 }
 
 pub async fn new_form(
@@ -290,7 +294,14 @@ pub async fn new_form(
     query: Result<Query<NewQuery>, QueryRejection>,
 ) -> Result<Response, WebError> {
     let Query(query) = query.unwrap_or_default();
-    let values = if query.city.trim().is_empty() { json!({}) } else { json!({"scope": query.city.trim()}) };
+    let mut values = if query.city.trim().is_empty() { json!({}) } else { json!({"scope": query.city.trim()}) };
+    if let Ok(id) = query.consultation.trim().parse::<i64>()
+        && let Ok(view) = state.app.consultation(&ctx.actor, id).await
+    {
+        values["scope"] = json!(view.consultation.consultation.city);
+        values["consultation_id"] = json!(id);
+        values["consultation_title"] = json!(view.consultation.consultation.title);
+    }
     new_page(&state, &ctx, StatusCode::OK, None, values).await
 }
 
@@ -372,8 +383,20 @@ fn proposal_from_form(fields: &[(String, String)]) -> Result<NewProposal, FieldE
             None
         }
     };
+    let consultation_id = match get("consultation_id").trim() {
+        "" => None,
+        id => match id.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                field(&mut errors, "consultation_id", "invalid_id", "not a consultation");
+                None
+            }
+        },
+    };
     match (scope, change) {
-        (Some(scope), Some(change)) if errors.is_empty() => NewProposal::new(scope, get("title"), get("rationale"), change),
+        (Some(scope), Some(change)) if errors.is_empty() => {
+            NewProposal::new(scope, get("title"), get("rationale"), change).map(|p| NewProposal { consultation_id, ..p })
+        }
         _ => Err(errors),
     }
 }

@@ -34,6 +34,11 @@ pub fn reminder_words(i18n: &I18n, language: &str, reminder: &Reminder) -> Strin
             };
             i18n.message(language, what, &[("title", text("title"))])
         }
+        ReminderKind::ShadowReply => i18n.message(
+            language,
+            "reminder-shadow_reply",
+            &[("indicator", text("indicator")), ("city", text("city")), ("period", text("period"))],
+        ),
         ReminderKind::ActionDeadline => {
             let key = if detail.get("overdue").and_then(|v| v.as_bool()) == Some(true) {
                 "reminder-action-overdue"

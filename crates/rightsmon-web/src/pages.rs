@@ -96,8 +96,20 @@ pub async fn city(State(state): State<WebState>, ctx: Ctx, Path(code): Path<Stri
             (!in_theme.is_empty()).then(|| serde_json::json!({"theme": theme, "rows": in_theme}))
         })
         .collect();
+    // Where the city stands on the road map: how many steps, and the latest one reached.
+    let road = state.app.roadmap(Some(city.code.as_str())).await?;
+    let latest = road.cities.first().and_then(|c| {
+        road.steps
+            .iter()
+            .zip(&c.milestones)
+            .filter_map(|(step, m)| m.as_ref().map(|m| (step, m)))
+            .max_by_key(|(_, m)| m.milestone.reached_on)
+            .map(|(step, m)| serde_json::json!({"name": crate::roadmap::step_name(&state, &ctx.lang, step), "on": m.milestone.reached_on.to_string()}))
+    });
+    let roadmap = serde_json::json!({"reached": road.cities.first().map_or(0, |c| c.reached), "steps": road.steps.len(), "latest": latest});
     let page = serde_json::json!({
         "city": city,
+        "roadmap": roadmap,
         "districts": districts,
         "groups": groups,
         "has_values": rows.iter().any(|r| !r["value"].is_null()),

@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 
 /// A step's name: the network's own words for the steps it started with, in the reader's
 /// language; the name it was given for the steps it added.
-fn step_name(state: &WebState, lang: &str, step: &RoadmapStep) -> Value {
+pub(crate) fn step_name(state: &WebState, lang: &str, step: &RoadmapStep) -> Value {
     let key = format!("roadmap-step-{}", step.code);
     let words = state.i18n.message(lang, &key, &[]);
     if words != key && step.name.get("en").text == state.i18n.message("en", &key, &[]) {

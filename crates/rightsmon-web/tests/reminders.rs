@@ -135,6 +135,27 @@ async fn a_task_one_day_overdue_is_emailed_once_and_shows_in_the_workspace() {
     assert!(account.body.contains("<option value=\"off\" selected>"), "the choice shows");
     let refused = pat.post_form("/account/reminders", &[("csrf", &csrf), ("task_overdue", "sometimes")]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Civil society hears of the city's reply to a value it filed, in its workspace.
+    let cso = app.app.actor_for_username("ghent-cso").await.unwrap();
+    let draft = rightsmon_domain::observation::ShadowDraft {
+        area: "ghent".into(),
+        period: "2023".into(),
+        value: "17.5".into(),
+        sources: "Tenants' survey".into(),
+        ..Default::default()
+    };
+    let filed = app.app.file_shadow_value(&cso, "RM-HOU-01", &draft, None).await.unwrap();
+    app.app.reply_to_shadow(&coordinator, filed.id, "Our survey weights by household size; yours does not.").await.unwrap();
+    app.app.remind(None).await.unwrap();
+    let theirs = app.app.my_reminders(&cso, 50).await.unwrap();
+    let reply =
+        theirs.iter().find(|r| r.reminder.kind == rightsmon_domain::reminder::ReminderKind::ShadowReply).expect("the reply is said");
+    assert_eq!(reply.reminder.link, format!("/cities/ghent/indicators/RM-HOU-01#shadow-{}", filed.id));
+    assert_eq!(reply.email, rightsmon_domain::reminder::EmailState::NotSent, "no address, so the workspace only");
+    let mut cso_browser = app.browser();
+    cso_browser.sign_in("ghent-cso", DEMO_PASSWORD).await;
+    assert!(cso_browser.get("/workspace").await.body.contains("The city replied to the value you filed for RM-HOU-01"));
+
     let mut other_editor = app.browser();
     other_editor.sign_in("ghent-editor", DEMO_PASSWORD).await;
     assert!(!other_editor.get("/workspace").await.body.contains("Pat Provider"));

@@ -573,6 +573,12 @@ impl ObservationStore for Backend {
         rows.iter().map(shadow_of).collect()
     }
 
+    async fn list_replied_shadow_values(&self) -> StoreResult<Vec<ShadowValue>> {
+        let sql = format!("SELECT {SHADOW_COLUMNS} FROM shadow_values WHERE reply IS NOT NULL ORDER BY reply_at, id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(self.pool()).await.map_err(err)?;
+        rows.iter().map(shadow_of).collect()
+    }
+
     async fn reply_to_shadow_value(
         &self,
         id: i64,
