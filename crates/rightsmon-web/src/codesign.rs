@@ -91,11 +91,17 @@ async fn proposal_page(
         ProposalChange::Adoption { city, adopt, leave_out } => json!({"city": city, "adopt": adopt, "leave_out": leave_out}),
         ProposalChange::Retirement { indicator, reason } => json!({"indicator": indicator, "reason": reason}),
     };
+    let consultation = match proposal.proposal.consultation_id {
+        Some(id) => {
+            state.app.consultation(&ctx.actor, id).await.ok().map(|c| json!({"id": id, "title": c.consultation.consultation.title}))
+        }
+        None => None,
+    };
     let page = json!({
         "id": proposal.id,
         "title": proposal.proposal.title,
         "rationale": proposal.proposal.rationale,
-        "consultation_id": proposal.proposal.consultation_id,
+        "consultation": consultation,
         "kind": proposal.proposal.change.kind().as_str(),
         "status": proposal.status.as_str(),
         "scope": scope_value(&proposal.proposal.scope),
