@@ -276,6 +276,7 @@ pub async fn shadow_values_are_kept_beside_the_official_ones_and_answered_once(s
     };
     let stored = store.add_shadow_value(&shadow, cso, Timestamp(5), &audit()).await.unwrap();
     assert_eq!(store.get_shadow_value(stored.id).await.unwrap(), stored);
+    assert!(store.list_replied_shadow_values().await.unwrap().is_empty(), "nothing replied yet");
     assert_eq!(store.list_shadow_values(&def.code, &city("ghent")).await.unwrap(), vec![stored.clone()]);
     assert!(store.list_shadow_values(&def.code, &city("padova")).await.unwrap().is_empty());
     assert_eq!(store.get_observation(official.id).await.unwrap(), official, "the official value is untouched");
@@ -290,6 +291,7 @@ pub async fn shadow_values_are_kept_beside_the_official_ones_and_answered_once(s
         .await
         .unwrap();
     assert_eq!(replied.reply.as_ref().unwrap().user_id, officer);
+    assert_eq!(store.list_replied_shadow_values().await.unwrap(), std::slice::from_ref(&replied), "the replied value, with its reply");
     expect_conflict(store.reply_to_shadow_value(stored.id, officer, "again", Timestamp(7), &audit()).await);
     expect_not_found(store.reply_to_shadow_value(stored.id + 100, officer, "x", Timestamp(7), &audit()).await);
     let mut unknown = shadow;
