@@ -12,7 +12,7 @@
 //! - everyone sees published recommendations and consultations (small groups of participants
 //!   withheld); a city's members also see its drafts.
 
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, signed_in};
 use rightsmon_domain::FieldErrors;
 use rightsmon_domain::access::{Actor, Permission};
 use rightsmon_domain::accountability::{
@@ -26,13 +26,9 @@ use rightsmon_domain::time::Date;
 use rightsmon_store::RecommendationQuery;
 use serde::Serialize;
 
-fn signed_in(actor: &Actor) -> AppResult<i64> {
-    actor.user().map(|u| u.id).ok_or(AppError::Unauthenticated)
-}
-
 /// Whether the actor belongs to the working group of `city` (or, without a city, coordinates
 /// the network).
-fn in_working_group(actor: &Actor, city: Option<&AreaCode>) -> bool {
+pub(crate) fn in_working_group(actor: &Actor, city: Option<&AreaCode>) -> bool {
     match city {
         Some(city) => actor.may(Permission::ManageCity(city)) || actor.may(Permission::FileShadowData(city)),
         None => actor.may(Permission::ManageNetwork),

@@ -13,7 +13,7 @@
 //! version, and the earlier ones stay readable. Assessments are public statements: everyone
 //! sees them once written.
 
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, signed_in};
 use rightsmon_domain::FieldErrors;
 use rightsmon_domain::access::{Actor, Role};
 use rightsmon_domain::collection::Cycle;
@@ -107,7 +107,7 @@ pub fn own_sides(actor: &Actor, city: &AreaCode) -> Vec<Assessor> {
 impl App {
     /// Records a new version of the assessment of one side, which must be the actor's own.
     pub async fn assess(&self, actor: &Actor, cycle_id: i64, side: &str, draft: &AssessmentDraft) -> AppResult<Assessment> {
-        let user = actor.user().map(|u| u.id).ok_or(AppError::Unauthenticated)?;
+        let user = signed_in(actor)?;
         let cycle = self.store.get_cycle(cycle_id).await?;
         let own = own_sides(actor, &cycle.cycle.city);
         if own.is_empty() {

@@ -8,7 +8,7 @@
 //! - a city coordinator decides the city's proposals, a network coordinator the network's (and,
 //!   standing in, any city's); a decision to accept needs the endorsement rule to hold.
 
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, signed_in};
 use rightsmon_domain::access::{Actor, OrganisationKind, Permission, Role, Scope};
 use rightsmon_domain::catalogue::{IndicatorDefinition, IndicatorScope};
 use rightsmon_domain::codesign::{
@@ -35,10 +35,6 @@ pub struct ProposalDetail {
 
 fn invalid(field: &str, code: &'static str, message: impl Into<String>) -> AppError {
     AppError::Invalid(FieldErrors::single(field, ParseError::new(code, message)))
-}
-
-fn signed_in(actor: &Actor) -> AppResult<i64> {
-    actor.user().map(|u| u.id).ok_or(AppError::Unauthenticated)
 }
 
 /// Whether the actor belongs to the city's working group with one of `roles`.

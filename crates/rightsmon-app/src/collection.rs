@@ -10,7 +10,7 @@
 //! - civil-society members file shadow values and assessments, which never touch the official
 //!   value; the city's coordinators may reply to them once.
 
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, signed_in};
 use rightsmon_domain::access::{Actor, Permission};
 use rightsmon_domain::area::AreaKind;
 use rightsmon_domain::codesign::parse_statement;
@@ -23,10 +23,6 @@ use rightsmon_store::StoreError;
 
 mod review;
 mod shadow;
-
-fn signed_in(actor: &Actor) -> AppResult<i64> {
-    actor.user().map(|u| u.id).ok_or(AppError::Unauthenticated)
-}
 
 fn refused(code: &'static str, message: impl Into<String>) -> AppError {
     AppError::Invalid(FieldErrors::single("state", ParseError::new(code, message)))

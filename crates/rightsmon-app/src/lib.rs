@@ -154,3 +154,8 @@ impl App {
         rightsmon_domain::audit::NewAuditEvent::new(self.now(), actor_user_id, action, subject, detail)
     }
 }
+
+/// The signed-in user's id, or `Unauthenticated`.
+pub(crate) fn signed_in(actor: &rightsmon_domain::access::Actor) -> AppResult<i64> {
+    actor.user().map(|u| u.id).ok_or(AppError::Unauthenticated)
+}

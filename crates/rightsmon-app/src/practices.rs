@@ -4,9 +4,9 @@
 //! practice can be recommended to another city through the recommendation form.
 
 use crate::accountability::FollowUp;
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, signed_in};
 use rightsmon_domain::FieldErrors;
-use rightsmon_domain::access::{Actor, Permission};
+use rightsmon_domain::access::Actor;
 use rightsmon_domain::error::ParseError;
 use rightsmon_domain::id::AreaCode;
 use rightsmon_domain::practice::{NewPractice, Practice, PracticeDraft, PracticeTranslation};
@@ -36,14 +36,16 @@ pub struct PracticeView {
     pub may_translate: bool,
 }
 
+/// A city's working group writes its practices (network coordinators may do everything in a
+/// city, so they may too).
 fn may_write(actor: &Actor, city: &AreaCode) -> bool {
-    actor.may(Permission::ManageCity(city)) || actor.may(Permission::FileShadowData(city)) || actor.may(Permission::ManageNetwork)
+    crate::accountability::in_working_group(actor, Some(city))
 }
 
 impl App {
     /// Adds a practice of a city; its working group (or the network's coordinators) does.
     pub async fn add_practice(&self, actor: &Actor, draft: &PracticeDraft) -> AppResult<Practice> {
-        let user = actor.user().map(|u| u.id).ok_or(AppError::Unauthenticated)?;
+        let user = signed_in(actor)?;
         if let Ok(city) = AreaCode::parse(draft.city.trim())
             && !may_write(actor, &city)
         {
@@ -82,7 +84,7 @@ impl App {
         summary: &str,
         results: &str,
     ) -> AppResult<Practice> {
-        let user = actor.user().map(|u| u.id).ok_or(AppError::Unauthenticated)?;
+        let user = signed_in(actor)?;
         let practice = self.store.get_practice(id).await?;
         if !may_write(actor, &practice.practice.city) {
             return Err(AppError::Forbidden);

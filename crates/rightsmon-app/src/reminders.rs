@@ -101,14 +101,23 @@ fn reminder(user: &User, kind: ReminderKind, subject: String, text: String, deta
 }
 
 impl App {
-    /// Everything due or waiting for someone now, found afresh (most of it already kept).
-    pub async fn due_reminders(&self) -> AppResult<Vec<NewReminder>> {
-        let today = Date::of_timestamp(self.now());
+    /// Every person of the network with their memberships, read once per run.
+    async fn people(&self) -> AppResult<People> {
         let mut people = People { users: Vec::new() };
         for user in self.store.list_users().await? {
             let memberships = self.store.list_memberships(user.id).await?;
             people.users.push((user, memberships));
         }
+        Ok(people)
+    }
+
+    /// Everything due or waiting for someone now, found afresh (most of it already kept).
+    pub async fn due_reminders(&self) -> AppResult<Vec<NewReminder>> {
+        self.due_reminders_of(&self.people().await?).await
+    }
+
+    async fn due_reminders_of(&self, people: &People) -> AppResult<Vec<NewReminder>> {
+        let today = Date::of_timestamp(self.now());
         let mut found = Vec::new();
         let cities = self.store.list_areas(Some(AreaKind::City), None).await?;
 
@@ -258,11 +267,12 @@ impl App {
         let preferences: HashMap<(i64, ReminderKind), Delivery> =
             self.store.all_reminder_preferences().await?.into_iter().map(|(user, kind, delivery)| ((user, kind), delivery)).collect();
         let delivery = |user: i64, kind: ReminderKind| preferences.get(&(user, kind)).copied().unwrap_or(Delivery::DEFAULT);
-        let users: HashMap<i64, User> = self.store.list_users().await?.into_iter().map(|u| (u.id, u)).collect();
+        let people = self.people().await?;
+        let users: HashMap<i64, &User> = people.users.iter().map(|(u, _)| (u.id, u)).collect();
         let mut report = RemindReport::default();
 
         let found: Vec<(NewReminder, EmailState)> = self
-            .due_reminders()
+            .due_reminders_of(&people)
             .await?
             .into_iter()
             .filter(|r| delivery(r.user_id, r.kind) != Delivery::Off)
@@ -282,12 +292,8 @@ impl App {
             by_user.entry(pending.reminder.user_id).or_default().push(pending);
         }
         let areas = self.store.list_areas(Some(AreaKind::City), None).await?;
-        let mut people = People { users: Vec::new() };
-        for user in users.values() {
-            people.users.push((user.clone(), self.store.list_memberships(user.id).await?));
-        }
         for (user_id, pending) in by_user {
-            let Some(user) = users.get(&user_id) else { continue };
+            let Some(user) = users.get(&user_id).copied() else { continue };
             let address = match (&user.email, user.is_disabled) {
                 (Some(address), false) => address.clone(),
                 _ => {

@@ -5,14 +5,13 @@
 
 use crate::findings::IndicatorFindings;
 use crate::observations::ObservationFilter;
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, signed_in};
 use rightsmon_analysis::progress::{Assessment as Verdict, Method, Outcome};
 use rightsmon_domain::access::{Actor, Permission};
 use rightsmon_domain::accountability::{ActionStatus, implementation, is_overdue};
 use rightsmon_domain::collection::Cycle;
 use rightsmon_domain::id::IndicatorCode;
 use rightsmon_domain::observation::{Observation, ObservationValue, WorkflowState};
-use rightsmon_domain::participation::AssessedSubject;
 use rightsmon_domain::period::Period;
 use rightsmon_domain::report::{
     ActionLine, AssessmentLine, CityReportSnapshot, ComparisonCell, ComparisonLine, DataGap, GapLine, IndicatorLine, MethodUsed,
@@ -89,7 +88,7 @@ fn end_month(period: Period) -> i64 {
 impl App {
     /// Issues the report of a cycle; the city's coordinators do (or the network's).
     pub async fn issue_city_report(&self, actor: &Actor, cycle_id: i64) -> AppResult<Report> {
-        let user = actor.user().map(|u| u.id).ok_or(AppError::Unauthenticated)?;
+        let user = signed_in(actor)?;
         let cycle = self.store.get_cycle(cycle_id).await?;
         if !actor.may(Permission::ManageCity(&cycle.cycle.city)) {
             return Err(AppError::Forbidden);
@@ -248,10 +247,7 @@ impl App {
             for (side, cell) in board.sides.iter().zip(&row.cells) {
                 if let Some(cell) = cell {
                     assessments.push(AssessmentLine {
-                        subject: match &row.subject {
-                            AssessedSubject::Right(code) => format!("right:{code}"),
-                            AssessedSubject::Theme(code) => format!("theme:{code}"),
-                        },
+                        subject: row.subject.to_string(),
                         subject_name: row.name.clone(),
                         assessor: side.assessor,
                         organisation: side.organisation.clone(),
@@ -318,7 +314,7 @@ impl App {
 impl App {
     /// Issues the network's comparative report; the network's coordinators do.
     pub async fn issue_network_report(&self, actor: &Actor) -> AppResult<NetworkReport> {
-        let user = actor.user().map(|u| u.id).ok_or(AppError::Unauthenticated)?;
+        let user = signed_in(actor)?;
         if !actor.may(Permission::ManageNetwork) {
             return Err(AppError::Forbidden);
         }

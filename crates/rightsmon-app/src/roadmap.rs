@@ -3,7 +3,7 @@
 //! city's coordinators record when it reached each step, with evidence; everyone sees where
 //! each city stands.
 
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, signed_in};
 use rightsmon_domain::access::{Actor, Permission};
 use rightsmon_domain::area::AreaKind;
 use rightsmon_domain::error::ParseError;
@@ -63,7 +63,7 @@ impl App {
 
     /// Adds a step at the end of the road map; the network's coordinators do.
     pub async fn add_roadmap_step(&self, actor: &Actor, name: &str) -> AppResult<RoadmapStep> {
-        let user = actor.user().map(|u| u.id).ok_or(AppError::Unauthenticated)?;
+        let user = signed_in(actor)?;
         if !actor.may(Permission::ManageNetwork) {
             return Err(AppError::Forbidden);
         }
@@ -91,7 +91,7 @@ impl App {
 
     /// Records that a city reached a step; its coordinators do.
     pub async fn record_milestone(&self, actor: &Actor, city: &str, draft: &MilestoneDraft) -> AppResult<Milestone> {
-        let user = actor.user().map(|u| u.id).ok_or(AppError::Unauthenticated)?;
+        let user = signed_in(actor)?;
         let city = self.city(city).await?;
         if !actor.may(Permission::ManageCity(&city.code)) {
             return Err(AppError::Forbidden);
@@ -111,7 +111,7 @@ impl App {
 
     /// Removes the record of a step a city reached, recorded by mistake; its coordinators do.
     pub async fn remove_milestone(&self, actor: &Actor, city: &str, step: &str) -> AppResult<()> {
-        let user = actor.user().map(|u| u.id).ok_or(AppError::Unauthenticated)?;
+        let user = signed_in(actor)?;
         let city = self.city(city).await?;
         if !actor.may(Permission::ManageCity(&city.code)) {
             return Err(AppError::Forbidden);

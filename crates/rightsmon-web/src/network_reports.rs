@@ -40,27 +40,11 @@ fn sections(words: &Words<'_>, view: &NetworkReportView) -> Vec<Section> {
         .cities
         .iter()
         .map(|c| {
-            let verdicts: Vec<String> = c
-                .verdicts
-                .iter()
-                .map(|(method, code, english, count)| {
-                    let line = rightsmon_domain::report::VerdictLine {
-                        method: method.clone(),
-                        kind: "category".into(),
-                        code: code.clone(),
-                        words: english.clone(),
-                        score: None,
-                        reason: None,
-                        since: None,
-                    };
-                    format!("{}: {count}", words.verdict(&line))
-                })
-                .collect();
             vec![
                 text(c.name.clone()),
                 number(Some(c.indicators as f64), 0),
                 number(Some(c.measured as f64), 0),
-                text(verdicts.join("; ")),
+                text(words.verdict_counts(&c.verdicts)),
                 number(Some(c.recommendations as f64), 0),
                 number(Some(c.implemented as f64), 0),
                 number(Some(c.overdue_actions as f64), 0),

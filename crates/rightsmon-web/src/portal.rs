@@ -373,7 +373,7 @@ pub async fn city_xlsx(State(state): State<WebState>, ctx: Ctx, Path(city): Path
 }
 
 /// A file name from a code: letters, digits and dashes only.
-fn safe_name(code: &str) -> String {
+pub(crate) fn safe_name(code: &str) -> String {
     code.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
 }
 

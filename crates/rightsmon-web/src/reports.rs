@@ -20,7 +20,7 @@ use rightsmon_app::reports::ReportView;
 use rightsmon_app::reports::{Block, Cell, Document, Sheet, Table};
 use rightsmon_domain::access::Permission;
 use rightsmon_domain::participation::Assessor;
-use rightsmon_domain::report::{CityReportSnapshot, ValueChange, VerdictLine};
+use rightsmon_domain::report::{CityReportSnapshot, MethodUsed, ValueChange, VerdictLine};
 use rightsmon_domain::time::Date;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -72,6 +72,26 @@ impl Words<'_> {
 
     pub(crate) fn t_with(&self, key: &str, args: &[(&str, Arg)]) -> String {
         self.state.i18n.message(self.lang, key, args)
+    }
+
+    /// Headline verdicts with how many indicators have each: "improving: 3; stagnant: 1".
+    pub(crate) fn verdict_counts(&self, verdicts: &[(MethodUsed, String, String, usize)]) -> String {
+        let counted: Vec<String> = verdicts
+            .iter()
+            .map(|(method, code, words, count)| {
+                let line = VerdictLine {
+                    method: method.clone(),
+                    kind: "category".into(),
+                    code: code.clone(),
+                    words: words.clone(),
+                    score: None,
+                    reason: None,
+                    since: None,
+                };
+                format!("{}: {count}", self.verdict(&line))
+            })
+            .collect();
+        counted.join("; ")
     }
 
     pub(crate) fn verdict(&self, verdict: &VerdictLine) -> String {
@@ -144,27 +164,11 @@ fn sections(words: &Words<'_>, view: &ReportView) -> Vec<Section> {
         .themes
         .iter()
         .map(|t| {
-            let verdicts: Vec<String> = t
-                .verdicts
-                .iter()
-                .map(|(method, code, words_en, count)| {
-                    let line = VerdictLine {
-                        method: method.clone(),
-                        kind: "category".into(),
-                        code: code.clone(),
-                        words: words_en.clone(),
-                        score: None,
-                        reason: None,
-                        since: None,
-                    };
-                    format!("{}: {count}", words.verdict(&line))
-                })
-                .collect();
             vec![
                 text(t.name.get(lang).text),
                 number(Some(t.indicators as f64), 0),
                 number(Some(t.measured as f64), 0),
-                text(verdicts.join("; ")),
+                text(words.verdict_counts(&t.verdicts)),
             ]
         })
         .collect();
@@ -531,10 +535,6 @@ pub(crate) fn render_xlsx(issued: &Issued) -> Result<Response, WebError> {
     Ok(([(header::CONTENT_TYPE, kind), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }
 
-pub(crate) fn safe(code: &str) -> String {
-    code.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
-}
-
 async fn city_issued(state: &WebState, ctx: &Ctx, id: i64) -> Result<Issued, WebError> {
     let view = state.app.report(id).await?;
     let words = Words { state, lang: &ctx.lang };
@@ -547,7 +547,7 @@ async fn city_issued(state: &WebState, ctx: &Ctx, id: i64) -> Result<Issued, Web
             format!("/cities/{city}/reports"),
             words.t_with("reports-title", &[("city", Arg::Text(view.report.snapshot.city_name.clone()))]),
         ),
-        file: format!("{}-report-{id}", safe(&city)),
+        file: format!("{}-report-{id}", crate::portal::safe_name(&city)),
         city: Some(city),
         sections: sections(&words, &view),
         changes: view.changes,
