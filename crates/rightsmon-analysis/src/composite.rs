@@ -6,8 +6,9 @@
 //! 1. **raw**: each indicator's value per unit, divided by its denominator where it has one;
 //! 2. **imputed**: missing values filled by the indicator's missing-data treatment (none, mean,
 //!    group mean; last observation is applied when the [`Table`] is built from dated values);
-//! 3. **treated**: outliers winsorised where skewness and kurtosis both exceed their thresholds,
-//!    or log-transformed where winsorising a few values does not bring them back;
+//! 3. **treated**: outliers winsorised step by step where skewness and kurtosis both exceed their
+//!    thresholds, as COINr's `treat()` does, or transformed (COINr's `CTlog` by default) where
+//!    winsorising up to the limit does not bring them back;
 //! 4. **normalised**: min-max, z-score, fixed goalposts, distance to target or rank, with the
 //!    indicator's direction so that higher is always better;
 //! 5. **scores**: each dimension, theme and the index, as the weighted arithmetic or geometric
@@ -33,11 +34,12 @@ mod table;
 pub use dashboard::{SplitMix64, dashboard_score};
 use dashboard::{dashboard, sensitivity};
 use stages::*;
-pub use stages::{rank_descending, skewness_kurtosis};
+pub use stages::{default_winsorise_limit, rank_descending, rank_highest_first, skewness_kurtosis};
 pub use table::Table;
 
 /// The composite index method as this module builds it.
-pub const COMPOSITE_INDEX: Method = Method { name: "composite-index-jrc-oecd", version: 1 };
+/// Version 2: outlier treatment as COINr's `treat()` (steps, its default limit and `CTlog`).
+pub const COMPOSITE_INDEX: Method = Method { name: "composite-index-jrc-oecd", version: 2 };
 /// The SDSN dashboard: traffic lights from per-indicator thresholds.
 pub const SDSN_DASHBOARD: Method = Method { name: "sdsn-dashboard", version: 1 };
 
@@ -117,37 +119,118 @@ impl Missing {
 }
 
 /// Outlier treatment.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "method", rename_all = "kebab-case", deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "method", rename_all = "kebab-case")]
 pub enum Outliers {
     None,
-    /// Winsorise one value at a time while |skewness| > `skewness` and kurtosis > `kurtosis`
-    /// (sample-adjusted, excess kurtosis), at most `max_values` values; if that is not enough,
-    /// undo and take the logarithm instead (`ln(x - min + 1)`, mirrored for negative skew).
+    /// COINr's default treatment: winsorise step by step while |skewness| > `skewness` and
+    /// kurtosis > `kurtosis` (sample-adjusted, excess kurtosis), at most `max_values` steps
+    /// (10% of the units rounded up when not given); if the indicator still fails, undo and
+    /// apply `transform` to the values as they were.
     Winsorise {
-        #[serde(default = "default_skewness")]
         skewness: f64,
-        #[serde(default = "default_kurtosis")]
         kurtosis: f64,
-        #[serde(default = "default_max_values")]
-        max_values: usize,
+        max_values: Option<usize>,
+        transform: Transform,
     },
 }
 
-fn default_skewness() -> f64 {
-    2.0
+/// The transformation applied when winsorising is not enough, named as COINr's `treat()`
+/// names it (its `deflog`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "name")]
+pub enum Transform {
+    /// `CTlog`, COINr's default: `ln(x − min + 0.01 (max − min))`.
+    #[serde(rename = "CTlog")]
+    CtLog,
+    /// `CTlog_orig`, the COIN Tool's own: `ln(x − min + 1)`.
+    #[serde(rename = "CTlog_orig")]
+    CtLogOrig,
+    /// `log`: `ln(x)`, for indicators whose values are all above 0 (others are left as they are).
+    #[serde(rename = "log")]
+    Log,
+    /// `GIIlog`, the Global Innovation Index's: `ln((max − 1)(x − min) / (max − min) + 1)`.
+    #[serde(rename = "GIIlog")]
+    GiiLog,
+    /// `boxcox`: Box-Cox with a fixed `lambda` after shifting to `x − min + 1`:
+    /// `((x − min + 1)^λ − 1) / λ`, or `ln(x − min + 1)` for λ = 0.
+    #[serde(rename = "boxcox")]
+    BoxCox { lambda: f64 },
 }
-fn default_kurtosis() -> f64 {
-    3.5
-}
-fn default_max_values() -> usize {
-    5
+
+impl Transform {
+    /// The names the options file takes, as COINr spells them.
+    pub const NAMES: [&'static str; 5] = ["CTlog", "CTlog_orig", "log", "GIIlog", "boxcox"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::CtLog => "CTlog",
+            Self::CtLogOrig => "CTlog_orig",
+            Self::Log => "log",
+            Self::GiiLog => "GIIlog",
+            Self::BoxCox { .. } => "boxcox",
+        }
+    }
+
+    /// The transformed values, missing values staying missing; `None` for a plain log of an
+    /// indicator with a value of 0 or below.
+    pub fn apply(self, values: &[f64]) -> Option<Vec<f64>> {
+        let present = || values.iter().copied().filter(|v| !v.is_nan());
+        let min = present().fold(f64::INFINITY, f64::min);
+        let max = present().fold(f64::NEG_INFINITY, f64::max);
+        let map = |f: &dyn Fn(f64) -> f64| values.iter().map(|&x| if x.is_nan() { x } else { f(x) }).collect();
+        Some(match self {
+            Self::CtLog => map(&|x| (x - min + 0.01 * (max - min)).ln()),
+            Self::CtLogOrig => map(&|x| (x - min + 1.0).ln()),
+            Self::Log => {
+                if present().any(|x| x <= 0.0) {
+                    return None;
+                }
+                map(&f64::ln)
+            }
+            Self::GiiLog => map(&|x| ((max - 1.0) * (x - min) / (max - min) + 1.0).ln()),
+            Self::BoxCox { lambda } => {
+                if lambda == 0.0 {
+                    map(&|x| (x - min + 1.0).ln())
+                } else {
+                    map(&|x| ((x - min + 1.0).powf(lambda) - 1.0) / lambda)
+                }
+            }
+        })
+    }
 }
 
 impl Outliers {
-    /// The JRC's usual thresholds: skewness 2, kurtosis 3.5, at most 5 values.
-    pub fn jrc() -> Self {
-        Self::Winsorise { skewness: default_skewness(), kurtosis: default_kurtosis(), max_values: default_max_values() }
+    /// COINr's defaults: skewness 2, kurtosis 3.5, at most 10% of the units, then `CTlog`.
+    pub fn coinr() -> Self {
+        Self::Winsorise { skewness: 2.0, kurtosis: 3.5, max_values: None, transform: Transform::CtLog }
+    }
+}
+
+/// How units that share a value share a rank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TieRule {
+    /// Each takes the best rank of the group (1, 2, 2, 4), as COINr and sports tables do.
+    Min,
+    /// Each takes the mean of the ranks the group spans (1, 2.5, 2.5, 4).
+    Average,
+    /// Each takes the worst rank of the group (1, 3, 3, 4).
+    Max,
+    /// Each takes the next rank after the group before, leaving no gaps (1, 2, 2, 3).
+    Dense,
+}
+
+impl TieRule {
+    pub const NAMES: [&'static str; 4] = ["min", "average", "max", "dense"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Min => "min",
+            Self::Average => "average",
+            Self::Max => "max",
+            Self::Dense => "dense",
+        }
     }
 }
 
@@ -390,8 +473,7 @@ fn check_indicator(id: &str, spec: &IndicatorSpec) -> Result<(), CompositeError>
 }
 
 /// The options of a composite, with the JRC handbook's defaults where it has them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Options {
     pub normalisation: Normalisation,
     /// The top of the scale for min-max, goalposts and distance to target.
@@ -404,8 +486,11 @@ pub struct Options {
     pub dashboard: bool,
     /// The share of a node's thresholded indicators needed for its dashboard colour.
     pub dashboard_coverage: f64,
-    /// Report each unit's rank (1 = highest index). Off by default: scores, not league tables.
+    /// Report each unit's rank (1 = highest) at every level: indicators, every aggregate and the
+    /// index. Off by default: scores, not league tables.
     pub ranks: bool,
+    /// How tied units share a rank.
+    pub rank_ties: TieRule,
     pub sensitivity: Option<Sensitivity>,
 }
 
@@ -420,6 +505,7 @@ impl Default for Options {
             dashboard: false,
             dashboard_coverage: 0.5,
             ranks: false,
+            rank_ties: TieRule::Min,
             sensitivity: None,
         }
     }
@@ -461,12 +547,42 @@ pub struct Treatment {
     pub indicator: String,
     pub skewness: f64,
     pub kurtosis: f64,
-    /// `none`, `winsorised` or `log`.
+    /// `none`, `winsorised`, or the transformation's name (`CTlog`, `boxcox`, ...).
     pub action: &'static str,
-    /// How many values were winsorised.
+    /// The most winsorising steps allowed.
+    pub limit: usize,
+    /// The winsorising steps taken (values tied at the extreme move in one step).
+    pub steps: usize,
+    /// How many values winsorising changed.
     pub winsorised: usize,
     pub skewness_after: f64,
     pub kurtosis_after: f64,
+    /// Whether the indicator passes the skewness and kurtosis check after its treatment.
+    pub passes: bool,
+}
+
+/// What the outlier treatment did to one cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CellTreatment {
+    None,
+    /// Lowered to the next value in (COINr's `WHigh`).
+    WinsorisedHigh,
+    /// Raised to the next value in (COINr's `WLow`).
+    WinsorisedLow,
+    /// Transformed with the rest of its indicator.
+    Transformed,
+}
+
+impl CellTreatment {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::None => "",
+            Self::WinsorisedHigh => "winsorised-high",
+            Self::WinsorisedLow => "winsorised-low",
+            Self::Transformed => "transformed",
+        }
+    }
 }
 
 /// The dashboard: 0..3 scores and their colours.
@@ -540,6 +656,16 @@ pub struct RankInterval {
     pub worst: f64,
 }
 
+/// Every unit's rank at every level, 1 for the highest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ranks {
+    pub ties: TieRule,
+    /// Per indicator (by its normalised value, so that higher is better), per unit.
+    pub indicators: Vec<Vec<f64>>,
+    /// Per aggregate (in [`Composite::nodes`] order, the index last), per unit.
+    pub nodes: Vec<Vec<f64>>,
+}
+
 /// Every stage of a composite.
 #[derive(Debug, Clone, Serialize)]
 pub struct Composite {
@@ -547,20 +673,29 @@ pub struct Composite {
     pub options: Options,
     pub units: Vec<String>,
     pub indicators: Vec<String>,
-    /// Per indicator, per unit: after denominators, before imputation.
+    /// Per indicator, per unit: the table's values as given.
     pub raw: Vec<Vec<f64>>,
+    /// After denominators, before imputation.
+    pub denominated: Vec<Vec<f64>>,
     pub imputations: Vec<Imputation>,
+    /// After imputation.
+    pub imputed: Vec<Vec<f64>>,
     /// After imputation and outlier treatment.
     pub treated: Vec<Vec<f64>>,
     pub treatments: Vec<Treatment>,
+    /// Per indicator, per unit: what the outlier treatment did to the cell.
+    pub treatment_flags: Vec<Vec<CellTreatment>>,
     pub normalised: Vec<Vec<f64>>,
     /// The aggregates, each after its children; the index last.
     pub nodes: Vec<String>,
     pub scores: Vec<Vec<f64>>,
-    /// Ranks by the index (1 = highest), when asked for.
-    pub ranks: Option<Vec<f64>>,
+    /// Ranks at every level, when asked for.
+    pub ranks: Option<Ranks>,
     pub dashboard: Option<Dashboard>,
     pub sensitivity: Option<Vec<RankInterval>>,
+    /// What a reader should know about the result, in words: an indicator that still fails the
+    /// outlier check after its treatment, a transformation that could not be applied.
+    pub warnings: Vec<String>,
 }
 
 impl Composite {
@@ -586,15 +721,17 @@ pub fn compute(structure: &Structure, table: &Table, options: &Options) -> Resul
     let n = table.units.len();
     let mut indicators = Vec::new();
     let mut raw = Vec::new();
+    let mut denominated = Vec::new();
     let mut imputations = Vec::new();
-    let mut imputed_columns = Vec::new();
+    let mut imputed = Vec::new();
     for &i in &structure.indicators {
         let node = &structure.nodes[i];
         let Some(spec) = node.indicator.as_ref() else { continue };
-        let Some(values) = table.columns.get(&node.id) else {
+        let Some(given) = table.columns.get(&node.id) else {
             return Err(CompositeError::Data(format!("the table has no column {}", node.id)));
         };
-        let mut values = values.clone();
+        let mut given = given.clone();
+        let mut values = given.clone();
         if let Some(d) = &spec.denominator {
             let Some(denominator) = table.columns.get(d) else {
                 return Err(CompositeError::Data(format!("the table has no column {d}, the denominator of {}", node.id)));
@@ -617,7 +754,8 @@ pub fn compute(structure: &Structure, table: &Table, options: &Options) -> Resul
                         node.id
                     )));
                 }
-                // The table itself took the latest earlier values; move them out of `raw`.
+                // The table itself took the latest earlier values; move them out of the
+                // stages before imputation.
                 if let Some(carried) = table.carried.get(&node.id) {
                     for &(u, year) in carried {
                         imputations.push(Imputation {
@@ -628,6 +766,7 @@ pub fn compute(structure: &Structure, table: &Table, options: &Options) -> Resul
                             year: Some(year),
                         });
                         values[u] = f64::NAN;
+                        given[u] = f64::NAN;
                     }
                 }
             }
@@ -636,15 +775,31 @@ pub fn compute(structure: &Structure, table: &Table, options: &Options) -> Resul
             }
         }
         indicators.push(node.id.clone());
-        raw.push(values);
-        imputed_columns.push(filled);
+        raw.push(given);
+        denominated.push(values);
+        imputed.push(filled);
     }
-    let mut treated = Vec::with_capacity(imputed_columns.len());
-    let mut treatments = Vec::with_capacity(imputed_columns.len());
-    for (id, column) in indicators.iter().zip(imputed_columns) {
-        let (column, treatment) = treat_outliers(id, column, options.outliers);
+    let mut treated = Vec::with_capacity(imputed.len());
+    let mut treatments = Vec::with_capacity(imputed.len());
+    let mut treatment_flags = Vec::with_capacity(imputed.len());
+    let mut warnings = Vec::new();
+    for (id, column) in indicators.iter().zip(&imputed) {
+        let (column, treatment, flags) = treat_outliers(id, column.clone(), options.outliers);
+        if !treatment.passes {
+            warnings.push(match treatment.action {
+                "none" => format!(
+                    "{id}: winsorising {} value(s) did not bring its skewness and kurtosis within the limits, and a plain log needs values above 0, so it is left as it was",
+                    treatment.limit
+                ),
+                action => format!(
+                    "{id}: still outside the skewness and kurtosis limits after {action} (skewness {:.3}, kurtosis {:.3}); consider another transformation or treating it on its own",
+                    treatment.skewness_after, treatment.kurtosis_after
+                ),
+            });
+        }
         treated.push(column);
         treatments.push(treatment);
+        treatment_flags.push(flags);
     }
     let weights: Vec<f64> = structure.nodes.iter().map(|n| n.weight).collect();
     let (normalised, scores) = normalise_and_aggregate(
@@ -657,8 +812,12 @@ pub fn compute(structure: &Structure, table: &Table, options: &Options) -> Resul
         options,
         &mut imputations,
     )?;
-    let ranks = options.ranks.then(|| rank_descending(scores.last().map(Vec::as_slice).unwrap_or(&[])));
-    let dashboard = options.dashboard.then(|| dashboard(structure, &raw, n, options.dashboard_coverage));
+    let ranks = options.ranks.then(|| Ranks {
+        ties: options.rank_ties,
+        indicators: normalised.iter().map(|column| rank_highest_first(column, options.rank_ties)).collect(),
+        nodes: scores.iter().map(|column| rank_highest_first(column, options.rank_ties)).collect(),
+    });
+    let dashboard = options.dashboard.then(|| dashboard(structure, &denominated, n, options.dashboard_coverage));
     let sensitivity = match &options.sensitivity {
         Some(s) => Some(sensitivity(structure, table, &treated, options, s, scores.last().map(Vec::as_slice).unwrap_or(&[]))?),
         None => None,
@@ -669,15 +828,19 @@ pub fn compute(structure: &Structure, table: &Table, options: &Options) -> Resul
         units: table.units.clone(),
         indicators,
         raw,
+        denominated,
         imputations,
+        imputed,
         treated,
         treatments,
+        treatment_flags,
         normalised,
         nodes: structure.aggregates.iter().map(|&i| structure.nodes[i].id.clone()).collect(),
         scores,
         ranks,
         dashboard,
         sensitivity,
+        warnings,
     })
 }
 
@@ -689,10 +852,15 @@ fn check_options(options: &Options) -> Result<(), CompositeError> {
     if !(0.0..=1.0).contains(&options.dashboard_coverage) {
         return err(format!("dashboard_coverage is {}; it is a share from 0 to 1", options.dashboard_coverage));
     }
-    if let Outliers::Winsorise { skewness, kurtosis, .. } = options.outliers
-        && !(skewness.is_finite() && kurtosis.is_finite() && skewness >= 0.0)
-    {
-        return err("the outlier thresholds must be numbers, skewness at least 0".into());
+    if let Outliers::Winsorise { skewness, kurtosis, transform, .. } = options.outliers {
+        if !(skewness.is_finite() && kurtosis.is_finite() && skewness >= 0.0) {
+            return err("the outlier thresholds must be numbers, skewness at least 0".into());
+        }
+        if let Transform::BoxCox { lambda } = transform
+            && !lambda.is_finite()
+        {
+            return err("the Box-Cox lambda must be a number".into());
+        }
     }
     if let Some(s) = &options.sensitivity {
         if s.runs == 0 || s.runs > 1_000_000 {

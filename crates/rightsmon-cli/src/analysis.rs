@@ -61,6 +61,7 @@ struct Manifest<'a> {
     year: Option<i32>,
     options: &'a Options,
     files: Vec<&'static str>,
+    warnings: &'a [String],
 }
 
 pub fn composite_command(args: CompositeArgs) -> anyhow::Result<()> {
@@ -72,7 +73,8 @@ pub fn composite_command(args: CompositeArgs) -> anyhow::Result<()> {
     let (options, options_bytes) = match &args.options {
         Some(path) => {
             let text = crate::read_text_within(path, MIB, "an options file")?;
-            let options: Options = toml::from_str(&text).with_context(|| format!("{} is not a valid options file", path.display()))?;
+            let options = rightsmon_formats::composite_options::read_options(&text)
+                .map_err(|errors| anyhow::anyhow!("{} has {} problem(s):\n  {}", path.display(), errors.len(), errors.join("\n  ")))?;
             (options, Some(text))
         }
         None => (Options::default(), None),
@@ -81,8 +83,17 @@ pub fn composite_command(args: CompositeArgs) -> anyhow::Result<()> {
     let carry_forward =
         options.missing == Missing::LastObservation || structure.nodes().iter().any(|n| n.missing == Some(Missing::LastObservation));
     let data_options = DataOptions { unit: args.unit.clone(), group: args.group.clone(), year: args.year, carry_forward };
+    let group_mean = options.missing == Missing::GroupMean || structure.nodes().iter().any(|n| n.missing == Some(Missing::GroupMean));
+    if group_mean && args.group.is_none() {
+        bail!(
+            "group-mean imputation needs each unit's group: give --group COLUMN, the column of the data table that holds it (for example --group region)"
+        );
+    }
     let table = read_data(data_bytes.as_slice(), &structure.columns(), &data_options).map_err(|e| problems(&args.data, &e))?;
     let result = composite::compute(&structure, &table, &options).map_err(|e| anyhow::anyhow!("{e}"))?;
+    for warning in &result.warnings {
+        eprintln!("warning: {warning}");
+    }
 
     std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     let written = write_stages(&args.out, &result)?;
@@ -100,6 +111,7 @@ pub fn composite_command(args: CompositeArgs) -> anyhow::Result<()> {
         year: args.year,
         options: &options,
         files: written.clone(),
+        warnings: &result.warnings,
     };
     let json = serde_json::to_string_pretty(&manifest).context("cannot write the manifest")?;
     std::fs::write(args.out.join("manifest.json"), json + "\n").context("cannot write manifest.json")?;
@@ -129,15 +141,25 @@ fn write_stages(dir: &Path, c: &Composite) -> anyhow::Result<Vec<&'static str>> 
         Ok(())
     };
     wide("raw.csv", &c.indicators, &c.raw, &mut written)?;
+    wide("denominated.csv", &c.indicators, &c.denominated, &mut written)?;
+    wide("imputed.csv", &c.indicators, &c.imputed, &mut written)?;
     wide("treated.csv", &c.indicators, &c.treated, &mut written)?;
     wide("normalised.csv", &c.indicators, &c.normalised, &mut written)?;
-    let mut names = c.nodes.clone();
-    let mut columns = c.scores.clone();
-    if let Some(ranks) = &c.ranks {
-        names.push("rank".into());
-        columns.push(ranks.clone());
+    wide("aggregated.csv", &c.nodes, &c.scores, &mut written)?;
+    let mut rows = Vec::with_capacity(c.units.len());
+    for (u, unit) in c.units.iter().enumerate() {
+        let mut row = vec![unit.clone()];
+        row.extend(c.treatment_flags.iter().map(|column| column[u].name().to_owned()));
+        rows.push(row);
     }
-    wide("scores.csv", &names, &columns, &mut written)?;
+    let header: Vec<&str> = std::iter::once("unit").chain(c.indicators.iter().map(String::as_str)).collect();
+    write_rows(create(dir, "treatment_flags.csv")?, &header, rows).context("cannot write treatment_flags.csv")?;
+    written.push("treatment_flags.csv");
+    if let Some(ranks) = &c.ranks {
+        let names: Vec<String> = c.indicators.iter().chain(&c.nodes).cloned().collect();
+        let columns: Vec<Vec<f64>> = ranks.indicators.iter().chain(&ranks.nodes).cloned().collect();
+        wide("ranks.csv", &names, &columns, &mut written)?;
+    }
     let imputations = c.imputations.iter().map(|i| {
         vec![i.unit.clone(), i.node.clone(), i.method.name().to_owned(), number(i.value), i.year.map(|y| y.to_string()).unwrap_or_default()]
     });
@@ -150,14 +172,17 @@ fn write_stages(dir: &Path, c: &Composite) -> anyhow::Result<Vec<&'static str>> 
             number(t.skewness),
             number(t.kurtosis),
             t.action.to_owned(),
+            t.limit.to_string(),
+            t.steps.to_string(),
             t.winsorised.to_string(),
             number(t.skewness_after),
             number(t.kurtosis_after),
+            if t.passes { "yes" } else { "no" }.to_owned(),
         ]
     });
     write_rows(
         create(dir, "treatment.csv")?,
-        &["indicator", "skewness", "kurtosis", "action", "winsorised", "skewness_after", "kurtosis_after"],
+        &["indicator", "skewness", "kurtosis", "action", "limit", "steps", "winsorised", "skewness_after", "kurtosis_after", "passes"],
         treatments,
     )
     .context("cannot write treatment.csv")?;

@@ -19,6 +19,23 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+impl Cli {
+    /// Parses the command line. The analysts' commands work on files alone, without a
+    /// database, so their help does not offer the global database and config flags.
+    pub(crate) fn parse_args() -> Self {
+        let mut command = <Self as clap::CommandFactory>::command();
+        command.build();
+        for (name, hidden) in [("composite", &["config", "database_url", "data_dir"][..]), ("progress", &["database_url", "data_dir"][..])]
+        {
+            // In place: after the build, moving an argument would break clap's index of them.
+            command =
+                command.mut_subcommand(name, |sub| sub.mut_args(|a| if hidden.contains(&a.get_id().as_str()) { a.hide(true) } else { a }));
+        }
+        let matches = command.get_matches();
+        <Self as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Create or upgrade the database and load the reference data (idempotent).

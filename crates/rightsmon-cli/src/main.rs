@@ -10,7 +10,6 @@ mod settings;
 use admin::*;
 use anyhow::{Context, bail};
 use args::*;
-use clap::Parser;
 use import::*;
 use rightsmon_app::accounts::UserForm;
 use rightsmon_app::{App, AppError, AppSettings};
@@ -27,7 +26,7 @@ use std::sync::Arc;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -82,7 +82,7 @@ fn composite_rebuilds_the_reds_index_from_the_published_table() {
     assert!(text(&output).contains("100 units, 85 indicators, 18 aggregates; 57 value(s) imputed"), "{}", text(&output));
 
     let mut results = reds::Results { normalised: numbers(wide(&out.join("normalised.csv"))), ..reds::Results::default() };
-    for ((unit, node), v) in numbers(wide(&out.join("scores.csv"))) {
+    for ((unit, node), v) in numbers(wide(&out.join("aggregated.csv"))) {
         if node == "index" {
             results.index.insert(unit, v);
         } else {
@@ -96,7 +96,7 @@ fn composite_rebuilds_the_reds_index_from_the_published_table() {
     // The manifest names the method, its version, the options and every input by its hash.
     let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["method"]["name"], "composite-index-jrc-oecd");
-    assert_eq!(manifest["method"]["version"], 1);
+    assert_eq!(manifest["method"]["version"], 2);
     assert_eq!(manifest["options"]["normalisation"], "goalposts");
     assert_eq!(manifest["inputs"].as_array().unwrap().len(), 3);
     assert_eq!(manifest["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
@@ -130,7 +130,7 @@ fn composite_reports_bad_files_with_their_rows_and_writes_nothing() {
 
     let output = run(good, "unit,x,y\n=cmd(),1,2\nb,3,4\n");
     assert!(output.status.success(), "{}", text(&output));
-    let scores = std::fs::read_to_string(out.join("scores.csv")).unwrap();
+    let scores = std::fs::read_to_string(out.join("aggregated.csv")).unwrap();
     assert!(scores.contains("'=cmd(),"), "{scores}");
 }
 
@@ -236,11 +236,25 @@ fn composite_takes_its_options_from_a_file_with_outliers_sensitivity_and_ranks()
         .unwrap();
     assert!(output.status.success(), "{}", text(&output));
     let treatment = std::fs::read_to_string(out.join("treatment.csv")).unwrap();
-    assert!(treatment.lines().any(|l| l.starts_with("x,") && l.contains(",winsorised,1,")), "{treatment}");
+    // One step, one value, within a limit of 3 (10% of 30 units).
+    assert!(treatment.starts_with("indicator,skewness,kurtosis,action,limit,steps,winsorised,skewness_after,kurtosis_after,passes\n"));
+    assert!(treatment.lines().any(|l| l.starts_with("x,") && l.contains(",winsorised,3,1,1,") && l.ends_with(",yes")), "{treatment}");
+    let flags = std::fs::read_to_string(out.join("treatment_flags.csv")).unwrap();
+    assert!(flags.starts_with("unit,x,y,z\n") && flags.contains("\nu29,winsorised-high,,\n"), "{flags}");
     let imputations = std::fs::read_to_string(out.join("imputations.csv")).unwrap();
     assert!(imputations.contains("u4,z,group-mean,"), "{imputations}");
-    let scores = std::fs::read_to_string(out.join("scores.csv")).unwrap();
-    assert!(scores.starts_with("unit,health,index,rank\n"), "{scores}");
+    // Every stage, whole.
+    let imputed = std::fs::read_to_string(out.join("imputed.csv")).unwrap();
+    assert!(imputed.lines().nth(5).is_some_and(|l| l.starts_with("u4,4,26,") && !l.ends_with(',')), "{imputed}");
+    for stage in ["raw.csv", "denominated.csv", "treated.csv", "normalised.csv", "aggregated.csv"] {
+        assert_eq!(std::fs::read_to_string(out.join(stage)).unwrap().lines().count(), 31, "{stage}");
+    }
+    // Ranks at every level, ties sharing the best rank of their group (COINr's rule).
+    let ranks = std::fs::read_to_string(out.join("ranks.csv")).unwrap();
+    assert!(ranks.starts_with("unit,x,y,z,health,index\n"), "{ranks}");
+    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["options"]["rank_ties"], "min");
+    assert_eq!(manifest["options"]["outliers"]["transform"]["name"], "CTlog");
     let sensitivity = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
     assert_eq!(sensitivity.lines().count(), 31, "{sensitivity}");
     // Options with a typo are refused, naming it.
@@ -258,5 +272,44 @@ fn composite_takes_its_options_from_a_file_with_outliers_sensitivity_and_ranks()
         .output()
         .unwrap();
     assert!(!output.status.success());
-    assert!(text(&output).contains("normalisaton"), "{}", text(&output));
+    assert!(
+        text(&output).contains("line 1, normalisaton: normalisaton is not one of the options keys (did you mean normalisation?)"),
+        "{}",
+        text(&output)
+    );
+    // A count written as a fraction, at its key and line, in words.
+    std::fs::write(&options, "[outliers]\nmethod = \"winsorise\"\nmax_values = 2.5\n").unwrap();
+    let run = |extra: &[&str]| {
+        binary()
+            .arg("composite")
+            .args(extra)
+            .arg("--data")
+            .arg(&data)
+            .arg("--structure")
+            .arg(&structure)
+            .arg("--options")
+            .arg(&options)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    let output = run(&[]);
+    assert!(
+        text(&output).contains("line 3, outliers.max_values: give a whole number of at least 0, such as 5, not the number 2.5"),
+        "{}",
+        text(&output)
+    );
+    // group-mean without --group names the flag to give.
+    std::fs::write(&options, "missing = \"group-mean\"\n").unwrap();
+    let output = run(&[]);
+    assert!(!output.status.success());
+    assert!(text(&output).contains("give --group COLUMN"), "{}", text(&output));
+    // The help of an analyst's command does not offer database flags that do not apply.
+    let help = binary().args(["composite", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout).into_owned();
+    assert!(
+        help.contains("--structure") && !help.contains("--database-url") && !help.contains("--data-dir") && !help.contains("--config"),
+        "{help}"
+    );
 }

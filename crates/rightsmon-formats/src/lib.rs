@@ -3,6 +3,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod composite;
+pub mod composite_options;
 pub mod framework_xlsx;
 pub mod geojson;
 pub mod open_sdg;

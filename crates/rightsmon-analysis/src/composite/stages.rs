@@ -83,68 +83,94 @@ pub fn skewness_kurtosis(values: &[f64]) -> (f64, f64) {
     (skew, kurt)
 }
 
+/// COINr's `check_SkewKurt` turned round: an indicator fails when its absolute skewness is
+/// above the limit and its kurtosis is above the limit, both.
 pub(super) fn exceeds(skew: f64, kurt: f64, skew_limit: f64, kurt_limit: f64) -> bool {
     skew.abs() > skew_limit && kurt > kurt_limit
 }
 
-pub(super) fn treat_outliers(id: &str, column: Vec<f64>, outliers: Outliers) -> (Vec<f64>, Treatment) {
+/// How many values the outlier treatment may winsorise when the options do not say: COINr's
+/// default, 10% of the units rounded up.
+pub fn default_winsorise_limit(units: usize) -> usize {
+    units.div_ceil(10)
+}
+
+/// The treatment of one indicator, as COINr's `treat()` does it: while the indicator fails
+/// the skewness and kurtosis check and fewer than `limit` steps were taken, one step sets the
+/// values at the extreme on the side of the current skew (positive or zero skew: the highest)
+/// to the next value in; values tied at the extreme move together in one step. If the
+/// indicator still fails after `limit` steps, the winsorising is undone and the transformation
+/// applied to the values as they were.
+pub(super) fn treat_outliers(id: &str, column: Vec<f64>, outliers: Outliers) -> (Vec<f64>, Treatment, Vec<CellTreatment>) {
     let (skew, kurt) = skewness_kurtosis(&column);
+    let untouched = vec![CellTreatment::None; column.len()];
     let mut treatment = Treatment {
         indicator: id.to_owned(),
         skewness: skew,
         kurtosis: kurt,
         action: "none",
+        limit: 0,
+        steps: 0,
         winsorised: 0,
         skewness_after: skew,
         kurtosis_after: kurt,
+        passes: true,
     };
-    let Outliers::Winsorise { skewness: skew_limit, kurtosis: kurt_limit, max_values } = outliers else {
-        return (column, treatment);
+    let Outliers::Winsorise { skewness: skew_limit, kurtosis: kurt_limit, max_values, transform } = outliers else {
+        return (column, treatment, untouched);
     };
+    treatment.limit = max_values.unwrap_or_else(|| default_winsorise_limit(column.len()));
     if !exceeds(skew, kurt, skew_limit, kurt_limit) {
-        return (column, treatment);
+        return (column, treatment, untouched);
     }
     let mut values = column.clone();
     let (mut s, mut k) = (skew, kurt);
-    let mut count = 0;
-    while exceeds(s, k, skew_limit, kurt_limit) && count < max_values {
-        // Replace the most extreme value on the side of the skew with the next one in.
-        let present = values.iter().copied().filter(|v| !v.is_nan());
-        let high = s > 0.0;
-        let extreme = if high { present.fold(f64::MIN, f64::max) } else { present.fold(f64::MAX, f64::min) };
-        let next = values
-            .iter()
-            .copied()
-            .filter(|v| !v.is_nan() && *v != extreme)
-            .fold(if high { f64::MIN } else { f64::MAX }, |a, b| if high { a.max(b) } else { a.min(b) });
+    let mut steps = 0;
+    while exceeds(s, k, skew_limit, kurt_limit) && steps < treatment.limit {
+        let high = s >= 0.0;
+        let present = || values.iter().copied().filter(|v| !v.is_nan());
+        let extreme = if high { present().fold(f64::MIN, f64::max) } else { present().fold(f64::MAX, f64::min) };
+        let next =
+            present().filter(|v| *v != extreme).fold(if high { f64::MIN } else { f64::MAX }, |a, b| if high { a.max(b) } else { a.min(b) });
         if next == f64::MIN || next == f64::MAX {
+            // Every value is at the extreme: nothing is left to winsorise towards.
             break;
         }
         for v in values.iter_mut().filter(|v| **v == extreme) {
             *v = next;
-            count += 1;
         }
+        steps += 1;
         (s, k) = skewness_kurtosis(&values);
     }
     if !exceeds(s, k, skew_limit, kurt_limit) {
+        let flags: Vec<CellTreatment> = column
+            .iter()
+            .zip(&values)
+            .map(|(before, after)| match before.total_cmp(after) {
+                std::cmp::Ordering::Greater => CellTreatment::WinsorisedHigh,
+                std::cmp::Ordering::Less => CellTreatment::WinsorisedLow,
+                std::cmp::Ordering::Equal => CellTreatment::None,
+            })
+            .collect();
         treatment.action = "winsorised";
-        treatment.winsorised = count;
+        treatment.steps = steps;
+        treatment.winsorised = flags.iter().filter(|f| **f != CellTreatment::None).count();
         treatment.skewness_after = s;
         treatment.kurtosis_after = k;
-        return (values, treatment);
+        return (values, treatment, flags);
     }
-    // Winsorising a few values is not enough: the distribution is skewed as a whole.
-    let present = column.iter().copied().filter(|v| !v.is_nan());
-    let logged: Vec<f64> = if skew > 0.0 {
-        let min = present.fold(f64::MAX, f64::min);
-        column.iter().map(|v| (v - min + 1.0).ln()).collect()
-    } else {
-        let max = present.fold(f64::MIN, f64::max);
-        column.iter().map(|v| -(max - v + 1.0).ln()).collect()
+    // Winsorising up to the limit is not enough: the distribution is skewed as a whole.
+    let Some(transformed) = transform.apply(&column) else {
+        // A plain log of values of 0 or below: COINr leaves the indicator as it was.
+        treatment.action = "none";
+        treatment.passes = false;
+        return (column, treatment, untouched);
     };
-    (treatment.skewness_after, treatment.kurtosis_after) = skewness_kurtosis(&logged);
-    treatment.action = "log";
-    (logged, treatment)
+    (treatment.skewness_after, treatment.kurtosis_after) = skewness_kurtosis(&transformed);
+    treatment.action = transform.name();
+    treatment.passes = !exceeds(treatment.skewness_after, treatment.kurtosis_after, skew_limit, kurt_limit);
+    let flags = column.iter().map(|v| if v.is_nan() { CellTreatment::None } else { CellTreatment::Transformed }).collect();
+    (transformed, treatment, flags)
 }
 
 /// Normalises one indicator's values.
@@ -235,6 +261,32 @@ pub(super) fn rank_ascending(values: &[f64]) -> Vec<f64> {
 pub fn rank_descending(values: &[f64]) -> Vec<f64> {
     let negated: Vec<f64> = values.iter().map(|v| -v).collect();
     rank_ascending(&negated)
+}
+
+/// Ranks with 1 for the highest value, ties shared by `ties`; missing values have no rank.
+pub fn rank_highest_first(values: &[f64], ties: TieRule) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..values.len()).filter(|&i| !values[i].is_nan()).collect();
+    order.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
+    let mut ranks = vec![f64::NAN; values.len()];
+    let (mut start, mut groups) = (0, 0);
+    while start < order.len() {
+        let mut end = start + 1;
+        while end < order.len() && values[order[end]] == values[order[start]] {
+            end += 1;
+        }
+        groups += 1;
+        let rank = match ties {
+            TieRule::Min => (start + 1) as f64,
+            TieRule::Max => end as f64,
+            TieRule::Average => (start + 1 + end) as f64 / 2.0,
+            TieRule::Dense => groups as f64,
+        };
+        for &i in &order[start..end] {
+            ranks[i] = rank;
+        }
+        start = end;
+    }
+    ranks
 }
 
 type Stages = (Vec<Vec<f64>>, Vec<Vec<f64>>);

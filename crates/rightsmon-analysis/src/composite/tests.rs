@@ -116,22 +116,101 @@ fn geometric_aggregation_penalises_imbalance_and_z_scores_are_refused_for_it() {
     assert!(matches!(e, Err(CompositeError::Options(_))));
 }
 
+fn winsorise(max_values: usize, transform: Transform) -> Outliers {
+    Outliers::Winsorise { skewness: 2.0, kurtosis: 3.5, max_values: Some(max_values), transform }
+}
+
+/// Forty values 0..9 four times over, then a tail.
+fn with_tail(tail: &[f64]) -> Vec<f64> {
+    (0..40).map(|i| f64::from(i % 10)).chain(tail.iter().copied()).collect()
+}
+
 #[test]
-fn a_heavy_tail_is_winsorised_and_a_skewed_whole_is_logged() {
-    let mut one_outlier: Vec<f64> = (0..30).map(|i| f64::from(i % 7)).collect();
-    one_outlier.push(1000.0);
-    let (treated, t) = treat_outliers("x", one_outlier, Outliers::jrc());
-    assert_eq!(t.action, "winsorised");
-    assert_eq!(t.winsorised, 1);
-    assert_eq!(treated[30], 6.0);
-    // Eight far values: winsorising five leaves the tail, so the whole is logged.
-    let mut tail: Vec<f64> = (0..60).map(|i| f64::from(i % 10)).collect();
-    tail.extend((0..8).map(|i| 1000.0 + f64::from(i)));
-    let (_, t) = treat_outliers("x", tail, Outliers::jrc());
-    assert_eq!(t.action, "log");
-    assert!(t.skewness_after.abs() < t.skewness.abs());
-    let (same, t) = treat_outliers("x", vec![1.0, 2.0, 3.0, 4.0, 5.0], Outliers::jrc());
+fn winsorising_counts_steps_and_tied_values_move_together() {
+    // Two values tie at the top: the first step moves both to 30, the second all three to 20.
+    // Two steps, three values changed, as COINr's treat() does it.
+    let (treated, t, flags) = treat_outliers("x", with_tail(&[50.0, 50.0, 30.0, 20.0]), winsorise(5, Transform::CtLog));
+    assert_eq!((t.action, t.steps, t.winsorised, t.limit, t.passes), ("winsorised", 2, 3, 5, true));
+    assert_eq!(treated[40..], [20.0, 20.0, 20.0, 20.0]);
+    assert_eq!(
+        flags[40..],
+        [CellTreatment::WinsorisedHigh, CellTreatment::WinsorisedHigh, CellTreatment::WinsorisedHigh, CellTreatment::None]
+    );
+    assert!((t.skewness_after - 1.593_172_448_414_800_2).abs() < 1e-12, "{t:?}");
+    assert!((t.kurtosis_after - 2.465_068_194_075_901).abs() < 1e-12, "{t:?}");
+    // Mirrored: the low side, flagged low.
+    let mirrored: Vec<f64> = with_tail(&[50.0, 50.0, 30.0, 20.0]).iter().map(|v| -v).collect();
+    let (treated, t, flags) = treat_outliers("x", mirrored, winsorise(5, Transform::CtLog));
+    assert_eq!((t.steps, t.winsorised), (2, 3));
+    assert_eq!(treated[40..], [-20.0, -20.0, -20.0, -20.0]);
+    assert_eq!(flags[41], CellTreatment::WinsorisedLow);
+}
+
+#[test]
+fn a_limit_of_five_winsorises_up_to_five_values() {
+    // Four steps bring this tail within the limits. Counting every value each step moved
+    // (1, 3, 6) stopped after three and logged the indicator instead.
+    let (treated, t, _) = treat_outliers("x", with_tail(&[300.0, 250.0, 200.0, 150.0, 100.0, 90.0, 80.0]), winsorise(5, Transform::CtLog));
+    assert_eq!((t.action, t.steps, t.winsorised), ("winsorised", 4, 4));
+    assert_eq!(treated[40..], [100.0, 100.0, 100.0, 100.0, 100.0, 90.0, 80.0]);
+    assert!((t.skewness_after - 2.038_851_315_905_507_7).abs() < 1e-12 && (t.kurtosis_after - 2.359_043_702_563_086_6).abs() < 1e-12);
+    // Without a limit, COINr's: 10% of the units rounded up (47 units: 5).
+    let (_, t, _) = treat_outliers("x", with_tail(&[300.0, 250.0, 200.0, 150.0, 100.0, 90.0, 80.0]), Outliers::coinr());
+    assert_eq!((t.limit, t.steps), (5, 4));
+    assert_eq!(default_winsorise_limit(31), 4);
+    assert_eq!(default_winsorise_limit(30), 3);
+    // A limit of one is not enough: the transformation is applied to the values as they were.
+    let (treated, t, flags) = treat_outliers("x", with_tail(&[300.0, 250.0, 200.0, 150.0]), winsorise(1, Transform::CtLogOrig));
+    assert_eq!((t.action, t.steps, t.winsorised), ("CTlog_orig", 0, 0));
+    assert_eq!(treated[43], 151.0_f64.ln());
+    assert_eq!(flags[0], CellTreatment::Transformed);
+}
+
+#[test]
+fn when_winsorising_is_not_enough_the_transformation_is_coinrs_and_a_failure_is_told() {
+    // Eight far values: five steps leave the tail, so the whole is transformed with CTlog,
+    // ln(x - min + 0.01 (max - min)), which here still fails the check.
+    let column: Vec<f64> = (0..60).map(|i| f64::from(i % 10)).chain((0..8).map(|i| 1000.0 + f64::from(i))).collect();
+    let (treated, t, _) = treat_outliers("x", column.clone(), winsorise(5, Transform::CtLog));
+    assert_eq!((t.action, t.passes), ("CTlog", false));
+    assert!((treated[67] - (1007.0_f64 + 10.07).ln()).abs() < 1e-12, "{}", treated[67]);
+    assert!((t.skewness_after - 2.337_381_409_361_931_6).abs() < 1e-12, "{t:?}");
+    assert!((t.kurtosis_after - 3.759_722_087_033_843_7).abs() < 1e-12, "{t:?}");
+    // The plain log needs values above 0: with zeros it leaves the indicator as it was.
+    let (same, t, _) = treat_outliers("x", column.clone(), winsorise(5, Transform::Log));
+    assert_eq!((same == column, t.action, t.passes), (true, "none", false));
+    // Box-Cox after shifting to x - min + 1.
+    let (treated, t, _) = treat_outliers("x", column.clone(), winsorise(5, Transform::BoxCox { lambda: 0.5 }));
+    assert_eq!(t.action, "boxcox");
+    assert!((treated[67] - (1008.0_f64.sqrt() - 1.0) / 0.5).abs() < 1e-12);
+    // GIIlog: ln((max - 1)(x - min) / (max - min) + 1), so the top is ln(max).
+    let (treated, _, _) = treat_outliers("x", column.clone(), winsorise(5, Transform::GiiLog));
+    assert!((treated[67] - 1007.0_f64.ln()).abs() < 1e-12 && treated[0] == 0.0);
+    // The composite says which indicator still fails, in words.
+    let t = table(&[("x", &column), ("y", &(0..68).map(f64::from).collect::<Vec<_>>()), ("z", &[1.0; 68])]);
+    let options = Options { outliers: winsorise(5, Transform::CtLog), normalisation: Normalisation::Rank, ..Options::default() };
+    let c = compute(&two_level(), &t, &options).unwrap();
+    assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+    assert!(c.warnings[0].starts_with("x: still outside the skewness and kurtosis limits after CTlog"), "{:?}", c.warnings);
+    assert_eq!(c.treatment_flags[0][0], CellTreatment::Transformed);
+    let (same, t, _) = treat_outliers("x", vec![1.0, 2.0, 3.0, 4.0, 5.0], Outliers::coinr());
     assert_eq!((same, t.action), (vec![1.0, 2.0, 3.0, 4.0, 5.0], "none"));
+}
+
+#[test]
+fn ranks_are_given_at_every_level_with_the_named_tie_rule() {
+    let values = [3.0, 5.0, 5.0, 1.0, f64::NAN];
+    assert_eq!(rank_highest_first(&values, TieRule::Min)[..4], [3.0, 1.0, 1.0, 4.0]);
+    assert_eq!(rank_highest_first(&values, TieRule::Average)[..4], [3.0, 1.5, 1.5, 4.0]);
+    assert_eq!(rank_highest_first(&values, TieRule::Max)[..4], [3.0, 2.0, 2.0, 4.0]);
+    assert_eq!(rank_highest_first(&values, TieRule::Dense)[..4], [2.0, 1.0, 1.0, 3.0]);
+    assert!(rank_highest_first(&values, TieRule::Min)[4].is_nan());
+    let t = table(&[("x", &[0.0, 5.0, 10.0]), ("y", &[10.0, 6.0, 0.0]), ("z", &[1.0, 2.0, 2.0])]);
+    let c = compute(&two_level(), &t, &Options { ranks: true, ..Options::default() }).unwrap();
+    let ranks = c.ranks.as_ref().unwrap();
+    assert_eq!((ranks.nodes.len(), ranks.indicators.len()), (c.nodes.len(), c.indicators.len()));
+    assert_eq!(ranks.indicators[2], [3.0, 1.0, 1.0], "z ties for first");
+    assert_eq!(ranks.nodes.last().unwrap(), &rank_highest_first(c.index(), TieRule::Min));
 }
 
 #[test]
