@@ -1,5 +1,8 @@
-//! The few statistical functions the methods share, written out so that each result can be
-//! checked by hand: means, standard deviations, quantiles and Student's t distribution.
+//! The statistical functions the methods share: means, standard deviations and quantiles
+//! written out so that each result can be checked by hand, and the distributions (Student's t,
+//! normal, chi-square, beta) from `statrs`, a maintained library.
+
+use statrs::distribution::{Beta, ChiSquared, ContinuousCDF, Normal, StudentsT};
 
 /// The mean of the values that are not `NaN`; `NaN` when there are none.
 pub fn mean(values: impl IntoIterator<Item = f64>) -> f64 {
@@ -36,195 +39,51 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     }
 }
 
-/// ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms: about 15 significant digits).
-fn ln_gamma(x: f64) -> f64 {
-    const G: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if x < 0.5 {
-        // Reflection.
-        return (std::f64::consts::PI / (std::f64::consts::PI * x).sin()).ln() - ln_gamma(1.0 - x);
-    }
-    let x = x - 1.0;
-    let mut a = G[0];
-    let t = x + 7.5;
-    for (i, g) in G.iter().enumerate().skip(1) {
-        a += g / (x + i as f64);
-    }
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
-}
-
-/// The continued fraction of the incomplete beta function (modified Lentz).
-fn beta_fraction(a: f64, b: f64, x: f64) -> f64 {
-    const TINY: f64 = 1e-300;
-    let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
-    let mut c = 1.0;
-    let mut d = 1.0 - qab * x / qap;
-    if d.abs() < TINY {
-        d = TINY;
-    }
-    d = 1.0 / d;
-    let mut h = d;
-    for m in 1..=300 {
-        let m = f64::from(m);
-        let m2 = 2.0 * m;
-        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        h *= d * c;
-        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        let delta = d * c;
-        h *= delta;
-        if (delta - 1.0).abs() < 1e-15 {
-            break;
-        }
-    }
-    h
-}
-
-/// The regularised incomplete beta function I_x(a, b).
-fn incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
-    if x <= 0.0 {
-        return 0.0;
-    }
-    if x >= 1.0 {
-        return 1.0;
-    }
-    let front = (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
-    if x < (a + 1.0) / (a + b + 2.0) { front * beta_fraction(a, b, x) / a } else { 1.0 - front * beta_fraction(b, a, 1.0 - x) / b }
-}
-
-/// P(T <= t) for Student's t with `df` degrees of freedom.
+/// P(T <= t) for Student's t with `df` degrees of freedom; `NaN` when `df` is not above 0.
 pub fn t_cdf(t: f64, df: f64) -> f64 {
-    let tail = 0.5 * incomplete_beta(df / 2.0, 0.5, df / (df + t * t));
-    if t >= 0.0 { 1.0 - tail } else { tail }
+    StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| d.cdf(t))
 }
 
-/// The `p` quantile of Student's t with `df` degrees of freedom (p in (0, 1)).
+/// The `p` quantile of Student's t with `df` degrees of freedom (p in (0, 1)); `NaN` outside.
 pub fn t_quantile(p: f64, df: f64) -> f64 {
-    if !(p > 0.0 && p < 1.0 && df > 0.0) {
+    if !(p > 0.0 && p < 1.0) {
         return f64::NAN;
     }
-    if p < 0.5 {
-        return -t_quantile(1.0 - p, df);
-    }
-    // Bisection on a bracket, then a few Newton steps would do; bisection alone is exact enough.
-    let (mut lo, mut hi) = (0.0, 1.0);
-    while t_cdf(hi, df) < p {
-        hi *= 2.0;
-        if hi > 1e12 {
-            return f64::INFINITY;
-        }
-    }
-    for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
-        if t_cdf(mid, df) < p {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-        if hi - lo <= 1e-15 * hi.max(1.0) {
-            break;
-        }
-    }
-    0.5 * (lo + hi)
-}
-
-/// The regularised lower incomplete gamma function P(a, x) (series below a + 1, continued
-/// fraction above).
-fn lower_gamma(a: f64, x: f64) -> f64 {
-    if x <= 0.0 {
-        return 0.0;
-    }
-    let front = (-x + a * x.ln() - ln_gamma(a)).exp();
-    if x < a + 1.0 {
-        let (mut term, mut sum, mut n) = (1.0 / a, 1.0 / a, a);
-        for _ in 0..1000 {
-            n += 1.0;
-            term *= x / n;
-            sum += term;
-            if term.abs() < sum.abs() * 1e-16 {
-                break;
-            }
-        }
-        sum * front
-    } else {
-        const TINY: f64 = 1e-300;
-        let mut b = x + 1.0 - a;
-        let mut c = 1.0 / TINY;
-        let mut d = 1.0 / b;
-        let mut h = d;
-        for i in 1..1000 {
-            let an = -f64::from(i) * (f64::from(i) - a);
-            b += 2.0;
-            d = an * d + b;
-            if d.abs() < TINY {
-                d = TINY;
-            }
-            c = b + an / c;
-            if c.abs() < TINY {
-                c = TINY;
-            }
-            d = 1.0 / d;
-            let delta = d * c;
-            h *= delta;
-            if (delta - 1.0).abs() < 1e-16 {
-                break;
-            }
-        }
-        1.0 - front * h
-    }
+    StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| d.inverse_cdf(p))
 }
 
 /// P(Z <= z) for the standard normal distribution.
 pub fn normal_cdf(z: f64) -> f64 {
-    let half = 0.5 * lower_gamma(0.5, z * z / 2.0);
-    if z >= 0.0 { 0.5 + half } else { 0.5 - half }
+    Normal::standard().cdf(z)
+}
+
+/// The `p` quantile of the standard normal distribution (p in (0, 1)); `NaN` outside.
+pub fn normal_quantile(p: f64) -> f64 {
+    if !(p > 0.0 && p < 1.0) {
+        return f64::NAN;
+    }
+    Normal::standard().inverse_cdf(p)
 }
 
 /// The standard normal quantile for the two-sided `confidence` level (e.g. 1.959964 for 0.95).
 pub fn normal_two_sided(confidence: f64) -> f64 {
-    let p = 0.5 + confidence / 2.0;
-    if !(p > 0.5 && p < 1.0) {
+    normal_quantile(0.5 + confidence / 2.0)
+}
+
+/// The `p` quantile of the chi-square distribution with `df` degrees of freedom.
+pub fn chi_square_quantile(p: f64, df: f64) -> f64 {
+    if !(p > 0.0 && p < 1.0) {
         return f64::NAN;
     }
-    let (mut lo, mut hi) = (0.0, 40.0);
-    for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
-        if normal_cdf(mid) < p {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-        if hi - lo <= 1e-15 {
-            break;
-        }
+    ChiSquared::new(df).map_or(f64::NAN, |d| d.inverse_cdf(p))
+}
+
+/// The `p` quantile of the beta distribution with shapes `a` and `b` (both above 0).
+pub fn beta_quantile(p: f64, a: f64, b: f64) -> f64 {
+    if !(0.0..=1.0).contains(&p) {
+        return f64::NAN;
     }
-    0.5 * (lo + hi)
+    Beta::new(a, b).map_or(f64::NAN, |d| d.inverse_cdf(p))
 }
 
 #[cfg(test)]
@@ -240,8 +99,23 @@ mod tests {
             assert!((q - expected).abs() < 1e-8, "df {df}: {q}");
         }
         assert!((normal_two_sided(0.95) - 1.959_963_985).abs() < 1e-8);
-        assert!((normal_cdf(-1.0) - 0.158_655_253_931_457).abs() < 1e-12);
+        // statrs' error function is good to about 1e-10 here, far inside what an interval needs.
+        assert!((normal_cdf(-1.0) - 0.158_655_253_931_457_07).abs() < 1e-10, "{}", normal_cdf(-1.0));
         assert!((t_cdf(0.0, 7.0) - 0.5).abs() < 1e-15);
+        assert!((t_cdf(2.570_581_836, 5.0) - 0.975).abs() < 1e-9);
+        assert!(t_quantile(0.975, 0.0).is_nan() && t_quantile(1.0, 5.0).is_nan());
+    }
+
+    #[test]
+    fn chi_square_and_beta_quantiles_match_the_tables() {
+        // chi-square(1) is the square of a normal: its 0.95 quantile is 1.959964^2; chi-square(10)
+        // from the tables. Beta(3, 8) with whole shapes is a binomial tail, I_x(3, 8) = P(Bin(10, x)
+        // >= 3), whose quantiles an exact bisection on that sum gives.
+        assert!((chi_square_quantile(0.95, 1.0) - 3.841_458_820_694_124).abs() < 1e-8);
+        assert!((chi_square_quantile(0.95, 10.0) - 18.307_038_053_275_146).abs() < 1e-8);
+        assert!((beta_quantile(0.025, 3.0, 8.0) - 0.066_739_511_177_734_41).abs() < 1e-9, "{}", beta_quantile(0.025, 3.0, 8.0));
+        assert!((beta_quantile(0.975, 3.0, 8.0) - 0.556_095_462_307_641_3).abs() < 1e-9, "{}", beta_quantile(0.975, 3.0, 8.0));
+        assert!((normal_quantile(0.975) - 1.959_963_984_540_054).abs() < 1e-12);
     }
 
     #[test]
