@@ -9,4 +9,5 @@ pub mod composite;
 pub mod gaps;
 pub mod progress;
 pub mod stats;
+pub mod survey;
 pub mod trends;
