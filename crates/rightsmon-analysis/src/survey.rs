@@ -86,6 +86,16 @@ pub struct DesignSpec<'a> {
     pub fpc: Fpc,
     pub fpc2: Fpc,
     pub singleton: Singleton,
+    /// For messages: the name of each stratum code, and the row number of each respondent as
+    /// its file shows it (by default codes as numbers, and rows counted from 1).
+    pub stratum_names: Option<&'a [String]>,
+    pub row_numbers: Option<&'a [usize]>,
+}
+
+impl DesignSpec<'_> {
+    fn row(&self, index: usize) -> usize {
+        self.row_numbers.and_then(|rows| rows.get(index).copied()).unwrap_or(index + 1)
+    }
 }
 
 /// A checked design, with its units numbered so that a stratum's PSUs and a PSU's secondary
@@ -141,7 +151,14 @@ fn number_by<K: Ord + Copy + std::hash::Hash>(keys: &[K]) -> (Vec<u32>, Vec<K>) 
 }
 
 /// The fraction of each group, from a per-row correction: checked constant within the group.
-fn fractions(fpc: &Fpc, rows_group: &[u32], sampled: &[u32], what: &str, unit: &str) -> Result<Vec<f64>, SurveyError> {
+fn fractions(
+    fpc: &Fpc,
+    rows_group: &[u32],
+    sampled: &[u32],
+    what: &str,
+    unit: &str,
+    row_number: &dyn Fn(usize) -> usize,
+) -> Result<Vec<f64>, SurveyError> {
     let groups = sampled.len();
     let per_row = match fpc {
         Fpc::None => return Ok(vec![0.0; groups]),
@@ -157,8 +174,8 @@ fn fractions(fpc: &Fpc, rows_group: &[u32], sampled: &[u32], what: &str, unit: &
             Some((first, first_row)) if first != value && !(first.is_nan() && value.is_nan()) => {
                 return err(format!(
                     "row {} gives the {what} correction {value} but row {} of the same {unit} gives {first}; it must be the same within a {unit}",
-                    row + 1,
-                    first_row + 1
+                    row_number(row),
+                    row_number(first_row)
                 ));
             }
             Some(_) => {}
@@ -174,12 +191,15 @@ fn fractions(fpc: &Fpc, rows_group: &[u32], sampled: &[u32], what: &str, unit: &
         let f = match fpc {
             Fpc::Population(_) => {
                 if !(value.is_finite() && value > 0.0) {
-                    return err(format!("row {}: the population size of the {what} correction is {value}; give a number above 0", row + 1));
+                    return err(format!(
+                        "row {}: the population size of the {what} correction is {value}; give a number above 0",
+                        row_number(row)
+                    ));
                 }
                 if value < n {
                     return err(format!(
                         "row {}: the {unit} has {n} units in the sample but a population of {value}; the population cannot be smaller than the sample",
-                        row + 1
+                        row_number(row)
                     ));
                 }
                 n / value
@@ -211,8 +231,9 @@ impl Design {
             }
         }
         if let Some(row) = spec.weights.iter().position(|w| !(w.is_finite() && *w > 0.0)) {
-            return err(format!("row {}: the weight is {}; every respondent needs a weight above 0", row + 1, spec.weights[row]));
+            return err(format!("row {}: the weight is {}; every respondent needs a weight above 0", spec.row(row), spec.weights[row]));
         }
+        let row_number = |index: usize| spec.row(index);
         if spec.ssu.is_some() && spec.psu.is_none() {
             return err("a second stage (secondary units) needs the first stage's PSUs".into());
         }
@@ -235,7 +256,7 @@ impl Design {
             entry.1 += 1;
         }
         let sampled: Vec<u32> = stratum_psus.iter().map(|(_, c)| *c).collect();
-        let stratum_fraction = fractions(&spec.fpc, &row_stratum, &sampled, "first-stage", "stratum")?;
+        let stratum_fraction = fractions(&spec.fpc, &row_stratum, &sampled, "first-stage", "stratum", &row_number)?;
         let second = match spec.ssu {
             None => {
                 if spec.fpc2 != Fpc::None {
@@ -256,7 +277,7 @@ impl Design {
                     entry.1 += 1;
                 }
                 let sampled: Vec<u32> = psu_ssus.iter().map(|(_, c)| *c).collect();
-                let psu_fraction = fractions(&spec.fpc2, &row_psu, &sampled, "second-stage", "PSU")?;
+                let psu_fraction = fractions(&spec.fpc2, &row_psu, &sampled, "second-stage", "PSU", &row_number)?;
                 Some(SecondStage { row_ssu, ssu_psu, psu_ssus, psu_fraction })
             }
         };
@@ -265,7 +286,7 @@ impl Design {
                 .iter()
                 .enumerate()
                 .filter(|(_, (_, count))| *count == 1)
-                .map(|(s, _)| strata_label(spec.strata, &row_stratum, s as u32))
+                .map(|(s, _)| strata_label(&spec, &row_stratum, s as u32))
                 .collect();
             if !single.is_empty() {
                 return err(format!(
@@ -308,10 +329,14 @@ impl Design {
     }
 }
 
-fn strata_label(strata: Option<&[u32]>, row_stratum: &[u32], s: u32) -> String {
-    match strata {
-        Some(codes) => row_stratum.iter().position(|&r| r == s).map_or_else(|| s.to_string(), |row| format!("code {}", codes[row])),
-        None => "the whole sample".to_owned(),
+fn strata_label(spec: &DesignSpec<'_>, row_stratum: &[u32], s: u32) -> String {
+    let Some(codes) = spec.strata else { return "the whole sample".to_owned() };
+    match row_stratum.iter().position(|&r| r == s) {
+        Some(row) => match spec.stratum_names.and_then(|names| names.get(codes[row] as usize)) {
+            Some(name) => name.clone(),
+            None => format!("code {}", codes[row]),
+        },
+        None => s.to_string(),
     }
 }
 
@@ -761,15 +786,8 @@ mod tests {
         let ssu = [0, 1, 0, 1, 0, 1, 0, 1, 2, 0, 1, 0, 1];
         let weights = [2.0, 2.0, 3.0, 3.0, 2.5, 2.5, 4.0, 4.0, 4.0, 1.5, 1.5, 2.0, 2.0];
         let y = vec![3.0, 5.0, 2.0, 8.0, 4.0, 4.5, 1.0, 7.0, 6.0, 9.0, 2.0, 3.5, 5.5];
-        let spec = DesignSpec {
-            weights: &weights,
-            strata: Some(&strata),
-            psu: Some(&psu),
-            ssu: Some(&ssu),
-            fpc,
-            fpc2,
-            singleton: Singleton::Fail,
-        };
+        let spec =
+            DesignSpec { weights: &weights, strata: Some(&strata), psu: Some(&psu), ssu: Some(&ssu), fpc, fpc2, ..DesignSpec::default() };
         (y, Design::new(spec).unwrap())
     }
 

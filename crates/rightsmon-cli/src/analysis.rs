@@ -221,6 +221,37 @@ fn write_stages(dir: &Path, c: &Composite) -> anyhow::Result<Vec<&'static str>> 
     Ok(written)
 }
 
+/// `rightsmon survey estimate`: the estimates a design description asks for, from a file of
+/// respondents, written as CSV. Nothing of the respondents' rows is written.
+pub fn survey_estimate_command(data: &Path, design: &Path, output: Option<&Path>) -> anyhow::Result<()> {
+    use rightsmon_formats::survey::{read_design, read_microdata, run, write_estimates};
+    use rightsmon_formats::table::Table;
+    let text = crate::read_text_within(design, MIB, "a design description")?;
+    let design_file = read_design(&text)
+        .map_err(|errors| anyhow::anyhow!("{} has {} problem(s):\n  {}", design.display(), errors.len(), errors.join("\n  ")))?;
+    let bytes = crate::read_within(data, 1024 * MIB, "a survey file")?;
+    let xlsx = data.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let microdata = if xlsx {
+        read_microdata(Table::xlsx(&bytes).map_err(|e| problems(data, &[e]))?, &design_file)
+    } else {
+        read_microdata(Table::csv(bytes.as_slice()).map_err(|e| problems(data, &[e]))?, &design_file)
+    }
+    .map_err(|e| problems(data, &e))?;
+    drop(bytes);
+    let rows = run(&design_file, &microdata).map_err(|e| problems(data, &e))?;
+    drop(microdata);
+    match output {
+        Some(path) => {
+            let file = std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+            write_estimates(std::io::BufWriter::new(file), &design_file, &rows)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("{} estimate(s) written to {}", rows.len(), path.display());
+        }
+        None => write_estimates(std::io::stdout().lock(), &design_file, &rows).context("cannot write the estimates")?,
+    }
+    Ok(())
+}
+
 /// What `rightsmon progress` reads.
 #[derive(Debug)]
 pub struct ProgressArgs {

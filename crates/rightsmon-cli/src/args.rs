@@ -23,6 +23,13 @@ impl Cli {
     /// Parses the command line. The analysts' commands work on files alone, without a
     /// database, so their help does not offer the global database and config flags.
     pub(crate) fn parse_args() -> Self {
+        // `survey` has commands of its own, to which clap would hand the global flags again as
+        // it parses: it is parsed without them.
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        if args.get(1).is_some_and(|a| a == "survey") {
+            let SurveyCli { command: SurveyRoot::Survey { command } } = <SurveyCli as Parser>::parse_from(args);
+            return Self { config: None, database_url: None, data_dir: None, command: Command::Survey { command } };
+        }
         let mut command = <Self as clap::CommandFactory>::command();
         command.build();
         for (name, hidden) in [("composite", &["config", "database_url", "data_dir"][..]), ("progress", &["database_url", "data_dir"][..])]
@@ -34,6 +41,42 @@ impl Cli {
         let matches = command.get_matches();
         <Self as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
     }
+}
+
+/// The command line of `rightsmon survey`, which needs no database.
+#[derive(Debug, Parser)]
+#[command(name = "rightsmon")]
+struct SurveyCli {
+    #[command(subcommand)]
+    command: SurveyRoot,
+}
+
+#[derive(Debug, Subcommand)]
+enum SurveyRoot {
+    /// Survey microdata: design-based estimates with their uncertainty, without a database.
+    Survey {
+        #[command(subcommand)]
+        command: SurveyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SurveyCommand {
+    /// Estimate totals, means, ratios and proportions, for the whole and for domains, with
+    /// standard errors by Taylor linearisation, intervals and design effects, from a CSV or
+    /// XLSX of respondents and a design description (see docs/analysis.md).
+    Estimate {
+        /// The respondents: a CSV or XLSX file with a row per respondent.
+        #[arg(long)]
+        data: PathBuf,
+        /// The design description (TOML): weight, strata, psu, ssu, corrections, recoding, and
+        /// the estimates to make.
+        #[arg(long)]
+        design: PathBuf,
+        /// The CSV file to write (default: standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -186,6 +229,11 @@ pub(crate) enum Command {
         /// The CSV file to write (default: standard output).
         #[arg(long, short)]
         output: Option<PathBuf>,
+    },
+    /// Survey microdata: design-based estimates with their uncertainty, without a database.
+    Survey {
+        #[command(subcommand)]
+        command: SurveyCommand,
     },
     /// Configuration.
     Config {

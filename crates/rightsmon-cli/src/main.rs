@@ -60,6 +60,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Composite { data, structure, options, unit, group, year, out } = cli.command {
         return analysis::composite_command(analysis::CompositeArgs { data, structure, options, unit, group, year, out });
     }
+    if let Command::Survey { command: SurveyCommand::Estimate { data, design, output } } = cli.command {
+        return analysis::survey_estimate_command(&data, &design, output.as_deref());
+    }
     if let Command::Progress { data, config, methods, output } = cli.command {
         return analysis::progress_command(analysis::ProgressArgs { data, config, methods, output });
     }
@@ -245,7 +248,11 @@ async fn run_command(command: Command, settings: Settings) -> anyhow::Result<()>
         }
         Command::Audit { command: AuditCommand::Verify { expect } } => audit_verify(&app_for(store, &settings), expect.as_deref()).await,
         Command::Backup { output, portable } => backup_command(&*store, &output, portable).await,
-        Command::Config { .. } | Command::Composite { .. } | Command::Progress { .. } | Command::Restore { .. } => Ok(()),
+        Command::Config { .. }
+        | Command::Composite { .. }
+        | Command::Progress { .. }
+        | Command::Survey { .. }
+        | Command::Restore { .. } => Ok(()),
     }
 }
 

@@ -5,6 +5,8 @@
 use rightsmon_analysis::composite::{Aggregation, Missing, Normalisation, Options, Outliers, Sensitivity, TieRule, Transform};
 use toml::{Table, Value};
 
+use crate::toml_keys::{Lines, Reader, kind};
+
 const TOP: &[&str] = &[
     "normalisation",
     "scale",
@@ -23,143 +25,6 @@ const NORMALISATIONS: &[&str] = &["min-max", "z-score", "goalposts", "distance-t
 const MISSING: &[&str] = &["none", "mean", "group-mean", "last-observation"];
 const AGGREGATIONS: &[&str] = &["arithmetic", "geometric"];
 
-/// Where each key is written: (table, key) to its line, counting from 1.
-struct Lines(Vec<(String, String, usize)>);
-
-impl Lines {
-    fn of(text: &str) -> Self {
-        let mut table = String::new();
-        let mut keys = Vec::new();
-        for (i, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if let Some(rest) = line.strip_prefix('[') {
-                table = rest.trim_start_matches('[').split(']').next().unwrap_or("").trim().to_owned();
-            } else if let Some((key, _)) = line.split_once('=')
-                && !line.starts_with('#')
-            {
-                let key = key.trim().trim_matches('"').trim_matches('\'');
-                // A dotted key (outliers.method = ...) belongs to the table before the dot.
-                match key.rsplit_once('.') {
-                    Some((t, k)) => keys.push((t.trim().to_owned(), k.trim().to_owned(), i + 1)),
-                    None => keys.push((table.clone(), key.to_owned(), i + 1)),
-                }
-            }
-        }
-        Self(keys)
-    }
-
-    fn place(&self, table: &str, key: &str) -> String {
-        let path = if table.is_empty() { key.to_owned() } else { format!("{table}.{key}") };
-        match self.0.iter().find(|(t, k, _)| t == table && k == key).or_else(|| self.0.iter().find(|(_, k, _)| k == key)) {
-            Some((_, _, line)) => format!("line {line}, {path}"),
-            None => path,
-        }
-    }
-}
-
-struct Reader<'a> {
-    lines: &'a Lines,
-    errors: Vec<String>,
-}
-
-fn choices(list: &[&str]) -> String {
-    list.join(", ")
-}
-
-fn kind(value: &Value) -> String {
-    match value {
-        Value::String(s) => format!("the text \"{s}\""),
-        Value::Integer(i) => format!("the number {i}"),
-        Value::Float(f) => format!("the number {f}"),
-        Value::Boolean(b) => format!("{b}"),
-        Value::Datetime(d) => format!("the date {d}"),
-        Value::Array(_) => "a list".to_owned(),
-        Value::Table(_) => "a table".to_owned(),
-    }
-}
-
-impl Reader<'_> {
-    fn fail(&mut self, table: &str, key: &str, message: String) {
-        self.errors.push(format!("{}: {message}", self.lines.place(table, key)));
-    }
-
-    fn unknown_keys(&mut self, table: &str, found: &Table, known: &[&str]) {
-        for key in found.keys() {
-            if !known.contains(&key.as_str()) {
-                let near = known.iter().find(|k| close(k, key)).map(|k| format!(" (did you mean {k}?)")).unwrap_or_default();
-                let what = if table.is_empty() { "options".to_owned() } else { format!("[{table}]") };
-                self.fail(table, key, format!("{key} is not one of the {what} keys{near}; they are: {}", choices(known)));
-            }
-        }
-    }
-
-    fn number(&mut self, table: &str, key: &str, value: &Value) -> Option<f64> {
-        match value {
-            Value::Integer(i) => Some(*i as f64),
-            Value::Float(f) => Some(*f),
-            other => {
-                self.fail(table, key, format!("give a number, not {}", kind(other)));
-                None
-            }
-        }
-    }
-
-    fn count(&mut self, table: &str, key: &str, value: &Value, example: u64) -> Option<u64> {
-        match value {
-            Value::Integer(i) if *i >= 0 => Some(*i as u64),
-            Value::Float(f) if f.fract() == 0.0 && *f >= 0.0 && *f <= 9.0e15 => Some(*f as u64),
-            other => {
-                self.fail(table, key, format!("give a whole number of at least 0, such as {example}, not {}", kind(other)));
-                None
-            }
-        }
-    }
-
-    fn flag(&mut self, table: &str, key: &str, value: &Value) -> Option<bool> {
-        match value {
-            Value::Boolean(b) => Some(*b),
-            other => {
-                self.fail(table, key, format!("give true or false, not {}", kind(other)));
-                None
-            }
-        }
-    }
-
-    fn choice<'v>(&mut self, table: &str, key: &str, value: &'v Value, list: &[&str]) -> Option<&'v str> {
-        match value {
-            Value::String(s) if list.contains(&s.as_str()) => Some(s.as_str()),
-            other => {
-                self.fail(table, key, format!("{} is not one of the choices; give one of {}", kind(other), choices(list)));
-                None
-            }
-        }
-    }
-
-    fn list<'v>(&mut self, table: &str, key: &str, value: &'v Value, list: &[&str]) -> Vec<&'v str> {
-        let Value::Array(items) = value else {
-            self.fail(table, key, format!("give a list such as [\"{}\"], not {}", list[0], kind(value)));
-            return Vec::new();
-        };
-        items.iter().filter_map(|item| self.choice(table, key, item, list)).collect()
-    }
-}
-
-/// Whether two keys differ by at most two letters: a likely typing mistake.
-fn close(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = if ca == cb { previous } else { 1 + previous.min(row[j]).min(row[j + 1]) };
-            previous = current;
-        }
-    }
-    row[b.len()] <= 2
-}
-
 fn normalisation(name: &str) -> Normalisation {
     match name {
         "z-score" => Normalisation::ZScore,
@@ -176,9 +41,9 @@ fn aggregation(name: &str) -> Aggregation {
 
 /// Reads an options file. Every problem is reported, each at its key and line.
 pub fn read_options(text: &str) -> Result<Options, Vec<String>> {
-    let table: Table = toml::from_str(text).map_err(|e| vec![format!("not a TOML file: {}", e.to_string().trim())])?;
+    let table: Table = crate::toml_keys::parse(text)?;
     let lines = Lines::of(text);
-    let mut r = Reader { lines: &lines, errors: Vec::new() };
+    let mut r = Reader::new(&lines);
     let mut options = Options::default();
     r.unknown_keys("", &table, TOP);
     if let Some(v) = table.get("normalisation")

@@ -11,7 +11,9 @@ pub mod open_sdg_progress;
 pub mod pdf;
 pub mod series_csv;
 pub mod spreadsheet;
+pub mod survey;
 pub mod table;
+mod toml_keys;
 
 /// Text that a spreadsheet would take for a formula gets a leading apostrophe; numbers (such as
 /// -0.5) stay as they are. Every CSV the system writes passes its cells and headers through it.
