@@ -6,6 +6,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod composite;
+pub mod disclosure;
 pub mod gaps;
 pub mod progress;
 pub mod stats;
