@@ -230,10 +230,10 @@ impl Relations {
         let stride = |d: usize| sizes[d + 1..].iter().product::<usize>();
         let mut sums = Vec::new();
         for cell in 0..cells {
-            for d in 0..sizes.len() {
-                let coordinate = cell / stride(d) % sizes[d];
+            for (d, &size) in sizes.iter().enumerate() {
+                let coordinate = cell / stride(d) % size;
                 if coordinate == 0 {
-                    let parts = (1..sizes[d]).map(|k| cell + k * stride(d)).collect();
+                    let parts = (1..size).map(|k| cell + k * stride(d)).collect();
                     sums.push((cell, parts));
                 }
             }
@@ -278,11 +278,12 @@ impl Relations {
             for v in &mut rows[r] {
                 *v /= lead;
             }
-            for other in 0..rows.len() {
-                if other != r && rows[other][c].abs() > 1e-12 {
-                    let factor = rows[other][c];
-                    for k in 0..width {
-                        rows[other][k] -= factor * rows[r][k];
+            let pivot_row = rows[r].clone();
+            for (other, row) in rows.iter_mut().enumerate() {
+                if other != r && row[c].abs() > 1e-12 {
+                    let factor = row[c];
+                    for (v, p) in row.iter_mut().zip(&pivot_row) {
+                        *v -= factor * p;
                     }
                 }
             }
