@@ -89,15 +89,16 @@ fn rank(mut rows: Vec<Vec<i128>>) -> usize {
     for c in 0..width {
         let Some(p) = (r..rows.len()).find(|&i| rows[i][c] != 0) else { continue };
         rows.swap(r, p);
-        for i in 0..rows.len() {
-            if i != r && rows[i][c] != 0 {
-                let (a, b) = (rows[r][c], rows[i][c]);
-                for k in 0..width {
-                    rows[i][k] = rows[i][k] * a - rows[r][k] * b;
+        let pivot = rows[r].clone();
+        for (i, row) in rows.iter_mut().enumerate() {
+            if i != r && row[c] != 0 {
+                let (a, b) = (pivot[c], row[c]);
+                for (v, p) in row.iter_mut().zip(&pivot) {
+                    *v = *v * a - p * b;
                 }
-                let g = rows[i].iter().fold(0i128, |g, &v| gcd(g, v.abs()));
+                let g = row.iter().fold(0i128, |g, &v| gcd(g, v.abs()));
                 if g > 1 {
-                    rows[i].iter_mut().for_each(|v| *v /= g);
+                    row.iter_mut().for_each(|v| *v /= g);
                 }
             }
         }
