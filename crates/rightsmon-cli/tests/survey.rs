@@ -49,15 +49,19 @@ fn estimate(data: &Path, design: &Path) -> Output {
 /// A design description with the eight estimates of samplics' tests: each parameter for the
 /// whole sample and by domain.
 fn design(strata: bool, psu: bool) -> String {
-    let mut text = String::from("weight = \"weight\"\n");
+    // 21 respondents: disclosure control would withhold every estimate, so its threshold is
+    // lowered for the comparison.
+    let mut text = String::from("weight = \"weight\"\n[disclosure]\nmin_respondents = 1\n");
+    let mut top = String::new();
     if strata {
-        text.push_str("strata = \"stratid\"\npopulation = \"Nh\"\n");
+        top.push_str("strata = \"stratid\"\npopulation = \"Nh\"\n");
     } else {
-        text.push_str("population = 44\n");
+        top.push_str("population = 44\n");
     }
     if psu {
-        text.push_str("psu = \"psuid\"\n");
+        top.push_str("psu = \"psuid\"\n");
     }
+    text.insert_str(0, &top);
     for (param, variable, denominator) in [("total", "y", None), ("mean", "y", None), ("ratio", "y", Some("x")), ("proportion", "z", None)]
     {
         for by in [false, true] {
@@ -174,11 +178,23 @@ fn bad_designs_and_data_are_refused_at_their_key_row_and_column() {
     let good = "id,w,district,sex,safe\n1,2,north,Vrouw,yes\n2,3,north,Man,no\n3,1.5,south,Vrouw,yes\n4,2,south,Man,\n";
     // Answers recoded to codes, and text levels; the empty answer is no answer.
     let design = "weight = \"w\"\n[recode.sex]\nVrouw = \"F\"\nMan = \"M\"\n[[estimate]]\nparameter = \"proportion\"\nvariable = \"safe\"\nby = [\"sex\"]\n";
+    // By default four respondents are far below the 30 an estimate needs: each is withheld,
+    // with its reason and without a number.
     let output = run(design, good);
     assert!(output.status.success(), "{}", text(&output));
     let out = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(out.contains("proportion-safe,proportion,safe,sex=F,yes,1,0,"), "{out}");
-    assert!(out.contains("proportion-safe,proportion,safe,sex=M,no,1,0,"), "{out}");
+    assert!(
+        out.contains("proportion-safe,proportion,safe,sex=F,yes,,,,,0.95,logit,3,,,,,suppressed,\"fewer than 30 respondents,"),
+        "{out}"
+    );
+    let output = run(&format!("{design}[disclosure]\nmin_respondents = 2\nmax_rse = 0.25\n"), good);
+    assert!(output.status.success(), "{}", text(&output));
+    let out = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(out.contains("proportion-safe,proportion,safe,sex=F,yes,1,0,1,1,0.95,logit,3,,0,2,3.5,published,,"), "{out}");
+    // A share of 0 with no spread has no relative standard error: flagged, not hidden.
+    assert!(out.contains("proportion-safe,proportion,safe,sex=F,no,0,0,0,0,0.95,logit,3,,,2,3.5,unreliable,"), "{out}");
+    // One man answered: below the threshold of 2.
+    assert!(out.contains("proportion-safe,proportion,safe,sex=M,no,,,,,0.95,logit,3,,,,,suppressed,\"fewer than 2 respondents"), "{out}");
     // No respondent's row or identifier is in the output.
     assert!(!out.contains("north") && !out.contains("Vrouw"), "{out}");
 

@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
 
+use rightsmon_analysis::disclosure::{MAX_RSE, MIN_RESPONDENTS_ESTIMATE};
 use rightsmon_analysis::survey::{
     Design, DesignSpec, Domains, Estimate, Fpc, OUTSIDE, Parameter, ProportionInterval, Request, SURVEY_ESTIMATE, Singleton, encode,
     estimate,
@@ -71,6 +72,10 @@ pub struct SurveyDesign {
     /// Per column, answer to code.
     pub recode: BTreeMap<String, BTreeMap<String, String>>,
     pub estimates: Vec<EstimateSpec>,
+    /// The fewest respondents an estimate needs to be published.
+    pub min_respondents: usize,
+    /// The relative standard error above which an estimate is published as unreliable.
+    pub max_rse: f64,
 }
 
 const TOP: &[&str] = &[
@@ -88,7 +93,9 @@ const TOP: &[&str] = &[
     "missing",
     "recode",
     "estimate",
+    "disclosure",
 ];
+const DISCLOSURE: &[&str] = &["min_respondents", "max_rse"];
 const ESTIMATE: &[&str] = &["name", "parameter", "variable", "denominator", "by"];
 const PARAMETERS: &[&str] = &["total", "mean", "ratio", "proportion"];
 
@@ -224,10 +231,37 @@ pub fn read_design(text: &str) -> Result<SurveyDesign, Vec<String>> {
         }
         Some(other) => r.fail("", "estimate", format!("give [[estimate]] tables, not {}", kind(other))),
     }
+    let (mut min_respondents, mut max_rse) = (MIN_RESPONDENTS_ESTIMATE, MAX_RSE);
+    match table.get("disclosure") {
+        None => {}
+        Some(Value::Table(t)) => {
+            r.unknown_keys("disclosure", t, DISCLOSURE);
+            if let Some(v) = t.get("min_respondents")
+                && let Some(n) = r.count("disclosure", "min_respondents", v, MIN_RESPONDENTS_ESTIMATE as u64)
+            {
+                if n == 0 {
+                    r.fail("disclosure", "min_respondents", "give at least 1: an estimate from no one is never published".to_owned());
+                }
+                min_respondents = usize::try_from(n).unwrap_or(usize::MAX);
+            }
+            if let Some(v) = t.get("max_rse")
+                && let Some(x) = r.number("disclosure", "max_rse", v)
+            {
+                if x > 0.0 {
+                    max_rse = x;
+                } else {
+                    r.fail("disclosure", "max_rse", format!("the relative standard error limit is {x}; give a share above 0, such as 0.3"));
+                }
+            }
+        }
+        Some(other) => r.fail("", "disclosure", format!("give a [disclosure] table, not {}", kind(other))),
+    }
     if !r.errors.is_empty() {
         return Err(r.errors);
     }
     Ok(SurveyDesign {
+        min_respondents,
+        max_rse,
         weight: weight.unwrap_or_default(),
         strata,
         psu,
@@ -376,6 +410,46 @@ pub struct EstimateRow {
     pub level: String,
     #[serde(flatten)]
     pub estimate: Estimate,
+    pub status: Status,
+    /// Why it is withheld or flagged, in words; empty when published as it is.
+    pub reason: String,
+}
+
+/// What disclosure control decided for an estimate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Published,
+    /// Published with a warning: its relative standard error is above the limit.
+    Unreliable,
+    /// Withheld: too few respondents.
+    Suppressed,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Published => "published",
+            Self::Unreliable => "unreliable",
+            Self::Suppressed => "suppressed",
+        }
+    }
+}
+
+/// Disclosure control of one estimate: withheld below the respondents' threshold, flagged
+/// above the relative standard error limit.
+pub fn control(estimate: &Estimate, min_respondents: usize, max_rse: f64) -> (Status, String) {
+    if estimate.n < min_respondents {
+        return (
+            Status::Suppressed,
+            format!("fewer than {min_respondents} respondents, so it could identify someone and would be too uncertain to use"),
+        );
+    }
+    let rse = estimate.rse();
+    if rse.is_nan() || rse > max_rse {
+        return (Status::Unreliable, format!("its relative standard error is above {}%: use it with great care", number(max_rse * 100.0)));
+    }
+    (Status::Published, String::new())
 }
 
 /// The columns of the estimates file.
@@ -396,6 +470,8 @@ pub const ESTIMATE_COLUMNS: &[&str] = &[
     "rse",
     "n",
     "weighted_n",
+    "status",
+    "reason",
     "method",
 ];
 
@@ -525,6 +601,7 @@ pub fn run(design: &SurveyDesign, data: &Microdata) -> Result<Vec<EstimateRow>, 
                 Some(v) => number(v),
                 None => String::new(),
             };
+            let (status, reason) = control(&e, design.min_respondents, design.max_rse);
             rows.push(EstimateRow {
                 name: spec.name.clone(),
                 parameter: spec.parameter,
@@ -532,6 +609,8 @@ pub fn run(design: &SurveyDesign, data: &Microdata) -> Result<Vec<EstimateRow>, 
                 domain: labels.get(e.domain as usize).cloned().unwrap_or_default(),
                 level,
                 estimate: e,
+                status,
+                reason,
             });
         }
     }
@@ -594,23 +673,27 @@ pub fn write_estimates<W: Write>(writer: W, design: &SurveyDesign, rows: &[Estim
     for r in rows {
         let e = &r.estimate;
         let interval = if r.parameter == Parameter::Proportion { design.interval.name() } else { "t" };
+        // A withheld estimate keeps its place and its reason, never a number.
+        let shown = |v: f64| if r.status == Status::Suppressed { String::new() } else { number(v) };
         csv.write_record([
             neutralise(&r.name).into_owned(),
             r.parameter.name().to_owned(),
             neutralise(&r.variable).into_owned(),
             neutralise(&r.domain).into_owned(),
             neutralise(&r.level).into_owned(),
-            number(e.estimate),
-            number(e.se),
-            number(e.lower),
-            number(e.upper),
+            shown(e.estimate),
+            shown(e.se),
+            shown(e.lower),
+            shown(e.upper),
             number(design.confidence),
             interval.to_owned(),
             number(e.df),
-            number(e.deff),
-            number(e.rse()),
-            e.n.to_string(),
-            number(e.weighted_n),
+            shown(e.deff),
+            shown(e.rse()),
+            if r.status == Status::Suppressed { String::new() } else { e.n.to_string() },
+            shown(e.weighted_n),
+            r.status.name().to_owned(),
+            r.reason.clone(),
             method.clone(),
         ])?;
     }
