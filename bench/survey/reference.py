@@ -35,6 +35,8 @@ estimated = domain.nunique()
 if len(sys.argv) > 4:
     chosen = set(pd.Series(domain.unique()).sample(int(sys.argv[4]), random_state=7))
     domain = domain.where(domain.isin(chosen), "other")
+    with open(output + ".domains", "w") as f:
+        f.write("\n".join(sorted(chosen)) + "\n")
     estimated = len(chosen) + 1  # samplics estimates the further domain too
 sampled = df.groupby("stratum")["psu"].nunique()
 population = df.groupby("stratum")["population"].first()

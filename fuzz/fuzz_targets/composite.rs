@@ -6,11 +6,12 @@ mod common;
 use libfuzzer_sys::fuzz_target;
 use rightsmon_analysis::composite::{Options, compute};
 use rightsmon_formats::composite::{DataOptions, read_data, read_structure};
+use rightsmon_formats::composite_options::read_options;
 
 fuzz_target!(|data: &[u8]| {
     let parts = common::parts(data, 3);
     let Ok(structure) = read_structure(parts[0]) else { return };
-    let mut options = match std::str::from_utf8(parts[2]).ok().map(toml::from_str::<Options>) {
+    let mut options = match std::str::from_utf8(parts[2]).ok().map(read_options) {
         Some(Ok(options)) => options,
         Some(Err(_)) => return,
         None => Options::default(),

@@ -3,7 +3,11 @@
 //! Taylor-linearised standard errors for the stratified, clustered design with its finite
 //! population correction, and writes the estimates for comparison with samplics.
 //!
-//! Usage: survey_bench RESPONDENTS.csv OUTPUT.csv
+//! With DOMAINS (a file of `sex_age_district` keys, one per line) and ITEMS, it does samplics'
+//! share of the work instead: those domains, every other respondent in one further domain, and
+//! the first ITEMS items.
+//!
+//! Usage: survey_bench RESPONDENTS.csv OUTPUT.csv [DOMAINS ITEMS]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use rightsmon_analysis::survey::{Design, DesignSpec, Domains, Fpc, Parameter, ProportionInterval, Request, estimate};
@@ -20,7 +24,21 @@ fn main() {
     let at = |name: &str| header.iter().position(|h| h == name).unwrap();
     let (stratum_at, psu_at, population_at, weight_at, sex_at, age_at, district_at) =
         (at("stratum"), at("psu"), at("population"), at("weight"), at("sex"), at("age"), at("district"));
-    let items: Vec<(String, usize)> = header.iter().enumerate().filter(|(_, h)| h.starts_with('q')).map(|(i, h)| (h.clone(), i)).collect();
+    let mut items: Vec<(String, usize)> = header.iter().enumerate().filter(|(_, h)| h.starts_with('q')).map(|(i, h)| (h.clone(), i)).collect();
+    let chosen: Option<std::collections::HashSet<u64>> = args.get(3).map(|path| {
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                let parts: Vec<u64> = l.split('_').map(|p| p.parse().unwrap()).collect();
+                (parts[0] << 40) | (parts[1] << 20) | parts[2]
+            })
+            .collect()
+    });
+    if let Some(limit) = args.get(4) {
+        items.truncate(limit.parse().unwrap());
+    }
     let (mut strata, mut psu, mut population, mut weights) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut domain_keys: Vec<u64> = Vec::new();
     let mut answers: Vec<Vec<f64>> = vec![Vec::new(); items.len()];
@@ -53,8 +71,11 @@ fn main() {
     .unwrap();
     let mut index: HashMap<u64, u32> = HashMap::new();
     let mut keys = Vec::new();
+    // Every respondent outside the chosen domains in one further domain.
+    const OTHER: u64 = u64::MAX;
     let row_domain: Vec<u32> = domain_keys
         .iter()
+        .map(|k| if chosen.as_ref().is_some_and(|c| !c.contains(k)) { &OTHER } else { k })
         .map(|k| {
             let next = index.len() as u32;
             *index.entry(*k).or_insert_with(|| {
@@ -76,6 +97,9 @@ fn main() {
     for ((name, _), estimates) in items.iter().zip(&results) {
         for e in estimates {
             let k = keys[e.domain as usize];
+            if k == OTHER {
+                continue;
+            }
             let level = e.level.unwrap_or(f64::NAN);
             writeln!(out, "{name},{}_{}_{},{level},{:e},{:e}", k >> 40, (k >> 20) & 0xFFFFF, k & 0xFFFFF, e.estimate, e.se).unwrap();
         }
