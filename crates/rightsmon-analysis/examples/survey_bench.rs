@@ -24,7 +24,8 @@ fn main() {
     let at = |name: &str| header.iter().position(|h| h == name).unwrap();
     let (stratum_at, psu_at, population_at, weight_at, sex_at, age_at, district_at) =
         (at("stratum"), at("psu"), at("population"), at("weight"), at("sex"), at("age"), at("district"));
-    let mut items: Vec<(String, usize)> = header.iter().enumerate().filter(|(_, h)| h.starts_with('q')).map(|(i, h)| (h.clone(), i)).collect();
+    let mut items: Vec<(String, usize)> =
+        header.iter().enumerate().filter(|(_, h)| h.starts_with('q')).map(|(i, h)| (h.clone(), i)).collect();
     let chosen: Option<std::collections::HashSet<u64>> = args.get(3).map(|path| {
         std::fs::read_to_string(path)
             .unwrap()
@@ -87,7 +88,8 @@ fn main() {
     let domains = Domains::new(&design, &row_domain, keys.len()).unwrap();
     let mut results = Vec::with_capacity(items.len());
     for column in &answers {
-        let request = Request { parameter: Parameter::Proportion, y: column, x: None, confidence: 0.95, interval: ProportionInterval::Logit };
+        let request =
+            Request { parameter: Parameter::Proportion, y: column, x: None, confidence: 0.95, interval: ProportionInterval::Logit };
         results.push(estimate(&design, &domains, &request).unwrap());
     }
     let compute = started.elapsed().as_secs_f64();
@@ -105,5 +107,8 @@ fn main() {
         }
     }
     let domains_count = keys.len();
-    println!("{{\"load_seconds\": {load}, \"compute_seconds\": {compute}, \"domains\": {domains_count}, \"estimates\": {}}}", results.iter().map(Vec::len).sum::<usize>());
+    println!(
+        "{{\"load_seconds\": {load}, \"compute_seconds\": {compute}, \"domains\": {domains_count}, \"estimates\": {}}}",
+        results.iter().map(Vec::len).sum::<usize>()
+    );
 }

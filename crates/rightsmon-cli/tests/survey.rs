@@ -229,3 +229,31 @@ fn bad_designs_and_data_are_refused_at_their_key_row_and_column() {
     let help = String::from_utf8_lossy(&help.stdout).into_owned();
     assert!(help.contains("--design") && !help.contains("--database-url") && !help.contains("--config"), "{help}");
 }
+
+#[test]
+fn a_withheld_domain_cannot_be_worked_out_from_the_whole_and_the_other_domains() {
+    let scratch = Scratch::new("secondary");
+    let data = scratch.0.join("respondents.csv");
+    let design_path = scratch.0.join("design.toml");
+    // 35 women and 5 men: the men's estimate is withheld (fewer than 30), and with the whole
+    // population's estimate published the women's would give the men's away.
+    let mut rows = String::from("w,sex,safe\n");
+    for i in 0..40 {
+        rows.push_str(&format!("{},{},{}\n", 1 + i % 3, if i < 35 { "F" } else { "M" }, if i % 4 == 0 { "no" } else { "yes" }));
+    }
+    std::fs::write(&data, rows).unwrap();
+    let design = "weight = \"w\"\n[[estimate]]\nname = \"all\"\nparameter = \"proportion\"\nvariable = \"safe\"\n[[estimate]]\nname = \"by-sex\"\nparameter = \"proportion\"\nvariable = \"safe\"\nby = [\"sex\"]\n";
+    std::fs::write(&design_path, design).unwrap();
+    let output = estimate(&data, &design_path);
+    assert!(output.status.success(), "{}", text(&output));
+    let out = String::from_utf8_lossy(&output.stdout).into_owned();
+    let line = |start: &str| out.lines().find(|l| l.starts_with(start)).unwrap_or_else(|| panic!("{start}: {out}")).to_owned();
+    assert!(line("all,proportion,safe,,yes,").contains(",published,"), "{out}");
+    assert!(line("by-sex,proportion,safe,sex=M,yes,,").contains(",suppressed,\"fewer than 30 respondents"), "{out}");
+    let women = line("by-sex,proportion,safe,sex=F,yes,");
+    assert!(
+        women.contains(",suppressed,withheld so that sex=M cannot be worked out from the other estimates and their totals,"),
+        "{women}"
+    );
+    assert!(women.starts_with("by-sex,proportion,safe,sex=F,yes,,,,,"), "no number is shown: {women}");
+}

@@ -576,8 +576,11 @@ pub fn run(design: &SurveyDesign, data: &Microdata) -> Result<Vec<EstimateRow>, 
     };
     let checked = Design::new(spec).map_err(|e| vec![FormatError::file(e.0)])?;
     let mut rows = Vec::new();
-    let mut domain_cache: HashMap<Vec<String>, (Domains, Vec<String>)> = HashMap::new();
-    for spec in &design.estimates {
+    // Per row its estimate spec and domain; per spec its domains' values.
+    let mut cell_of = Vec::new();
+    let mut domain_values: Vec<Vec<Vec<String>>> = Vec::with_capacity(design.estimates.len());
+    let mut domain_cache: HashMap<Vec<String>, (Domains, Vec<String>, Vec<Vec<String>>)> = HashMap::new();
+    for (spec_index, spec) in design.estimates.iter().enumerate() {
         let (y, levels) = match spec.parameter {
             Parameter::Proportion => proportion_levels(&coded, &spec.variable),
             _ => (coded.numbers(&spec.variable, &mut errors), Vec::new()),
@@ -587,11 +590,12 @@ pub fn run(design: &SurveyDesign, data: &Microdata) -> Result<Vec<EstimateRow>, 
             return Err(errors);
         }
         if !domain_cache.contains_key(&spec.by) {
-            let (row_domain, labels) = domain_codes(&coded, &spec.by);
+            let (row_domain, labels, values) = domain_codes(&coded, &spec.by);
             let domains = Domains::new(&checked, &row_domain, labels.len()).map_err(|e| vec![FormatError::file(e.0)])?;
-            domain_cache.insert(spec.by.clone(), (domains, labels));
+            domain_cache.insert(spec.by.clone(), (domains, labels, values));
         }
-        let Some((domains, labels)) = domain_cache.get(&spec.by) else { continue };
+        let Some((domains, labels, values)) = domain_cache.get(&spec.by) else { continue };
+        domain_values.push(values.clone());
         let request =
             Request { parameter: spec.parameter, y: &y, x: x.as_deref(), confidence: design.confidence, interval: design.interval };
         let estimates = estimate(&checked, domains, &request).map_err(|e| vec![FormatError::file(format!("{}: {}", spec.name, e.0))])?;
@@ -602,6 +606,7 @@ pub fn run(design: &SurveyDesign, data: &Microdata) -> Result<Vec<EstimateRow>, 
                 None => String::new(),
             };
             let (status, reason) = control(&e, design.min_respondents, design.max_rse);
+            cell_of.push((spec_index, e.domain as usize));
             rows.push(EstimateRow {
                 name: spec.name.clone(),
                 parameter: spec.parameter,
@@ -614,6 +619,7 @@ pub fn run(design: &SurveyDesign, data: &Microdata) -> Result<Vec<EstimateRow>, 
             });
         }
     }
+    protect(design, &mut rows, &cell_of, &domain_values)?;
     Ok(rows)
 }
 
@@ -639,13 +645,14 @@ fn proportion_levels(coded: &Coded<'_>, column: &str) -> (Vec<f64>, Vec<String>)
 
 /// Per row its domain: the combination of its (recoded) answers in the `by` columns; a row
 /// without an answer in one of them is in no domain.
-fn domain_codes(coded: &Coded<'_>, by: &[String]) -> (Vec<u32>, Vec<String>) {
+fn domain_codes(coded: &Coded<'_>, by: &[String]) -> (Vec<u32>, Vec<String>, Vec<Vec<String>>) {
     let rows = coded.data.rows.len();
     if by.is_empty() {
-        return (vec![0; rows], vec![String::new()]);
+        return (vec![0; rows], vec![String::new()], vec![Vec::new()]);
     }
     let mut index: HashMap<Vec<&str>, u32> = HashMap::new();
     let mut labels = Vec::new();
+    let mut values = Vec::new();
     let columns: Vec<&[String]> = by.iter().map(|c| coded.text(c)).collect();
     let mut out = Vec::with_capacity(rows);
     for row in 0..rows {
@@ -657,11 +664,104 @@ fn domain_codes(coded: &Coded<'_>, by: &[String]) -> (Vec<u32>, Vec<String>) {
         let next = index.len() as u32;
         let code = *index.entry(key.clone()).or_insert_with(|| {
             labels.push(by.iter().zip(&key).map(|(c, v)| format!("{c}={v}")).collect::<Vec<_>>().join("; "));
+            values.push(key.iter().map(|v| (*v).to_owned()).collect());
             next
         });
         out.push(code);
     }
-    (out, labels)
+    (out, labels, values)
+}
+
+/// The most relations times withheld cells secondary suppression takes on for one item.
+const MAX_PROTECTION_WORK: usize = 20_000_000;
+
+/// Secondary suppression across the estimates of each item. Weighted totals and respondents add
+/// up over domains, so when the design asks for an item by a set of columns and also by a
+/// subset of them (the whole population included), a withheld domain could be worked out from
+/// the others and their margin. Cells are the (estimate, domain) pairs; each margin is the sum of
+/// the finer domains that agree with it. Further domains are withheld until none can be.
+fn protect(
+    design: &SurveyDesign,
+    rows: &mut [EstimateRow],
+    cell_of: &[(usize, usize)],
+    values: &[Vec<Vec<String>>],
+) -> Result<(), Vec<FormatError>> {
+    use rightsmon_analysis::disclosure::{Reason, Relations, Rule};
+    // Estimates of the same item, parameter and denominator, by their specs.
+    let mut groups: BTreeMap<(String, &'static str, Option<String>), Vec<usize>> = BTreeMap::new();
+    for (i, spec) in design.estimates.iter().enumerate() {
+        groups.entry((spec.variable.clone(), spec.parameter.name(), spec.denominator.clone())).or_default().push(i);
+    }
+    for specs in groups.values() {
+        // Cells: (spec, domain) pairs with rows, numbered.
+        let mut cell_index: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut cells: Vec<(usize, usize)> = Vec::new();
+        let mut count: Vec<f64> = Vec::new();
+        let mut withheld: Vec<bool> = Vec::new();
+        let mut label: Vec<String> = Vec::new();
+        for (r, &(spec, domain)) in cell_of.iter().enumerate() {
+            if !specs.contains(&spec) {
+                continue;
+            }
+            let c = *cell_index.entry((spec, domain)).or_insert_with(|| {
+                cells.push((spec, domain));
+                count.push(0.0);
+                withheld.push(false);
+                label.push(rows[r].domain.clone());
+                cells.len() - 1
+            });
+            count[c] = count[c].max(rows[r].estimate.n as f64);
+            withheld[c] |= rows[r].status == Status::Suppressed;
+        }
+        let mut sums = Vec::new();
+        for &p in specs {
+            for &q in specs {
+                let (by_p, by_q) = (&design.estimates[p].by, &design.estimates[q].by);
+                if by_p.len() >= by_q.len() || !by_p.iter().all(|c| by_q.contains(c)) {
+                    continue;
+                }
+                let positions: Vec<usize> = by_p.iter().filter_map(|c| by_q.iter().position(|d| d == c)).collect();
+                for (c, &(spec, domain)) in cells.iter().enumerate() {
+                    if spec != p {
+                        continue;
+                    }
+                    let margin = &values[p][domain];
+                    let parts: Vec<usize> = cells
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, (s, d))| *s == q && positions.iter().zip(margin).all(|(&at, v)| values[q][*d][at] == *v))
+                        .map(|(i, _)| i)
+                        .collect();
+                    if !parts.is_empty() {
+                        sums.push((c, parts));
+                    }
+                }
+            }
+        }
+        if sums.is_empty() || !withheld.contains(&true) {
+            continue;
+        }
+        if sums.len().saturating_mul(withheld.iter().filter(|w| **w).count()) > MAX_PROTECTION_WORK {
+            let name = &design.estimates[specs[0]].variable;
+            return Err(vec![FormatError::file(format!(
+                "{name}: too many withheld domains under too many margins to check that none can be worked out; ask for the margins in a separate run, or for fewer domains"
+            ))]);
+        }
+        let relations = Relations::new(cells.len(), sums).map_err(|e| vec![FormatError::file(e.0)])?;
+        let primary = Rule::at_least(design.min_respondents.max(1));
+        let mut reasons: Vec<Option<Reason>> = withheld.iter().map(|&w| w.then_some(Reason::Primary { rule: primary })).collect();
+        relations.secondary(&mut reasons, &count).map_err(|e| vec![FormatError::file(e.0)])?;
+        for (r, &(spec, domain)) in cell_of.iter().enumerate() {
+            let Some(&c) = cell_index.get(&(spec, domain)) else { continue };
+            if let Some(Reason::Secondary { protects }) = reasons[c] {
+                let protected =
+                    if label[protects].is_empty() { "the whole population's estimate".to_owned() } else { label[protects].clone() };
+                rows[r].status = Status::Suppressed;
+                rows[r].reason = format!("withheld so that {protected} cannot be worked out from the other estimates and their totals");
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes the estimates as CSV, numbers in full; text a spreadsheet would take for a formula is
