@@ -579,7 +579,7 @@ pub fn run(design: &SurveyDesign, data: &Microdata) -> Result<Vec<EstimateRow>, 
     // Per row its estimate spec and domain; per spec its domains' values.
     let mut cell_of = Vec::new();
     let mut domain_values: Vec<Vec<Vec<String>>> = Vec::with_capacity(design.estimates.len());
-    let mut domain_cache: HashMap<Vec<String>, (Domains, Vec<String>, Vec<Vec<String>>)> = HashMap::new();
+    let mut domain_cache: HashMap<Vec<String>, DomainSet> = HashMap::new();
     for (spec_index, spec) in design.estimates.iter().enumerate() {
         let (y, levels) = match spec.parameter {
             Parameter::Proportion => proportion_levels(&coded, &spec.variable),
@@ -671,6 +671,10 @@ fn domain_codes(coded: &Coded<'_>, by: &[String]) -> (Vec<u32>, Vec<String>, Vec
     }
     (out, labels, values)
 }
+
+/// The domains of a set of `by` columns: prepared for the design, with each domain's label and
+/// the answers that make it.
+type DomainSet = (Domains, Vec<String>, Vec<Vec<String>>);
 
 /// The most relations times withheld cells secondary suppression takes on for one item.
 const MAX_PROTECTION_WORK: usize = 20_000_000;
