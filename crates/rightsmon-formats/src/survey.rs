@@ -724,20 +724,22 @@ fn protect(
                 if by_p.len() >= by_q.len() || !by_p.iter().all(|c| by_q.contains(c)) {
                     continue;
                 }
+                // Q's cells by their answers in P's columns (in P's order), then each P cell's parts.
                 let positions: Vec<usize> = by_p.iter().filter_map(|c| by_q.iter().position(|d| d == c)).collect();
+                let mut finer: HashMap<Vec<&str>, Vec<usize>> = HashMap::new();
+                for (i, &(spec, domain)) in cells.iter().enumerate() {
+                    if spec == q {
+                        let key = positions.iter().map(|&at| values[q][domain][at].as_str()).collect();
+                        finer.entry(key).or_default().push(i);
+                    }
+                }
                 for (c, &(spec, domain)) in cells.iter().enumerate() {
                     if spec != p {
                         continue;
                     }
-                    let margin = &values[p][domain];
-                    let parts: Vec<usize> = cells
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, (s, d))| *s == q && positions.iter().zip(margin).all(|(&at, v)| values[q][*d][at] == *v))
-                        .map(|(i, _)| i)
-                        .collect();
-                    if !parts.is_empty() {
-                        sums.push((c, parts));
+                    let key: Vec<&str> = values[p][domain].iter().map(String::as_str).collect();
+                    if let Some(parts) = finer.get(&key) {
+                        sums.push((c, parts.clone()));
                     }
                 }
             }
