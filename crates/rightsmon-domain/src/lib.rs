@@ -23,6 +23,7 @@ pub mod reminder;
 pub mod report;
 pub mod right;
 pub mod roadmap;
+pub mod survey;
 pub mod text;
 pub mod time;
 pub mod validation;

@@ -345,6 +345,27 @@ pub const INSTANCE_TABLES: &[TableSpec] = &[
         "id",
         Some("id"),
     ),
+    table(
+        "surveys",
+        &[
+            ("id", I),
+            ("city_code", T),
+            ("title", T),
+            ("period", T),
+            ("design", T),
+            ("file_name", T),
+            ("respondents", I),
+            ("estimates", T),
+            ("uploaded_by", I),
+            ("uploaded_at", I),
+            ("microdata_deleted_by", I),
+            ("microdata_deleted_at", I),
+        ],
+        "id",
+        Some("id"),
+    ),
+    // The respondents' answers are the city's data: a backup holds them (see docs/privacy.md).
+    table("survey_microdata", &[("survey_id", I), ("content", T)], "survey_id", None),
     table("roadmap_steps", &[("code", T), ("position", I), ("name", T)], "code", None),
     table(
         "roadmap_milestones",

@@ -20,7 +20,7 @@ mod types;
 pub mod prelude {
     pub use crate::{
         AccountStore, AccountabilityStore, AreaStore, AuditStore, CatalogueStore, CodesignStore, CycleStore, ImportStore, InstanceStore,
-        ObservationStore, ReferenceStore, ReminderStore, RoadmapStore, Store,
+        ObservationStore, ReferenceStore, ReminderStore, RoadmapStore, Store, SurveyStore,
     };
 }
 
@@ -46,6 +46,7 @@ use rightsmon_domain::reminder::{Delivery, EmailState, NewReminder, Reminder, Re
 use rightsmon_domain::report::{CityReportSnapshot, NetworkReport, NetworkReportSnapshot, Report};
 use rightsmon_domain::right::{Right, RightKind, Theme};
 use rightsmon_domain::roadmap::{Milestone, NewMilestone, RoadmapStep};
+use rightsmon_domain::survey::{NewSurvey, Survey};
 use rightsmon_domain::text::LanguageCode;
 use rightsmon_domain::time::Timestamp;
 
@@ -86,6 +87,7 @@ pub trait Store:
     + AccountStore
     + ReminderStore
     + RoadmapStore
+    + SurveyStore
     + AuditStore
     + InstanceStore
     + Send
@@ -100,6 +102,29 @@ pub trait Store:
 
     /// Checks that the database answers.
     async fn ping(&self) -> StoreResult<()>;
+}
+
+/// Surveys of residents: each wave with its estimates, and its respondents' answers kept apart.
+#[async_trait]
+pub trait SurveyStore: Send + Sync {
+    /// Keeps a survey wave with its estimates and its respondents' file (packed: never read
+    /// back but to estimate again), in one transaction.
+    async fn create_survey(
+        &self,
+        survey: &NewSurvey,
+        microdata: &str,
+        by: Option<i64>,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> StoreResult<Survey>;
+    async fn get_survey(&self, id: i64) -> StoreResult<Survey>;
+    /// A city's surveys (every city's without one), latest first.
+    async fn list_surveys(&self, city: Option<&AreaCode>) -> StoreResult<Vec<Survey>>;
+    /// The packed respondents' file, while it is kept.
+    async fn survey_microdata(&self, id: i64) -> StoreResult<Option<String>>;
+    /// Deletes the respondents' file; the survey and its estimates stay. Deleting twice is a
+    /// conflict.
+    async fn delete_survey_microdata(&self, id: i64, by: Option<i64>, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<Survey>;
 }
 
 /// The road map: the network's steps and the cities' milestones.

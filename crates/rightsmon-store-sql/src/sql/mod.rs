@@ -79,6 +79,7 @@ pub(crate) mod ops;
 mod reference;
 mod reminders;
 mod roadmap;
+mod surveys;
 
 use self::{audit::*, catalogue::*, generations::*, imports::*, observations::*, reference::*};
 use super::{Backend, Db};

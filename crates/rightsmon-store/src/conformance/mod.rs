@@ -113,7 +113,8 @@ macro_rules! conformance_suite {
                 actions_take_the_status_of_their_latest_update_and_updates_are_kept,
                 assessments_keep_every_version_of_each_side,
                 reports_are_kept_as_issued,
-                practices_keep_their_translations
+                practices_keep_their_translations,
+                surveys_keep_their_estimates_when_their_answers_are_deleted
             );
         }
         mod cycles {

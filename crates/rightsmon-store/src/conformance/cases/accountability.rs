@@ -258,3 +258,55 @@ pub async fn practices_keep_their_translations(store: S) {
     expect_not_found(store.get_practice(second.id + 1).await);
     expect_not_found(store.create_practice(&NewPractice { city: city("nowhere"), ..practice }, None, Timestamp(5), &audit()).await);
 }
+
+pub async fn surveys_keep_their_estimates_when_their_answers_are_deleted(store: S) {
+    use rightsmon_domain::survey::{EstimateStatus, NewSurvey, SurveyEstimate};
+    base(&store).await;
+    let estimate = |domain: &str, status: EstimateStatus| SurveyEstimate {
+        name: "safe-at-night".into(),
+        parameter: "proportion".into(),
+        variable: "q12".into(),
+        domain: domain.into(),
+        level: "yes".into(),
+        estimate: (status != EstimateStatus::Suppressed).then_some(0.6123456789012345),
+        se: (status != EstimateStatus::Suppressed).then_some(0.0412),
+        lower: (status != EstimateStatus::Suppressed).then_some(0.52),
+        upper: (status != EstimateStatus::Suppressed).then_some(0.69),
+        confidence: 0.95,
+        interval: "logit".into(),
+        df: Some(38.0),
+        deff: (status != EstimateStatus::Suppressed).then_some(1.7),
+        n: (status != EstimateStatus::Suppressed).then_some(412),
+        weighted_n: (status != EstimateStatus::Suppressed).then_some(120_345.5),
+        status,
+        reason: if status == EstimateStatus::Suppressed { "fewer than 30 respondents".into() } else { String::new() },
+        method: "survey-taylor-linearisation 1".into(),
+    };
+    let survey = NewSurvey {
+        city: city("ghent"),
+        title: "Safety survey, wave 1".into(),
+        period: Period::parse("2026").unwrap(),
+        design: "weight = \"w\"\n".into(),
+        file_name: "wave1.csv".into(),
+        respondents: 1200,
+        estimates: vec![estimate("", EstimateStatus::Published), estimate("district=3", EstimateStatus::Suppressed)],
+    };
+    let kept = store.create_survey(&survey, "packed answers", None, Timestamp(5), &audit()).await.unwrap();
+    assert_eq!(kept.survey, survey);
+    assert!(kept.has_microdata());
+    assert_eq!(store.get_survey(kept.id).await.unwrap(), kept);
+    assert_eq!(store.survey_microdata(kept.id).await.unwrap().as_deref(), Some("packed answers"));
+    let other =
+        store.create_survey(&NewSurvey { city: city("padova"), ..survey.clone() }, "x", None, Timestamp(6), &audit()).await.unwrap();
+    assert_eq!(store.list_surveys(Some(&city("ghent"))).await.unwrap(), std::slice::from_ref(&kept));
+    assert_eq!(store.list_surveys(None).await.unwrap().iter().map(|s| s.id).collect::<Vec<_>>(), [other.id, kept.id]);
+    // The answers go; the survey and its estimates stay, saying when and by whom.
+    let deleted = store.delete_survey_microdata(kept.id, None, Timestamp(9), &audit()).await.unwrap();
+    assert_eq!(deleted.microdata_deleted_at, Some(Timestamp(9)));
+    assert_eq!(deleted.survey, survey);
+    assert_eq!(store.survey_microdata(kept.id).await.unwrap(), None);
+    expect_conflict(store.delete_survey_microdata(kept.id, None, Timestamp(10), &audit()).await);
+    assert_eq!(store.survey_microdata(other.id).await.unwrap().as_deref(), Some("x"));
+    expect_not_found(store.get_survey(other.id + 1).await);
+    expect_not_found(store.create_survey(&NewSurvey { city: city("nowhere"), ..survey }, "x", None, Timestamp(11), &audit()).await);
+}
