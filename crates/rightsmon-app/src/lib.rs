@@ -26,6 +26,7 @@ pub mod reminders;
 pub mod reporting;
 pub mod reports;
 pub mod roadmap;
+pub mod surveys;
 pub mod translations;
 pub mod wide;
 

@@ -805,3 +805,49 @@ pub fn write_estimates<W: Write>(writer: W, design: &SurveyDesign, rows: &[Estim
     }
     csv.flush()
 }
+
+/// The largest respondents' file a packed one may unpack to: a packed file is refused before it
+/// grows beyond it.
+pub const MAX_UNPACKED_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// A respondents' file as kept: deflated, then base64.
+pub fn pack(bytes: &[u8]) -> String {
+    use base64::Engine;
+    use std::io::Write as _;
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    // Writing into memory cannot fail.
+    let _ = encoder.write_all(bytes);
+    let deflated = encoder.finish().unwrap_or_default();
+    base64::engine::general_purpose::STANDARD.encode(deflated)
+}
+
+/// The respondents' file back from its packed text, refused when it would unpack beyond
+/// [`MAX_UNPACKED_BYTES`].
+pub fn unpack(text: &str) -> Result<Vec<u8>, FormatError> {
+    use base64::Engine;
+    let deflated = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .map_err(|_| FormatError::file("the kept respondents' file is damaged (not base64)"))?;
+    let mut out = Vec::new();
+    let mut reader = flate2::read::DeflateDecoder::new(deflated.as_slice()).take(MAX_UNPACKED_BYTES + 1);
+    reader.read_to_end(&mut out).map_err(|_| FormatError::file("the kept respondents' file is damaged (not deflated)"))?;
+    if out.len() as u64 > MAX_UNPACKED_BYTES {
+        return Err(FormatError::file("the kept respondents' file unpacks to more than 1 GB"));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_packed_file_unpacks_to_the_same_bytes_and_damage_is_refused() {
+        let file = "w,q\n1,yes\n2,no\n".repeat(1000);
+        let packed = pack(file.as_bytes());
+        assert!(packed.len() < file.len() / 4, "{}", packed.len());
+        assert_eq!(unpack(&packed).unwrap(), file.as_bytes());
+        assert!(unpack("not base64 !").unwrap_err().message.contains("not base64"));
+        assert!(unpack("AAAA").unwrap_err().message.contains("not deflated"));
+    }
+}
