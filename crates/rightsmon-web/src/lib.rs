@@ -29,6 +29,7 @@ mod practices;
 mod reporting;
 mod reports;
 mod roadmap;
+mod surveys;
 mod upload;
 mod workspace;
 
@@ -339,6 +340,9 @@ pub fn routes() -> Routes {
         .route("/api/v1/recommendations", "GET", Access::Public, get(accountability::api_tracker))
         .route("/api/v1/recommendations/{id}", "GET", Access::Public, get(accountability::api_recommendation))
         .route("/api/v1/consultations/{id}", "GET", Access::Public, get(accountability::api_consultation))
+        .route("/api/v1/cities/{code}/surveys", "GET", Access::SignedIn, get(surveys::api_city_surveys))
+        .route("/api/v1/surveys/{id}", "GET", Access::SignedIn, get(surveys::api_survey))
+        .route("/api/v1/surveys/{id}/microdata-deletion", "POST", Access::SignedIn, post(surveys::api_delete_microdata))
 }
 
 /// The route table, for documentation and tests.

@@ -62,7 +62,13 @@ struct Fixture {
     report: (i64, i64),
     /// A practice of each city.
     practice: (i64, i64),
+    /// A survey wave of each city, its respondents' answers marked with [`ANSWER_MARK`].
+    survey: (i64, i64),
 }
+
+/// What every respondent's free-text answer and identifier in the fixture's surveys carry: no
+/// answer of any route may hold it.
+const ANSWER_MARK: &str = "RESPONDENT-ANSWER-7731";
 
 /// A request of the table, about Ghent (the roles' own city) or Padova (another).
 #[derive(Debug, Clone)]
@@ -462,6 +468,29 @@ const TABLE: &[Entry] = &[
         other: "UFFFFA",
     },
     Entry { method: "GET", route: "/api/v1/practices", call: |_, _| get("/api/v1/practices"), own: "AAAAAA", other: "AAAAAA" },
+    // Surveys of residents: read by those who see the city's work in progress, another city's
+    // not even found; the city's coordinators delete the answers (a second deletion conflicts).
+    Entry {
+        method: "GET",
+        route: "/api/v1/cities/{code}/surveys",
+        call: |_, o| get(format!("/api/v1/cities/{}/surveys", city(o))),
+        own: "UAAAAA",
+        other: "UFFFFA",
+    },
+    Entry {
+        method: "GET",
+        route: "/api/v1/surveys/{id}",
+        call: |f, o| get(format!("/api/v1/surveys/{}", pick(f.survey, o))),
+        own: "UAAAAA",
+        other: "UNNNNA",
+    },
+    Entry {
+        method: "POST",
+        route: "/api/v1/surveys/{id}/microdata-deletion",
+        call: |f, o| Call::Json(format!("/api/v1/surveys/{}/microdata-deletion", pick(f.survey, o)), serde_json::json!({})),
+        own: "UFFFAA",
+        other: "UNNNNA",
+    },
     Entry {
         method: "GET",
         route: "/api/v1/practices/{id}",
@@ -820,6 +849,27 @@ async fn fixture(app: &TestApp) -> Fixture {
         }
     };
     let practice = (practice("ghent").await, practice("padova").await);
+    let survey = |city: &'static str| {
+        let coordinator = coordinator.clone();
+        async move {
+            let mut rows = String::from("id,w,sex,safe,comment\n");
+            for i in 0..40 {
+                rows.push_str(&format!(
+                    "{ANSWER_MARK}-{i},{},{},{},{ANSWER_MARK} said {i}\n",
+                    1 + i % 2,
+                    if i % 3 == 0 { "M" } else { "F" },
+                    i % 2
+                ));
+            }
+            let draft = rightsmon_domain::survey::SurveyDraft {
+                title: "Matrix survey".into(),
+                period: "2026".into(),
+                design: "weight = \"w\"\n[disclosure]\nmin_respondents = 5\n[[estimate]]\nparameter = \"proportion\"\nvariable = \"safe\"\nby = [\"sex\"]\n".into(),
+            };
+            app.app.upload_survey(&coordinator, city, &draft, "answers.csv", rows.into_bytes()).await.unwrap().id
+        }
+    };
+    let survey = (survey("ghent").await, survey("padova").await);
     Fixture {
         value: value_pair,
         published,
@@ -831,6 +881,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         consultation: (ghent.2, padova.2),
         report,
         practice,
+        survey,
     }
 }
 
@@ -946,6 +997,43 @@ async fn every_route_answers_every_role_as_the_access_matrix_declares() {
     }
     assert!(wrong.is_empty(), "{} answers differ from the matrix:\n{}", wrong.len(), wrong.join("\n"));
     let _ = fixture.published;
+}
+
+/// No route gives out a respondent's answers: every route of the table, as every role, on both
+/// cities, before and after the answers are deleted, and never the mark the answers carry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_route_gives_out_a_respondents_answers() {
+    let app = test_app().await;
+    let fixture = fixture(&app).await;
+    let mut clients = Vec::new();
+    for (_, username) in ROLES {
+        clients.push(client(&app, username).await);
+    }
+    let mut seen = 0;
+    for entry in TABLE.iter().filter(|e| e.method == "GET") {
+        for own in [true, false] {
+            let call = (entry.call)(&fixture, own);
+            for client in &clients {
+                let reply = send(&app, client, &call).await;
+                assert!(!reply.body.contains(ANSWER_MARK), "{call:?} gives out a respondent's answer:\n{}", reply.body);
+                seen += usize::from(reply.status.is_success());
+            }
+        }
+    }
+    assert!(seen > 200, "the routes answered: {seen}");
+    // The survey itself is read, with its estimates, and without the answers.
+    let coordinator = &clients[4];
+    let survey = send(&app, coordinator, &get(format!("/api/v1/surveys/{}", fixture.survey.0))).await.json();
+    assert_eq!(survey["respondents"], 40);
+    assert!(survey["estimates"].as_array().is_some_and(|e| e.len() == 4), "{survey}");
+    // Deleting the answers keeps the survey and its estimates.
+    let deletion = Call::Json(format!("/api/v1/surveys/{}/microdata-deletion", fixture.survey.0), serde_json::json!({}));
+    let deleted = send(&app, coordinator, &deletion).await.json();
+    assert_eq!(deleted["estimates"], survey["estimates"]);
+    assert!(deleted["microdata_deleted_at"].is_number(), "{deleted}");
+    assert!(app.app.store.survey_microdata(fixture.survey.0).await.unwrap().is_none());
+    let after = send(&app, coordinator, &get(format!("/api/v1/surveys/{}", fixture.survey.0))).await.json();
+    assert_eq!(after["estimates"], survey["estimates"]);
 }
 
 /// Published values are the public's; the history of one shows its published versions only.
