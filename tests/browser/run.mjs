@@ -167,6 +167,8 @@ async function pageTypes(base) {
   types.push({ name: "practice", url: "/practices/1" });
   types.push({ name: "practice-for-civil-society", url: "/practices/1", user: "ghent-cso" });
   types.push({ name: "new-practice", url: "/practices/new", user: "ghent-cso" });
+  types.push({ name: "surveys-for-the-city", url: "/cities/ghent/surveys", user: "ghent-editor" });
+  types.push({ name: "survey-for-the-city", url: "/surveys/1", user: "ghent-coordinator" });
   types.push({ name: "reports-for-the-city", url: "/cities/ghent/reports", user: "ghent-coordinator" });
   const reports = await (await fetch(`${base}/cities/ghent/reports`)).text();
   const report = reports.match(/href="(\/reports\/\d+)"/);

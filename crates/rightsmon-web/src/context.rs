@@ -82,7 +82,13 @@ const UPLOAD_PATHS: [&str; 2] = ["/workspace/imports", "/workspace/districts"];
 
 /// Whether the request is a multipart upload to a route that takes files.
 fn is_upload(parts: &Parts) -> bool {
-    UPLOAD_PATHS.contains(&parts.uri.path())
+    let path = parts.uri.path();
+    // A city's survey waves: `/cities/{code}/surveys`.
+    let survey = path
+        .strip_prefix("/cities/")
+        .and_then(|rest| rest.strip_suffix("/surveys"))
+        .is_some_and(|code| !code.is_empty() && !code.contains('/'));
+    (UPLOAD_PATHS.contains(&path) || survey)
         && parts
             .headers
             .get(header::CONTENT_TYPE)

@@ -131,6 +131,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("network_reports.html", include_str!("../templates/network_reports.html")),
     ("practice.html", include_str!("../templates/practice.html")),
     ("practice_new.html", include_str!("../templates/practice_new.html")),
+    ("surveys.html", include_str!("../templates/surveys.html")),
+    ("survey.html", include_str!("../templates/survey.html")),
     ("city_roadmap.html", include_str!("../templates/city_roadmap.html")),
     ("consultation.html", include_str!("../templates/consultation.html")),
     ("cycle.html", include_str!("../templates/cycle.html")),
@@ -340,6 +342,10 @@ pub fn routes() -> Routes {
         .route("/api/v1/recommendations", "GET", Access::Public, get(accountability::api_tracker))
         .route("/api/v1/recommendations/{id}", "GET", Access::Public, get(accountability::api_recommendation))
         .route("/api/v1/consultations/{id}", "GET", Access::Public, get(accountability::api_consultation))
+        .route("/cities/{code}/surveys", "GET", Access::SignedIn, get(surveys::city))
+        .route("/cities/{code}/surveys", "POST", Access::SignedIn, post(surveys::upload))
+        .route("/surveys/{id}", "GET", Access::SignedIn, get(surveys::show))
+        .route("/surveys/{id}/microdata-deletion", "POST", Access::SignedIn, post(surveys::delete_microdata))
         .route("/api/v1/cities/{code}/surveys", "GET", Access::SignedIn, get(surveys::api_city_surveys))
         .route("/api/v1/surveys/{id}", "GET", Access::SignedIn, get(surveys::api_survey))
         .route("/api/v1/surveys/{id}/microdata-deletion", "POST", Access::SignedIn, post(surveys::api_delete_microdata))

@@ -1,13 +1,129 @@
-//! Surveys of residents in the JSON API: a city's survey waves and their estimates after
-//! disclosure control, for those who see the city's work in progress; the respondents'
-//! answers are never among what is sent. The city's coordinators delete the answers.
+//! Surveys of residents, on pages and in the JSON API: a city's survey waves and their
+//! estimates after disclosure control, for those who see the city's work in progress; its data
+//! team uploads a wave (design and respondents' file), its coordinators delete the answers. The
+//! respondents' answers are never among what is shown or sent.
 
 use crate::WebState;
 use crate::context::{Ctx, Id};
 use crate::error::WebError;
+use crate::{see_other, upload};
 use axum::Json;
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use rightsmon_app::AppError;
+use rightsmon_app::surveys::MAX_SURVEY_FILE_BYTES;
+use rightsmon_domain::FieldErrors;
+use rightsmon_domain::access::Permission;
+use rightsmon_domain::survey::{MAX_DESIGN_BYTES, Survey, SurveyDraft};
+use rightsmon_domain::time::Date;
 use serde_json::{Value, json};
+
+/// A survey as its pages show it: dates as days, and nothing of the answers.
+fn survey_value(survey: &Survey) -> Value {
+    json!({
+        "id": survey.id,
+        "title": survey.survey.title,
+        "period": survey.survey.period.to_string(),
+        "file_name": survey.survey.file_name,
+        "respondents": survey.survey.respondents,
+        "design": survey.survey.design,
+        "uploaded_on": Date::of_timestamp(survey.uploaded_at).to_string(),
+        "deleted_on": survey.microdata_deleted_at.map(|at| Date::of_timestamp(at).to_string()),
+        "estimates": survey.survey.estimates,
+        "confidence": survey.survey.estimates.first().map_or(95.0, |e| (e.confidence * 100.0).round()),
+    })
+}
+
+async fn city_page(
+    state: &WebState,
+    ctx: &Ctx,
+    code: &str,
+    values: Value,
+    errors: Option<&FieldErrors>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let surveys = state.app.surveys(&ctx.actor, code).await?;
+    let city = state.app.city(code).await?;
+    let page = json!({
+        "city": {"code": city.code, "name": city.name},
+        "surveys": surveys.iter().map(survey_value).collect::<Vec<_>>(),
+        "may_upload": ctx.actor.may(Permission::EnterData(&city.code)),
+        "values": values,
+        "errors": errors.map_or(Value::Null, |e| json!(e.0)),
+    });
+    Ok((status, Html(state.render("surveys.html", ctx, page)?)).into_response())
+}
+
+/// `GET /cities/{code}/surveys`: the city's survey waves, and the form to upload one.
+pub async fn city(State(state): State<WebState>, ctx: Ctx, Path(code): Path<String>) -> Result<Response, WebError> {
+    city_page(&state, &ctx, &code, json!({}), None, StatusCode::OK).await
+}
+
+/// `POST /cities/{code}/surveys`: a survey wave uploaded, estimated and kept; its mistakes come
+/// back at their fields.
+pub async fn upload(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, WebError> {
+    let mut multipart = multipart?;
+    let mut draft = SurveyDraft::default();
+    let (mut file_name, mut bytes) = (String::new(), Vec::new());
+    let too_large = || WebError::BadRequest(format!("the file is larger than {} MB", MAX_SURVEY_FILE_BYTES / (1024 * 1024)));
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { WebError::from(e) })?
+    {
+        match field.name().unwrap_or_default() {
+            "title" => draft.title = upload::text(field).await?,
+            "period" => draft.period = upload::text(field).await?,
+            "design" => {
+                let text = upload::bytes_within(field, MAX_DESIGN_BYTES, || {
+                    WebError::BadRequest("the design description is longer than 1 MB".into())
+                })
+                .await?;
+                draft.design =
+                    String::from_utf8(text).map_err(|_| WebError::BadRequest("the design description is not UTF-8 text".into()))?;
+            }
+            "file" => {
+                file_name = field.file_name().unwrap_or_default().chars().take(200).collect();
+                bytes = upload::bytes_within(field, MAX_SURVEY_FILE_BYTES, too_large).await?;
+            }
+            _ => {}
+        }
+    }
+    match state.app.upload_survey(&ctx.actor, &code, &draft, &file_name, bytes).await {
+        Ok(survey) => Ok(see_other(&format!("/surveys/{}", survey.id))),
+        Err(AppError::Invalid(errors)) => {
+            let values = json!({"title": draft.title, "period": draft.period, "design": draft.design});
+            city_page(&state, &ctx, &code, values, Some(&errors), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `GET /surveys/{id}`: a survey wave with its estimates, their intervals and why any is
+/// withheld or uncertain.
+pub async fn show(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result<Response, WebError> {
+    let survey = state.app.survey(&ctx.actor, id).await?;
+    let city = state.app.city(survey.survey.city.as_str()).await?;
+    let page = json!({
+        "city": {"code": city.code, "name": city.name},
+        "survey": survey_value(&survey),
+        "may_delete": survey.has_microdata() && ctx.actor.may(Permission::ManageCity(&survey.survey.city)),
+    });
+    Ok(Html(state.render("survey.html", &ctx, page)?).into_response())
+}
+
+/// `POST /surveys/{id}/microdata-deletion`: the respondents' answers deleted; back to the survey.
+pub async fn delete_microdata(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result<Response, WebError> {
+    state.app.delete_survey_microdata(&ctx.actor, id).await?;
+    Ok(see_other(&format!("/surveys/{id}")))
+}
 
 /// `GET /api/v1/cities/{code}/surveys`: the city's survey waves with their estimates.
 pub async fn api_city_surveys(State(state): State<WebState>, ctx: Ctx, Path(code): Path<String>) -> Result<Json<Value>, WebError> {

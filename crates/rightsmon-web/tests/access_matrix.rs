@@ -469,7 +469,36 @@ const TABLE: &[Entry] = &[
     },
     Entry { method: "GET", route: "/api/v1/practices", call: |_, _| get("/api/v1/practices"), own: "AAAAAA", other: "AAAAAA" },
     // Surveys of residents: read by those who see the city's work in progress, another city's
-    // not even found; the city's coordinators delete the answers (a second deletion conflicts).
+    // not even found; the city's data team uploads (an upload without a file is refused at its
+    // fields); the city's coordinators delete the answers (a second deletion conflicts).
+    Entry {
+        method: "GET",
+        route: "/cities/{code}/surveys",
+        call: |_, o| get(format!("/cities/{}/surveys", city(o))),
+        own: "UAAAAA",
+        other: "UFFFFA",
+    },
+    Entry {
+        method: "POST",
+        route: "/cities/{code}/surveys",
+        call: |_, o| Call::Upload(format!("/cities/{}/surveys", city(o)), vec![("title", "Matrix".into())]),
+        own: "UFFAAA",
+        other: "UFFFFA",
+    },
+    Entry {
+        method: "GET",
+        route: "/surveys/{id}",
+        call: |f, o| get(format!("/surveys/{}", pick(f.survey, o))),
+        own: "UAAAAA",
+        other: "UNNNNA",
+    },
+    Entry {
+        method: "POST",
+        route: "/surveys/{id}/microdata-deletion",
+        call: |f, o| post(format!("/surveys/{}/microdata-deletion", pick(f.survey, o))),
+        own: "UFFFAA",
+        other: "UNNNNA",
+    },
     Entry {
         method: "GET",
         route: "/api/v1/cities/{code}/surveys",

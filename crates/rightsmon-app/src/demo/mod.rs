@@ -128,6 +128,7 @@ pub struct DemoReport {
     pub reports: usize,
     pub milestones: usize,
     pub practices: usize,
+    pub surveys: usize,
 }
 
 impl App {
@@ -291,6 +292,7 @@ impl App {
         report.reports = self.demo_report().await?;
         report.milestones = self.demo_roadmap().await?;
         report.practices = self.demo_practice().await?;
+        report.surveys = self.demo_survey().await?;
         Ok(report)
     }
 }
@@ -644,6 +646,85 @@ impl App {
             "",
         )
         .await?;
+        Ok(1)
+    }
+}
+
+/// The design of the demo's survey of Ghent's residents.
+const DEMO_SURVEY_DESIGN: &str = r#"weight = "weight"
+strata = "district"
+psu = "block"
+population = "blocks_in_district"
+singleton = "fail"
+
+[recode.sex]
+Vrouw = "F"
+Man = "M"
+
+[[estimate]]
+name = "safe-at-night"
+parameter = "proportion"
+variable = "safe_at_night"
+
+[[estimate]]
+name = "safe-at-night-by-sex"
+parameter = "proportion"
+variable = "safe_at_night"
+by = ["sex"]
+
+[[estimate]]
+name = "safe-at-night-by-district"
+parameter = "proportion"
+variable = "safe_at_night"
+by = ["district"]
+
+[[estimate]]
+name = "discriminated-by-district-and-sex"
+parameter = "proportion"
+variable = "discriminated"
+by = ["district", "sex"]
+"#;
+
+impl App {
+    /// A wave of Ghent's survey of residents: 1,200 synthetic respondents in 5 districts of 12
+    /// blocks, with estimates after disclosure control (some district-by-sex cells withheld).
+    async fn demo_survey(&self) -> AppResult<usize> {
+        use rightsmon_domain::survey::SurveyDraft;
+        let ghent = rightsmon_domain::id::AreaCode::parse("ghent").map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+        if !self.store.list_surveys(Some(&ghent)).await?.is_empty() {
+            return Ok(0);
+        }
+        let editor = self.demo_actor("ghent-editor").await?;
+        let districts = ["Binnenstad", "Brugse Poort", "Ledeberg", "Nieuw Gent", "Sint-Amandsberg"];
+        // A fixed linear congruential sequence: the same respondents on every run.
+        let mut seed: u64 = 20_261_206;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as f64 / f64::from(1u32 << 31)
+        };
+        let mut rows = String::from("respondent,district,block,blocks_in_district,weight,sex,safe_at_night,discriminated\n");
+        for i in 0..1200 {
+            // Fewer respondents in the last district, so that some of its cells are small.
+            let d = if i % 40 == 0 { 4 } else { i % 4 };
+            let block = 1 + (i / 5) % 12;
+            let sex = if next() < 0.52 { "Vrouw" } else { "Man" };
+            let safe = next() < if sex == "Vrouw" { 0.55 } else { 0.72 } - 0.05 * d as f64;
+            let discriminated = next() < 0.12 + 0.03 * d as f64;
+            let weight = 80.0 + (next() * 60.0).round();
+            rows.push_str(&format!(
+                "R{i:04},{},{block},{},{weight},{sex},{},{}\n",
+                districts[d],
+                40 + 4 * d,
+                if safe { "yes" } else { "no" },
+                if discriminated { "yes" } else { "no" }
+            ));
+        }
+        let draft = SurveyDraft {
+            title: "Safety and discrimination survey, wave 1".into(),
+            period: "2025".into(),
+            design: DEMO_SURVEY_DESIGN.into(),
+        };
+        self.upload_survey(&editor, "ghent", &draft, "ghent-residents-2025.csv", rows.into_bytes()).await?;
         Ok(1)
     }
 }
