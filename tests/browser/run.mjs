@@ -787,6 +787,47 @@ async function assessmentsBothSides(browser, base, javaScriptEnabled) {
   console.log(`  ${failures.length === before ? "ok  " : "FAIL"} assessments (${mode})`);
 }
 
+async function surveyWave(browser, base, javaScriptEnabled) {
+  const mode = javaScriptEnabled ? "with JavaScript" : "without JavaScript";
+  console.log(`a data editor uploads a survey wave, reads its estimates; the coordinator deletes the answers (${mode})`);
+  const before = failures.length;
+  const options = { javaScriptEnabled };
+  const title = `Housing survey (${mode})`;
+  let rows = "id,w,block,tenure,comment\n";
+  for (let i = 0; i < 120; i++) rows += `P${i},${1 + (i % 3)},${i % 6},${i % 4 === 0 ? "owner" : "tenant"},private words of person ${i}\n`;
+  const design = 'weight = "w"\npsu = "block"\n[[estimate]]\nname = "tenants"\nparameter = "proportion"\nvariable = "tenure"\n';
+  const form = "form[method=post][enctype='multipart/form-data']";
+  let surveyPath = "";
+  await withUser(browser, base, "ghent-editor", options, async (page) => {
+    await page.goto(`${base}/workspace`);
+    await Promise.all([page.waitForNavigation(), page.click('a[href="/cities/ghent/surveys"]')]);
+    await page.fill("#field-title", title);
+    await page.fill("#field-period", "2026");
+    await page.setInputFiles("#field-file", { name: "housing.csv", mimeType: "text/csv", buffer: Buffer.from(rows) });
+    // First without a design: refused at its field, what was typed kept.
+    await Promise.all([page.waitForNavigation(), page.click(`${form} button[type=submit]`)]);
+    check((await page.locator("#field-design-error").count()) === 1, `an upload without a design is not refused at its field: ${(await page.locator("main").innerText()).slice(0, 600)}`);
+    check((await page.inputValue("#field-title")) === title, "the title typed was lost");
+    await page.fill("#field-design", design);
+    await page.setInputFiles("#field-file", { name: "housing.csv", mimeType: "text/csv", buffer: Buffer.from(rows) });
+    await Promise.all([page.waitForNavigation(), page.click(`${form} button[type=submit]`)]);
+    surveyPath = new URL(page.url()).pathname;
+    check(/^\/surveys\/\d+$/.test(surveyPath), `the upload did not lead to the survey: ${surveyPath}`);
+    const table = await page.locator("main table").innerText();
+    check(table.includes("tenant") && table.includes(" to "), `the estimates and their intervals are not shown: ${table}`);
+    check(!(await page.content()).includes("private words"), "a respondent's answer is on the page");
+    if (javaScriptEnabled) await axeCheck(page, "survey after upload");
+  });
+  await withUser(browser, base, "ghent-coordinator", options, async (page) => {
+    await page.goto(`${base}${surveyPath}`);
+    await Promise.all([page.waitForNavigation(), page.click(`form[action='${surveyPath}/microdata-deletion'] button[type=submit]`)]);
+    check((await page.locator("main p.notice").innerText()).includes("deleted"), "the deletion is not said");
+    check((await page.locator("main table").innerText()).includes("tenant"), "the estimates went with the answers");
+    await page.screenshot({ path: path.join(artifacts, `survey-${javaScriptEnabled ? "js" : "nojs"}.png`), fullPage: true });
+  });
+  console.log(`  ${failures.length === before ? "ok  " : "FAIL"} survey wave (${mode})`);
+}
+
 async function main() {
   if (!fs.existsSync(binary)) throw new Error(`${binary} is missing: build it first (cargo build)`);
   if (!fs.existsSync(browserPath)) throw new Error(`${browserPath} is missing: install Debian's chromium`);
@@ -801,6 +842,7 @@ async function main() {
       for (const javaScriptEnabled of [false, true]) {
         await accountabilityLoop(browser, server.base, javaScriptEnabled);
         await assessmentsBothSides(browser, server.base, javaScriptEnabled);
+        await surveyWave(browser, server.base, javaScriptEnabled);
       }
       return;
     }
@@ -819,6 +861,7 @@ async function main() {
       await residentAndNetwork(browser, server.base, javaScriptEnabled);
       await accountabilityLoop(browser, server.base, javaScriptEnabled);
       await assessmentsBothSides(browser, server.base, javaScriptEnabled);
+      await surveyWave(browser, server.base, javaScriptEnabled);
     }
   } finally {
     await browser.close();
