@@ -4,13 +4,14 @@
 //! be deleted while the survey and its estimates stay.
 
 use crate::{App, AppError, AppResult, signed_in};
+use rightsmon_analysis::survey::SURVEY_ESTIMATE;
 use rightsmon_domain::FieldErrors;
 use rightsmon_domain::access::{Actor, Permission};
 use rightsmon_domain::error::ParseError;
 use rightsmon_domain::id::AreaCode;
 use rightsmon_domain::survey::{EstimateStatus, NewSurvey, Survey, SurveyDraft, SurveyEstimate, SurveyHeading};
 use rightsmon_formats::FormatError;
-use rightsmon_formats::survey::{EstimateRow, Status, pack, read_design, read_microdata, run};
+use rightsmon_formats::survey::{EstimateRow, SurveyDesign, pack, read_design, read_microdata, run};
 use rightsmon_formats::table::Table;
 
 /// The largest respondents' file an upload may be.
@@ -36,10 +37,11 @@ fn at_field(field: &str, code: &'static str, problems: impl IntoIterator<Item = 
     errors
 }
 
-fn published(row: EstimateRow) -> SurveyEstimate {
+/// An estimate as kept: a withheld one without numbers, only its reason.
+fn kept(row: EstimateRow, design: &SurveyDesign) -> SurveyEstimate {
     let e = &row.estimate;
-    let kept = row.status != Status::Suppressed;
-    let number = |v: f64| (kept && v.is_finite()).then_some(v);
+    let shown = row.status != EstimateStatus::Suppressed;
+    let number = |v: f64| (shown && v.is_finite()).then_some(v);
     SurveyEstimate {
         name: row.name.clone(),
         parameter: row.parameter.name().to_owned(),
@@ -50,19 +52,15 @@ fn published(row: EstimateRow) -> SurveyEstimate {
         se: number(e.se),
         lower: number(e.lower),
         upper: number(e.upper),
-        confidence: 0.0,
-        interval: String::new(),
+        confidence: design.confidence,
+        interval: design.interval_of(row.parameter).to_owned(),
         df: e.df.is_finite().then_some(e.df),
         deff: number(e.deff),
-        n: kept.then_some(e.n as u64),
+        n: shown.then_some(e.n as u64),
         weighted_n: number(e.weighted_n),
-        status: match row.status {
-            Status::Published => EstimateStatus::Published,
-            Status::Unreliable => EstimateStatus::Unreliable,
-            Status::Suppressed => EstimateStatus::Suppressed,
-        },
+        status: row.status,
         reason: row.reason,
-        method: format!("{} {}", rightsmon_analysis::survey::SURVEY_ESTIMATE.name, rightsmon_analysis::survey::SURVEY_ESTIMATE.version),
+        method: format!("{} {}", SURVEY_ESTIMATE.name, SURVEY_ESTIMATE.version),
     }
 }
 
@@ -80,13 +78,7 @@ fn estimate(design_text: &str, file_name: &str, bytes: &[u8]) -> Result<(u64, Ve
     .map_err(file_problems)?;
     let rows = run(&design, &microdata).map_err(file_problems)?;
     let respondents = microdata.rows.len() as u64;
-    let estimates = rows
-        .into_iter()
-        .map(|row| {
-            let interval = if row.parameter == rightsmon_analysis::survey::Parameter::Proportion { design.interval.name() } else { "t" };
-            SurveyEstimate { confidence: design.confidence, interval: interval.to_owned(), ..published(row) }
-        })
-        .collect();
+    let estimates = rows.into_iter().map(|row| kept(row, &design)).collect();
     Ok((respondents, estimates))
 }
 

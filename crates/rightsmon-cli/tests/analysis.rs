@@ -3,42 +3,19 @@
 //! with the row and column at fault.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 #[path = "../../rightsmon-analysis/tests/support/reds.rs"]
 mod reds;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+use support::{Scratch, binary};
 
-fn binary() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_rightsmon"));
-    for (name, _) in std::env::vars() {
-        if name.starts_with("RIGHTSMON_") {
-            command.env_remove(name);
-        }
-    }
-    command
-}
-
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let path = std::env::temp_dir().join(format!("rightsmon-analysis-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
+/// What the command printed, on both outputs.
 fn text(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+    format!("{}{}", support::text(&output.stdout), support::text(&output.stderr))
 }
 
 /// A wide result file as (unit, column) -> cell.

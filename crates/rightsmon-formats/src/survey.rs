@@ -13,6 +13,7 @@ use rightsmon_analysis::survey::{
     Design, DesignSpec, Domains, Estimate, Fpc, OUTSIDE, Parameter, ProportionInterval, Request, SURVEY_ESTIMATE, Singleton, encode,
     estimate,
 };
+use rightsmon_domain::survey::EstimateStatus;
 use serde::Serialize;
 use toml::{Table as TomlTable, Value};
 
@@ -329,6 +330,11 @@ pub struct Microdata {
 }
 
 impl SurveyDesign {
+    /// How an estimate's interval is built: the design's choice for proportions, t otherwise.
+    pub fn interval_of(&self, parameter: Parameter) -> &'static str {
+        if parameter == Parameter::Proportion { self.interval.name() } else { "t" }
+    }
+
     /// Every column the design reads.
     pub fn columns(&self) -> Vec<String> {
         let mut columns = vec![self.weight.clone()];
@@ -410,46 +416,28 @@ pub struct EstimateRow {
     pub level: String,
     #[serde(flatten)]
     pub estimate: Estimate,
-    pub status: Status,
+    pub status: EstimateStatus,
     /// Why it is withheld or flagged, in words; empty when published as it is.
     pub reason: String,
 }
 
-/// What disclosure control decided for an estimate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    Published,
-    /// Published with a warning: its relative standard error is above the limit.
-    Unreliable,
-    /// Withheld: too few respondents.
-    Suppressed,
-}
-
-impl Status {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Published => "published",
-            Self::Unreliable => "unreliable",
-            Self::Suppressed => "suppressed",
-        }
-    }
-}
-
 /// Disclosure control of one estimate: withheld below the respondents' threshold, flagged
 /// above the relative standard error limit.
-pub fn control(estimate: &Estimate, min_respondents: usize, max_rse: f64) -> (Status, String) {
+pub fn control(estimate: &Estimate, min_respondents: usize, max_rse: f64) -> (EstimateStatus, String) {
     if estimate.n < min_respondents {
         return (
-            Status::Suppressed,
+            EstimateStatus::Suppressed,
             format!("fewer than {min_respondents} respondents, so it could identify someone and would be too uncertain to use"),
         );
     }
     let rse = estimate.rse();
     if rse.is_nan() || rse > max_rse {
-        return (Status::Unreliable, format!("its relative standard error is above {}%: use it with great care", number(max_rse * 100.0)));
+        return (
+            EstimateStatus::Unreliable,
+            format!("its relative standard error is above {}%: use it with great care", number(max_rse * 100.0)),
+        );
     }
-    (Status::Published, String::new())
+    (EstimateStatus::Published, String::new())
 }
 
 /// The columns of the estimates file.
@@ -715,7 +703,7 @@ fn protect(
                 cells.len() - 1
             });
             count[c] = count[c].max(rows[r].estimate.n as f64);
-            withheld[c] |= rows[r].status == Status::Suppressed;
+            withheld[c] |= rows[r].status == EstimateStatus::Suppressed;
         }
         let mut sums = Vec::new();
         for &p in specs {
@@ -762,7 +750,7 @@ fn protect(
             if let Some(Reason::Secondary { protects }) = reasons[c] {
                 let protected =
                     if label[protects].is_empty() { "the whole population's estimate".to_owned() } else { label[protects].clone() };
-                rows[r].status = Status::Suppressed;
+                rows[r].status = EstimateStatus::Suppressed;
                 rows[r].reason = format!("withheld so that {protected} cannot be worked out from the other estimates and their totals");
             }
         }
@@ -778,9 +766,9 @@ pub fn write_estimates<W: Write>(writer: W, design: &SurveyDesign, rows: &[Estim
     let method = format!("{} {}", SURVEY_ESTIMATE.name, SURVEY_ESTIMATE.version);
     for r in rows {
         let e = &r.estimate;
-        let interval = if r.parameter == Parameter::Proportion { design.interval.name() } else { "t" };
+        let interval = design.interval_of(r.parameter);
         // A withheld estimate keeps its place and its reason, never a number.
-        let shown = |v: f64| if r.status == Status::Suppressed { String::new() } else { number(v) };
+        let shown = |v: f64| if r.status == EstimateStatus::Suppressed { String::new() } else { number(v) };
         csv.write_record([
             neutralise(&r.name).into_owned(),
             r.parameter.name().to_owned(),
@@ -796,9 +784,9 @@ pub fn write_estimates<W: Write>(writer: W, design: &SurveyDesign, rows: &[Estim
             number(e.df),
             shown(e.deff),
             shown(e.rse()),
-            if r.status == Status::Suppressed { String::new() } else { e.n.to_string() },
+            if r.status == EstimateStatus::Suppressed { String::new() } else { e.n.to_string() },
             shown(e.weighted_n),
-            r.status.name().to_owned(),
+            r.status.as_str().to_owned(),
             r.reason.clone(),
             method.clone(),
         ])?;
