@@ -8,8 +8,10 @@ use rightsmon_analysis::survey::SURVEY_ESTIMATE;
 use rightsmon_domain::FieldErrors;
 use rightsmon_domain::access::{Actor, Permission};
 use rightsmon_domain::error::ParseError;
-use rightsmon_domain::id::AreaCode;
-use rightsmon_domain::survey::{EstimateStatus, NewSurvey, Survey, SurveyDraft, SurveyEstimate, SurveyHeading};
+use rightsmon_domain::id::{AreaCode, IndicatorCode};
+use rightsmon_domain::survey::{
+    ControlReason, EstimateStatus, NewSurvey, NewWithheld, Survey, SurveyDraft, SurveyEstimate, SurveyHeading, SurveyValues, WithheldValue,
+};
 use rightsmon_formats::FormatError;
 use rightsmon_formats::survey::{EstimateRow, SurveyDesign, pack, read_design, read_microdata, run};
 use rightsmon_formats::table::Table;
@@ -60,13 +62,15 @@ fn kept(row: EstimateRow, design: &SurveyDesign) -> SurveyEstimate {
         weighted_n: number(e.weighted_n),
         status: row.status,
         reason: row.reason,
+        because: row.because,
+        indicator: design.estimates.get(row.spec).and_then(|spec| spec.indicator.clone()),
         method: format!("{} {}", SURVEY_ESTIMATE.name, SURVEY_ESTIMATE.version),
     }
 }
 
 /// Reads the design and the respondents' file and makes the estimates: every problem at the
 /// field it belongs to.
-fn estimate(design_text: &str, file_name: &str, bytes: &[u8]) -> Result<(u64, Vec<SurveyEstimate>), FieldErrors> {
+fn estimate(design_text: &str, file_name: &str, bytes: &[u8]) -> Result<Estimated, FieldErrors> {
     let design = read_design(design_text).map_err(|problems| at_field("design", "invalid_design", problems))?;
     let file_problems = |problems: Vec<FormatError>| at_field("file", "invalid_file", problems.iter().map(ToString::to_string));
     let xlsx = bytes.starts_with(b"PK\x03\x04") || file_name.to_ascii_lowercase().ends_with(".xlsx");
@@ -78,9 +82,22 @@ fn estimate(design_text: &str, file_name: &str, bytes: &[u8]) -> Result<(u64, Ve
     .map_err(file_problems)?;
     let rows = run(&design, &microdata).map_err(file_problems)?;
     let respondents = microdata.rows.len() as u64;
+    let cells = rows.iter().map(|row| (row.spec, row.answers.clone())).collect();
     let estimates = rows.into_iter().map(|row| kept(row, &design)).collect();
-    Ok((respondents, estimates))
+    Ok(Estimated { design, respondents, estimates, cells })
 }
+
+/// A wave's estimates, with the design they were made by and, per estimate, its spec and the
+/// answers that make its domain.
+struct Estimated {
+    design: SurveyDesign,
+    respondents: u64,
+    estimates: Vec<SurveyEstimate>,
+    cells: Vec<(usize, Vec<String>)>,
+}
+
+/// The most problems with the indicators of a wave reported at once.
+const MAX_VALUE_PROBLEMS: usize = 20;
 
 impl App {
     /// Estimates a survey wave of a city from its respondents' file and design description, and
@@ -117,27 +134,262 @@ impl App {
         let design = heading.design.clone();
         let file = name.clone();
         // Reading and estimating a large file is work for a thread of its own.
-        let (respondents, estimates, packed) = tokio::task::spawn_blocking(move || {
-            estimate(&design, &file, &bytes).map(|(respondents, estimates)| (respondents, estimates, pack(&bytes)))
-        })
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("the survey could not be estimated: {e}")))??;
+        let (estimated, packed) =
+            tokio::task::spawn_blocking(move || estimate(&design, &file, &bytes).map(|estimated| (estimated, pack(&bytes))))
+                .await
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("the survey could not be estimated: {e}")))??;
         let survey = NewSurvey {
             city,
             title: heading.title,
             period: heading.period,
             design: heading.design,
             file_name: if name.is_empty() { "respondents".into() } else { name },
-            respondents,
-            estimates,
+            respondents: estimated.respondents,
+            estimates: estimated.estimates.clone(),
         };
+        let values = self.survey_values(&survey, &estimated).await?;
         let event = self.event(
             Some(user),
             "survey.uploaded",
             "survey:*",
-            serde_json::json!({"city": survey.city, "respondents": survey.respondents, "estimates": survey.estimates.len()}),
+            serde_json::json!({
+                "city": survey.city, "respondents": survey.respondents, "estimates": survey.estimates.len(),
+                "values": values.values.len(), "withheld": values.withheld.len(),
+            }),
         );
-        Ok(self.store.create_survey(&survey, &packed, Some(user), self.now(), &event).await?)
+        match self.store.create_survey(&survey, &packed, &values, Some(user), self.now(), &event).await {
+            Ok(kept) => Ok(kept),
+            Err(rightsmon_store::StoreError::Conflict { .. }) => {
+                Err(AppError::Conflict("a value this wave gives was entered or changed meanwhile; upload the wave again".into()))
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// The values a wave gives the indicators its design names: each estimate of an indicator's
+    /// answer becomes a draft value of the city or district and group its domain maps to, with
+    /// its interval and precision, for the usual review; a withheld estimate becomes a withheld
+    /// value. A value already there is replaced only if it is an earlier wave's draft; every
+    /// other problem is told at the design.
+    async fn survey_values(&self, survey: &NewSurvey, estimated: &Estimated) -> AppResult<SurveyValues> {
+        use rightsmon_domain::catalogue::{DISTRICT_DIMENSION, ValueType};
+        use rightsmon_domain::codelist::DisaggregationKey;
+        use rightsmon_domain::observation::{
+            NewObservation, ObservationValue, Precision, Provenance, ProvenanceKind, StatusFlag, WorkflowState,
+        };
+        let design = &estimated.design;
+        let mut problems: Vec<String> = Vec::new();
+        let mut values = SurveyValues::default();
+        if design.estimates.iter().all(|spec| spec.indicator.is_none()) {
+            return Ok(values);
+        }
+        let districts = self.store.list_areas(Some(rightsmon_domain::area::AreaKind::District), Some(&survey.city)).await?;
+        let codelists = self.store.list_codelists().await?;
+        let retired = self.store.list_retired().await?;
+        for (index, spec) in design.estimates.iter().enumerate() {
+            let Some(code) = &spec.indicator else { continue };
+            let at = format!("estimate {} ({})", index + 1, spec.name);
+            let definition = match self.indicator(code, None).await {
+                Ok(d) => d,
+                Err(AppError::NotFound) => {
+                    problems.push(format!("{at}: the catalogue has no indicator {code}"));
+                    continue;
+                }
+                Err(other) => return Err(other),
+            };
+            if retired.iter().any(|r| r.indicator == definition.code) {
+                problems.push(format!("{at}: {code} is retired, so no new values are collected for it"));
+                continue;
+            }
+            if matches!(definition.value_type, ValueType::Text | ValueType::YesNo | ValueType::Ordinal) {
+                problems.push(format!("{at}: {code} holds {} values, not numbers a survey estimates", definition.value_type.as_str()));
+                continue;
+            }
+            let scale = spec.scale.unwrap_or(
+                if spec.parameter == rightsmon_analysis::survey::Parameter::Proportion && definition.value_type == ValueType::Percentage {
+                    100.0
+                } else {
+                    1.0
+                },
+            );
+            // What is stored already for the indicator in the city and its districts in the period.
+            let mut query = rightsmon_store::ObservationQuery::new(rightsmon_store::Visibility::All);
+            query.indicator = Some(definition.code.clone());
+            query.version = Some(definition.version);
+            query.area = Some(survey.city.clone());
+            query.include_districts = true;
+            query.period_from = Some(survey.period);
+            query.period_to = Some(survey.period);
+            let stored = self.store.list_all_observations(&query).await?;
+            let mut matched = false;
+            for (estimate, (spec_index, answers)) in estimated.estimates.iter().zip(&estimated.cells) {
+                if *spec_index != index || spec.level.as_ref().is_some_and(|level| *level != estimate.level) {
+                    continue;
+                }
+                matched = true;
+                let domain = if estimate.domain.is_empty() { "the whole population".to_owned() } else { estimate.domain.clone() };
+                // The domain's answers as the city or a district, and a group.
+                let mut area = survey.city.clone();
+                let mut pairs = Vec::new();
+                let mut mapped = true;
+                for (column, answer) in spec.by.iter().zip(answers) {
+                    let dimension = design.dimensions.get(column).map_or("", String::as_str);
+                    if dimension == DISTRICT_DIMENSION {
+                        match districts.iter().find(|d| d.code.as_str() == answer) {
+                            Some(district) => area = district.code.clone(),
+                            None => {
+                                problems.push(format!(
+                                    "{at}: {column}={answer} is not a district of {}: map the answers to district codes under [recode.{column}]",
+                                    survey.city
+                                ));
+                                mapped = false;
+                            }
+                        }
+                        continue;
+                    }
+                    if let Some(list) = codelists.iter().find(|c| c.dimension().as_str() == dimension)
+                        && !list.codes().iter().any(|c| c.code.as_str() == answer)
+                    {
+                        problems.push(format!(
+                            "{at}: {column}={answer} is not a code of {dimension}; map the answers to its codes under [recode.{column}]"
+                        ));
+                        mapped = false;
+                        continue;
+                    }
+                    pairs.push((dimension.to_owned(), answer.clone()));
+                }
+                if !mapped {
+                    continue;
+                }
+                let key = match DisaggregationKey::from_pairs(pairs) {
+                    Ok(key) => key,
+                    Err(e) => {
+                        problems.push(format!("{at}, {domain}: {}", e.message));
+                        continue;
+                    }
+                };
+                if !definition.allows_key(&key) {
+                    problems.push(format!("{at}: {code} does not report the group {key}"));
+                    continue;
+                }
+                if estimate.status == EstimateStatus::Suppressed {
+                    let reason = estimate.because.clone().unwrap_or(ControlReason::FewRespondents { min: design.min_respondents as u64 });
+                    values.withheld.push(NewWithheld {
+                        indicator: definition.code.clone(),
+                        version: definition.version,
+                        area,
+                        period: survey.period,
+                        key,
+                        reason,
+                    });
+                    continue;
+                }
+                let (Some(value), Some(se)) = (estimate.estimate, estimate.se) else { continue };
+                let value = value * scale;
+                if let Err(e) = definition.check_number(value) {
+                    problems.push(format!(
+                        "{at}, {domain}: {} (the estimate times {})",
+                        e.message,
+                        rightsmon_formats::composite::number(scale)
+                    ));
+                    continue;
+                }
+                let level = if spec.level.is_some() { format!(" = {}", estimate.level) } else { String::new() };
+                let observation = NewObservation {
+                    indicator: definition.code.clone(),
+                    version: definition.version,
+                    area,
+                    period: survey.period,
+                    key,
+                    value: ObservationValue::Number(value),
+                    lower_bound: estimate.lower.map(|l| l * scale),
+                    upper_bound: estimate.upper.map(|u| u * scale),
+                    status: if estimate.status == EstimateStatus::Unreliable { StatusFlag::Unreliable } else { StatusFlag::Normal },
+                    provenance: Provenance {
+                        organisation_id: None,
+                        kind: ProvenanceKind::Survey,
+                        source_name: Some(survey.title.clone()),
+                        source_reference: Some(format!("{}: {domain}", spec.name)),
+                        source_date: None,
+                        method_note: Some(format!(
+                            "Weighted {} of {}{level}, times {}, from {} respondents; standard error by Taylor linearisation; {}% {} interval; {}",
+                            estimate.parameter,
+                            estimate.variable,
+                            rightsmon_formats::composite::number(scale),
+                            estimate.n.unwrap_or(0),
+                            rightsmon_formats::composite::number(estimate.confidence * 100.0),
+                            estimate.interval,
+                            estimate.method,
+                        )),
+                    },
+                    state: WorkflowState::Draft,
+                    precision: Some(Precision {
+                        standard_error: se * scale,
+                        design_effect: estimate.deff,
+                        respondents: estimate.n.unwrap_or(0),
+                        confidence: estimate.confidence,
+                    }),
+                };
+                let replaces = match stored.iter().find(|o| o.data.same_subject(&observation)) {
+                    None => None,
+                    Some(o)
+                        if o.data.provenance.kind == ProvenanceKind::Survey
+                            && matches!(o.data.state, WorkflowState::Draft | WorkflowState::Returned) =>
+                    {
+                        Some((o.id, o.revision))
+                    }
+                    Some(o) => {
+                        problems.push(format!(
+                            "{at}: {code} has a {} value for {}, {}{} already, which only its own page changes: revise it there, or give this wave another period",
+                            o.data.state.as_str(),
+                            o.data.area,
+                            o.data.period,
+                            if o.data.key.is_total() { String::new() } else { format!(", {}", o.data.key) },
+                        ));
+                        continue;
+                    }
+                };
+                values.values.push((observation, replaces));
+            }
+            if !matched && let Some(level) = &spec.level {
+                let mut answers: Vec<&str> = estimated
+                    .estimates
+                    .iter()
+                    .zip(&estimated.cells)
+                    .filter(|(_, (i, _))| *i == index)
+                    .map(|(e, _)| e.level.as_str())
+                    .collect();
+                answers.sort_unstable();
+                answers.dedup();
+                problems.push(format!(
+                    "{at}: no respondent gave the answer {level} to {}; the answers are {}",
+                    spec.variable,
+                    if answers.is_empty() { "none".to_owned() } else { answers.join(", ") }
+                ));
+            }
+        }
+        if problems.is_empty() {
+            return Ok(values);
+        }
+        problems.dedup();
+        Err(AppError::Invalid(at_field("design", "invalid_indicator_values", problems.into_iter().take(MAX_VALUE_PROBLEMS))))
+    }
+
+    /// The values of an indicator withheld in a city and its districts that the actor may know
+    /// of: all of them for those who read the city's work in progress; for others, those of a
+    /// period in which the indicator has a published value in the city.
+    pub async fn withheld_values(&self, actor: &Actor, indicator: &IndicatorCode, city: &AreaCode) -> AppResult<Vec<WithheldValue>> {
+        let withheld = self.store.list_withheld(indicator, city).await?;
+        if withheld.is_empty() || actor.may(Permission::ReadUnpublished(city)) {
+            return Ok(withheld);
+        }
+        let mut query = rightsmon_store::ObservationQuery::new(rightsmon_store::Visibility::PublishedOnly);
+        query.indicator = Some(indicator.clone());
+        query.area = Some(city.clone());
+        query.include_districts = true;
+        let published: std::collections::BTreeSet<_> =
+            self.store.list_all_observations(&query).await?.into_iter().map(|o| o.data.period).collect();
+        Ok(withheld.into_iter().filter(|w| published.contains(&w.withheld.period)).collect())
     }
 
     /// A city's surveys, for those who see its work in progress.

@@ -126,3 +126,126 @@ async fn every_problem_of_an_upload_is_told_at_its_field() {
     assert!(errors[0].0 == "file" && errors[0].1.contains("row 2, column safe"), "{errors:?}");
     assert!(app.store.list_surveys(None).await.unwrap().is_empty(), "nothing is kept from a refused upload");
 }
+
+/// 200 respondents in 2 strata of 5 PSUs: 120 women, 80 men, of whom 12 are 15 to 24.
+fn wave() -> Vec<u8> {
+    let mut rows = String::from("id,w,stratum,psu,sex,age,safe\n");
+    for i in 0..200 {
+        let sex = if i < 120 { "Vrouw" } else { "Man" };
+        let age = if i >= 188 { "15-24" } else { "25-54" };
+        let safe = if (i * 7) % 10 < 6 { "yes" } else { "no" };
+        rows.push_str(&format!("R-{i:03},{},{},{},{sex},{age},{safe}\n", 1 + i % 3, i % 2, i % 5));
+    }
+    rows.into_bytes()
+}
+
+const INDICATOR_DESIGN: &str = "weight = \"w\"\nstrata = \"stratum\"\npsu = \"psu\"\n\
+[recode.sex]\nVrouw = \"F\"\nMan = \"M\"\n[recode.age]\n\"15-24\" = \"Y15T24\"\n\"25-54\" = \"Y25T54\"\n\
+[dimensions]\nsex = \"SEX\"\nage = \"AGE\"\n\
+[[estimate]]\nname = \"safe\"\nparameter = \"proportion\"\nvariable = \"safe\"\nindicator = \"RM-SAF-01\"\nlevel = \"yes\"\n\
+[[estimate]]\nname = \"safe-by-sex\"\nparameter = \"proportion\"\nvariable = \"safe\"\nby = [\"sex\"]\nindicator = \"RM-SAF-01\"\nlevel = \"yes\"\n\
+[[estimate]]\nname = \"safe-by-sex-and-age\"\nparameter = \"proportion\"\nvariable = \"safe\"\nby = [\"sex\", \"age\"]\nindicator = \"RM-SAF-01\"\nlevel = \"yes\"\n";
+
+#[tokio::test]
+async fn a_wave_gives_its_indicator_draft_values_with_their_uncertainty_and_withheld_values_with_their_reason() {
+    use rightsmon_app::observations::ObservationFilter;
+    use rightsmon_domain::id::{AreaCode, IndicatorCode};
+    use rightsmon_domain::observation::{ObservationValue, ProvenanceKind, WorkflowState};
+    use rightsmon_domain::survey::ControlReason;
+    let app = fresh().await;
+    let coordinator = member(&app, "coordinator", "city_coordinator", Some("ghent")).await;
+    let editor = member(&app, "editor", "data_editor", Some("ghent")).await;
+    let survey = app.upload_survey(&editor, "ghent", &draft(INDICATOR_DESIGN), "wave.csv", wave()).await.unwrap();
+    let estimate = |domain: &str| survey.survey.estimates.iter().find(|e| e.domain == domain && e.level == "yes").unwrap().clone();
+    let filter = ObservationFilter { indicator: Some("RM-SAF-01".into()), area: Some("ghent".into()), ..ObservationFilter::default() };
+    let values = app.all_observations(&coordinator, &filter).await.unwrap();
+    let value_of = |key: &str| values.iter().find(|o| o.data.key.to_string() == key).map(|o| o.data.clone());
+    // The whole population: the share as a percentage, its interval and its precision, a draft
+    // from a survey for the usual review.
+    let whole = estimate("");
+    let total = value_of("").unwrap();
+    assert_eq!(total.value, ObservationValue::Number(whole.estimate.unwrap() * 100.0));
+    assert_eq!((total.lower_bound, total.upper_bound), (Some(whole.lower.unwrap() * 100.0), Some(whole.upper.unwrap() * 100.0)));
+    let precision = total.precision.unwrap();
+    assert_eq!((precision.standard_error, precision.design_effect), (whole.se.unwrap() * 100.0, whole.deff));
+    assert_eq!((precision.respondents, precision.confidence), (200, 0.95));
+    assert_eq!((total.state, total.provenance.kind), (WorkflowState::Draft, ProvenanceKind::Survey));
+    assert_eq!(total.provenance.source_name.as_deref(), Some("Safety survey, wave 1"));
+    assert!(total.provenance.method_note.as_deref().unwrap().contains("200 respondents"));
+    // Women and men by themselves, and the groups by age that are large enough.
+    assert!(value_of("SEX=F").is_some() && value_of("SEX=M").is_some() && value_of("AGE=Y25T54|SEX=F").is_some());
+    // The 12 young men are withheld, and so are the older men beside them (else the men's value
+    // would give them away): neither is a value, both say why.
+    assert_eq!(value_of("AGE=Y15T24|SEX=M"), None);
+    let city = AreaCode::parse("ghent").unwrap();
+    let code = IndicatorCode::parse("RM-SAF-01").unwrap();
+    let withheld = app.withheld_values(&coordinator, &code, &city).await.unwrap();
+    let reason = |key: &str| withheld.iter().find(|w| w.withheld.key.to_string() == key).map(|w| w.withheld.reason.clone());
+    assert_eq!(reason("AGE=Y15T24|SEX=M"), Some(ControlReason::FewRespondents { min: 30 }));
+    assert_eq!(value_of("AGE=Y25T54|SEX=M"), None);
+    assert_eq!(reason("AGE=Y25T54|SEX=M"), Some(ControlReason::Protects { domain: "sex=M; age=Y15T24".into() }));
+    assert_eq!(withheld.len(), 2);
+    // The survey page says which estimates gave the indicator's values.
+    assert!(survey.survey.estimates.iter().filter(|e| e.name.starts_with("safe")).all(|e| e.indicator.as_deref() == Some("RM-SAF-01")));
+
+    // Nobody outside the city learns of withheld values before the period is published.
+    assert!(app.withheld_values(&Actor::Anonymous, &code, &city).await.unwrap().is_empty());
+    let total_id = values.iter().find(|o| o.data.key.is_total()).unwrap().id;
+    app.submit_value(&editor, total_id).await.unwrap();
+    app.validate_value(&coordinator, total_id).await.unwrap();
+    app.publish_value(&coordinator, total_id).await.unwrap();
+    assert_eq!(app.withheld_values(&Actor::Anonymous, &code, &city).await.unwrap(), withheld);
+
+    // The same wave again: the drafts are estimated again, but the published value is not
+    // written over, and nothing is kept.
+    let AppError::Invalid(errors) = app.upload_survey(&editor, "ghent", &draft(INDICATOR_DESIGN), "wave.csv", wave()).await.unwrap_err()
+    else {
+        panic!("a published value was written over")
+    };
+    assert_eq!(errors.0.len(), 1, "{errors:?}");
+    assert_eq!(errors.0[0].field, "design");
+    assert!(errors.0[0].message.contains("published value for ghent, 2026"), "{}", errors.0[0].message);
+    assert_eq!(app.surveys(&editor, "ghent").await.unwrap().len(), 1);
+    // In another period the drafts of the first are left alone, and a second upload of that
+    // period replaces its own drafts.
+    let later = SurveyDraft { period: "2027".into(), ..draft(INDICATOR_DESIGN) };
+    app.upload_survey(&editor, "ghent", &later, "wave.csv", wave()).await.unwrap();
+    app.upload_survey(&editor, "ghent", &later, "wave.csv", wave()).await.unwrap();
+    let again = app.all_observations(&coordinator, &filter).await.unwrap();
+    assert_eq!(again.iter().filter(|o| o.data.period.to_string() == "2027").count(), values.len());
+    assert!(again.iter().filter(|o| o.data.period.to_string() == "2027").all(|o| o.revision == 2));
+}
+
+#[tokio::test]
+async fn a_design_that_cannot_give_an_indicator_its_values_is_refused_with_every_reason() {
+    let app = fresh().await;
+    let editor = member(&app, "editor", "data_editor", Some("ghent")).await;
+    let design = "weight = \"w\"\nstrata = \"stratum\"\npsu = \"psu\"\n[dimensions]\nsex = \"SEX\"\nage = \"DISTRICT\"\n\
+[[estimate]]\nparameter = \"proportion\"\nvariable = \"safe\"\nindicator = \"RM-XXX-99\"\nlevel = \"yes\"\n\
+[[estimate]]\nparameter = \"proportion\"\nvariable = \"safe\"\nindicator = \"RM-SAF-01\"\nlevel = \"perhaps\"\n\
+[[estimate]]\nparameter = \"proportion\"\nvariable = \"safe\"\nby = [\"sex\"]\nindicator = \"RM-SAF-01\"\nlevel = \"yes\"\n\
+[[estimate]]\nparameter = \"proportion\"\nvariable = \"safe\"\nby = [\"age\"]\nindicator = \"RM-SAF-01\"\nlevel = \"yes\"\n";
+    let AppError::Invalid(errors) = app.upload_survey(&editor, "ghent", &draft(design), "wave.csv", wave()).await.unwrap_err() else {
+        panic!("refused as invalid")
+    };
+    let messages: Vec<&str> = errors.0.iter().map(|e| e.message.as_str()).collect();
+    assert!(errors.0.iter().all(|e| e.field == "design"), "{errors:?}");
+    for expected in [
+        "the catalogue has no indicator RM-XXX-99",
+        "no respondent gave the answer perhaps to safe; the answers are no, yes",
+        "sex=Vrouw is not a code of SEX",
+        "age=15-24 is not a district of ghent",
+    ] {
+        assert!(messages.iter().any(|m| m.contains(expected)), "{expected} in {messages:#?}");
+    }
+    assert!(app.surveys(&editor, "ghent").await.unwrap().is_empty());
+    // The design description itself: a level only with an indicator's proportion, dimensions
+    // for every `by` column of an indicator.
+    let design = "weight = \"w\"\n[[estimate]]\nparameter = \"mean\"\nvariable = \"w\"\nlevel = \"1\"\n\
+[[estimate]]\nparameter = \"proportion\"\nvariable = \"safe\"\nby = [\"sex\"]\nindicator = \"RM-SAF-01\"\nlevel = \"yes\"\n";
+    let AppError::Invalid(errors) = app.upload_survey(&editor, "ghent", &draft(design), "wave.csv", wave()).await.unwrap_err() else {
+        panic!("refused as invalid")
+    };
+    let text = format!("{errors:?}");
+    assert!(text.contains("only a proportion has a level") && text.contains("under [dimensions] as sex = "), "{text}");
+}

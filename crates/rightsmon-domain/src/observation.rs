@@ -19,6 +19,7 @@ word_enum!(
         Confidential => "confidential",
         Imputed => "imputed",
         Forecast => "forecast",
+        Unreliable => "unreliable",
     }
 );
 
@@ -33,6 +34,7 @@ impl StatusFlag {
             Self::Confidential => "C",
             Self::Imputed => "I",
             Self::Forecast => "F",
+            Self::Unreliable => "U",
         }
     }
 }
@@ -100,6 +102,25 @@ pub struct Provenance {
     pub method_note: Option<String>,
 }
 
+/// The sampling uncertainty of a value estimated from a survey, beside its interval: the
+/// standard error, the design effect and the respondents it rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Precision {
+    pub standard_error: f64,
+    pub design_effect: Option<f64>,
+    /// Respondents with an answer, unweighted.
+    pub respondents: u64,
+    /// The confidence level of the value's bounds, such as 0.95.
+    pub confidence: f64,
+}
+
+impl Precision {
+    /// The relative standard error of a value: its standard error as a share of it.
+    pub fn relative_error(&self, value: f64) -> f64 {
+        self.standard_error / value.abs()
+    }
+}
+
 /// A validated observation, ready to store.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewObservation {
@@ -114,6 +135,9 @@ pub struct NewObservation {
     pub status: StatusFlag,
     pub provenance: Provenance,
     pub state: WorkflowState,
+    /// For a value estimated from a survey wave: its sampling uncertainty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<Precision>,
 }
 
 /// The fields of an observation before validation.
@@ -308,6 +332,7 @@ impl NewObservation {
                     method_note: method_note?,
                 },
                 state,
+                precision: None,
             })
         })
     }

@@ -5,8 +5,9 @@
 
 use crate::accountability::parse_title;
 use crate::catalogue::word_enum;
+use crate::codelist::DisaggregationKey;
 use crate::error::{FieldErrors, ParseError};
-use crate::id::AreaCode;
+use crate::id::{AreaCode, IndicatorCode};
 use crate::period::Period;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,20 @@ word_enum!(
         Suppressed => "suppressed",
     }
 );
+
+/// Why disclosure control withheld or flagged an estimate: the rule and its parameter, so that
+/// it can be said in every language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum ControlReason {
+    /// Fewer respondents than the threshold: withheld.
+    FewRespondents { min: u64 },
+    /// A relative standard error above the limit (a share, such as 0.3): published, flagged.
+    HighError { max_rse: f64 },
+    /// Withheld so that another withheld estimate cannot be worked out from the published ones
+    /// and their totals; `domain` names it, empty for the whole population.
+    Protects { domain: String },
+}
 
 /// One estimate of a survey, as published: a withheld one has no numbers, only its reason.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,8 +64,43 @@ pub struct SurveyEstimate {
     pub status: EstimateStatus,
     /// Why it is withheld or flagged, in words; empty when published as it is.
     pub reason: String,
+    /// The same, as a rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub because: Option<ControlReason>,
+    /// The indicator whose value (or withheld value) the estimate gives, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
     /// The method and its version.
     pub method: String,
+}
+
+/// A value of an indicator that a survey wave could not publish because disclosure control
+/// withheld its estimate. It stands where the value would, saying so and why: never a blank
+/// or a zero.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewWithheld {
+    pub indicator: IndicatorCode,
+    pub version: u32,
+    pub area: AreaCode,
+    pub period: Period,
+    pub key: DisaggregationKey,
+    pub reason: ControlReason,
+}
+
+/// A kept withheld value, with the wave that withheld it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WithheldValue {
+    pub survey_id: i64,
+    #[serde(flatten)]
+    pub withheld: NewWithheld,
+}
+
+/// What a wave gives the indicators its design names: values for review, each new or replacing
+/// an earlier wave's draft of the same subject (by id and revision), and the values withheld.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SurveyValues {
+    pub values: Vec<(crate::observation::NewObservation, Option<(i64, u32)>)>,
+    pub withheld: Vec<NewWithheld>,
 }
 
 /// A survey wave, checked, with its estimates, ready to keep.

@@ -13,7 +13,7 @@ use rightsmon_analysis::survey::{
     Design, DesignSpec, Domains, Estimate, Fpc, OUTSIDE, Parameter, ProportionInterval, Request, SURVEY_ESTIMATE, Singleton, encode,
     estimate,
 };
-use rightsmon_domain::survey::EstimateStatus;
+use rightsmon_domain::survey::{ControlReason, EstimateStatus};
 use serde::Serialize;
 use toml::{Table as TomlTable, Value};
 
@@ -55,6 +55,13 @@ pub struct EstimateSpec {
     pub denominator: Option<String>,
     /// The columns whose combinations are the domains; none for the whole population.
     pub by: Vec<String>,
+    /// The indicator whose values the estimate gives, if any.
+    pub indicator: Option<String>,
+    /// For a proportion that gives an indicator's values: the (recoded) answer it is the share of.
+    pub level: Option<String>,
+    /// What the estimate is multiplied by to give the indicator's value (100 for a share as a
+    /// percentage); unset, the application decides from the indicator.
+    pub scale: Option<f64>,
 }
 
 /// A design description.
@@ -72,6 +79,8 @@ pub struct SurveyDesign {
     pub missing: Vec<String>,
     /// Per column, answer to code.
     pub recode: BTreeMap<String, BTreeMap<String, String>>,
+    /// Per `by` column, the disaggregation dimension its (recoded) answers are codes of.
+    pub dimensions: BTreeMap<String, String>,
     pub estimates: Vec<EstimateSpec>,
     /// The fewest respondents an estimate needs to be published.
     pub min_respondents: usize,
@@ -93,11 +102,12 @@ const TOP: &[&str] = &[
     "interval",
     "missing",
     "recode",
+    "dimensions",
     "estimate",
     "disclosure",
 ];
 const DISCLOSURE: &[&str] = &["min_respondents", "max_rse"];
-const ESTIMATE: &[&str] = &["name", "parameter", "variable", "denominator", "by"];
+const ESTIMATE: &[&str] = &["name", "parameter", "variable", "denominator", "by", "indicator", "level", "scale"];
 const PARAMETERS: &[&str] = &["total", "mean", "ratio", "proportion"];
 
 fn given(r: &mut Reader<'_>, key: &str, value: &Value) -> Option<Given> {
@@ -216,6 +226,18 @@ pub fn read_design(text: &str) -> Result<SurveyDesign, Vec<String>> {
         }
         Some(other) => r.fail("", "recode", format!("give [recode.COLUMN] tables, not {}", kind(other))),
     }
+    let mut dimensions = BTreeMap::new();
+    match table.get("dimensions") {
+        None => {}
+        Some(Value::Table(t)) => {
+            for (column, dimension) in t {
+                if let Some(d) = r.text("dimensions", column, dimension) {
+                    dimensions.insert(column.trim().to_owned(), d);
+                }
+            }
+        }
+        Some(other) => r.fail("", "dimensions", format!("give a [dimensions] table of column = \"DIMENSION\", not {}", kind(other))),
+    }
     let mut estimates = Vec::new();
     match table.get("estimate") {
         None => r.fail("", "estimate", "the design asks for no estimate: add an [[estimate]] with parameter and variable".to_owned()),
@@ -226,6 +248,18 @@ pub fn read_design(text: &str) -> Result<SurveyDesign, Vec<String>> {
             for (i, item) in items.iter().take(MAX_ESTIMATES).enumerate() {
                 let Value::Table(t) = item else { continue };
                 if let Some(spec) = estimate_spec(&mut r, t, i) {
+                    if spec.indicator.is_some()
+                        && let Some(column) = spec.by.iter().find(|c| !dimensions.contains_key(*c))
+                    {
+                        r.fail(
+                            "estimate",
+                            "by",
+                            format!(
+                                "estimate {} gives indicator values by {column}: say which dimension its answers are codes of, under [dimensions] as {column} = \"DIMENSION\"",
+                                i + 1
+                            ),
+                        );
+                    }
                     estimates.push(spec);
                 }
             }
@@ -274,6 +308,7 @@ pub fn read_design(text: &str) -> Result<SurveyDesign, Vec<String>> {
         interval,
         missing,
         recode,
+        dimensions,
         estimates,
     })
 }
@@ -314,11 +349,35 @@ fn estimate_spec(r: &mut Reader<'_>, t: &TomlTable, i: usize) -> Option<Estimate
             return None;
         }
     }
+    let indicator = t.get("indicator").and_then(|v| r.text(T, "indicator", v));
+    let level = t.get("level").and_then(|v| match v {
+        Value::Integer(n) => Some(n.to_string()),
+        other => r.text(T, "level", other),
+    });
+    let scale = t.get("scale").and_then(|v| r.number(T, "scale", v));
+    if let Some(x) = scale
+        && !(x.is_finite() && x > 0.0)
+    {
+        r.fail(T, "scale", format!("estimate {}: the scale is {x}; give a number above 0, such as 100 for a percentage", i + 1));
+        return None;
+    }
+    if level.is_some() && parameter != Parameter::Proportion {
+        r.fail(T, "level", format!("estimate {}: only a proportion has a level, the answer it is the share of", i + 1));
+        return None;
+    }
+    if indicator.is_some() && parameter == Parameter::Proportion && level.is_none() {
+        r.fail(T, "level", format!("estimate {}: say which answer the indicator counts, as level = \"ANSWER\" (after recoding)", i + 1));
+        return None;
+    }
+    if indicator.is_none() && scale.is_some() {
+        r.fail(T, "scale", format!("estimate {}: a scale applies to an indicator's values; give indicator = \"CODE\" too", i + 1));
+        return None;
+    }
     let name = match t.get("name") {
         Some(v) => r.text(T, "name", v)?,
         None => format!("{}-{variable}", parameter.name()),
     };
-    Some(EstimateSpec { name, parameter, variable, denominator, by })
+    Some(EstimateSpec { name, parameter, variable, denominator, by, indicator, level, scale })
 }
 
 /// The columns of the microdata the design reads, as text, each in row order.
@@ -419,25 +478,44 @@ pub struct EstimateRow {
     pub status: EstimateStatus,
     /// Why it is withheld or flagged, in words; empty when published as it is.
     pub reason: String,
+    /// The same, as a rule.
+    #[serde(skip)]
+    pub because: Option<ControlReason>,
+    /// The place of its spec in the design's estimates.
+    #[serde(skip)]
+    pub spec: usize,
+    /// The (recoded) answers in the spec's `by` columns that make its domain, in their order.
+    #[serde(skip)]
+    pub answers: Vec<String>,
 }
 
 /// Disclosure control of one estimate: withheld below the respondents' threshold, flagged
 /// above the relative standard error limit.
-pub fn control(estimate: &Estimate, min_respondents: usize, max_rse: f64) -> (EstimateStatus, String) {
+pub fn control(estimate: &Estimate, min_respondents: usize, max_rse: f64) -> (EstimateStatus, Option<ControlReason>) {
     if estimate.n < min_respondents {
-        return (
-            EstimateStatus::Suppressed,
-            format!("fewer than {min_respondents} respondents, so it could identify someone and would be too uncertain to use"),
-        );
+        return (EstimateStatus::Suppressed, Some(ControlReason::FewRespondents { min: min_respondents as u64 }));
     }
     let rse = estimate.rse();
     if rse.is_nan() || rse > max_rse {
-        return (
-            EstimateStatus::Unreliable,
-            format!("its relative standard error is above {}%: use it with great care", number(max_rse * 100.0)),
-        );
+        return (EstimateStatus::Unreliable, Some(ControlReason::HighError { max_rse }));
     }
-    (EstimateStatus::Published, String::new())
+    (EstimateStatus::Published, None)
+}
+
+/// Why an estimate is withheld or flagged, in English words (the estimates file's `reason`).
+pub fn reason_in_words(reason: &ControlReason) -> String {
+    match reason {
+        ControlReason::FewRespondents { min } => {
+            format!("fewer than {min} respondents, so it could identify someone and would be too uncertain to use")
+        }
+        ControlReason::HighError { max_rse } => {
+            format!("its relative standard error is above {}%: use it with great care", number(max_rse * 100.0))
+        }
+        ControlReason::Protects { domain } => {
+            let protected = if domain.is_empty() { "the whole population's estimate" } else { domain.as_str() };
+            format!("withheld so that {protected} cannot be worked out from the other estimates and their totals")
+        }
+    }
 }
 
 /// The columns of the estimates file.
@@ -593,7 +671,8 @@ pub fn run(design: &SurveyDesign, data: &Microdata) -> Result<Vec<EstimateRow>, 
                 Some(v) => number(v),
                 None => String::new(),
             };
-            let (status, reason) = control(&e, design.min_respondents, design.max_rse);
+            let (status, because) = control(&e, design.min_respondents, design.max_rse);
+            let answers = values.get(e.domain as usize).cloned().unwrap_or_default();
             cell_of.push((spec_index, e.domain as usize));
             rows.push(EstimateRow {
                 name: spec.name.clone(),
@@ -603,7 +682,10 @@ pub fn run(design: &SurveyDesign, data: &Microdata) -> Result<Vec<EstimateRow>, 
                 level,
                 estimate: e,
                 status,
-                reason,
+                reason: because.as_ref().map(reason_in_words).unwrap_or_default(),
+                because,
+                spec: spec_index,
+                answers,
             });
         }
     }
@@ -748,10 +830,10 @@ fn protect(
         for (r, &(spec, domain)) in cell_of.iter().enumerate() {
             let Some(&c) = cell_index.get(&(spec, domain)) else { continue };
             if let Some(Reason::Secondary { protects }) = reasons[c] {
-                let protected =
-                    if label[protects].is_empty() { "the whole population's estimate".to_owned() } else { label[protects].clone() };
+                let because = ControlReason::Protects { domain: label[protects].clone() };
                 rows[r].status = EstimateStatus::Suppressed;
-                rows[r].reason = format!("withheld so that {protected} cannot be worked out from the other estimates and their totals");
+                rows[r].reason = reason_in_words(&because);
+                rows[r].because = Some(because);
             }
         }
     }

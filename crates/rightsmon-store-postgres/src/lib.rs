@@ -31,6 +31,7 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
     (15, "practices", include_str!("../migrations/0015_practices.sql")),
     (16, "network_reports", include_str!("../migrations/0016_network_reports.sql")),
     (17, "surveys", include_str!("../migrations/0017_surveys.sql")),
+    (18, "survey_values", include_str!("../migrations/0018_survey_values.sql")),
 ];
 
 const MIGRATION_LOCK: i64 = 0x7269_6768_7473;

@@ -129,6 +129,10 @@ pub const INSTANCE_TABLES: &[TableSpec] = &[
             ("approved_by", I),
             ("created_at", I),
             ("updated_at", I),
+            ("standard_error", R),
+            ("design_effect", R),
+            ("respondents", I),
+            ("confidence", R),
         ],
         "id",
         Some("id"),
@@ -366,6 +370,21 @@ pub const INSTANCE_TABLES: &[TableSpec] = &[
     ),
     // The respondents' answers are the city's data: a backup holds them (see docs/privacy.md).
     table("survey_microdata", &[("survey_id", I), ("content", T)], "survey_id", None),
+    table(
+        "withheld_values",
+        &[
+            ("indicator_code", T),
+            ("version", I),
+            ("area_code", T),
+            ("city_code", T),
+            ("period", T),
+            ("disaggregation", T),
+            ("survey_id", I),
+            ("reason", T),
+        ],
+        "indicator_code, version, area_code, period, disaggregation",
+        None,
+    ),
     table("roadmap_steps", &[("code", T), ("position", I), ("name", T)], "code", None),
     table(
         "roadmap_milestones",

@@ -108,11 +108,15 @@ pub trait Store:
 #[async_trait]
 pub trait SurveyStore: Send + Sync {
     /// Keeps a survey wave with its estimates and its respondents' file (packed: never read
-    /// back but to estimate again), in one transaction.
+    /// back but to estimate again), and the indicator values it gives, in one transaction:
+    /// each value new (a subject stored already is a `Conflict`) or replacing the draft it names
+    /// (by id and expected revision, recorded in its history), and each withheld value in place
+    /// of any earlier wave's; a subject that now has a value is no longer withheld.
     async fn create_survey(
         &self,
         survey: &NewSurvey,
         microdata: &str,
+        values: &rightsmon_domain::survey::SurveyValues,
         by: Option<i64>,
         at: Timestamp,
         audit: &NewAuditEvent,
@@ -125,6 +129,9 @@ pub trait SurveyStore: Send + Sync {
     /// Deletes the respondents' file; the survey and its estimates stay. Deleting twice is a
     /// conflict.
     async fn delete_survey_microdata(&self, id: i64, by: Option<i64>, at: Timestamp, audit: &NewAuditEvent) -> StoreResult<Survey>;
+    /// The values of an indicator withheld in a city and its districts, by area, period and
+    /// group.
+    async fn list_withheld(&self, indicator: &IndicatorCode, city: &AreaCode) -> StoreResult<Vec<rightsmon_domain::survey::WithheldValue>>;
 }
 
 /// The road map: the network's steps and the cities' milestones.

@@ -661,22 +661,62 @@ singleton = "fail"
 Vrouw = "F"
 Man = "M"
 
+[recode.district]
+Binnenstad = "ghent-binnenstad"
+Gentbrugge = "ghent-gentbrugge"
+Ledeberg = "ghent-ledeberg"
+Oostakker = "ghent-oostakker"
+Sint-Amandsberg = "ghent-sint-amandsberg"
+
+[dimensions]
+sex = "SEX"
+district = "DISTRICT"
+
 [[estimate]]
 name = "safe-at-night"
 parameter = "proportion"
 variable = "safe_at_night"
+indicator = "RM-SAF-01"
+level = "yes"
 
 [[estimate]]
 name = "safe-at-night-by-sex"
 parameter = "proportion"
 variable = "safe_at_night"
 by = ["sex"]
+indicator = "RM-SAF-01"
+level = "yes"
 
 [[estimate]]
 name = "safe-at-night-by-district"
 parameter = "proportion"
 variable = "safe_at_night"
 by = ["district"]
+indicator = "RM-SAF-01"
+level = "yes"
+
+[[estimate]]
+name = "safe-at-night-by-district-and-sex"
+parameter = "proportion"
+variable = "safe_at_night"
+by = ["district", "sex"]
+indicator = "RM-SAF-01"
+level = "yes"
+
+[[estimate]]
+name = "discriminated"
+parameter = "proportion"
+variable = "discriminated"
+indicator = "RM-NDI-05"
+level = "yes"
+
+[[estimate]]
+name = "discriminated-by-sex"
+parameter = "proportion"
+variable = "discriminated"
+by = ["sex"]
+indicator = "RM-NDI-05"
+level = "yes"
 
 [[estimate]]
 name = "discriminated-by-district-and-sex"
@@ -695,7 +735,7 @@ impl App {
             return Ok(0);
         }
         let editor = self.demo_actor("ghent-editor").await?;
-        let districts = ["Binnenstad", "Brugse Poort", "Ledeberg", "Nieuw Gent", "Sint-Amandsberg"];
+        let districts = ["Binnenstad", "Gentbrugge", "Ledeberg", "Oostakker", "Sint-Amandsberg"];
         // A fixed linear congruential sequence: the same respondents on every run.
         let mut seed: u64 = 20_261_206;
         let mut next = move || {
@@ -724,7 +764,22 @@ impl App {
             period: "2025".into(),
             design: DEMO_SURVEY_DESIGN.into(),
         };
-        self.upload_survey(&editor, "ghent", &draft, "ghent-residents-2025.csv", rows.into_bytes()).await?;
+        let survey = self.upload_survey(&editor, "ghent", &draft, "ghent-residents-2025.csv", rows.into_bytes()).await?;
+        // The editor submits the wave's values; the coordinator validates and publishes them.
+        let coordinator = self.demo_actor("ghent-coordinator").await?;
+        let mut query = rightsmon_store::ObservationQuery::new(rightsmon_store::Visibility::All);
+        query.area = Some(ghent);
+        query.include_districts = true;
+        query.period_from = Some(survey.survey.period);
+        query.period_to = Some(survey.survey.period);
+        query.states = vec![rightsmon_domain::observation::WorkflowState::Draft];
+        for value in self.store.list_all_observations(&query).await? {
+            if value.data.provenance.kind == rightsmon_domain::observation::ProvenanceKind::Survey {
+                self.submit_value(&editor, value.id).await?;
+                self.validate_value(&coordinator, value.id).await?;
+                self.publish_value(&coordinator, value.id).await?;
+            }
+        }
         Ok(1)
     }
 }

@@ -94,7 +94,7 @@ use rightsmon_domain::codesign::{
 use rightsmon_domain::collection::{Assignment, Cycle, NewCycle};
 use rightsmon_domain::id::{AreaCode, Code, DimensionId, IndicatorCode};
 use rightsmon_domain::observation::{
-    Benchmark, NewObservation, NewShadowValue, Observation, ObservationRevision, ObservationValue, Provenance, ProvenanceKind,
+    Benchmark, NewObservation, NewShadowValue, Observation, ObservationRevision, ObservationValue, Precision, Provenance, ProvenanceKind,
     RevisionAction, ShadowReply, ShadowValue, StatusFlag, WorkflowState,
 };
 use rightsmon_domain::period::Period;

@@ -5,18 +5,43 @@ use super::*;
 pub(super) const OBSERVATION_COLUMNS: &str = "o.id, o.indicator_code, o.version, o.area_code, o.period, o.disaggregation, \
     o.number_value, o.text_value, o.lower_bound, o.upper_bound, o.status, o.organisation_id, o.provenance_kind, \
     o.source_name, o.source_reference, o.source_date, o.method_note, o.state, o.revision, o.entered_by, \
-    o.approved_by, o.created_at, o.updated_at";
+    o.approved_by, o.created_at, o.updated_at, o.standard_error, o.design_effect, o.respondents, o.confidence";
 
 pub(super) fn observation_of(row: &DbRow) -> StoreResult<Observation> {
+    let mut data = value_of(row)?;
+    data.precision = precision_of(row)?;
     Ok(Observation {
         id: get(row, "id")?,
-        data: value_of(row)?,
+        data,
         revision: u32_of("revision", get(row, "revision")?)?,
         entered_by: get(row, "entered_by")?,
         approved_by: get(row, "approved_by")?,
         created_at: Timestamp(get(row, "created_at")?),
         updated_at: Timestamp(get(row, "updated_at")?),
     })
+}
+
+/// A survey value's sampling uncertainty, from the columns an observation keeps it in.
+fn precision_of(row: &DbRow) -> StoreResult<Option<Precision>> {
+    let standard_error: Option<f64> = get(row, "standard_error")?;
+    let Some(standard_error) = standard_error else { return Ok(None) };
+    let respondents: Option<i64> = get(row, "respondents")?;
+    Ok(Some(Precision {
+        standard_error,
+        design_effect: get(row, "design_effect")?,
+        respondents: respondents.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
+        confidence: get::<Option<f64>>(row, "confidence")?.unwrap_or(0.95),
+    }))
+}
+
+/// The columns of a value's sampling uncertainty, bound in the order of `PRECISION_COLUMNS`.
+pub(super) const PRECISION_COLUMNS: &str = "standard_error, design_effect, respondents, confidence";
+
+fn precision_binds(value: &NewObservation) -> (Option<f64>, Option<f64>, Option<i64>, Option<f64>) {
+    match &value.precision {
+        None => (None, None, None, None),
+        Some(p) => (Some(p.standard_error), p.design_effect, i64::try_from(p.respondents).ok(), Some(p.confidence)),
+    }
 }
 
 /// A value from the columns of `STAGED_VALUE_COLUMNS`, as `observations` or an import's
@@ -48,6 +73,7 @@ pub(super) fn value_of(row: &DbRow) -> StoreResult<NewObservation> {
             method_note: get(row, "method_note")?,
         },
         state: parsed("state", WorkflowState::parse(&get::<String>(row, "state")?))?,
+        precision: None,
     })
 }
 
@@ -197,10 +223,12 @@ pub(super) async fn update_value_in(
 ) -> StoreResult<()> {
     keep_first_revision(tx, id).await?;
     let provenance = &value.provenance;
+    let (standard_error, design_effect, respondents, confidence) = precision_binds(value);
     sqlx::query(
         "UPDATE observations SET number_value = $1, text_value = $2, lower_bound = $3, upper_bound = $4, status = $5, \
          organisation_id = $6, provenance_kind = $7, source_name = $8, source_reference = $9, source_date = $10, \
          method_note = $11, revision = revision + 1, updated_at = $12, \
+         standard_error = $15, design_effect = $16, respondents = $17, confidence = $18, \
          state = CASE WHEN state IN ('validated', 'published') THEN 'submitted' ELSE state END, \
          approved_by = CASE WHEN state IN ('validated', 'published') THEN NULL ELSE approved_by END, \
          entered_by = COALESCE($14, entered_by) WHERE id = $13",
@@ -219,6 +247,10 @@ pub(super) async fn update_value_in(
     .bind(at.seconds())
     .bind(id)
     .bind(by)
+    .bind(standard_error)
+    .bind(design_effect)
+    .bind(respondents)
+    .bind(confidence)
     .execute(&mut **tx)
     .await
     .map_err(err)?;
@@ -265,11 +297,13 @@ pub(super) async fn insert_in(
     require_version_in(tx, &observation.indicator, observation.version).await?;
     let city_code = city_code_in(tx, &observation.area).await?;
     let mut insert = sqlx::QueryBuilder::<Db>::new(format!(
-        "INSERT INTO observations ({STAGED_VALUE_COLUMNS}, revision, entered_by, approved_by, created_at, updated_at) "
+        "INSERT INTO observations ({STAGED_VALUE_COLUMNS}, revision, entered_by, approved_by, created_at, updated_at, {PRECISION_COLUMNS}) "
     ));
+    let (standard_error, design_effect, respondents, confidence) = precision_binds(observation);
     insert.push_values(std::iter::once(()), |mut row, ()| {
         bind_value_columns(&mut row, observation, city_code.clone());
         row.push_bind(1_i64).push_bind(entered_by).push_bind(None::<i64>).push_bind(at.seconds()).push_bind(at.seconds());
+        row.push_bind(standard_error).push_bind(design_effect).push_bind(respondents).push_bind(confidence);
     });
     insert.push(" RETURNING id");
     let row = insert.build().fetch_one(&mut **tx).await.map_err(err)?;

@@ -2,7 +2,7 @@
 
 use super::*;
 use rightsmon_domain::period::Period;
-use rightsmon_domain::survey::{NewSurvey, Survey};
+use rightsmon_domain::survey::{NewSurvey, NewWithheld, Survey, SurveyValues, WithheldValue};
 use rightsmon_store::SurveyStore;
 
 const SURVEY_COLUMNS: &str = "id, city_code, title, period, design, file_name, respondents, estimates, uploaded_by, uploaded_at, \
@@ -33,12 +33,108 @@ async fn survey_in(tx: &mut sqlx::Transaction<'_, Db>, id: i64) -> StoreResult<S
     survey_of(&row.ok_or(StoreError::NotFound)?)
 }
 
+/// Writes the values a wave gives its indicators, and the values it withholds.
+async fn write_values_in(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    survey_id: i64,
+    survey: &NewSurvey,
+    values: &SurveyValues,
+    by: Option<i64>,
+    at: Timestamp,
+) -> StoreResult<()> {
+    let subject = |indicator: &IndicatorCode, version: u32, area: &AreaCode, period: &Period, key: &DisaggregationKey| {
+        (indicator.as_str().to_owned(), i64::from(version), area.as_str().to_owned(), period.to_string(), key.to_string())
+    };
+    let forget = |s: &(String, i64, String, String, String)| {
+        sqlx::query(
+            "DELETE FROM withheld_values WHERE indicator_code = $1 AND version = $2 AND area_code = $3 AND period = $4 AND disaggregation = $5",
+        )
+        .bind(s.0.clone())
+        .bind(s.1)
+        .bind(s.2.clone())
+        .bind(s.3.clone())
+        .bind(s.4.clone())
+    };
+    for (value, replaces) in &values.values {
+        match replaces {
+            None => {
+                insert_in(tx, value, by, at).await?;
+            }
+            Some((id, expected_revision)) => {
+                let current = observation_in(tx, *id).await?;
+                if current.revision != *expected_revision || !current.data.same_subject(value) {
+                    return Err(StoreError::Conflict { constraint: "observation_revision".into() });
+                }
+                update_value_in(tx, *id, value, by, at).await?;
+                let stored = observation_in(tx, *id).await?;
+                let reason = format!("estimated again from the survey wave {}", survey.title);
+                record_revision(tx, &stored, by, RevisionAction::Revised, Some(&reason)).await?;
+            }
+        }
+        let s = subject(&value.indicator, value.version, &value.area, &value.period, &value.key);
+        forget(&s).execute(&mut **tx).await.map_err(err)?;
+    }
+    for withheld in &values.withheld {
+        let NewWithheld { indicator, version, area, period, key, reason } = withheld;
+        require_version_in(tx, indicator, *version).await?;
+        let s = subject(indicator, *version, area, period, key);
+        forget(&s).execute(&mut **tx).await.map_err(err)?;
+        sqlx::query(
+            "INSERT INTO withheld_values (indicator_code, version, area_code, city_code, period, disaggregation, survey_id, reason) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(s.0)
+        .bind(s.1)
+        .bind(s.2)
+        .bind(survey.city.as_str().to_owned())
+        .bind(s.3)
+        .bind(s.4)
+        .bind(survey_id)
+        .bind(to_json(reason)?)
+        .execute(&mut **tx)
+        .await
+        .map_err(err)?;
+    }
+    if !values.values.is_empty() || !values.withheld.is_empty() {
+        bump_generation(tx, survey.city.as_str()).await?;
+    }
+    Ok(())
+}
+
+fn withheld_of(row: &DbRow) -> StoreResult<WithheldValue> {
+    Ok(WithheldValue {
+        survey_id: get(row, "survey_id")?,
+        withheld: NewWithheld {
+            indicator: parsed("indicator_code", IndicatorCode::parse(&get::<String>(row, "indicator_code")?))?,
+            version: u32_of("version", get(row, "version")?)?,
+            area: parsed("area_code", AreaCode::parse(&get::<String>(row, "area_code")?))?,
+            period: parsed("period", Period::parse(&get::<String>(row, "period")?))?,
+            key: parsed("disaggregation", DisaggregationKey::parse(&get::<String>(row, "disaggregation")?))?,
+            reason: json(row, "reason")?,
+        },
+    })
+}
+
 #[async_trait::async_trait]
 impl SurveyStore for Backend {
+    async fn list_withheld(&self, indicator: &IndicatorCode, city: &AreaCode) -> StoreResult<Vec<WithheldValue>> {
+        let rows = sqlx::query(
+            "SELECT indicator_code, version, area_code, period, disaggregation, survey_id, reason FROM withheld_values \
+             WHERE indicator_code = $1 AND city_code = $2 ORDER BY area_code, period, disaggregation",
+        )
+        .bind(indicator.as_str().to_owned())
+        .bind(city.as_str().to_owned())
+        .fetch_all(self.pool())
+        .await
+        .map_err(err)?;
+        rows.iter().map(withheld_of).collect()
+    }
+
     async fn create_survey(
         &self,
         survey: &NewSurvey,
         microdata: &str,
+        values: &SurveyValues,
         by: Option<i64>,
         at: Timestamp,
         audit: &NewAuditEvent,
@@ -71,6 +167,7 @@ impl SurveyStore for Backend {
                 .execute(&mut *tx)
                 .await
                 .map_err(err)?;
+            write_values_in(&mut tx, id, survey, values, by, at).await?;
             audit_in(&mut tx, &audit.for_created(id)).await?;
             survey_in(&mut tx, id).await
         })

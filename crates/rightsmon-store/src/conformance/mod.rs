@@ -114,7 +114,8 @@ macro_rules! conformance_suite {
                 assessments_keep_every_version_of_each_side,
                 reports_are_kept_as_issued,
                 practices_keep_their_translations,
-                surveys_keep_their_estimates_when_their_answers_are_deleted
+                surveys_keep_their_estimates_when_their_answers_are_deleted,
+                a_survey_wave_gives_values_with_their_precision_and_withholds_the_rest
             );
         }
         mod cycles {

@@ -5,6 +5,7 @@ use rightsmon_domain::accountability::{
     ActionDraft, ActionStatus, ActionUpdateDraft, NewAction, NewActionUpdate, NewRecommendation, RecommendationDraft, Response,
 };
 use rightsmon_domain::participation::{ConsultationDraft, NewConsultation};
+use rightsmon_domain::survey::SurveyValues;
 use rightsmon_domain::time::Date;
 
 fn day(text: &str) -> Date {
@@ -260,8 +261,9 @@ pub async fn practices_keep_their_translations(store: S) {
 }
 
 pub async fn surveys_keep_their_estimates_when_their_answers_are_deleted(store: S) {
-    use rightsmon_domain::survey::{EstimateStatus, NewSurvey, SurveyEstimate};
+    use rightsmon_domain::survey::{ControlReason, EstimateStatus, NewSurvey, SurveyEstimate};
     base(&store).await;
+    let none = SurveyValues::default();
     let estimate = |domain: &str, status: EstimateStatus| SurveyEstimate {
         name: "safe-at-night".into(),
         parameter: "proportion".into(),
@@ -280,6 +282,8 @@ pub async fn surveys_keep_their_estimates_when_their_answers_are_deleted(store: 
         weighted_n: (status != EstimateStatus::Suppressed).then_some(120_345.5),
         status,
         reason: if status == EstimateStatus::Suppressed { "fewer than 30 respondents".into() } else { String::new() },
+        because: (status == EstimateStatus::Suppressed).then_some(ControlReason::FewRespondents { min: 30 }),
+        indicator: Some("RM-SAF-01".into()),
         method: "survey-taylor-linearisation 1".into(),
     };
     let survey = NewSurvey {
@@ -291,13 +295,13 @@ pub async fn surveys_keep_their_estimates_when_their_answers_are_deleted(store: 
         respondents: 1200,
         estimates: vec![estimate("", EstimateStatus::Published), estimate("district=3", EstimateStatus::Suppressed)],
     };
-    let kept = store.create_survey(&survey, "packed answers", None, Timestamp(5), &audit()).await.unwrap();
+    let kept = store.create_survey(&survey, "packed answers", &none, None, Timestamp(5), &audit()).await.unwrap();
     assert_eq!(kept.survey, survey);
     assert!(kept.has_microdata());
     assert_eq!(store.get_survey(kept.id).await.unwrap(), kept);
     assert_eq!(store.survey_microdata(kept.id).await.unwrap().as_deref(), Some("packed answers"));
     let other =
-        store.create_survey(&NewSurvey { city: city("padova"), ..survey.clone() }, "x", None, Timestamp(6), &audit()).await.unwrap();
+        store.create_survey(&NewSurvey { city: city("padova"), ..survey.clone() }, "x", &none, None, Timestamp(6), &audit()).await.unwrap();
     assert_eq!(store.list_surveys(Some(&city("ghent"))).await.unwrap(), std::slice::from_ref(&kept));
     assert_eq!(store.list_surveys(None).await.unwrap().iter().map(|s| s.id).collect::<Vec<_>>(), [other.id, kept.id]);
     // The answers go; the survey and its estimates stay, saying when and by whom.
@@ -308,5 +312,79 @@ pub async fn surveys_keep_their_estimates_when_their_answers_are_deleted(store: 
     expect_conflict(store.delete_survey_microdata(kept.id, None, Timestamp(10), &audit()).await);
     assert_eq!(store.survey_microdata(other.id).await.unwrap().as_deref(), Some("x"));
     expect_not_found(store.get_survey(other.id + 1).await);
-    expect_not_found(store.create_survey(&NewSurvey { city: city("nowhere"), ..survey }, "x", None, Timestamp(11), &audit()).await);
+    expect_not_found(store.create_survey(&NewSurvey { city: city("nowhere"), ..survey }, "x", &none, None, Timestamp(11), &audit()).await);
+}
+
+pub async fn a_survey_wave_gives_values_with_their_precision_and_withholds_the_rest(store: S) {
+    use rightsmon_domain::codelist::DisaggregationKey;
+    use rightsmon_domain::observation::Precision;
+    use rightsmon_domain::survey::{ControlReason, NewSurvey, NewWithheld};
+    base(&store).await;
+    let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
+    store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
+    let survey = NewSurvey {
+        city: city("ghent"),
+        title: "Safety survey, wave 1".into(),
+        period: Period::parse("2026").unwrap(),
+        design: "weight = \"w\"\n".into(),
+        file_name: "wave1.csv".into(),
+        respondents: 1200,
+        estimates: Vec::new(),
+    };
+    let precision = Precision { standard_error: 2.125, design_effect: Some(1.75), respondents: 612, confidence: 0.9 };
+    let mut whole = observation(&def, "ghent", "2026", "", "57.5", WorkflowState::Draft);
+    whole.precision = Some(precision);
+    let women = observation(&def, "ghent", "2026", "SEX=F", "55", WorkflowState::Draft);
+    let withheld = |key: &str, reason: ControlReason| NewWithheld {
+        indicator: def.code.clone(),
+        version: 1,
+        area: city("ghent"),
+        period: Period::parse("2026").unwrap(),
+        key: DisaggregationKey::parse(key).unwrap(),
+        reason,
+    };
+    let first = SurveyValues {
+        values: vec![(whole.clone(), None), (women.clone(), None)],
+        withheld: vec![
+            withheld("SEX=M", ControlReason::FewRespondents { min: 30 }),
+            withheld("AGE=Y15T24|SEX=M", ControlReason::Protects { domain: "sex=M".into() }),
+        ],
+    };
+    let wave = store.create_survey(&survey, "x", &first, None, Timestamp(5), &audit()).await.unwrap();
+    let stored = store.list_all_observations(&ObservationQuery::new(Visibility::All)).await.unwrap();
+    let kept = stored.iter().find(|o| o.data.key.is_total()).unwrap();
+    assert_eq!(kept.data, whole, "the value keeps its standard error, design effect, respondents and confidence");
+    assert_eq!(stored.iter().find(|o| !o.data.key.is_total()).unwrap().data.precision, None);
+    let listed = store.list_withheld(&def.code, &city("ghent")).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|w| (w.survey_id, w.withheld.clone())).collect::<Vec<_>>(),
+        [(wave.id, first.withheld[1].clone()), (wave.id, first.withheld[0].clone())]
+    );
+    assert!(store.list_withheld(&def.code, &city("padova")).await.unwrap().is_empty());
+    // A subject stored already is not written over: the whole wave is refused.
+    let again = SurveyValues { values: vec![(women.clone(), None)], withheld: Vec::new() };
+    expect_conflict(store.create_survey(&survey, "y", &again, None, Timestamp(6), &audit()).await);
+    assert_eq!(store.list_surveys(None).await.unwrap().len(), 1, "the refused wave left nothing behind");
+    // A later wave replaces the draft it names, which keeps its history, and gives a value to a
+    // subject withheld before, which is withheld no more.
+    let mut revised = whole.clone();
+    revised.value = rightsmon_domain::observation::ObservationValue::Number(58.0);
+    revised.precision = None;
+    let mut men = observation(&def, "ghent", "2026", "SEX=M", "61", WorkflowState::Draft);
+    men.precision = Some(Precision { design_effect: None, ..precision });
+    let second =
+        SurveyValues { values: vec![(revised.clone(), Some((kept.id, kept.revision))), (men.clone(), None)], withheld: Vec::new() };
+    store.create_survey(&survey, "z", &second, None, Timestamp(7), &audit()).await.unwrap();
+    let now = store.get_observation(kept.id).await.unwrap();
+    assert_eq!((now.data.clone(), now.revision), (revised, kept.revision + 1));
+    let history = store.list_observation_history(kept.id).await.unwrap();
+    assert_eq!(history.first().unwrap().snapshot, whole);
+    assert!(history.last().unwrap().reason.as_deref().unwrap().contains("Safety survey, wave 1"));
+    let listed = store.list_withheld(&def.code, &city("ghent")).await.unwrap();
+    assert_eq!(listed.iter().map(|w| w.withheld.key.to_string()).collect::<Vec<_>>(), ["AGE=Y15T24|SEX=M"]);
+    let stored = store.list_all_observations(&ObservationQuery::new(Visibility::All)).await.unwrap();
+    assert_eq!(stored.iter().find(|o| o.data.key.to_string() == "SEX=M").unwrap().data, men);
+    // A stale revision is a conflict.
+    let stale = SurveyValues { values: vec![(whole, Some((kept.id, kept.revision)))], withheld: Vec::new() };
+    expect_conflict(store.create_survey(&survey, "w", &stale, None, Timestamp(8), &audit()).await);
 }
