@@ -38,6 +38,9 @@ pub struct SeriesPoint {
     pub state: rightsmon_domain::observation::WorkflowState,
     pub break_before: bool,
     pub provenance: rightsmon_domain::observation::Provenance,
+    pub status: rightsmon_domain::observation::StatusFlag,
+    /// For a value estimated from a survey: its sampling uncertainty.
+    pub precision: Option<rightsmon_domain::observation::Precision>,
 }
 
 /// What an actor may see.
@@ -164,6 +167,8 @@ impl App {
                 state: observation.data.state,
                 break_before,
                 provenance: observation.data.provenance,
+                status: observation.data.status,
+                precision: observation.data.precision,
             });
         }
         Ok(points)

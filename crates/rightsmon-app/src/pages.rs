@@ -29,6 +29,8 @@ pub struct IndicatorPage {
     pub organisations: Vec<Organisation>,
     /// Every group a value can be given for, with its name in the page's language.
     pub groups: Vec<(DisaggregationKey, Option<String>)>,
+    /// The values a survey withheld in the city and its districts, where a value would be.
+    pub withheld: Vec<rightsmon_domain::survey::WithheldValue>,
 }
 
 impl App {
@@ -52,6 +54,7 @@ impl App {
             boundaries: self.store.list_boundaries(&city.code).await?,
             organisations: self.organisations_for(&city.code).await?,
             groups: self.entry_groups(&definition, lang, usize::MAX).await?,
+            withheld: self.withheld_values(actor, &code, &city.code).await?,
             definition,
             city,
         });

@@ -87,6 +87,55 @@ fn estimate(design_text: &str, file_name: &str, bytes: &[u8]) -> Result<Estimate
     Ok(Estimated { design, respondents, estimates, cells })
 }
 
+/// Where a domain's values go: the city or one of its districts, and a group, as the design's
+/// dimensions map its `by` columns.
+struct Places<'a> {
+    design: &'a SurveyDesign,
+    city: &'a AreaCode,
+    districts: Vec<rightsmon_domain::area::Area>,
+    codelists: Vec<rightsmon_domain::codelist::Codelist>,
+}
+
+impl Places<'_> {
+    /// The area and group of a domain's answers in the `by` columns, or every reason they
+    /// have none.
+    fn place(&self, by: &[String], answers: &[String]) -> Result<(AreaCode, rightsmon_domain::codelist::DisaggregationKey), Vec<String>> {
+        use rightsmon_domain::catalogue::DISTRICT_DIMENSION;
+        let mut area = self.city.clone();
+        let mut pairs = Vec::new();
+        let mut problems = Vec::new();
+        for (column, answer) in by.iter().zip(answers) {
+            let Some(dimension) = self.design.dimensions.get(column) else {
+                problems.push(format!("{column} has no dimension under [dimensions]"));
+                continue;
+            };
+            if dimension == DISTRICT_DIMENSION {
+                match self.districts.iter().find(|d| d.code.as_str() == answer) {
+                    Some(district) => area = district.code.clone(),
+                    None => problems.push(format!(
+                        "{column}={answer} is not a district of {}: map the answers to district codes under [recode.{column}]",
+                        self.city
+                    )),
+                }
+                continue;
+            }
+            if let Some(list) = self.codelists.iter().find(|c| c.dimension().as_str() == dimension)
+                && !list.codes().iter().any(|c| c.code.as_str() == answer)
+            {
+                problems
+                    .push(format!("{column}={answer} is not a code of {dimension}; map the answers to its codes under [recode.{column}]"));
+                continue;
+            }
+            pairs.push((dimension.clone(), answer.clone()));
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let key = rightsmon_domain::codelist::DisaggregationKey::from_pairs(pairs).map_err(|e| vec![e.message])?;
+        Ok((area, key))
+    }
+}
+
 /// A wave's estimates, with the design they were made by and, per estimate, its spec and the
 /// answers that make its domain.
 struct Estimated {
@@ -172,8 +221,7 @@ impl App {
     /// value. A value already there is replaced only if it is an earlier wave's draft; every
     /// other problem is told at the design.
     async fn survey_values(&self, survey: &NewSurvey, estimated: &Estimated) -> AppResult<SurveyValues> {
-        use rightsmon_domain::catalogue::{DISTRICT_DIMENSION, ValueType};
-        use rightsmon_domain::codelist::DisaggregationKey;
+        use rightsmon_domain::catalogue::ValueType;
         use rightsmon_domain::observation::{
             NewObservation, ObservationValue, Precision, Provenance, ProvenanceKind, StatusFlag, WorkflowState,
         };
@@ -183,8 +231,12 @@ impl App {
         if design.estimates.iter().all(|spec| spec.indicator.is_none()) {
             return Ok(values);
         }
-        let districts = self.store.list_areas(Some(rightsmon_domain::area::AreaKind::District), Some(&survey.city)).await?;
-        let codelists = self.store.list_codelists().await?;
+        let places = Places {
+            design,
+            city: &survey.city,
+            districts: self.store.list_areas(Some(rightsmon_domain::area::AreaKind::District), Some(&survey.city)).await?,
+            codelists: self.store.list_codelists().await?,
+        };
         let retired = self.store.list_retired().await?;
         for (index, spec) in design.estimates.iter().enumerate() {
             let Some(code) = &spec.indicator else { continue };
@@ -228,43 +280,10 @@ impl App {
                 }
                 matched = true;
                 let domain = if estimate.domain.is_empty() { "the whole population".to_owned() } else { estimate.domain.clone() };
-                // The domain's answers as the city or a district, and a group.
-                let mut area = survey.city.clone();
-                let mut pairs = Vec::new();
-                let mut mapped = true;
-                for (column, answer) in spec.by.iter().zip(answers) {
-                    let dimension = design.dimensions.get(column).map_or("", String::as_str);
-                    if dimension == DISTRICT_DIMENSION {
-                        match districts.iter().find(|d| d.code.as_str() == answer) {
-                            Some(district) => area = district.code.clone(),
-                            None => {
-                                problems.push(format!(
-                                    "{at}: {column}={answer} is not a district of {}: map the answers to district codes under [recode.{column}]",
-                                    survey.city
-                                ));
-                                mapped = false;
-                            }
-                        }
-                        continue;
-                    }
-                    if let Some(list) = codelists.iter().find(|c| c.dimension().as_str() == dimension)
-                        && !list.codes().iter().any(|c| c.code.as_str() == answer)
-                    {
-                        problems.push(format!(
-                            "{at}: {column}={answer} is not a code of {dimension}; map the answers to its codes under [recode.{column}]"
-                        ));
-                        mapped = false;
-                        continue;
-                    }
-                    pairs.push((dimension.to_owned(), answer.clone()));
-                }
-                if !mapped {
-                    continue;
-                }
-                let key = match DisaggregationKey::from_pairs(pairs) {
-                    Ok(key) => key,
-                    Err(e) => {
-                        problems.push(format!("{at}, {domain}: {}", e.message));
+                let (area, key) = match places.place(&spec.by, answers) {
+                    Ok(place) => place,
+                    Err(errors) => {
+                        problems.extend(errors.into_iter().map(|e| format!("{at}, {domain}: {e}")));
                         continue;
                     }
                 };
@@ -273,7 +292,18 @@ impl App {
                     continue;
                 }
                 if estimate.status == EstimateStatus::Suppressed {
-                    let reason = estimate.because.clone().unwrap_or(ControlReason::FewRespondents { min: design.min_respondents as u64 });
+                    let reason = match estimate.because.clone() {
+                        // The estimate it protects, as the indicator's value it would be.
+                        Some(ControlReason::Protects { domain }) => estimated
+                            .estimates
+                            .iter()
+                            .zip(&estimated.cells)
+                            .find(|(e, (i, _))| e.domain == domain && design.estimates[*i].variable == spec.variable)
+                            .and_then(|(_, (i, answers))| places.place(&design.estimates[*i].by, answers).ok())
+                            .map_or(ControlReason::Protects { domain }, |(area, key)| ControlReason::ProtectsValue { area, key }),
+                        Some(other) => other,
+                        None => ControlReason::FewRespondents { min: design.min_respondents as u64 },
+                    };
                     values.withheld.push(NewWithheld {
                         indicator: definition.code.clone(),
                         version: definition.version,

@@ -183,7 +183,12 @@ async fn a_wave_gives_its_indicator_draft_values_with_their_uncertainty_and_with
     let reason = |key: &str| withheld.iter().find(|w| w.withheld.key.to_string() == key).map(|w| w.withheld.reason.clone());
     assert_eq!(reason("AGE=Y15T24|SEX=M"), Some(ControlReason::FewRespondents { min: 30 }));
     assert_eq!(value_of("AGE=Y25T54|SEX=M"), None);
-    assert_eq!(reason("AGE=Y25T54|SEX=M"), Some(ControlReason::Protects { domain: "sex=M; age=Y15T24".into() }));
+    // It names the value it protects as the indicator's value: the city's young men.
+    let young_men = ControlReason::ProtectsValue {
+        area: city.clone(),
+        key: rightsmon_domain::codelist::DisaggregationKey::parse("AGE=Y15T24|SEX=M").unwrap(),
+    };
+    assert_eq!(reason("AGE=Y25T54|SEX=M"), Some(young_men));
     assert_eq!(withheld.len(), 2);
     // The survey page says which estimates gave the indicator's values.
     assert!(survey.survey.estimates.iter().filter(|e| e.name.starts_with("safe")).all(|e| e.indicator.as_deref() == Some("RM-SAF-01")));

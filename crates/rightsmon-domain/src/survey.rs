@@ -36,6 +36,8 @@ pub enum ControlReason {
     /// Withheld so that another withheld estimate cannot be worked out from the published ones
     /// and their totals; `domain` names it, empty for the whole population.
     Protects { domain: String },
+    /// The same, for an indicator's value: the area and group of the value it protects.
+    ProtectsValue { area: AreaCode, key: DisaggregationKey },
 }
 
 /// One estimate of a survey, as published: a withheld one has no numbers, only its reason.

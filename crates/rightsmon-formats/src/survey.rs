@@ -515,6 +515,10 @@ pub fn reason_in_words(reason: &ControlReason) -> String {
             let protected = if domain.is_empty() { "the whole population's estimate" } else { domain.as_str() };
             format!("withheld so that {protected} cannot be worked out from the other estimates and their totals")
         }
+        ControlReason::ProtectsValue { area, key } => {
+            let group = if key.is_total() { String::new() } else { format!(", {key}") };
+            format!("withheld so that the value for {area}{group} cannot be worked out from the other values and their totals")
+        }
     }
 }
 

@@ -58,6 +58,44 @@ fn series_view(series: &[SeriesPoint], digits: usize) -> (Vec<Value>, Vec<TimeVa
     (rows, values)
 }
 
+/// The plain words on a survey value's uncertainty: the respondents it rests on, the interval
+/// and what the design effect means; `None` for a value not estimated from a survey.
+fn survey_note(state: &WebState, ctx: &Ctx, point: &SeriesPoint, digits: usize) -> Option<String> {
+    use crate::i18n::Arg;
+    let precision = point.precision?;
+    let text = |v: f64| Arg::Text(label(v, digits));
+    let mut args = vec![
+        ("respondents", Arg::Text(precision.respondents.to_string())),
+        ("confidence", Arg::Text(label(precision.confidence * 100.0, 1))),
+        ("se", Arg::Text(label(precision.standard_error, digits + 1))),
+    ];
+    let mut note = match (point.lower_bound, point.upper_bound) {
+        (Some(lower), Some(upper)) => {
+            args.push(("lower", text(lower)));
+            args.push(("upper", text(upper)));
+            state.i18n.message(&ctx.lang, "value-survey-note", &args)
+        }
+        _ => state.i18n.message(&ctx.lang, "value-survey-note-no-interval", &args),
+    };
+    if let Some(deff) = precision.design_effect.filter(|d| d.is_finite() && *d > 0.0) {
+        let effective = (precision.respondents as f64 / deff).round();
+        note.push(' ');
+        note.push_str(&state.i18n.message(
+            &ctx.lang,
+            "value-survey-design-effect",
+            &[("effective", Arg::Text(label(effective, 0))), ("deff", Arg::Text(label(deff, 2)))],
+        ));
+    }
+    if point.status == rightsmon_domain::observation::StatusFlag::Unreliable
+        && let Some(value) = number(&point.value)
+    {
+        note.push(' ');
+        let rse = precision.relative_error(value) * 100.0;
+        note.push_str(&state.i18n.message(&ctx.lang, "value-survey-unreliable", &[("rse", Arg::Text(label(rse, 0)))]));
+    }
+    Some(note)
+}
+
 /// The states of a yes/no or ordinal indicator, lowest first, as the chart's axis names them.
 fn states(state: &WebState, ctx: &Ctx, definition: &rightsmon_domain::catalogue::IndicatorDefinition) -> Option<Vec<(f64, String)>> {
     use rightsmon_domain::catalogue::ValueType;
@@ -110,6 +148,13 @@ async fn indicator_view(
     let name_of_group = |key: &str| groups.get(key).cloned().unwrap_or_else(|| key.to_owned());
 
     let (mut rows, values) = series_view(series, digits);
+    // A survey's value says how uncertain it is, in words.
+    for (row, point) in rows.iter_mut().zip(series) {
+        if let Some(note) = survey_note(state, ctx, point, digits) {
+            row["survey_note"] = json!(note);
+        }
+        row["unreliable"] = json!(point.status == rightsmon_domain::observation::StatusFlag::Unreliable);
+    }
     let state_names = states(state, ctx, definition);
     if let Some(names) = &state_names {
         // A state's value is named, not numbered: "No", "Yes", or its level.
@@ -203,7 +248,30 @@ async fn indicator_view(
         }
     }
 
+    let withheld: Vec<Value> = data
+        .withheld
+        .iter()
+        .map(|w| {
+            let w = &w.withheld;
+            json!({
+                "period": w.period.to_string(),
+                "area": if w.area == city.code { None } else { Some(district_name(w.area.as_str())) },
+                "group": if w.key.is_total() { None } else { Some(name_of_group(&w.key.to_string())) },
+                "reason": match &w.reason {
+                    // The value it protects, by the names of its place and group.
+                    rightsmon_domain::survey::ControlReason::ProtectsValue { area, key } => {
+                        let place = if *area == city.code { city.name.clone() } else { district_name(area.as_str()) };
+                        let group = if key.is_total() { place } else { format!("{place}, {}", name_of_group(&key.to_string())) };
+                        state.i18n.message(&ctx.lang, "survey-reason-protects", &[("group", crate::i18n::Arg::Text(group))])
+                    }
+                    other => crate::surveys::control_reason(state, &ctx.lang, other),
+                },
+            })
+        })
+        .collect();
+
     let page = json!({
+        "withheld": withheld,
         "city": city,
         "indicator": {
             "code": definition.code,

@@ -16,9 +16,42 @@ use rightsmon_app::AppError;
 use rightsmon_app::surveys::MAX_SURVEY_FILE_BYTES;
 use rightsmon_domain::FieldErrors;
 use rightsmon_domain::access::Permission;
-use rightsmon_domain::survey::{MAX_DESIGN_BYTES, Survey, SurveyDraft};
+use rightsmon_domain::survey::{ControlReason, MAX_DESIGN_BYTES, Survey, SurveyDraft};
 use rightsmon_domain::time::Date;
 use serde_json::{Value, json};
+
+/// Why disclosure control withheld or flagged a value, in the reader's language.
+pub(crate) fn control_reason(state: &WebState, lang: &str, reason: &ControlReason) -> String {
+    use crate::i18n::Arg;
+    match reason {
+        ControlReason::FewRespondents { min } => {
+            state.i18n.message(lang, "survey-reason-few-respondents", &[("min", Arg::Text(min.to_string()))])
+        }
+        ControlReason::HighError { max_rse } => {
+            state.i18n.message(lang, "survey-reason-high-error", &[("percent", Arg::Text(crate::charts::label(max_rse * 100.0, 1)))])
+        }
+        ControlReason::Protects { domain } if domain.is_empty() => state.i18n.message(lang, "survey-reason-protects-whole", &[]),
+        ControlReason::Protects { domain } => state.i18n.message(lang, "survey-reason-protects", &[("group", Arg::Text(domain.clone()))]),
+        ControlReason::ProtectsValue { area, key } => {
+            let group = if key.is_total() { area.to_string() } else { format!("{area}, {key}") };
+            state.i18n.message(lang, "survey-reason-protects", &[("group", Arg::Text(group))])
+        }
+    }
+}
+
+/// A survey as its pages show it, in the reader's language: dates as days, reasons in words,
+/// and nothing of the answers.
+fn survey_page_value(state: &WebState, lang: &str, survey: &Survey) -> Value {
+    let mut value = survey_value(survey);
+    if let Some(estimates) = value.get_mut("estimates").and_then(Value::as_array_mut) {
+        for (shown, estimate) in estimates.iter_mut().zip(&survey.survey.estimates) {
+            if let Some(because) = &estimate.because {
+                shown["reason"] = json!(control_reason(state, lang, because));
+            }
+        }
+    }
+    value
+}
 
 /// A survey as its pages show it: dates as days, and nothing of the answers.
 fn survey_value(survey: &Survey) -> Value {
@@ -113,7 +146,7 @@ pub async fn show(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result
     let city = state.app.city(survey.survey.city.as_str()).await?;
     let page = json!({
         "city": {"code": city.code, "name": city.name},
-        "survey": survey_value(&survey),
+        "survey": survey_page_value(&state, &ctx.lang, &survey),
         "may_delete": survey.has_microdata() && ctx.actor.may(Permission::ManageCity(&survey.survey.city)),
     });
     Ok(Html(state.render("survey.html", &ctx, page)?).into_response())

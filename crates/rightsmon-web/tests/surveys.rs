@@ -77,7 +77,7 @@ async fn a_survey_wave_is_uploaded_read_and_its_answers_deleted_on_the_pages() {
     // and the north beside it, which the whole would otherwise give away.
     assert!(page.body.contains("95% interval") && page.body.contains(" to "), "{}", page.body);
     assert!(page.body.contains("withheld: fewer than 30 respondents"), "{}", page.body);
-    assert!(page.body.contains("withheld: withheld so that district=south cannot be worked out"), "{}", page.body);
+    assert!(page.body.contains("withheld: so that the value for district=south cannot be worked out"), "{}", page.body);
     assert!(!page.body.contains(MARK), "no page shows a respondent's answer");
     assert!(!page.body.contains("Delete the respondents"), "an editor does not delete the answers");
     let list = editor.get("/cities/ghent/surveys").await;
@@ -99,4 +99,41 @@ async fn a_survey_wave_is_uploaded_read_and_its_answers_deleted_on_the_pages() {
     let mut padova = app.browser();
     padova.sign_in("padova-editor", DEMO_PASSWORD).await;
     assert_eq!(padova.get(&location).await.status, StatusCode::NOT_FOUND);
+}
+
+/// The demo's wave of Ghent's survey gives RM-SAF-01 its 2025 values, published: the public
+/// page says how certain each is and which values are withheld, and why, in the reader's
+/// language; the series in the API carries the same precision.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_survey_value_shows_its_uncertainty_and_a_withheld_value_says_why_on_the_public_page() {
+    let app = test_app().await;
+    let page = app.get("/cities/ghent/indicators/RM-SAF-01").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(body.contains("How certain the survey values are"), "{body}");
+    assert!(body.contains("<strong>2025</strong>: Estimated from the answers of 1200 respondents: the true value lies between "), "{body}");
+    assert!(body.contains("with 95% confidence (standard error ") && body.contains("as precise as a simple random sample of"), "{body}");
+    // The small district's groups are withheld, never shown as a number, each with its reason.
+    assert!(body.contains("Values withheld to protect respondents"), "{body}");
+    let withheld = body.split("id=\"withheld-heading\"").nth(1).unwrap().split("</section>").next().unwrap();
+    assert!(withheld.contains("Sint-Amandsberg") && withheld.contains("withheld"), "{withheld}");
+    assert!(withheld.contains("fewer than 30 respondents, so it could identify someone"), "{withheld}");
+    // A secondary withholding names what it protects.
+    assert!(withheld.contains("so that the value for "), "{withheld}");
+    let dutch = app.get("/cities/ghent/indicators/RM-SAF-01?lang=nl").await.body;
+    let withheld = dutch.split("id=\"withheld-heading\"").nth(1).unwrap().split("</section>").next().unwrap();
+    assert!(!withheld.contains("fewer than") && withheld.contains("respondenten"), "{withheld}");
+    // The series in the API: the value with its precision.
+    let series: serde_json::Value = serde_json::from_str(&app.get("/api/v1/series?indicator=RM-SAF-01&area=ghent").await.body).unwrap();
+    let points = series.as_array().or_else(|| series["points"].as_array()).unwrap();
+    let latest = points.iter().find(|p| p["period"] == "2025").unwrap();
+    assert_eq!(latest["precision"]["respondents"], 1200);
+    assert!(latest["precision"]["standard_error"].as_f64().unwrap() > 0.0);
+    // The wave's own page names the indicator each estimate gave.
+    let mut coordinator = app.browser();
+    coordinator.sign_in("ghent-coordinator", DEMO_PASSWORD).await;
+    let surveys = coordinator.get("/cities/ghent/surveys").await.body;
+    let id = surveys.split("href=\"/surveys/").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let wave = coordinator.get(&format!("/surveys/{id}")).await.body;
+    assert!(wave.contains("<a href=\"/cities/ghent/indicators/RM-SAF-01\">RM-SAF-01</a>"), "{wave}");
 }

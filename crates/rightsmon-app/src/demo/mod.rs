@@ -748,7 +748,7 @@ impl App {
             let d = if i % 40 == 0 { 4 } else { i % 4 };
             let block = 1 + (i / 5) % 12;
             let sex = if next() < 0.52 { "Vrouw" } else { "Man" };
-            let safe = next() < if sex == "Vrouw" { 0.55 } else { 0.72 } - 0.05 * d as f64;
+            let safe = next() < if sex == "Vrouw" { 0.74 } else { 0.84 } - 0.02 * d as f64;
             let discriminated = next() < 0.12 + 0.03 * d as f64;
             let weight = 80.0 + (next() * 60.0).round();
             rows.push_str(&format!(
