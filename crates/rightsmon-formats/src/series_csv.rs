@@ -70,8 +70,9 @@ pub struct Labelled<'a> {
     pub unit: String,
 }
 
-/// The columns of a labelled download: each code with its name beside it.
-pub const LABELLED_COLUMNS: [&str; 17] = [
+/// The columns of a labelled download: each code with its name beside it, and a survey value's
+/// sampling precision.
+pub const LABELLED_COLUMNS: [&str; 21] = [
     "indicator",
     "indicator_name",
     "version",
@@ -89,6 +90,10 @@ pub const LABELLED_COLUMNS: [&str; 17] = [
     "source_name",
     "source_reference",
     "source_date",
+    "standard_error",
+    "design_effect",
+    "respondents",
+    "confidence",
 ];
 
 fn labelled_cells(row: &Labelled<'_>) -> Vec<crate::spreadsheet::Cell> {
@@ -118,6 +123,10 @@ fn labelled_cells(row: &Labelled<'_>) -> Vec<crate::spreadsheet::Cell> {
         optional(&v.provenance.source_name),
         optional(&v.provenance.source_reference),
         v.provenance.source_date.map_or(Cell::Empty, |d| text(&d.to_string())),
+        number(v.precision.map(|p| p.standard_error)),
+        number(v.precision.and_then(|p| p.design_effect)),
+        number(v.precision.map(|p| p.respondents as f64)),
+        number(v.precision.map(|p| p.confidence)),
     ]
 }
 
