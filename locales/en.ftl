@@ -1181,3 +1181,12 @@ withheld-col-where = Where
 withheld-col-value = Value
 withheld-value = withheld
 withheld-col-reason = Why
+survey-values-heading = Values for indicators
+survey-values-lead = The estimates named below gave their indicators draft values for { $period }, in the city and its districts, with their intervals and precision; the values withheld stand as withheld. They go through the usual review: submitted, validated by a second person, published.
+survey-values-open = Values of { $indicator } in the city
+survey-values-public = { $indicator } on the public page
+survey-values-submit = Submit the wave's draft values for review
+survey-values-submitted = { $count ->
+    [one] One value submitted for review.
+   *[other] { $count } values submitted for review.
+}

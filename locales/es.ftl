@@ -1187,3 +1187,12 @@ withheld-col-where = Dónde
 withheld-col-value = Valor
 withheld-value = no publicada
 withheld-col-reason = Motivo
+survey-values-heading = Valores de los indicadores
+survey-values-lead = Las estimaciones indicadas a continuación dieron a sus indicadores valores en borrador para { $period }, en la ciudad y sus distritos, con sus intervalos y su precisión; los valores no publicados siguen sin publicarse. Pasan por la revisión habitual: enviados, validados por una segunda persona, publicados.
+survey-values-open = Valores de { $indicator } en la ciudad
+survey-values-public = { $indicator } en la página pública
+survey-values-submit = Enviar para revisión los valores en borrador de la oleada
+survey-values-submitted = { $count ->
+    [one] Un valor enviado para revisión.
+   *[other] { $count } valores enviados para revisión.
+}

@@ -1187,3 +1187,12 @@ withheld-col-where = Emplacement
 withheld-col-value = Valeur
 withheld-value = non diffusée
 withheld-col-reason = Motif
+survey-values-heading = Valeurs des indicateurs
+survey-values-lead = Les estimations citées ci-dessous ont donné à leurs indicateurs des valeurs à l'état de brouillon pour { $period }, dans la ville et ses quartiers, avec leurs intervalles et leur précision ; les valeurs non diffusées restent non diffusées. Elles suivent l'examen habituel : soumission, validation par une seconde personne, publication.
+survey-values-open = Valeurs de { $indicator } dans la ville
+survey-values-public = { $indicator } sur la page publique
+survey-values-submit = Soumettre pour examen les valeurs en brouillon de la vague d'enquête
+survey-values-submitted = { $count ->
+    [one] { $count } valeur soumise pour examen.
+   *[other] { $count } valeurs soumises pour examen.
+}

@@ -1181,3 +1181,12 @@ withheld-col-where = Hely
 withheld-col-value = Érték
 withheld-value = nem közölt
 withheld-col-reason = Indok
+survey-values-heading = Mutatók értékei
+survey-values-lead = Az alább felsorolt becslések piszkozatként értékeket adtak a mutatóiknak (időszak: { $period }) a városra és kerületeire, intervallumukkal és pontosságukkal együtt; a nem közölt értékeket továbbra sem közöljük. Ezek a szokásos ellenőrzésen mennek át: beküldés, validálás egy második személy által, közzététel.
+survey-values-open = A(z) { $indicator } értékei a városban
+survey-values-public = { $indicator } a nyilvános oldalon
+survey-values-submit = A felmérési hullám piszkozatértékeinek beküldése ellenőrzésre
+survey-values-submitted = { $count ->
+    [one] Egy érték beküldve ellenőrzésre.
+   *[other] { $count } érték beküldve ellenőrzésre.
+}

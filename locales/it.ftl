@@ -1187,3 +1187,12 @@ withheld-col-where = Dove
 withheld-col-value = Valore
 withheld-value = oscurata
 withheld-col-reason = Motivo
+survey-values-heading = Valori per gli indicatori
+survey-values-lead = Le stime indicate di seguito hanno dato ai rispettivi indicatori valori in bozza per il periodo { $period }, nella città e nei suoi quartieri, con i relativi intervalli e la relativa precisione; i valori oscurati restano oscurati. Seguono la consueta revisione: inviati, convalidati da una seconda persona, pubblicati.
+survey-values-open = Valori di { $indicator } nella città
+survey-values-public = { $indicator } nella pagina pubblica
+survey-values-submit = Inviare per la revisione i valori in bozza dell'edizione dell'indagine
+survey-values-submitted = { $count ->
+    [one] Un valore inviato per la revisione.
+   *[other] { $count } valori inviati per la revisione.
+}

@@ -1187,3 +1187,12 @@ withheld-col-where = Waar
 withheld-col-value = Waarde
 withheld-value = achtergehouden
 withheld-col-reason = Waarom
+survey-values-heading = Waarden voor indicatoren
+survey-values-lead = De hieronder genoemde schattingen hebben hun indicatoren conceptwaarden gegeven voor { $period }, in de stad en haar stadsdelen, met hun intervallen en nauwkeurigheid; de achtergehouden waarden blijven achtergehouden. Ze doorlopen de gebruikelijke beoordeling: ingediend, gevalideerd door een tweede persoon, gepubliceerd.
+survey-values-open = Waarden van { $indicator } in de stad
+survey-values-public = { $indicator } op de openbare pagina
+survey-values-submit = De conceptwaarden van de enquêteronde indienen voor beoordeling
+survey-values-submitted = { $count ->
+    [one] Eén waarde ingediend voor beoordeling.
+   *[other] { $count } waarden ingediend voor beoordeling.
+}

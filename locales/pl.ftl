@@ -1217,3 +1217,14 @@ withheld-col-where = Miejsce
 withheld-col-value = Wartość
 withheld-value = utajnione
 withheld-col-reason = Powód
+survey-values-heading = Wartości wskaźników
+survey-values-lead = Wymienione poniżej oszacowania nadały swoim wskaźnikom wartości w wersji roboczej za okres { $period }, dla miasta i jego dzielnic, wraz z przedziałami i precyzją; wartości utajnione pozostają utajnione. Przechodzą one zwykły przegląd: przesłanie, zatwierdzenie przez drugą osobę, publikacja.
+survey-values-open = Wartości wskaźnika { $indicator } w mieście
+survey-values-public = { $indicator } na stronie publicznej
+survey-values-submit = Prześlij do przeglądu wartości w wersji roboczej z tej edycji badania
+survey-values-submitted = { $count ->
+    [one] Przesłano do przeglądu jedną wartość.
+    [few] Przesłano do przeglądu { $count } wartości.
+    [many] Przesłano do przeglądu { $count } wartości.
+   *[other] Przesłano do przeglądu { $count } wartości.
+}

@@ -1187,3 +1187,12 @@ withheld-col-where = Onde
 withheld-col-value = Valor
 withheld-value = não publicada
 withheld-col-reason = Motivo
+survey-values-heading = Valores dos indicadores
+survey-values-lead = As estimativas indicadas abaixo deram aos respetivos indicadores valores em rascunho para { $period }, na cidade e nos seus bairros, com os respetivos intervalos e precisão; os valores não publicados continuam por publicar. Seguem a revisão habitual: submetidos, validados por uma segunda pessoa, publicados.
+survey-values-open = Valores de { $indicator } na cidade
+survey-values-public = { $indicator } na página pública
+survey-values-submit = Submeter para revisão os valores em rascunho da vaga
+survey-values-submitted = { $count ->
+    [one] Um valor submetido para revisão.
+   *[other] { $count } valores submetidos para revisão.
+}

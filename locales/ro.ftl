@@ -1202,3 +1202,13 @@ withheld-col-where = Unde
 withheld-col-value = Valoare
 withheld-value = nepublicată
 withheld-col-reason = Motiv
+survey-values-heading = Valori pentru indicatori
+survey-values-lead = Estimările enumerate mai jos au dat indicatorilor lor valori în ciornă pentru perioada { $period }, în oraș și în cartierele sale, cu intervalele și precizia lor; valorile nepublicate rămân nepublicate. Ele trec prin verificarea obișnuită: trimise, validate de o a doua persoană, publicate.
+survey-values-open = Valorile indicatorului { $indicator } în oraș
+survey-values-public = { $indicator } pe pagina publică
+survey-values-submit = Trimiteți spre verificare valorile în ciornă ale valului de sondaj
+survey-values-submitted = { $count ->
+    [one] O valoare trimisă spre verificare.
+    [few] { $count } valori trimise spre verificare.
+   *[other] { $count } de valori trimise spre verificare.
+}

@@ -169,6 +169,7 @@ async function pageTypes(base) {
   types.push({ name: "new-practice", url: "/practices/new", user: "ghent-cso" });
   types.push({ name: "surveys-for-the-city", url: "/cities/ghent/surveys", user: "ghent-editor" });
   types.push({ name: "survey-for-the-city", url: "/surveys/1", user: "ghent-coordinator" });
+  types.push({ name: "indicator-with-survey-values", url: "/cities/ghent/indicators/RM-SAF-01" });
   types.push({ name: "reports-for-the-city", url: "/cities/ghent/reports", user: "ghent-coordinator" });
   const reports = await (await fetch(`${base}/cities/ghent/reports`)).text();
   const report = reports.match(/href="(\/reports\/\d+)"/);
@@ -789,20 +790,24 @@ async function assessmentsBothSides(browser, base, javaScriptEnabled) {
 
 async function surveyWave(browser, base, javaScriptEnabled) {
   const mode = javaScriptEnabled ? "with JavaScript" : "without JavaScript";
-  console.log(`a data editor uploads a survey wave, reads its estimates; the coordinator deletes the answers (${mode})`);
+  console.log(`a data editor uploads a survey wave, reads its estimates and submits its value; the coordinator publishes it and deletes the answers; the public page says how certain it is (${mode})`);
   const before = failures.length;
   const options = { javaScriptEnabled };
   const title = `Housing survey (${mode})`;
-  let rows = "id,w,block,tenure,comment\n";
-  for (let i = 0; i < 120; i++) rows += `P${i},${1 + (i % 3)},${i % 6},${i % 4 === 0 ? "owner" : "tenant"},private words of person ${i}\n`;
-  const design = 'weight = "w"\npsu = "block"\n[[estimate]]\nname = "tenants"\nparameter = "proportion"\nvariable = "tenure"\n';
+  let rows = "id,w,block,tenure,safe,comment\n";
+  for (let i = 0; i < 120; i++) rows += `P${i},${1 + (i % 3)},${i % 6},${i % 4 === 0 ? "owner" : "tenant"},${i % 3 === 0 ? "no" : "yes"},private words of person ${i}\n`;
+  // The wave also gives RM-SAF-01 its value for a year of its own per run.
+  const year = javaScriptEnabled ? "2027" : "2026";
+  const design =
+    'weight = "w"\npsu = "block"\n[[estimate]]\nname = "tenants"\nparameter = "proportion"\nvariable = "tenure"\n' +
+    '[[estimate]]\nname = "feels-safe"\nparameter = "proportion"\nvariable = "safe"\nindicator = "RM-SAF-01"\nlevel = "yes"\n';
   const form = "form[method=post][enctype='multipart/form-data']";
   let surveyPath = "";
   await withUser(browser, base, "ghent-editor", options, async (page) => {
     await page.goto(`${base}/workspace`);
     await Promise.all([page.waitForNavigation(), page.click('a[href="/cities/ghent/surveys"]')]);
     await page.fill("#field-title", title);
-    await page.fill("#field-period", "2026");
+    await page.fill("#field-period", year);
     await page.setInputFiles("#field-file", { name: "housing.csv", mimeType: "text/csv", buffer: Buffer.from(rows) });
     // First without a design: refused at its field, what was typed kept.
     await Promise.all([page.waitForNavigation(), page.click(`${form} button[type=submit]`)]);
@@ -817,6 +822,25 @@ async function surveyWave(browser, base, javaScriptEnabled) {
     check(table.includes("tenant") && table.includes(" to "), `the estimates and their intervals are not shown: ${table}`);
     check(!(await page.content()).includes("private words"), "a respondent's answer is on the page");
     if (javaScriptEnabled) await axeCheck(page, "survey after upload");
+    // The wave's draft value of RM-SAF-01, submitted for review from the wave's page.
+    await Promise.all([page.waitForNavigation(), page.click(`form[action='${surveyPath}/submission'] button[type=submit]`)]);
+    check((await page.locator("#values ~ p.notice, section p.notice").first().innerText()).includes("One value submitted"), "the submission is not said");
+  });
+  await withUser(browser, base, "ghent-coordinator", options, async (page) => {
+    for (const action of ["validate", "publish"]) {
+      await page.goto(`${base}/workspace/queue`);
+      const row = page.locator("tbody tr", { hasText: "RM-SAF-01" }).filter({ hasText: year });
+      if (!check((await row.count()) === 1, `the queue shows ${await row.count()} rows for the wave's value (${action})`)) return;
+      await row.locator("input[type=checkbox]").check();
+      await Promise.all([page.waitForNavigation(), page.click(`button[value=${action}]`)]);
+    }
+  });
+  await withUser(browser, base, null, options, async (page) => {
+    await page.goto(`${base}/cities/ghent/indicators/RM-SAF-01`);
+    const notes = await page.locator("ul.survey-notes").innerText();
+    check(notes.includes(`${year}: Estimated from the answers of 120 respondents`), `the survey value's uncertainty is not said: ${notes}`);
+    check((await page.locator("#withheld-heading").count()) === 1, "the demo wave's withheld values are not on the page");
+    if (javaScriptEnabled) await axeCheck(page, "indicator with survey values");
   });
   await withUser(browser, base, "ghent-coordinator", options, async (page) => {
     await page.goto(`${base}${surveyPath}`);

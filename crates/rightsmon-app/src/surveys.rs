@@ -441,6 +441,44 @@ impl App {
         Ok(survey)
     }
 
+    /// Submits a wave's draft values (and those returned for correction) for review: the values
+    /// of the indicators its design names, in the city and its districts, for its period, that
+    /// came from a survey of its title. The city's data editors and coordinators do. Returns how
+    /// many were submitted.
+    pub async fn submit_survey_values(&self, actor: &Actor, id: i64) -> AppResult<usize> {
+        signed_in(actor)?;
+        let survey = self.survey(actor, id).await?;
+        let city = survey.survey.city.clone();
+        if !actor.may(Permission::EnterData(&city)) {
+            return Err(AppError::Forbidden);
+        }
+        let mut indicators: Vec<&str> = survey.survey.estimates.iter().filter_map(|e| e.indicator.as_deref()).collect();
+        indicators.sort_unstable();
+        indicators.dedup();
+        let mut submitted = 0;
+        for code in indicators {
+            let Ok(code) = IndicatorCode::parse(code) else { continue };
+            let mut query = rightsmon_store::ObservationQuery::new(rightsmon_store::Visibility::All);
+            query.indicator = Some(code);
+            query.area = Some(city.clone());
+            query.include_districts = true;
+            query.period_from = Some(survey.survey.period);
+            query.period_to = Some(survey.survey.period);
+            query.states =
+                vec![rightsmon_domain::observation::WorkflowState::Draft, rightsmon_domain::observation::WorkflowState::Returned];
+            for value in self.store.list_all_observations(&query).await? {
+                let provenance = &value.data.provenance;
+                if provenance.kind == rightsmon_domain::observation::ProvenanceKind::Survey
+                    && provenance.source_name.as_deref() == Some(survey.survey.title.as_str())
+                {
+                    self.submit_value(actor, value.id).await?;
+                    submitted += 1;
+                }
+            }
+        }
+        Ok(submitted)
+    }
+
     /// Deletes a survey's respondents' answers; the survey and its estimates stay. The city's
     /// coordinators (and the network's) do.
     pub async fn delete_survey_microdata(&self, actor: &Actor, id: i64) -> AppResult<Survey> {

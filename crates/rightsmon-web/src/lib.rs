@@ -346,9 +346,11 @@ pub fn routes() -> Routes {
         .route("/cities/{code}/surveys", "POST", Access::SignedIn, post(surveys::upload))
         .route("/surveys/{id}", "GET", Access::SignedIn, get(surveys::show))
         .route("/surveys/{id}/microdata-deletion", "POST", Access::SignedIn, post(surveys::delete_microdata))
+        .route("/surveys/{id}/submission", "POST", Access::SignedIn, post(surveys::submit_values))
         .route("/api/v1/cities/{code}/surveys", "GET", Access::SignedIn, get(surveys::api_city_surveys))
         .route("/api/v1/surveys/{id}", "GET", Access::SignedIn, get(surveys::api_survey))
         .route("/api/v1/surveys/{id}/microdata-deletion", "POST", Access::SignedIn, post(surveys::api_delete_microdata))
+        .route("/api/v1/surveys/{id}/submission", "POST", Access::SignedIn, post(surveys::api_submit_values))
 }
 
 /// The route table, for documentation and tests.

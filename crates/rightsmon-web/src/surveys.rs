@@ -9,7 +9,7 @@ use crate::error::WebError;
 use crate::{see_other, upload};
 use axum::Json;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use rightsmon_app::AppError;
@@ -141,10 +141,21 @@ pub async fn upload(
 
 /// `GET /surveys/{id}`: a survey wave with its estimates, their intervals and why any is
 /// withheld or uncertain.
-pub async fn show(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result<Response, WebError> {
+pub async fn show(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Id(id): Id,
+    Query(query): Query<std::collections::HashMap<String, String>>,
+) -> Result<Response, WebError> {
     let survey = state.app.survey(&ctx.actor, id).await?;
     let city = state.app.city(survey.survey.city.as_str()).await?;
+    let mut indicators: Vec<&str> = survey.survey.estimates.iter().filter_map(|e| e.indicator.as_deref()).collect();
+    indicators.sort_unstable();
+    indicators.dedup();
     let page = json!({
+        "indicators": indicators,
+        "may_submit": !indicators.is_empty() && ctx.actor.may(Permission::EnterData(&survey.survey.city)),
+        "submitted": query.get("submitted").and_then(|n| n.parse::<usize>().ok()),
         "city": {"code": city.code, "name": city.name},
         "survey": survey_page_value(&state, &ctx.lang, &survey),
         "may_delete": survey.has_microdata() && ctx.actor.may(Permission::ManageCity(&survey.survey.city)),
@@ -156,6 +167,18 @@ pub async fn show(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result
 pub async fn delete_microdata(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result<Response, WebError> {
     state.app.delete_survey_microdata(&ctx.actor, id).await?;
     Ok(see_other(&format!("/surveys/{id}")))
+}
+
+/// `POST /surveys/{id}/submission`: the wave's draft values submitted for review; back to the
+/// survey, saying how many.
+pub async fn submit_values(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result<Response, WebError> {
+    let submitted = state.app.submit_survey_values(&ctx.actor, id).await?;
+    Ok(see_other(&format!("/surveys/{id}?submitted={submitted}#values")))
+}
+
+/// `POST /api/v1/surveys/{id}/submission`: submits the wave's draft values for review.
+pub async fn api_submit_values(State(state): State<WebState>, ctx: Ctx, Id(id): Id) -> Result<Json<Value>, WebError> {
+    Ok(Json(json!({"submitted": state.app.submit_survey_values(&ctx.actor, id).await?})))
 }
 
 /// `GET /api/v1/cities/{code}/surveys`: the city's survey waves with their estimates.

@@ -500,6 +500,20 @@ const TABLE: &[Entry] = &[
         other: "UNNNNA",
     },
     Entry {
+        method: "POST",
+        route: "/surveys/{id}/submission",
+        call: |f, o| post(format!("/surveys/{}/submission", pick(f.survey, o))),
+        own: "UFFAAA",
+        other: "UNNNNA",
+    },
+    Entry {
+        method: "POST",
+        route: "/api/v1/surveys/{id}/submission",
+        call: |f, o| Call::Json(format!("/api/v1/surveys/{}/submission", pick(f.survey, o)), serde_json::json!({})),
+        own: "UFFAAA",
+        other: "UNNNNA",
+    },
+    Entry {
         method: "GET",
         route: "/api/v1/cities/{code}/surveys",
         call: |_, o| get(format!("/api/v1/cities/{}/surveys", city(o))),

@@ -137,3 +137,44 @@ async fn a_survey_value_shows_its_uncertainty_and_a_withheld_value_says_why_on_t
     let wave = coordinator.get(&format!("/surveys/{id}")).await.body;
     assert!(wave.contains("<a href=\"/cities/ghent/indicators/RM-SAF-01\">RM-SAF-01</a>"), "{wave}");
 }
+
+/// A data editor uploads a wave whose design names an indicator, finds its draft values from the
+/// wave's page and submits them for review there; the coordinator finds them in the queue.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waves_values_are_submitted_for_review_from_its_page() {
+    let app = test_app().await;
+    let mut editor = app.browser();
+    editor.sign_in("ghent-editor", DEMO_PASSWORD).await;
+    editor.get("/cities/ghent/surveys").await;
+    let action = format!("/cities/ghent/surveys?csrf={}", editor.csrf());
+    let design = format!(
+        "{DESIGN}[[estimate]]\nname = \"feels-safe\"\nparameter = \"proportion\"\nvariable = \"safe\"\nindicator = \"RM-SAF-01\"\nlevel = \"yes\"\n"
+    );
+    let (body, content_type) =
+        multipart(&[("title", "Safety survey 2026"), ("period", "2026"), ("design", &design)], Some(("wave.csv", &respondents())));
+    let reply = editor.post_raw(&action, body, &content_type).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let location = reply.headers["location"].to_str().unwrap().to_owned();
+    let page = editor.get(&location).await.body;
+    assert!(page.contains("Values for indicators"), "{page}");
+    assert!(page.contains("href=\"/workspace/values/new?indicator=RM-SAF-01&amp;area=ghent&amp;period=2026\""), "{page}");
+    // The entry form shows the wave's draft with its full precision.
+    let entry = editor.get("/workspace/values/new?indicator=RM-SAF-01&area=ghent&period=2026").await.body;
+    assert!(entry.contains("Safety survey 2026"), "{entry}");
+    let csrf = editor.csrf();
+    let reply = editor.post_form(&format!("{location}/submission"), &[("csrf", &csrf)]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let back = reply.headers["location"].to_str().unwrap().to_owned();
+    assert!(editor.get(&back).await.body.contains("One value submitted for review."));
+    // A viewer may not; the API says how many (none left).
+    let mut viewer = app.browser();
+    viewer.sign_in("ghent-viewer", DEMO_PASSWORD).await;
+    let csrf = viewer.csrf();
+    assert_eq!(viewer.post_form(&format!("{location}/submission"), &[("csrf", &csrf)]).await.status, StatusCode::FORBIDDEN);
+    let reply = editor.post_json(&format!("/api/v1{location}/submission"), &serde_json::json!({})).await;
+    assert_eq!(reply.body, "{\"submitted\":0}");
+    let mut coordinator = app.browser();
+    coordinator.sign_in("ghent-coordinator", DEMO_PASSWORD).await;
+    let queue = coordinator.get("/workspace/queue").await.body;
+    assert!(queue.contains("RM-SAF-01") && queue.contains("2026"), "{queue}");
+}
