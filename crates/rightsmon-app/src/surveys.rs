@@ -240,6 +240,9 @@ impl App {
         let retired = self.store.list_retired().await?;
         for (index, spec) in design.estimates.iter().enumerate() {
             let Some(code) = &spec.indicator else { continue };
+            if problems.len() >= MAX_VALUE_PROBLEMS {
+                break;
+            }
             let at = format!("estimate {} ({})", index + 1, spec.name);
             let definition = match self.indicator(code, None).await {
                 Ok(d) => d,
@@ -275,6 +278,9 @@ impl App {
             let stored = self.store.list_all_observations(&query).await?;
             let mut matched = false;
             for (estimate, (spec_index, answers)) in estimated.estimates.iter().zip(&estimated.cells) {
+                if problems.len() >= MAX_VALUE_PROBLEMS {
+                    break;
+                }
                 if *spec_index != index || spec.level.as_ref().is_some_and(|level| *level != estimate.level) {
                     continue;
                 }
@@ -402,7 +408,11 @@ impl App {
             return Ok(values);
         }
         problems.dedup();
-        Err(AppError::Invalid(at_field("design", "invalid_indicator_values", problems.into_iter().take(MAX_VALUE_PROBLEMS))))
+        if problems.len() >= MAX_VALUE_PROBLEMS {
+            problems.truncate(MAX_VALUE_PROBLEMS);
+            problems.push("... the check stopped here: mend these first, there may be more".to_owned());
+        }
+        Err(AppError::Invalid(at_field("design", "invalid_indicator_values", problems)))
     }
 
     /// The values of an indicator withheld in a city and its districts that the actor may know

@@ -247,10 +247,21 @@ async fn a_design_that_cannot_give_an_indicator_its_values_is_refused_with_every
     // The design description itself: a level only with an indicator's proportion, dimensions
     // for every `by` column of an indicator.
     let design = "weight = \"w\"\n[[estimate]]\nparameter = \"mean\"\nvariable = \"w\"\nlevel = \"1\"\n\
-[[estimate]]\nparameter = \"proportion\"\nvariable = \"safe\"\nby = [\"sex\"]\nindicator = \"RM-SAF-01\"\nlevel = \"yes\"\n";
+[[estimate]]\nparameter = \"proportion\"\nvariable = \"safe\"\nby = [\"sex\"]\nindicator = \"RM-SAF-01\"\nlevel = \"yes\"\n\
+[[estimate]]\nparameter = \"mean\"\nvariable = \"w\"\nindicator = \"RM-SAF-01\"\nscale = 0\n\
+[[estimate]]\nparameter = \"mean\"\nvariable = \"w\"\nscale = 100\n\
+[[estimate]]\nparameter = \"proportion\"\nvariable = \"safe\"\nindicator = \"RM-SAF-01\"\n";
     let AppError::Invalid(errors) = app.upload_survey(&editor, "ghent", &draft(design), "wave.csv", wave()).await.unwrap_err() else {
         panic!("refused as invalid")
     };
     let text = format!("{errors:?}");
-    assert!(text.contains("only a proportion has a level") && text.contains("under [dimensions] as sex = "), "{text}");
+    for expected in [
+        "only a proportion has a level",
+        "under [dimensions] as sex = ",
+        "the scale is 0; give a number above 0",
+        "a scale applies to an indicator's values",
+        "say which answer the indicator counts",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
 }
