@@ -3,36 +3,15 @@
 //! latest value on the recommendation, and the tracker; with who may do each step.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
+use rightsmon_app::AppError;
 use rightsmon_app::accountability::TrackerFilter;
-use rightsmon_app::accounts::UserForm;
-use rightsmon_app::{App, AppError};
 use rightsmon_domain::access::Actor;
 use rightsmon_domain::accountability::{ActionDraft, ActionStatus, ActionUpdateDraft, RecommendationDraft, Response};
 use rightsmon_domain::observation::ObservationDraft;
 use rightsmon_domain::participation::{ConsultationDraft, ShownCount};
-use rightsmon_store::Store;
-use rightsmon_store_sqlite::SqliteStore;
-use std::sync::Arc;
-
-async fn fresh() -> App {
-    let store = SqliteStore::connect("sqlite::memory:").await.unwrap();
-    store.migrate().await.unwrap();
-    let app = App::new(Arc::new(store));
-    rightsmon_app::reference::initialise(&app).await.unwrap();
-    app
-}
-
-async fn member(app: &App, name: &str, role: &str, city: Option<&str>) -> Actor {
-    app.create_user(
-        None,
-        &UserForm { username: name.into(), display_name: name.into(), email: None, password: "a long enough password".into() },
-    )
-    .await
-    .unwrap();
-    app.add_membership(name, role, city, None).await.unwrap();
-    let session = app.login(name, "a long enough password", "test").await.unwrap();
-    app.actor_for_token(Some(&session.token)).await.unwrap()
-}
+use support::{fresh, member};
 
 fn lab() -> ConsultationDraft {
     ConsultationDraft {
@@ -62,10 +41,10 @@ fn recommendation(consultation_id: Option<i64>) -> RecommendationDraft {
 #[tokio::test]
 async fn a_gap_becomes_a_recommendation_an_action_and_a_follow_up_value() {
     let app = fresh().await;
-    let coordinator = member(&app, "coordinator", "city_coordinator", Some("ghent")).await;
-    let cso = member(&app, "cso", "civil_society_member", Some("ghent")).await;
-    let editor = member(&app, "editor", "data_editor", Some("ghent")).await;
-    let padova = member(&app, "padova", "city_coordinator", Some("padova")).await;
+    let coordinator = member(&app, "coordinator", "city_coordinator", Some("ghent"), None).await;
+    let cso = member(&app, "cso", "civil_society_member", Some("ghent"), None).await;
+    let editor = member(&app, "editor", "data_editor", Some("ghent"), None).await;
+    let padova = member(&app, "padova", "city_coordinator", Some("padova"), None).await;
 
     // The working group records the consultation; others may not.
     assert!(matches!(app.record_consultation(&padova, &lab()).await, Err(AppError::Forbidden)));
@@ -153,8 +132,8 @@ async fn a_gap_becomes_a_recommendation_an_action_and_a_follow_up_value() {
 #[tokio::test]
 async fn only_network_coordinators_make_recommendations_to_the_network() {
     let app = fresh().await;
-    let coordinator = member(&app, "coordinator", "city_coordinator", Some("ghent")).await;
-    let network = member(&app, "network", "network_coordinator", None).await;
+    let coordinator = member(&app, "coordinator", "city_coordinator", Some("ghent"), None).await;
+    let network = member(&app, "network", "network_coordinator", None, None).await;
     let to_network = RecommendationDraft { city: String::new(), consultation_id: None, indicators: vec![], ..recommendation(None) };
     assert!(matches!(app.make_recommendation(&coordinator, &to_network).await, Err(AppError::Forbidden)));
     let made = app.make_recommendation(&network, &to_network).await.unwrap();
@@ -172,7 +151,7 @@ async fn a_proposal_comes_from_a_consultation_of_its_own_city() {
     use rightsmon_domain::codesign::{NewProposal, ProposalChange};
     use rightsmon_domain::id::{AreaCode, IndicatorCode};
     let app = fresh().await;
-    let coordinator = member(&app, "coordinator", "city_coordinator", Some("ghent")).await;
+    let coordinator = member(&app, "coordinator", "city_coordinator", Some("ghent"), None).await;
     let consultation = app.record_consultation(&coordinator, &lab()).await.unwrap();
     let adoption = |city: &str| {
         let city = AreaCode::parse(city).unwrap();
@@ -185,7 +164,7 @@ async fn a_proposal_comes_from_a_consultation_of_its_own_city() {
     assert_eq!(proposal.proposal.consultation_id, Some(consultation.id));
     let view = app.consultation(&Actor::Anonymous, consultation.id).await.unwrap();
     assert_eq!(view.proposals.iter().map(|p| p.id).collect::<Vec<_>>(), [proposal.id], "the consultation lists what came from it");
-    let network = member(&app, "network", "network_coordinator", None).await;
+    let network = member(&app, "network", "network_coordinator", None, None).await;
     let elsewhere = NewProposal { consultation_id: Some(consultation.id), ..adoption("padova") };
     match app.propose(&network, elsewhere).await {
         Err(AppError::Invalid(errors)) => assert_eq!(errors.0[0].field, "consultation_id"),

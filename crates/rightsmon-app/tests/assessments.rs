@@ -3,33 +3,12 @@
 //! and the board marks where the sides disagree.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use rightsmon_app::accounts::UserForm;
-use rightsmon_app::{App, AppError};
+mod support;
+
+use rightsmon_app::AppError;
 use rightsmon_domain::access::Actor;
 use rightsmon_domain::participation::{AssessmentDraft, Assessor, Verdict};
-use rightsmon_store::Store;
-use rightsmon_store_sqlite::SqliteStore;
-use std::sync::Arc;
-
-async fn fresh() -> App {
-    let store = SqliteStore::connect("sqlite::memory:").await.unwrap();
-    store.migrate().await.unwrap();
-    let app = App::new(Arc::new(store));
-    rightsmon_app::reference::initialise(&app).await.unwrap();
-    app
-}
-
-async fn member(app: &App, name: &str, role: &str, city: Option<&str>, organisation: Option<i64>) -> Actor {
-    app.create_user(
-        None,
-        &UserForm { username: name.into(), display_name: name.into(), email: None, password: "a long enough password".into() },
-    )
-    .await
-    .unwrap();
-    app.add_membership(name, role, city, organisation).await.unwrap();
-    let session = app.login(name, "a long enough password", "test").await.unwrap();
-    app.actor_for_token(Some(&session.token)).await.unwrap()
-}
+use support::{fresh, member};
 
 fn says(verdict: &str, reasoning: &str) -> AssessmentDraft {
     AssessmentDraft { subject: "right:CFR-34".into(), verdict: verdict.into(), reasoning: reasoning.into(), evidence: "RM-HOU-01".into() }

@@ -2,34 +2,14 @@
 //! of every change, and shadow values that never touch the official one.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use rightsmon_app::accounts::UserForm;
 use rightsmon_app::observations::ObservationFilter;
 use rightsmon_app::{App, AppError};
 use rightsmon_domain::access::Actor;
 use rightsmon_domain::observation::{ObservationDraft, ObservationValue, RevisionAction, ShadowDraft, WorkflowState};
-use rightsmon_store::Store;
-use rightsmon_store_sqlite::SqliteStore;
-use std::sync::Arc;
-
-async fn fresh() -> App {
-    let store = SqliteStore::connect("sqlite::memory:").await.unwrap();
-    store.migrate().await.unwrap();
-    let app = App::new(Arc::new(store));
-    rightsmon_app::reference::initialise(&app).await.unwrap();
-    app
-}
-
-async fn member(app: &App, name: &str, role: &str, city: &str) -> Actor {
-    app.create_user(
-        None,
-        &UserForm { username: name.into(), display_name: name.into(), email: None, password: "a long enough password".into() },
-    )
-    .await
-    .unwrap();
-    app.add_membership(name, role, Some(city), None).await.unwrap();
-    let session = app.login(name, "a long enough password", "test").await.unwrap();
-    app.actor_for_token(Some(&session.token)).await.unwrap()
-}
+use support::{fresh, member};
 
 fn value(period: &str, value: &str) -> ObservationDraft {
     ObservationDraft {
@@ -55,10 +35,10 @@ async fn published(app: &App) -> Vec<(String, ObservationValue)> {
 #[tokio::test]
 async fn a_value_goes_from_draft_to_published_with_four_eyes_and_a_shadow_value_leaves_it_unchanged() {
     let app = fresh().await;
-    let editor = member(&app, "editor", "data_editor", "ghent").await;
-    let coordinator = member(&app, "coordinator", "city_coordinator", "ghent").await;
-    let cso = member(&app, "cso", "civil_society_member", "ghent").await;
-    let padova = member(&app, "padova", "data_editor", "padova").await;
+    let editor = member(&app, "editor", "data_editor", Some("ghent"), None).await;
+    let coordinator = member(&app, "coordinator", "city_coordinator", Some("ghent"), None).await;
+    let cso = member(&app, "cso", "civil_society_member", Some("ghent"), None).await;
+    let padova = member(&app, "padova", "data_editor", Some("padova"), None).await;
 
     assert!(matches!(app.enter_value(&padova, "RM-HOU-01", &value("2023", "12.5")).await, Err(AppError::Forbidden)));
     assert!(matches!(app.enter_value(&cso, "RM-HOU-01", &value("2023", "12.5")).await, Err(AppError::Forbidden)));
@@ -104,7 +84,7 @@ async fn a_value_goes_from_draft_to_published_with_four_eyes_and_a_shadow_value_
     assert!(published(&app).await.is_empty(), "the correction waits for a second person");
     assert!(matches!(app.value_history(&Actor::Anonymous, draft.id).await, Err(AppError::NotFound)));
     assert!(matches!(app.validate_value(&coordinator, draft.id).await, Err(AppError::Invalid(_))), "not by the one who changed it");
-    let second = member(&app, "coordinator2", "city_coordinator", "ghent").await;
+    let second = member(&app, "coordinator2", "city_coordinator", Some("ghent"), None).await;
     app.validate_value(&second, draft.id).await.unwrap();
     app.publish_value(&second, draft.id).await.unwrap();
     let history = app.value_history(&coordinator, draft.id).await.unwrap();
@@ -151,8 +131,8 @@ async fn a_value_goes_from_draft_to_published_with_four_eyes_and_a_shadow_value_
 #[tokio::test]
 async fn unpublished_values_and_their_history_stay_inside_their_city() {
     let app = fresh().await;
-    let editor = member(&app, "editor", "data_editor", "ghent").await;
-    let padova = member(&app, "padova", "city_coordinator", "padova").await;
+    let editor = member(&app, "editor", "data_editor", Some("ghent"), None).await;
+    let padova = member(&app, "padova", "city_coordinator", Some("padova"), None).await;
     let draft = app.enter_value(&editor, "RM-HOU-01", &value("2023", "12.5")).await.unwrap();
     assert!(matches!(app.value_history(&padova, draft.id).await, Err(AppError::NotFound)));
     assert!(matches!(app.value_history(&Actor::Anonymous, draft.id).await, Err(AppError::NotFound)));
@@ -167,7 +147,7 @@ async fn unpublished_values_and_their_history_stay_inside_their_city() {
 #[tokio::test]
 async fn a_cycle_shows_each_provider_its_tasks_and_the_city_its_completeness() {
     let app = fresh().await;
-    let coordinator = member(&app, "coordinator", "city_coordinator", "ghent").await;
+    let coordinator = member(&app, "coordinator", "city_coordinator", Some("ghent"), None).await;
     let department = app.create_organisation("Statistics office", "municipal_department", Some("ghent")).await.unwrap();
     app.create_user(
         None,
@@ -178,7 +158,7 @@ async fn a_cycle_shows_each_provider_its_tasks_and_the_city_its_completeness() {
     app.add_membership("stats", "data_editor", Some("ghent"), Some(department.id)).await.unwrap();
     let session = app.login("stats", "a long enough password", "test").await.unwrap();
     let provider = app.actor_for_token(Some(&session.token)).await.unwrap();
-    let padova = member(&app, "padova", "city_coordinator", "padova").await;
+    let padova = member(&app, "padova", "city_coordinator", Some("padova"), None).await;
 
     assert!(matches!(app.create_cycle(&provider, "ghent", "Annual report 2023", "2023", "2024-03-31").await, Err(AppError::Forbidden)));
     let cycle = app.create_cycle(&coordinator, "ghent", "Annual report 2023", "2023", "2024-03-31").await.unwrap();
@@ -214,9 +194,9 @@ async fn a_cycle_shows_each_provider_its_tasks_and_the_city_its_completeness() {
 async fn a_cycle_has_a_wide_template_that_imports_back_whole_or_not_at_all() {
     use rightsmon_formats::spreadsheet::{Cell, read_xlsx, write_xlsx};
     let app = fresh().await;
-    let coordinator = member(&app, "coordinator", "city_coordinator", "ghent").await;
-    let padova = member(&app, "padova", "city_coordinator", "padova").await;
-    let editor = member(&app, "editor", "data_editor", "ghent").await;
+    let coordinator = member(&app, "coordinator", "city_coordinator", Some("ghent"), None).await;
+    let padova = member(&app, "padova", "city_coordinator", Some("padova"), None).await;
+    let editor = member(&app, "editor", "data_editor", Some("ghent"), None).await;
     let department = app.create_organisation("Statistics office", "municipal_department", Some("ghent")).await.unwrap();
     let cycle = app.create_cycle(&coordinator, "ghent", "Annual report 2023", "2023", "2024-03-31").await.unwrap();
     for code in ["RM-HOU-01", "RM-EDU-01"] {

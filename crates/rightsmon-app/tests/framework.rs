@@ -2,7 +2,8 @@
 //! export and import, and the refusal of bad definitions.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use rightsmon_app::accounts::UserForm;
+mod support;
+
 use rightsmon_app::framework::FrameworkFormat;
 use rightsmon_app::{App, AppError};
 use rightsmon_domain::access::{Actor, Scope};
@@ -13,29 +14,14 @@ use rightsmon_domain::observation::{NewObservation, ObservationDraft, WorkflowSt
 use rightsmon_store::{IndicatorQuery, PageRequest, Store};
 use rightsmon_store_sqlite::SqliteStore;
 use std::sync::Arc;
-
-async fn fresh() -> App {
-    let store = SqliteStore::connect("sqlite::memory:").await.unwrap();
-    store.migrate().await.unwrap();
-    let app = App::new(Arc::new(store));
-    rightsmon_app::reference::initialise(&app).await.unwrap();
-    app
-}
+use support::fresh;
 
 async fn member(app: &App, name: &str, role: &str, city: Option<&str>, organisation: Option<(&str, &str)>) -> Actor {
-    app.create_user(
-        None,
-        &UserForm { username: name.into(), display_name: name.into(), email: None, password: "a long enough password".into() },
-    )
-    .await
-    .unwrap();
     let organisation_id = match organisation {
         Some((org, kind)) => Some(app.create_organisation(org, kind, city).await.unwrap().id),
         None => None,
     };
-    app.add_membership(name, role, city, organisation_id).await.unwrap();
-    let session = app.login(name, "a long enough password", "test").await.unwrap();
-    app.actor_for_token(Some(&session.token)).await.unwrap()
+    support::member(app, name, role, city, organisation_id).await
 }
 
 async fn core_codes(app: &App) -> Vec<IndicatorCode> {

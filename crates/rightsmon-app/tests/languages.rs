@@ -2,21 +2,12 @@
 //! back to English, and the Charter, themes and codelists speak every language.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use rightsmon_app::App;
+mod support;
+
 use rightsmon_app::translations::{Review, translations};
-use rightsmon_store::Store;
-use rightsmon_store_sqlite::SqliteStore;
-use std::sync::Arc;
+use support::fresh;
 
 const LANGUAGES: [&str; 9] = ["en", "nl", "it", "es", "pt", "pl", "ro", "hu", "fr"];
-
-async fn fresh() -> App {
-    let store = SqliteStore::connect("sqlite::memory:").await.unwrap();
-    store.migrate().await.unwrap();
-    let app = App::new(Arc::new(store));
-    rightsmon_app::reference::initialise(&app).await.unwrap();
-    app
-}
 
 #[test]
 fn every_translation_file_is_whole_and_says_its_review() {

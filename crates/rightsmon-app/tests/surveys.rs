@@ -2,33 +2,12 @@
 //! disclosure control; every problem at its field; the answers deleted while the estimates stay.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use rightsmon_app::accounts::UserForm;
-use rightsmon_app::{App, AppError};
+mod support;
+
+use rightsmon_app::AppError;
 use rightsmon_domain::access::Actor;
 use rightsmon_domain::survey::{EstimateStatus, SurveyDraft};
-use rightsmon_store::Store;
-use rightsmon_store_sqlite::SqliteStore;
-use std::sync::Arc;
-
-async fn fresh() -> App {
-    let store = SqliteStore::connect("sqlite::memory:").await.unwrap();
-    store.migrate().await.unwrap();
-    let app = App::new(Arc::new(store));
-    rightsmon_app::reference::initialise(&app).await.unwrap();
-    app
-}
-
-async fn member(app: &App, name: &str, role: &str, city: Option<&str>) -> Actor {
-    app.create_user(
-        None,
-        &UserForm { username: name.into(), display_name: name.into(), email: None, password: "a long enough password".into() },
-    )
-    .await
-    .unwrap();
-    app.add_membership(name, role, city, None).await.unwrap();
-    let session = app.login(name, "a long enough password", "test").await.unwrap();
-    app.actor_for_token(Some(&session.token)).await.unwrap()
-}
+use support::{fresh, member};
 
 /// 60 respondents in 2 strata of 3 PSUs: 40 women and 20 men, a free-text answer that must
 /// never come out.
@@ -58,11 +37,11 @@ fn draft(design: &str) -> SurveyDraft {
 #[tokio::test]
 async fn a_survey_is_estimated_kept_and_its_answers_deleted_while_its_estimates_stay() {
     let app = fresh().await;
-    let coordinator = member(&app, "coordinator", "city_coordinator", Some("ghent")).await;
-    let editor = member(&app, "editor", "data_editor", Some("ghent")).await;
-    let viewer = member(&app, "viewer", "viewer", Some("ghent")).await;
-    let cso = member(&app, "cso", "civil_society_member", Some("ghent")).await;
-    let padova = member(&app, "padova", "city_coordinator", Some("padova")).await;
+    let coordinator = member(&app, "coordinator", "city_coordinator", Some("ghent"), None).await;
+    let editor = member(&app, "editor", "data_editor", Some("ghent"), None).await;
+    let viewer = member(&app, "viewer", "viewer", Some("ghent"), None).await;
+    let cso = member(&app, "cso", "civil_society_member", Some("ghent"), None).await;
+    let padova = member(&app, "padova", "city_coordinator", Some("padova"), None).await;
 
     // Only those who enter the city's data upload.
     for actor in [&viewer, &cso, &padova] {
@@ -111,7 +90,7 @@ async fn a_survey_is_estimated_kept_and_its_answers_deleted_while_its_estimates_
 #[tokio::test]
 async fn every_problem_of_an_upload_is_told_at_its_field() {
     let app = fresh().await;
-    let editor = member(&app, "editor", "data_editor", Some("ghent")).await;
+    let editor = member(&app, "editor", "data_editor", Some("ghent"), None).await;
     let fields = |error: AppError| match error {
         AppError::Invalid(errors) => errors.0.iter().map(|e| (e.field.clone(), e.message.clone())).collect::<Vec<_>>(),
         other => panic!("{other:?}"),
@@ -153,8 +132,8 @@ async fn a_wave_gives_its_indicator_draft_values_with_their_uncertainty_and_with
     use rightsmon_domain::observation::{ObservationValue, ProvenanceKind, WorkflowState};
     use rightsmon_domain::survey::ControlReason;
     let app = fresh().await;
-    let coordinator = member(&app, "coordinator", "city_coordinator", Some("ghent")).await;
-    let editor = member(&app, "editor", "data_editor", Some("ghent")).await;
+    let coordinator = member(&app, "coordinator", "city_coordinator", Some("ghent"), None).await;
+    let editor = member(&app, "editor", "data_editor", Some("ghent"), None).await;
     let survey = app.upload_survey(&editor, "ghent", &draft(INDICATOR_DESIGN), "wave.csv", wave()).await.unwrap();
     let estimate = |domain: &str| survey.survey.estimates.iter().find(|e| e.domain == domain && e.level == "yes").unwrap().clone();
     let filter = ObservationFilter { indicator: Some("RM-SAF-01".into()), area: Some("ghent".into()), ..ObservationFilter::default() };
@@ -224,7 +203,7 @@ async fn a_wave_gives_its_indicator_draft_values_with_their_uncertainty_and_with
 #[tokio::test]
 async fn a_design_that_cannot_give_an_indicator_its_values_is_refused_with_every_reason() {
     let app = fresh().await;
-    let editor = member(&app, "editor", "data_editor", Some("ghent")).await;
+    let editor = member(&app, "editor", "data_editor", Some("ghent"), None).await;
     let design = "weight = \"w\"\nstrata = \"stratum\"\npsu = \"psu\"\n[dimensions]\nsex = \"SEX\"\nage = \"DISTRICT\"\n\
 [[estimate]]\nparameter = \"proportion\"\nvariable = \"safe\"\nindicator = \"RM-XXX-99\"\nlevel = \"yes\"\n\
 [[estimate]]\nparameter = \"proportion\"\nvariable = \"safe\"\nindicator = \"RM-SAF-01\"\nlevel = \"perhaps\"\n\
