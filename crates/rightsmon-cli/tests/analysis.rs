@@ -199,18 +199,22 @@ fn composite_takes_its_options_from_a_file_with_outliers_sensitivity_and_ranks()
         "normalisation = \"min-max\"\nmissing = \"group-mean\"\nranks = true\n[outliers]\nmethod = \"winsorise\"\n[sensitivity]\nruns = 50\nseed = 7\nnormalisations = [\"min-max\", \"rank\"]\naggregations = [\"arithmetic\", \"geometric\"]\n",
     )
     .unwrap();
-    let output = binary()
-        .arg("composite")
-        .args(["--group", "region", "--data"])
-        .arg(&data)
-        .arg("--structure")
-        .arg(&structure)
-        .arg("--options")
-        .arg(&options)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let run = |extra: &[&str]| {
+        binary()
+            .arg("composite")
+            .args(extra)
+            .arg("--data")
+            .arg(&data)
+            .arg("--structure")
+            .arg(&structure)
+            .arg("--options")
+            .arg(&options)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    let output = run(&["--group", "region"]);
     assert!(output.status.success(), "{}", text(&output));
     let treatment = std::fs::read_to_string(out.join("treatment.csv")).unwrap();
     // One step, one value, within a limit of 3 (10% of 30 units).
@@ -236,18 +240,7 @@ fn composite_takes_its_options_from_a_file_with_outliers_sensitivity_and_ranks()
     assert_eq!(sensitivity.lines().count(), 31, "{sensitivity}");
     // Options with a typo are refused, naming it.
     std::fs::write(&options, "normalisaton = \"rank\"\n").unwrap();
-    let output = binary()
-        .arg("composite")
-        .arg("--data")
-        .arg(&data)
-        .arg("--structure")
-        .arg(&structure)
-        .arg("--options")
-        .arg(&options)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let output = run(&[]);
     assert!(!output.status.success());
     assert!(
         text(&output).contains("line 1, normalisaton: normalisaton is not one of the options keys (did you mean normalisation?)"),
@@ -256,21 +249,6 @@ fn composite_takes_its_options_from_a_file_with_outliers_sensitivity_and_ranks()
     );
     // A count written as a fraction, at its key and line, in words.
     std::fs::write(&options, "[outliers]\nmethod = \"winsorise\"\nmax_values = 2.5\n").unwrap();
-    let run = |extra: &[&str]| {
-        binary()
-            .arg("composite")
-            .args(extra)
-            .arg("--data")
-            .arg(&data)
-            .arg("--structure")
-            .arg(&structure)
-            .arg("--options")
-            .arg(&options)
-            .arg("--out")
-            .arg(&out)
-            .output()
-            .unwrap()
-    };
     let output = run(&[]);
     assert!(
         text(&output).contains("line 3, outliers.max_values: give a whole number of at least 0, such as 5, not the number 2.5"),
