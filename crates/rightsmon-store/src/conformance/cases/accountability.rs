@@ -260,6 +260,19 @@ pub async fn practices_keep_their_translations(store: S) {
     expect_not_found(store.create_practice(&NewPractice { city: city("nowhere"), ..practice }, None, Timestamp(5), &audit()).await);
 }
 
+/// A wave of Ghent's survey, without estimates.
+fn wave() -> rightsmon_domain::survey::NewSurvey {
+    rightsmon_domain::survey::NewSurvey {
+        city: city("ghent"),
+        title: "Safety survey, wave 1".into(),
+        period: Period::parse("2026").unwrap(),
+        design: "weight = \"w\"\n".into(),
+        file_name: "wave1.csv".into(),
+        respondents: 1200,
+        estimates: Vec::new(),
+    }
+}
+
 pub async fn surveys_keep_their_estimates_when_their_answers_are_deleted(store: S) {
     use rightsmon_domain::survey::{ControlReason, EstimateStatus, NewSurvey, SurveyEstimate};
     base(&store).await;
@@ -287,13 +300,8 @@ pub async fn surveys_keep_their_estimates_when_their_answers_are_deleted(store: 
         method: "survey-taylor-linearisation 1".into(),
     };
     let survey = NewSurvey {
-        city: city("ghent"),
-        title: "Safety survey, wave 1".into(),
-        period: Period::parse("2026").unwrap(),
-        design: "weight = \"w\"\n".into(),
-        file_name: "wave1.csv".into(),
-        respondents: 1200,
         estimates: vec![estimate("", EstimateStatus::Published), estimate("district=3", EstimateStatus::Suppressed)],
+        ..wave()
     };
     let kept = store.create_survey(&survey, "packed answers", &none, None, Timestamp(5), &audit()).await.unwrap();
     assert_eq!(kept.survey, survey);
@@ -318,19 +326,11 @@ pub async fn surveys_keep_their_estimates_when_their_answers_are_deleted(store: 
 pub async fn a_survey_wave_gives_values_with_their_precision_and_withholds_the_rest(store: S) {
     use rightsmon_domain::codelist::DisaggregationKey;
     use rightsmon_domain::observation::Precision;
-    use rightsmon_domain::survey::{ControlReason, NewSurvey, NewWithheld};
+    use rightsmon_domain::survey::{ControlReason, NewWithheld};
     base(&store).await;
     let def = indicator("C-1", 1, None, "HOUSING", "CFR-34");
     store.put_indicator_version(&def, Timestamp(1), &audit()).await.unwrap();
-    let survey = NewSurvey {
-        city: city("ghent"),
-        title: "Safety survey, wave 1".into(),
-        period: Period::parse("2026").unwrap(),
-        design: "weight = \"w\"\n".into(),
-        file_name: "wave1.csv".into(),
-        respondents: 1200,
-        estimates: Vec::new(),
-    };
+    let survey = wave();
     let precision = Precision { standard_error: 2.125, design_effect: Some(1.75), respondents: 612, confidence: 0.9 };
     let mut whole = observation(&def, "ghent", "2026", "", "57.5", WorkflowState::Draft);
     whole.precision = Some(precision);
