@@ -238,20 +238,38 @@ impl App {
             codelists: self.store.list_codelists().await?,
         };
         let retired = self.store.list_retired().await?;
+        let mut indicators: std::collections::HashMap<
+            String,
+            (rightsmon_domain::catalogue::IndicatorDefinition, Vec<rightsmon_domain::observation::Observation>),
+        > = std::collections::HashMap::new();
         for (index, spec) in design.estimates.iter().enumerate() {
             let Some(code) = &spec.indicator else { continue };
             if problems.len() >= MAX_VALUE_PROBLEMS {
                 break;
             }
             let at = format!("estimate {} ({})", index + 1, spec.name);
-            let definition = match self.indicator(code, None).await {
-                Ok(d) => d,
-                Err(AppError::NotFound) => {
-                    problems.push(format!("{at}: the catalogue has no indicator {code}"));
-                    continue;
-                }
-                Err(other) => return Err(other),
-            };
+            // Each indicator is read once, with what is stored for it in the city and its
+            // districts in the period, however many estimates give it values.
+            if !indicators.contains_key(code) {
+                let definition = match self.indicator(code, None).await {
+                    Ok(d) => d,
+                    Err(AppError::NotFound) => {
+                        problems.push(format!("{at}: the catalogue has no indicator {code}"));
+                        continue;
+                    }
+                    Err(other) => return Err(other),
+                };
+                let mut query = rightsmon_store::ObservationQuery::new(rightsmon_store::Visibility::All);
+                query.indicator = Some(definition.code.clone());
+                query.version = Some(definition.version);
+                query.area = Some(survey.city.clone());
+                query.include_districts = true;
+                query.period_from = Some(survey.period);
+                query.period_to = Some(survey.period);
+                let stored = self.store.list_all_observations(&query).await?;
+                indicators.insert(code.clone(), (definition, stored));
+            }
+            let Some((definition, stored)) = indicators.get(code) else { continue };
             if retired.iter().any(|r| r.indicator == definition.code) {
                 problems.push(format!("{at}: {code} is retired, so no new values are collected for it"));
                 continue;
@@ -267,15 +285,6 @@ impl App {
                     1.0
                 },
             );
-            // What is stored already for the indicator in the city and its districts in the period.
-            let mut query = rightsmon_store::ObservationQuery::new(rightsmon_store::Visibility::All);
-            query.indicator = Some(definition.code.clone());
-            query.version = Some(definition.version);
-            query.area = Some(survey.city.clone());
-            query.include_districts = true;
-            query.period_from = Some(survey.period);
-            query.period_to = Some(survey.period);
-            let stored = self.store.list_all_observations(&query).await?;
             let mut matched = false;
             for (estimate, (spec_index, answers)) in estimated.estimates.iter().zip(&estimated.cells) {
                 if problems.len() >= MAX_VALUE_PROBLEMS {
