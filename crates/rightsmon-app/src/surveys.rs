@@ -242,6 +242,8 @@ impl App {
             String,
             (rightsmon_domain::catalogue::IndicatorDefinition, Vec<rightsmon_domain::observation::Observation>),
         > = std::collections::HashMap::new();
+        // The estimate that gives each value, by indicator, area and group.
+        let mut given = std::collections::HashMap::new();
         for (index, spec) in design.estimates.iter().enumerate() {
             let Some(code) = &spec.indicator else { continue };
             if problems.len() >= MAX_VALUE_PROBLEMS {
@@ -304,6 +306,15 @@ impl App {
                 };
                 if !definition.allows_key(&key) {
                     problems.push(format!("{at}: {code} does not report the group {key}"));
+                    continue;
+                }
+                // One estimate per value: two that give the same one would leave it to chance.
+                if let Some(first) = given.insert((definition.code.clone(), area.clone(), key.clone()), index) {
+                    problems.push(format!(
+                        "{at}: estimate {} gives {code} its value for {area}{} already: let one estimate give each value",
+                        first + 1,
+                        if key.is_total() { String::new() } else { format!(", {key}") },
+                    ));
                     continue;
                 }
                 if estimate.status == EstimateStatus::Suppressed {

@@ -223,6 +223,18 @@ async fn a_design_that_cannot_give_an_indicator_its_values_is_refused_with_every
         assert!(messages.iter().any(|m| m.contains(expected)), "{expected} in {messages:#?}");
     }
     assert!(app.surveys(&editor, "ghent").await.unwrap().is_empty());
+    // Two estimates may not give the same value.
+    let twice = "weight = \"w\"\n\
+[[estimate]]\nparameter = \"proportion\"\nvariable = \"safe\"\nindicator = \"RM-SAF-01\"\nlevel = \"yes\"\n\
+[[estimate]]\nname = \"again\"\nparameter = \"proportion\"\nvariable = \"safe\"\nindicator = \"RM-SAF-01\"\nlevel = \"yes\"\n";
+    let AppError::Invalid(errors) = app.upload_survey(&editor, "ghent", &draft(twice), "wave.csv", wave()).await.unwrap_err() else {
+        panic!("refused as invalid")
+    };
+    assert_eq!(errors.0.len(), 1, "{errors:?}");
+    assert_eq!(
+        (errors.0[0].field.as_str(), errors.0[0].message.as_str()),
+        ("design", "estimate 2 (again): estimate 1 gives RM-SAF-01 its value for ghent already: let one estimate give each value")
+    );
     // The design description itself: a level only with an indicator's proportion, dimensions
     // for every `by` column of an indicator.
     let design = "weight = \"w\"\n[[estimate]]\nparameter = \"mean\"\nvariable = \"w\"\nlevel = \"1\"\n\
