@@ -187,16 +187,17 @@ impl App {
             tokio::task::spawn_blocking(move || estimate(&design, &file, &bytes).map(|estimated| (estimated, pack(&bytes))))
                 .await
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("the survey could not be estimated: {e}")))??;
-        let survey = NewSurvey {
+        let mut survey = NewSurvey {
             city,
             title: heading.title,
             period: heading.period,
             design: heading.design,
             file_name: if name.is_empty() { "respondents".into() } else { name },
             respondents: estimated.respondents,
-            estimates: estimated.estimates.clone(),
+            estimates: Vec::new(),
         };
         let values = self.survey_values(&survey, &estimated).await?;
+        survey.estimates = estimated.estimates;
         let event = self.event(
             Some(user),
             "survey.uploaded",
